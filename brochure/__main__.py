@@ -1,0 +1,3 @@
+from brochure.cli import main
+
+raise SystemExit(main())

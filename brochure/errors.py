@@ -1,0 +1,71 @@
+"""Errors a staff member can read: Chinese first, then English, with a place.
+
+Every failure caused by the user's input is a ``BrochureError``.  The CLI prints
+``str(error)`` and exits with status 2; nothing else reaches the user as a
+traceback.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a user's file; line and column are 1-based."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return self.file
+        if self.column is None:
+            return f"{self.file}:{self.line}"
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+class BrochureError(Exception):
+    """A problem in the user's input, explained in Chinese and English.
+
+    ``zh`` and ``en`` say what is wrong and what to do next.
+    """
+
+    exit_status = 2
+
+    def __init__(self, zh: str, en: str, where: Location | None = None):
+        self.zh = zh
+        self.en = en
+        self.where = where
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        prefix = f"{self.where}: " if self.where else ""
+        return f"{prefix}{self.zh}\n{' ' * len(prefix)}{self.en}"
+
+
+class ContentError(BrochureError):
+    """content.yaml is malformed or refers to something that is not there."""
+
+
+class FontError(BrochureError):
+    """A font is missing, unusable, or lacks a character the text needs."""
+
+
+class LayoutError(BrochureError):
+    """The content does not fit where the design puts it (e.g. a poster area)."""
+
+
+class PressError(BrochureError):
+    """An image or colour cannot be made print-ready."""
+
+
+class BuildWarning:
+    """Not an exception: a bilingual note collected during a build."""
+
+    def __init__(self, zh: str, en: str, where: Location | None = None):
+        self.zh, self.en, self.where = zh, en, where
+
+    def __str__(self) -> str:
+        prefix = f"{self.where}: " if self.where else ""
+        return f"{prefix}警告：{self.zh} / warning: {self.en}"

@@ -1,0 +1,217 @@
+"""Reading YAML as a tree of nodes that remember their line and column.
+
+PyYAML's ``safe_load`` forgets where a value came from and silently keeps the
+last of two duplicate keys.  We compose the node tree instead (still the safe
+loader: no Python objects can be constructed), and read scalars ourselves, so
+every later error can point at ``content.yaml:LINE:COL``.
+"""
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import yaml
+
+from brochure.errors import ContentError, Location
+
+
+def display_path(path: Path) -> str:
+    """The path as a staff member would recognise it: relative to the current folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def location(path: Path, node: yaml.Node | yaml.Mark) -> Location:
+    mark = node if isinstance(node, yaml.Mark) else node.start_mark
+    return Location(display_path(path), mark.line + 1, mark.column + 1)
+
+
+def read_text_file(path: Path) -> str:
+    """The file's text as UTF-8 (a BOM is accepted); other encodings are refused clearly."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ContentError(
+            f"找不到内容文件 {path}。请检查路径，或在该文件夹中创建 content.yaml。",
+            f"content file {path} not found. Check the path, or create content.yaml in that folder.",
+            Location(display_path(path)),
+        ) from None
+    except OSError as exc:
+        raise ContentError(
+            f"无法读取内容文件：{exc.strerror}。",
+            f"cannot read the content file: {exc.strerror}.",
+            Location(display_path(path)),
+        ) from None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        hint_zh, hint_en = "", ""
+        try:
+            raw.decode("gb18030")
+            hint_zh = "文件看起来是 GBK/GB18030 编码。"
+            hint_en = "The file looks GBK/GB18030-encoded. "
+        except UnicodeDecodeError:
+            pass
+        raise ContentError(
+            f"{hint_zh}内容文件必须是 UTF-8 编码：请在编辑器中用“另存为 → 编码 UTF-8”重新保存。",
+            f"{hint_en}The content file must be UTF-8: in your editor use Save As → Encoding: UTF-8.",
+            Location(display_path(path), line, column),
+        ) from None
+
+
+def compose(path: Path, text: str) -> yaml.Node | None:
+    """Parse ``text`` into a node tree; syntax errors become ContentError at their place."""
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or "syntax error"
+        zh = "YAML 语法错误"
+        if "\t" in problem or "found character '\\t'" in problem:
+            zh = "YAML 不允许用制表符（Tab）缩进，请改用空格"
+        elif "could not find expected ':'" in problem or "mapping values are not allowed" in problem:
+            zh = "YAML 语法错误：冒号或缩进有误（冒号后要有空格，同级内容缩进要一致）"
+        elif "found unexpected end of stream" in problem or "while scanning a quoted scalar" in str(exc.context):
+            zh = "YAML 语法错误：引号没有闭合"
+        raise ContentError(
+            f"{zh}。请检查这一行及上一行。",
+            f"YAML syntax error: {problem}"
+            + (f" ({exc.context})" if exc.context else "")
+            + ". Check this line and the one above.",
+            location(path, mark) if mark else Location(display_path(path)),
+        ) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML raises marked errors for text input
+        raise ContentError("YAML 语法错误。", f"YAML error: {exc}", Location(display_path(path))) from None
+
+
+TYPE_NAMES = {
+    "mapping": ("键值表（mapping）", "a mapping (key: value lines)"),
+    "list": ("列表（以 - 开头的各行）", "a list (lines starting with -)"),
+    "text": ("文字", "text"),
+    "number": ("数字", "a number"),
+    "bool": ("true 或 false", "true or false"),
+}
+
+
+class Reader:
+    """Typed access to a composed YAML tree, raising ContentError with places."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def where(self, node: yaml.Node) -> Location:
+        return location(self.path, node)
+
+    def fail(self, node: yaml.Node, zh: str, en: str) -> ContentError:
+        return ContentError(zh, en, self.where(node))
+
+    def expect(self, node: yaml.Node, kind: str, name: str) -> None:
+        ok = {
+            "mapping": isinstance(node, yaml.MappingNode),
+            "list": isinstance(node, yaml.SequenceNode),
+        }.get(kind, isinstance(node, yaml.ScalarNode))
+        if not ok:
+            zh, en = TYPE_NAMES[kind]
+            raise self.fail(node, f"“{name}”应为{zh}。", f"'{name}' must be {en}.")
+
+    def mapping(self, node: yaml.Node, name: str, known: dict[str, bool]) -> dict[str, yaml.Node]:
+        """Keys of a mapping node; ``known`` maps allowed key -> required.
+
+        Refuses duplicate keys, unknown keys (suggesting the nearest known one)
+        and missing required keys.
+        """
+        self.expect(node, "mapping", name)
+        seen: dict[str, yaml.Node] = {}
+        values: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.fail(key_node, f"“{name}”中的键必须是文字。", f"keys in '{name}' must be plain text.")
+            key = key_node.value
+            if key in seen:
+                first = self.where(seen[key])
+                raise self.fail(
+                    key_node,
+                    f"键“{key}”重复（第一次出现在第 {first.line} 行）。请删除或合并其中一个。",
+                    f"duplicate key '{key}' (first at line {first.line}). Delete or merge one of them.",
+                )
+            seen[key] = key_node
+            if key not in known:
+                close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+                zh_hint = f"您是不是想写“{close[0]}”？" if close else f"可用的键：{'、'.join(known)}。"
+                en_hint = f"Did you mean '{close[0]}'?" if close else f"Known keys: {', '.join(known)}."
+                raise self.fail(
+                    key_node,
+                    f"“{name}”中有未知的键“{key}”。{zh_hint}",
+                    f"unknown key '{key}' in '{name}'. {en_hint}",
+                )
+            values[key] = value_node
+        for key, required in known.items():
+            if required and key not in values:
+                raise self.fail(
+                    node,
+                    f"“{name}”缺少必填项“{key}”。请补上“{key}: …”一行。",
+                    f"'{name}' is missing the required key '{key}'. Add a line '{key}: …'.",
+                )
+        return values
+
+    def items(self, node: yaml.Node, name: str) -> list[yaml.Node]:
+        self.expect(node, "list", name)
+        return list(node.value)
+
+    def text(self, node: yaml.Node, name: str, *, allow_empty: bool = False):
+        from brochure.content.model import Text
+        from brochure.content.clean import clean_text
+
+        self.expect(node, "text", name)
+        if node.tag == "tag:yaml.org,2002:null" or (node.value == "" and not allow_empty):
+            raise self.fail(node, f"“{name}”不能为空。", f"'{name}' must not be empty.")
+        where = self.where(node)
+        return Text(clean_text(node.value, where, name), where)
+
+    def number(self, node: yaml.Node, name: str, *, minimum: float | None = None, maximum: float | None = None) -> float:
+        self.expect(node, "number", name)
+        try:
+            value = float(node.value)
+        except ValueError:
+            raise self.fail(node, f"“{name}”应为数字，而不是“{node.value}”。", f"'{name}' must be a number, not '{node.value}'.") from None
+        if value != value or value in (float("inf"), float("-inf")):
+            raise self.fail(node, f"“{name}”应为有限的数字。", f"'{name}' must be a finite number.")
+        if minimum is not None and value < minimum or maximum is not None and value > maximum:
+            lo = "" if minimum is None else f"{minimum:g}"
+            hi = "" if maximum is None else f"{maximum:g}"
+            raise self.fail(node, f"“{name}”应在 {lo}–{hi} 之间，现为 {value:g}。", f"'{name}' must be between {lo} and {hi}, not {value:g}.")
+        return value
+
+    def integer(self, node: yaml.Node, name: str, *, minimum: int | None = None, maximum: int | None = None) -> int:
+        value = self.number(node, name, minimum=minimum, maximum=maximum)
+        if value != int(value):
+            raise self.fail(node, f"“{name}”应为整数。", f"'{name}' must be a whole number.")
+        return int(value)
+
+    def boolean(self, node: yaml.Node, name: str) -> bool:
+        self.expect(node, "bool", name)
+        value = node.value.lower()
+        if value in ("true", "yes", "on"):
+            return True
+        if value in ("false", "no", "off"):
+            return False
+        raise self.fail(node, f"“{name}”应为 true 或 false。", f"'{name}' must be true or false.")
+
+    def choice(self, node: yaml.Node, name: str, options: list[str]) -> str:
+        self.expect(node, "text", name)
+        if node.value not in options:
+            close = difflib.get_close_matches(node.value, options, n=1, cutoff=0.5)
+            hint_zh = f"您是不是想写“{close[0]}”？" if close else ""
+            hint_en = f" Did you mean '{close[0]}'?" if close else ""
+            raise self.fail(
+                node,
+                f"“{name}”只能是 {' / '.join(options)}，不能是“{node.value}”。{hint_zh}",
+                f"'{name}' must be one of {', '.join(options)}, not '{node.value}'.{hint_en}",
+            )
+        return node.value

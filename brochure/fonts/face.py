@@ -1,0 +1,127 @@
+"""A usable face: a ReportLab-registered TrueType font plus its layout metrics.
+
+``Face`` is what text layout and drawing work with.  All metrics are in em
+(1.0 = the type size).  ``PdfFont`` is ReportLab's ``TTFont`` with one change:
+its ToUnicode map sends the Private Use code points we give vertical forms
+back to the characters they stand for (and writes characters beyond the BMP as
+UTF-16), so text copied from a PDF reads as written.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
+
+from brochure.fonts.convert import Metrics
+
+
+def _utf16_hex(cp: int) -> str:
+    return chr(cp).encode("utf-16-be").hex().upper()
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int], alias: dict[int, int]) -> str:
+    """A ToUnicode CMap for one 256-code subset (see PDF 32000 §9.10.3)."""
+    entries = [f"<{i:02X}> <{_utf16_hex(alias.get(cp, cp))}>" for i, cp in enumerate(subset)]
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+        "/CIDSystemInfo", f"<< /Registry ({fontname})", f"/Ordering ({fontname})",
+        "/Supplement 0", ">> def", f"/CMapName /{fontname} def", "/CMapType 2 def",
+        "1 begincodespacerange", f"<00> <{len(subset) - 1:02X}>", "endcodespacerange",
+        f"{len(subset)} beginbfchar", *entries, "endbfchar",
+        "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
+    ])
+
+
+class PdfFont(TTFont):
+    """ReportLab TTFont whose ToUnicode maps vertical-form code points to their characters."""
+
+    def __init__(self, name: str, filename: str, alias: dict[int, int]):
+        super().__init__(name, filename)
+        self.alias = alias
+
+    def addObjects(self, doc):  # noqa: N802 (ReportLab's name)
+        """Add one PDF TrueType font object per 256-character subset (as ReportLab does)."""
+        state = self._assignState(doc)
+        state.frozen = 1
+        for n, subset in enumerate(state.subsets):
+            internal_name = self.getSubsetInternalName(n, doc)[1:]
+            base_name = (b"".join((SUBSETN(n), b"+", self.face.name, self.face.subfontNameX))).decode("pdfdoc")
+            pdf_font = pdfdoc.PDFTrueTypeFont()
+            pdf_font.__Comment__ = f"Font {self.fontName} subset {n}"
+            pdf_font.Name = internal_name
+            pdf_font.BaseFont = base_name
+            pdf_font.FirstChar = 0
+            pdf_font.LastChar = len(subset) - 1
+            pdf_font.Widths = pdfdoc.PDFArray(list(map(self.face.getCharWidth, subset)))
+            cmap = pdfdoc.PDFStream()
+            cmap.content = _to_unicode_cmap(base_name, subset, self.alias)
+            if doc.compression:
+                cmap.filters = [pdfdoc.PDFZCompress]
+            pdf_font.ToUnicode = doc.Reference(cmap, "toUnicodeCMap:" + base_name)
+            pdf_font.FontDescriptor = self.face.addSubsetObjects(doc, base_name, subset)
+            doc.Reference(pdf_font, internal_name)
+            doc.idToObject["BasicFonts"].dict[internal_name] = pdf_font
+        del self.state[doc]
+
+
+class Face:
+    """One face of one family, converted, registered with ReportLab, with metrics in em."""
+
+    def __init__(self, name: str, path: Path, metrics: Metrics):
+        self.name = name                  # ReportLab font name (canvas.setFont(face.name, size))
+        self.path = path                  # the cached TrueType file
+        self.family = metrics.family
+        self.style = metrics.style
+        self.ascent = metrics.ascent
+        self.descent = metrics.descent    # positive, below the baseline
+        self._m = metrics
+        self._vert_chars = {chr(cp): ch for ch, cp in metrics.verts.items()}
+
+    # --- registration --------------------------------------------------------
+    @classmethod
+    def register(cls, name: str, path: Path, metrics: Metrics) -> "Face":
+        """Register the TTF with ReportLab (once per name) and wrap it."""
+        if name not in pdfmetrics.getRegisteredFontNames():
+            alias = {cp: ord(ch) for ch, cp in metrics.verts.items()}
+            font = PdfFont(name, str(path), alias)
+            # ReportLab shares one font object per PostScript name; two charsets of one
+            # family are different files, so give this one its own PostScript name.
+            if font.face.name in pdfmetrics._dynFaceNames:
+                font.face.name = font.face.name + b"-" + name.rsplit("-", 1)[-1].encode("ascii")
+            pdfmetrics.registerFont(font)
+        return cls(name, path, metrics)
+
+    @property
+    def pdf_font(self) -> PdfFont:
+        return pdfmetrics.getFont(self.name)
+
+    # --- metrics ---------------------------------------------------------------
+    def has(self, ch: str) -> bool:
+        """Whether the face can draw ``ch`` (a single character)."""
+        return ch in self._m.advances
+
+    def advance(self, ch: str) -> float:
+        """Horizontal advance of ``ch`` in em (as drawn: full-width forms where Chinese wants them)."""
+        try:
+            return self._m.advances[ch]
+        except KeyError:
+            if ch in self._vert_chars:
+                return 1.0
+            raise KeyError(f"{ch!r} (U+{ord(ch):04X}) is not in face {self.family} {self.style}") from None
+
+    def halt(self, ch: str) -> tuple[float, float]:
+        """Trimmable empty space (left, right) in em, from the font's 'halt' feature or the glyph's ink."""
+        return self._m.halts.get(ch, (0.0, 0.0))
+
+    def vert(self, ch: str) -> str | None:
+        """The character (a Private Use code point of this face) that draws ``ch``'s vertical form."""
+        cp = self._m.verts.get(ch)
+        return chr(cp) if cp is not None else None
+
+    def chars(self) -> set[str]:
+        """Every character this face can draw."""
+        return set(self._m.advances)
+
+    def __repr__(self) -> str:
+        return f"Face({self.family!r}, {self.style!r}, name={self.name!r})"

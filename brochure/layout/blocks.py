@@ -1,0 +1,134 @@
+"""The non-text blocks of a composition, as ReportLab Flowables (wrap / split / draw).
+
+Each block's height is what it says it is; blocks that sit in text columns
+round their height up to whole grid lines so that body baselines stay on the
+baseline grid beneath them.
+"""
+from __future__ import annotations
+
+import math
+
+from reportlab.platypus import Flowable
+
+from brochure.press.color import cmyk
+
+
+def grid_ceil(height: float, leading: float) -> float:
+    """``height`` rounded up to a whole number of grid lines."""
+    return math.ceil(height / leading - 1e-6) * leading
+
+
+class Fill(Flowable):
+    """A filled rectangle (band, tint, box background), optionally with a rule around it."""
+
+    def __init__(self, width, height, color, *, stroke=None, line_width=0.5):
+        super().__init__()
+        self.width, self.height = width, height
+        self.color, self.stroke, self.line_width = color, stroke, line_width
+
+    def wrap(self, aw, ah):
+        return self.width, self.height
+
+    def draw(self):
+        c = self.canv
+        if self.color is not None:
+            c.setFillColor(cmyk(*self.color))
+        if self.stroke is not None:
+            c.setStrokeColor(cmyk(*self.stroke))
+            c.setLineWidth(self.line_width)
+        c.rect(0, 0, self.width, self.height, stroke=int(self.stroke is not None), fill=int(self.color is not None))
+
+
+class Rule(Flowable):
+    """A thin line from (0, 0) to (width, height): horizontal or vertical."""
+
+    def __init__(self, width, height, color=(0, 0, 0, 100), line_width=0.3, overprint=True):
+        super().__init__()
+        self.width, self.height = width, height
+        self.color, self.line_width, self.overprint = color, line_width, overprint
+
+    def wrap(self, aw, ah):
+        return self.width, self.height
+
+    def draw(self):
+        c = self.canv
+        c.setStrokeColor(cmyk(*self.color))
+        if self.overprint:
+            c.setStrokeOverprint(True)
+        c.setLineWidth(self.line_width)
+        c.line(0, 0, self.width, self.height)
+
+
+class Stack(Flowable):
+    """Flowables stacked top to bottom at given x offsets, as one unsplittable block."""
+
+    def __init__(self, width, parts, *, pad=0.0, background=None, stroke=None, min_height=0.0, leading=None):
+        super().__init__()
+        self.width, self.parts, self.pad = width, parts, pad
+        self.background, self.stroke = background, stroke
+        self.min_height, self.leading = min_height, leading
+        self._heights: list[float] = []
+
+    def wrap(self, aw, ah):
+        inner = self.width - 2 * self.pad
+        self._heights = [p.wrap(inner, 1e6)[1] for p in self.parts]
+        h = sum(self._heights) + 2 * self.pad
+        h = max(h, self.min_height)
+        if self.leading:
+            h = grid_ceil(h, self.leading)
+        self.height = h
+        return self.width, h
+
+    def draw(self):
+        c = self.canv
+        if self.background is not None or self.stroke is not None:
+            Fill(self.width, self.height, self.background, stroke=self.stroke).drawOn(c, 0, 0)
+        y = self.height - self.pad
+        for part, h in zip(self.parts, self._heights):
+            y -= h
+            part.drawOn(c, self.pad, y)
+
+
+class Spacer(Flowable):
+    def __init__(self, width, height):
+        super().__init__()
+        self.width, self.height = width, height
+
+    def wrap(self, aw, ah):
+        return self.width, self.height
+
+    def draw(self):
+        pass
+
+
+class Image(Flowable):
+    """A prepared (print-ready CMYK) photo filling a frame, with a placeholder note when it is one."""
+
+    def __init__(self, prepared, width, height):
+        super().__init__()
+        self.prepared, self.width, self.height = prepared, width, height
+
+    def wrap(self, aw, ah):
+        return self.width, self.height
+
+    def draw(self):
+        from brochure.press.images import draw_image
+
+        draw_image(self.canv, self.prepared, 0, 0)
+
+
+class QRCode(Flowable):
+    """A vector QR code, K100 on white with its quiet zone, ``size`` including the quiet zone."""
+
+    def __init__(self, url, size, ec="Q"):
+        super().__init__()
+        self.url, self.size, self.ec = url, size, ec
+        self.width = self.height = size
+
+    def wrap(self, aw, ah):
+        return self.size, self.size
+
+    def draw(self):
+        from brochure.render.qr import draw_qr
+
+        draw_qr(self.canv, self.url, 0, 0, self.size, ec=self.ec)

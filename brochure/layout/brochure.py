@@ -1,0 +1,352 @@
+"""The brochure: a newspaper special page recomposed as a saddle-stitched booklet.
+
+Front page: masthead band, headline and byline, the honour list as a boxed
+sidebar beside the lead photo and the preface box, then section A begins.
+Inner pages: running head, three columns with thin rules, sections opening
+with a letter badge and a headline across the columns, photos across one to
+all columns with ▲caption and credit, columns balanced where a section ends.
+Back page: key figures, the QR code to the online version, publisher and date.
+The page count is made a multiple of four with honest pages (key figures, a
+notes page) before the back cover, never blank pages in the middle.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from brochure.content.model import Content, Photo
+from brochure.layout.blocks import Fill, Image, QRCode, Rule, Spacer, Stack, grid_ceil
+from brochure.layout.flow import Column, balance
+from brochure.layout.pages import Composition, Page
+from brochure.layout.styles import Styles
+from brochure.press.geometry import MM, PageBoxes
+from brochure.text import CJKParagraph, VerticalText
+
+QR_SIZE = 32 * MM        # printed size including the quiet zone (≥ 20 mm)
+MIN_LINES_AFTER_HEADING = 3
+
+
+@dataclass
+class Frame:
+    """The type area of one page: x0..x1, bottom..top in trim coordinates, on the grid."""
+
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+
+class BrochureComposer:
+    def __init__(self, content: Content, styles: Styles, photo_loader, boxes: PageBoxes):
+        self.c = content
+        self.s = styles
+        self.load_photo = photo_loader      # (Photo, width_pt, height_pt) -> PreparedImage
+        self.boxes = boxes
+        self.L = content.typography.leading
+        self.settings = content.brochure
+        self.gutter = self.settings.gutter * MM
+        self.pages: list[Page] = []
+        self.warnings: list = []
+
+    # -- geometry ------------------------------------------------------------
+    def frame(self, number: int, *, head: bool) -> Frame:
+        """Type area of page ``number`` (1-based; odd pages are right-hand pages)."""
+        top_m, outer, bottom_m, inner = (v * MM for v in self.settings.margins)
+        W, H = self.boxes.trim_w, self.boxes.trim_h
+        left = inner if number % 2 else outer
+        right = outer if number % 2 else inner
+        top = H - top_m - (2 * self.L if head else 0)
+        lines = int((top - bottom_m) // self.L)
+        return Frame(left, W - right, top, top - lines * self.L)
+
+    def columns(self, frame: Frame, n: int, top: float, bottom: float | None = None) -> list[Column]:
+        w = (frame.width - (n - 1) * self.gutter) / n
+        return [Column(frame.x0 + i * (w + self.gutter), w, top, frame.bottom if bottom is None else bottom)
+                for i in range(n)]
+
+    def snap(self, frame: Frame, y: float) -> float:
+        """The grid line at or below ``y``."""
+        lines = -(-(frame.top - y) // self.L)
+        return frame.top - lines * self.L
+
+    def new_page(self, label: str) -> tuple[Page, Frame]:
+        page = Page(self.boxes, label=label)
+        self.pages.append(page)
+        number = len(self.pages)
+        frame = self.frame(number, head=label == "inner")
+        if label == "inner":
+            self.running_head(page, frame, number)
+        return page, frame
+
+    # -- pieces ------------------------------------------------------------------
+    def para(self, text, style):
+        return CJKParagraph(text, style)
+
+    def running_head(self, page: Page, frame: Frame, number: int) -> None:
+        s, L = self.s, self.L
+        H = self.boxes.trim_h
+        y_rule = frame.top + 0.6 * L
+        title = self.para(f"{self.c.masthead.slogan}　{self.c.masthead.title}", s.running)
+        _, h = title.wrap(frame.width, L)
+        page.add(title, frame.x0, y_rule + 2, frame.width, h, "text")
+        page.add(Rule(frame.width, 0, self.c.palette.accent, 0.8, overprint=False), frame.x0, y_rule, frame.width, 0, "rule")
+        folio = self.para(str(number), replace(s.running, align="left" if number % 2 == 0 else "right"))
+        _, h = folio.wrap(frame.width, L)
+        bottom_m = self.settings.margins[2] * MM
+        page.add(folio, frame.x0, bottom_m - L - 0.2 * L, frame.width, h, "text")
+
+    def caption_block(self, photo: Photo, width: float):
+        return self.para(f"▲{photo.caption} {photo.credit}", self.s.caption)
+
+    def photo_block(self, photo: Photo, width: float) -> Stack:
+        h_img = width / photo.aspect
+        prepared = self.load_photo(photo, width, h_img)
+        self.warnings.extend(prepared.warnings)
+        parts = [Image(prepared, width, h_img), Spacer(width, 3), self.caption_block(photo, width)]
+        block = Stack(width, parts, leading=self.L)
+        block.kind = "photo"
+        return block
+
+    def section_heading(self, section, width: float) -> Stack:
+        s, L = self.s, self.L
+        badge_w = 2 * L
+        head = self.para(section.headline, s.section)
+        _, h = head.wrap(width - badge_w - 8, 10 * L)
+        box_h = max(2 * L, h)
+
+        class Heading(Stack):
+            kind = "heading"
+
+            def wrap(inner, aw, ah):
+                inner.height = grid_ceil(box_h + L, L)
+                return width, inner.height
+
+            def draw(inner):
+                c = inner.canv
+                top = inner.height - 0.5 * L
+                Fill(badge_w, 2 * L, self.c.palette.accent).drawOn(c, 0, top - 2 * L)
+                letter = self.para(section.letter, s.badge)
+                letter.wrap(badge_w, 2 * L)
+                letter.drawOn(c, 0, top - 2 * L)
+                head.drawOn(c, badge_w + 8, top - h)
+                Rule(width, 0, self.c.palette.accent, 0.6, overprint=False).drawOn(c, 0, top - box_h - 0.35 * L)
+
+        return Heading(width, [])
+
+    # -- the front page --------------------------------------------------------------
+    def front(self) -> tuple[Page, Frame, float]:
+        page, frame = self.new_page("front")
+        s, L, c = self.s, self.L, self.c
+        W, H, bleed = self.boxes.trim_w, self.boxes.trim_h, self.boxes.bleed
+        # masthead band, into the bleed on three sides
+        band_h = 7 * L + self.settings.margins[0] * MM
+        band_y = H - band_h
+        page.add(Fill(W + 2 * bleed, band_h + bleed, c.palette.accent), -bleed, band_y, W + 2 * bleed, band_h + bleed, "decoration")
+        slogan = self.para(c.masthead.slogan, s.slogan)
+        _, h1 = slogan.wrap(frame.width, 4 * L)
+        title = self.para(c.masthead.title, s.masthead)
+        _, h2 = title.wrap(frame.width, 8 * L)
+        y = H - self.settings.margins[0] * MM - h1
+        page.add(slogan, frame.x0, y, frame.width, h1, "text")
+        y -= h2
+        page.add(title, frame.x0, y, frame.width, h2, "text")
+        issue = self.para(f"{c.document.publisher}　{c.document.date}", replace(s.running, color=(0, 0, 0, 0), align="right", overprint=False))
+        _, h3 = issue.wrap(frame.width, L)
+        page.add(issue, frame.x0, band_y + 0.5 * L, frame.width, h3, "text")
+        # headline stack
+        y = self.snap(frame, band_y - L)
+        parts = []
+        if c.lead.kicker:
+            parts.append(self.para(c.lead.kicker, s.kicker))
+        parts.append(self.para(c.lead.headline, s.headline))
+        parts.append(self.para(c.lead.byline, s.byline))
+        head = Stack(frame.width, parts, leading=L)
+        _, h = head.wrap(frame.width, H)
+        page.add(head, frame.x0, y - h, frame.width, h, "heading")
+        y -= h + L
+        # sidebar (column 1) beside photo + preface (columns 2..n)
+        n = self.settings.front_columns
+        cols = self.columns(frame, n, y)
+        side_w = cols[0].width
+        right_x = cols[1].x if n > 1 else cols[0].x
+        right_w = frame.x1 - right_x
+        right_parts = []
+        if c.lead.photo:
+            right_parts.append(self.photo_block(c.photos[c.lead.photo], right_w))
+            right_parts.append(Spacer(right_w, L))
+        preface = Stack(right_w, [self.para(c.lead.preface_title, s.preface_title)]
+                        + [self.para(p, s.preface) for p in c.lead.preface],
+                        pad=L * 0.75, background=c.palette.tint, leading=L)
+        _, hp = preface.wrap(right_w, H)
+        sidebar = self.sidebar(side_w)
+        _, hs = sidebar.wrap(side_w, H)
+        photo_h = sum(p.wrap(right_w, H)[1] for p in right_parts)
+        box_h = max(hs, photo_h + hp)
+        sidebar.min_height = box_h
+        preface.min_height = box_h - photo_h
+        _, hs = sidebar.wrap(side_w, H)
+        page.add(sidebar, cols[0].x, y - hs, side_w, hs, "box")
+        ry = y
+        for part in right_parts:
+            _, ph = part.wrap(right_w, H)
+            if isinstance(part, Stack):
+                page.add(part, right_x, ry - ph, right_w, ph, "photo")
+            ry -= ph
+        _, hp = preface.wrap(right_w, H)
+        page.add(preface, right_x, ry - hp, right_w, hp, "box")
+        return page, frame, y - box_h - L
+
+    def sidebar(self, width: float) -> Stack:
+        s, c, L = self.s, self.c, self.L
+        title = self.para(f"{c.honours.title}{c.honours.note}", s.sidebar_title)
+        if c.honours.orientation == "vertical":
+            height = max(len(i) for i in c.honours.items) * s.sidebar_item.size * 1.05 + L
+            items = [VerticalText("\n".join(f"{i}" for i in c.honours.items), s.sidebar_item, height)]
+        else:
+            items = []
+            for item in c.honours.items:
+                items.append(self.para(f"■ {item}", s.sidebar_item))
+        box = Stack(width, [title, Spacer(width, L * 0.5)] + items, pad=L * 0.6,
+                    background=c.palette.tint, stroke=c.palette.accent, leading=L)
+        box.kind = "box"
+        return box
+
+    # -- sections --------------------------------------------------------------------
+    def sections(self, page: Page, frame: Frame, y: float) -> None:
+        L = self.L
+        for section in self.c.sections:
+            n = self.settings.columns if page.label != "front" else self.settings.front_columns
+            heading = self.section_heading(section, frame.width)
+            _, hh = heading.wrap(frame.width, frame.top - frame.bottom)
+            photos = [self.c.photos[p] for p in section.photos]
+            cols = self.columns(frame, n, y)
+            tops = self.photo_room(cols, photos)
+            need = hh + (max(tops) if tops else 0) + MIN_LINES_AFTER_HEADING * L
+            if y - frame.bottom < need:
+                page, frame = self.new_page("inner")
+                y = frame.top
+                n = self.settings.columns
+                cols = self.columns(frame, n, y)
+            page.add(heading, frame.x0, y - hh, frame.width, hh, "heading")
+            y -= hh
+            cols = self.columns(frame, n, y)
+            blocks = [self.para(p, self.s.body) for p in section.paragraphs]
+            cols = self.place_photos(page, cols, photos)
+            while True:
+                placed, rest, bottom = balance(cols, blocks, L)
+                page.items.extend(placed)
+                self.column_rules(page, cols, bottom)
+                if not rest:
+                    y = bottom - L
+                    break
+                page, frame = self.new_page("inner")
+                blocks = rest
+                cols = self.columns(frame, self.settings.columns, frame.top)
+        self.last = (page, frame, y)
+
+    def photo_room(self, cols: list[Column], photos: list[Photo]) -> list[float]:
+        rooms = [0.0] * len(cols)
+        for photo in photos:
+            span = len(cols) if photo.span in (0,) or photo.span > len(cols) else photo.span
+            w = cols[span - 1].x + cols[span - 1].width - cols[0].x
+            block = self.photo_block(photo, w)
+            _, h = block.wrap(w, 1e6)
+            for i in range(span):
+                rooms[i] += h + self.L
+        return rooms
+
+    def place_photos(self, page: Page, cols: list[Column], photos: list[Photo]) -> list[Column]:
+        for photo in photos:
+            span = len(cols) if photo.span == 0 or photo.span > len(cols) else photo.span
+            x0 = cols[0].x
+            w = cols[span - 1].x + cols[span - 1].width - x0
+            block = self.photo_block(photo, w)
+            _, h = block.wrap(w, 1e6)
+            if photo.position == "bottom":
+                y = max(c.bottom for c in cols[:span])
+                page.add(block, x0, y, w, h, "photo")
+                for col in cols[:span]:
+                    col.bottom = y + h + self.L
+            else:
+                top = min(c.top for c in cols[:span])
+                page.add(block, x0, top - h, w, h, "photo")
+                for col in cols[:span]:
+                    col.top = top - h - self.L
+        return cols
+
+    def column_rules(self, page: Page, cols: list[Column], bottom: float) -> None:
+        for left, right in zip(cols, cols[1:]):
+            x = (left.x + left.width + right.x) / 2
+            top = max(left.top, right.top)
+            if top - bottom > self.L:
+                page.add(Rule(0, top - bottom, (0, 0, 0, 60), 0.3), x, bottom, 0, top - bottom, "rule")
+
+    # -- the back page ------------------------------------------------------------------
+    def figures_panel(self, width: float) -> Stack | None:
+        if not self.c.figures:
+            return None
+        s, L = self.s, self.L
+        parts = [self.para("数说十年", s.sidebar_title), Spacer(width, L * 0.5)]
+        big = replace(s.back_title, color=self.c.palette.accent)
+        for fig in self.c.figures:
+            parts.append(self.para(f"{fig.value}{fig.unit}", big))
+            parts.append(self.para(fig.label, s.back_text))
+            parts.append(Spacer(width, L * 0.5))
+        return Stack(width, parts, pad=L, leading=L)
+
+    def back(self) -> None:
+        page, frame = self.new_page("back")
+        s, c, L = self.s, self.c, self.L
+        W, H, bleed = self.boxes.trim_w, self.boxes.trim_h, self.boxes.bleed
+        band_h = 5 * L + self.settings.margins[2] * MM
+        page.add(Fill(W + 2 * bleed, band_h + bleed, c.palette.accent), -bleed, -bleed, W + 2 * bleed, band_h + bleed, "decoration")
+        y = frame.top
+        title = self.para(c.masthead.title, s.back_title)
+        _, h = title.wrap(frame.width, H)
+        page.add(title, frame.x0, y - h, frame.width, h, "heading")
+        y -= h + L
+        panel = self.figures_panel(frame.width * 0.8)
+        if panel is not None:
+            _, h = panel.wrap(frame.width * 0.8, H)
+            page.add(panel, frame.x0 + frame.width * 0.1, y - h, frame.width * 0.8, h, "box")
+            y -= h + L
+        qr = QRCode(c.document.online_url, QR_SIZE)
+        qx = frame.x0 + (frame.width - QR_SIZE) / 2
+        qy = band_h + 5 * L
+        page.add(qr, qx, qy, QR_SIZE, QR_SIZE, "qr")
+        cta = self.para(c.document.call_to_action, s.back_text)
+        _, h = cta.wrap(frame.width, L * 2)
+        page.add(cta, frame.x0, qy - h - 0.3 * L, frame.width, h, "text")
+        url = self.para(c.document.online_url, s.back_text)
+        _, h2 = url.wrap(frame.width, L * 2)
+        page.add(url, frame.x0, qy - h - h2 - 0.3 * L, frame.width, h2, "text")
+        white = replace(s.back_text, color=(0, 0, 0, 0), overprint=False)
+        pub = self.para(f"{c.document.publisher}　{c.document.date}", white)
+        _, h = pub.wrap(frame.width, L * 2)
+        page.add(pub, frame.x0, band_h / 2 - h / 2, frame.width, h, "text")
+
+    def notes_page(self) -> None:
+        page, frame = self.new_page("inner")
+        title = self.para("笔记 / 备忘", self.s.section)
+        _, h = title.wrap(frame.width, frame.top - frame.bottom)
+        page.add(title, frame.x0, frame.top - h, frame.width, h, "heading")
+        y = frame.top - h - 2 * self.L
+        while y > frame.bottom + self.L:
+            page.add(Rule(frame.width, 0, (0, 0, 0, 30), 0.3), frame.x0, y, frame.width, 0, "rule")
+            y -= 2 * self.L
+
+    def compose(self) -> Composition:
+        page, frame, y = self.front()
+        self.sections(page, frame, y)
+        while (len(self.pages) + 1) % 4:
+            self.notes_page()
+        self.back()
+        return Composition("brochure", self.pages, str(self.c.document.title),
+                           qr_urls=[str(self.c.document.online_url)], warnings=self.warnings)
+
+
+def compose_brochure(content: Content, styles: Styles, photo_loader, boxes: PageBoxes) -> Composition:
+    return BrochureComposer(content, styles, photo_loader, boxes).compose()

@@ -1,0 +1,1 @@
+"""Print production: page boxes, marks, CMYK images, colour, PDF/X finishing, preflight."""

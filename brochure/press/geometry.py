@@ -1,0 +1,67 @@
+"""The page-box contract: trim, bleed and slug sizes and the PDF boxes they imply.
+
+Everything is in PDF points.  The media box holds the bleed plus a slug area
+outside it (room for crop marks, colour bar and slug line).  Layout draws in
+trim coordinates: the renderer translates the canvas origin to ``trim_origin``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MM = 72 / 25.4
+
+Box = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class PageBoxes:
+    trim_w: float          # pt
+    trim_h: float          # pt
+    bleed: float = 3 * MM  # pt beyond the trim on every side
+    slug: float = 0.0      # pt outside the bleed for marks, colour bar, slug line
+
+    def __post_init__(self):
+        if self.trim_w <= 0 or self.trim_h <= 0:
+            raise ValueError(f"trim size must be positive, got {self.trim_w} x {self.trim_h}")
+        if self.bleed < 0 or self.slug < 0:
+            raise ValueError("bleed and slug must not be negative")
+
+    @classmethod
+    def from_mm(cls, trim_w_mm: float, trim_h_mm: float, *, bleed_mm: float = 3.0,
+                slug_mm: float = 0.0) -> "PageBoxes":
+        return cls(trim_w_mm * MM, trim_h_mm * MM, bleed_mm * MM, slug_mm * MM)
+
+    @property
+    def margin(self) -> float:
+        """Distance from a media edge to the trim line."""
+        return self.bleed + self.slug
+
+    @property
+    def media_w(self) -> float:
+        return self.trim_w + 2 * self.margin
+
+    @property
+    def media_h(self) -> float:
+        return self.trim_h + 2 * self.margin
+
+    @property
+    def media_size(self) -> tuple[float, float]:
+        return (self.media_w, self.media_h)
+
+    @property
+    def trim_origin(self) -> tuple[float, float]:
+        return (self.margin, self.margin)
+
+    @property
+    def media_box(self) -> Box:
+        return (0.0, 0.0, self.media_w, self.media_h)
+
+    @property
+    def bleed_box(self) -> Box:
+        s = self.slug
+        return (s, s, self.media_w - s, self.media_h - s)
+
+    @property
+    def trim_box(self) -> Box:
+        m = self.margin
+        return (m, m, m + self.trim_w, m + self.trim_h)

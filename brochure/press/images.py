@@ -1,0 +1,316 @@
+"""Photos made print-ready: read any common file, crop or fit, convert to CMYK JPEG, place.
+
+``prepare_photo`` turns a source photo (JPEG, PNG with or without alpha, TIFF,
+WebP, BMP; RGB, greyscale or CMYK; any EXIF orientation; with or without an
+embedded ICC profile) into a CMYK JPEG sized for its frame, cached under a name
+derived from everything that affects the result.  ``draw_image`` places it on a
+ReportLab canvas so it lands in the PDF as a DeviceCMYK DCT image.
+
+Colour decisions:
+
+* Source profile: the embedded ICC profile when there is one, otherwise sRGB
+  for RGB input.  CMYK input without a profile is taken to be in the output
+  condition already and passes through untouched.
+* Rendering intent: relative colorimetric with black point compensation.  It
+  keeps in-gamut colours (skin, sky, the brand red) exact, clips only what the
+  press cannot print, and BPC maps the source black onto the press's black so
+  shadows keep their detail.  This is the usual prepress default; perceptual
+  tables vary too much between profiles to be a safer choice.
+* Greyscale photos go onto the black plate only (C=M=Y=0, K=1-grey), which is
+  what print shops ask for and cannot drift in colour on press.
+* Transparency is flattened onto white: PDF/X-1a has no transparency.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import tempfile
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
+
+from brochure.errors import BuildWarning, PressError
+
+from .geometry import MM
+
+# A 100-megapixel limit: far above any camera, far below a decompression bomb.
+# Pillow warns above this and refuses above twice this; both become PressError.
+MAX_PIXELS = 100_000_000
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+SRGB_PROFILE = Path("/usr/share/color/icc/ghostscript/srgb.icc")
+JPEG_QUALITY = 92
+DOWNSAMPLE_ABOVE = 1.5     # downsample when effective ppi > target * this
+PIPELINE_VERSION = "1"     # change when the output of this module changes
+
+SUPPORTED_FORMATS = {"JPEG", "PNG", "TIFF", "WEBP", "BMP", "MPO"}
+EXTENSIONS = {
+    ".jpg": "JPEG", ".jpeg": "JPEG", ".jpe": "JPEG", ".png": "PNG", ".tif": "TIFF",
+    ".tiff": "TIFF", ".webp": "WEBP", ".bmp": "BMP",
+}
+INTENT = ImageCms.Intent.RELATIVE_COLORIMETRIC
+FLAGS = ImageCms.Flags.BLACKPOINTCOMPENSATION
+
+
+@dataclass
+class PreparedImage:
+    path: Path                       # CMYK JPEG in the cache
+    pixel_w: int
+    pixel_h: int
+    draw_w: float                    # pt, the size placed on the page
+    draw_h: float
+    offset_x: float = 0.0            # pt, from the frame's lower-left (contain only)
+    offset_y: float = 0.0
+    effective_ppi: float = 0.0       # of the source pixels used, at placed size
+    warnings: list[BuildWarning] = field(default_factory=list)
+    source: Path | None = None
+
+    @property
+    def pixel_size(self) -> tuple[int, int]:
+        return (self.pixel_w, self.pixel_h)
+
+
+# --- errors -------------------------------------------------------------
+
+def _fail(src: Path, zh: str, en: str) -> PressError:
+    return PressError(f"图片 {src}：{zh}", f"image {src}: {en}")
+
+
+def _check_file(src: Path) -> None:
+    if not src.exists():
+        raise _fail(src, "文件不存在。请检查 content.yaml 中的文件名，并把图片放进 images/ 文件夹。",
+                    "file not found. Check the file name in content.yaml and put the photo in images/.")
+    if not src.is_file():
+        raise _fail(src, "不是文件。", "is not a file.")
+    if src.stat().st_size == 0:
+        raise _fail(src, "文件是空的（0 字节），可能复制失败。请重新复制原图。",
+                    "the file is empty (0 bytes); the copy probably failed. Copy the original again.")
+    ext = src.suffix.lower()
+    if ext not in EXTENSIONS:
+        raise _fail(src, f"不支持的文件类型“{ext or '无扩展名'}”。请另存为 JPEG（.jpg）或 PNG。",
+                    f"unsupported file type '{ext or 'no extension'}'. Save it as JPEG (.jpg) or PNG.")
+
+
+def _open(src: Path, *, load: bool = True) -> Image.Image:
+    """Open (and with ``load`` fully decode); every failure becomes a PressError saying what to do."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            im = Image.open(src)
+            if im.format not in SUPPORTED_FORMATS:
+                im.close()
+                raise _fail(src, f"格式 {im.format} 不适合印刷。请另存为 JPEG 或 PNG。",
+                            f"format {im.format} is not suitable for print. Save it as JPEG or PNG.")
+            if load:
+                im.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _fail(src, f"像素过多（超过 {MAX_PIXELS // 1_000_000} 百万像素），可能是损坏或恶意文件。"
+                         "请缩小到 1 亿像素以内再用。",
+                    f"too many pixels (over {MAX_PIXELS // 1_000_000} megapixels); the file may be "
+                    "damaged or hostile. Reduce it below 100 megapixels.") from None
+    except UnidentifiedImageError:
+        raise _fail(src, "无法识别为图片（文件损坏，或扩展名与内容不符，例如 HEIC 或 Word 文件）。"
+                         "请用看图软件打开后另存为 JPEG。",
+                    "not a readable image (damaged, or the extension does not match the content, "
+                    "e.g. HEIC or a Word file). Open it in an image viewer and save it as JPEG.") from None
+    except PressError:
+        raise
+    except (OSError, SyntaxError, ValueError, EOFError) as e:
+        raise _fail(src, f"文件不完整或已损坏（{e}）。请重新复制或重新导出原图。",
+                    f"the file is truncated or damaged ({e}). Copy or export the original again.") from None
+    return im
+
+
+# --- pixel work ---------------------------------------------------------
+
+def _oriented_size(im: Image.Image) -> tuple[int, int]:
+    orientation = im.getexif().get(0x0112, 1)
+    w, h = im.size
+    return (h, w) if orientation in (5, 6, 7, 8) else (w, h)
+
+
+def _to_workable(im: Image.Image) -> tuple[Image.Image, bytes | None]:
+    """Normalise mode to RGB, L or CMYK (alpha flattened on white); return with its ICC profile."""
+    icc = im.info.get("icc_profile") or None
+    mode = im.mode
+    if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
+        im = im.convert("I").point(lambda v: v * (1 / 256)).convert("L")
+    elif mode == "F":
+        im = im.point(lambda v: v * 255).convert("L")
+    elif mode == "1":
+        im = im.convert("L")
+    elif mode == "P":
+        im = im.convert("RGBA" if "transparency" in im.info else "RGB")
+    elif mode == "PA":
+        im = im.convert("RGBA")
+    elif mode in ("YCbCr", "LAB", "HSV"):
+        im = im.convert("RGB")
+        icc = None if mode == "LAB" else icc
+    elif mode == "RGBa":
+        im = im.convert("RGBA")
+    elif mode == "La":
+        im = im.convert("LA")
+    if im.mode in ("RGBA", "LA"):
+        base_mode = im.mode[:-1]
+        white = Image.new(base_mode, im.size, 255 if base_mode == "L" else (255, 255, 255))
+        white.paste(im.convert(base_mode), mask=im.getchannel("A"))
+        im = white
+    if im.mode not in ("RGB", "L", "CMYK"):
+        im = im.convert("RGB")
+    return im, icc
+
+
+def _crop_box(w: int, h: int, frame_aspect: float, focus: tuple[float, float]) -> tuple[int, int, int, int]:
+    """The largest box of frame_aspect inside w x h, centred on focus as far as the edges allow."""
+    fx = min(max(focus[0], 0.0), 1.0)
+    fy = min(max(focus[1], 0.0), 1.0)
+    if w / h > frame_aspect:
+        cw, ch = max(1, round(h * frame_aspect)), h
+    else:
+        cw, ch = w, max(1, round(w / frame_aspect))
+    left = min(max(round(fx * w - cw / 2), 0), w - cw)
+    top = min(max(round(fy * h - ch / 2), 0), h - ch)
+    return (left, top, left + cw, top + ch)
+
+
+def _to_cmyk(im: Image.Image, icc: bytes | None, profile: Path, src: Path) -> Image.Image:
+    if im.mode == "L":
+        # black plate only: K = 1 - grey
+        k = ImageOps.invert(im)
+        zero = Image.new("L", im.size, 0)
+        return Image.merge("CMYK", (zero, zero, zero, k))
+    try:
+        out_profile = ImageCms.getOpenProfile(str(profile))
+        if im.mode == "CMYK":
+            if not icc:
+                return im
+            in_profile = ImageCms.getOpenProfile(io.BytesIO(icc))
+        elif icc:
+            in_profile = ImageCms.getOpenProfile(io.BytesIO(icc))
+        else:
+            in_profile = ImageCms.getOpenProfile(str(SRGB_PROFILE))
+        transform = ImageCms.buildTransform(in_profile, out_profile, im.mode, "CMYK",
+                                            renderingIntent=INTENT, flags=FLAGS)
+        return ImageCms.applyTransform(im, transform)
+    except (ImageCms.PyCMSError, OSError, ValueError) as e:
+        if icc and im.mode == "RGB":
+            # a broken embedded profile: fall back to sRGB rather than stop the build
+            return _to_cmyk(im, None, profile, src)
+        if icc and im.mode == "CMYK":
+            return im
+        raise _fail(src, f"颜色转换失败（{e}）。请检查输出色彩配置文件 {profile}。",
+                    f"colour conversion failed ({e}). Check the output profile {profile}.") from None
+
+
+# --- the public functions -----------------------------------------------
+
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def prepare_photo(src: Path, frame_w_pt: float, frame_h_pt: float, *, fit: str = "cover",
+                  focus: tuple[float, float] = (0.5, 0.5), target_ppi: float = 300,
+                  min_ppi: float = 300, profile: Path, cache_dir: Path) -> PreparedImage:
+    """Make ``src`` print-ready for a frame of frame_w_pt x frame_h_pt points.
+
+    cover: crop to the frame's aspect around ``focus`` (0..1 from left/top) and
+    fill the frame.  contain: fit the whole photo inside, centred; draw_w/draw_h
+    and offset_x/offset_y say where.  Images far above ``target_ppi`` are
+    downsampled to it; nothing is ever upsampled.  A photo under ``min_ppi`` at
+    its placed size gets a warning, not an error.
+    """
+    src = Path(src)
+    profile = Path(profile)
+    if fit not in ("cover", "contain"):
+        raise ValueError(f"fit must be 'cover' or 'contain', not {fit!r}")
+    if frame_w_pt <= 0 or frame_h_pt <= 0:
+        raise ValueError(f"frame must have a positive size, got {frame_w_pt} x {frame_h_pt}")
+    _check_file(src)
+    if not profile.is_file():
+        raise PressError(f"找不到输出色彩配置文件 {profile}。", f"output colour profile {profile} not found.")
+
+    with _open(src, load=False) as header:
+        w, h = _oriented_size(header)
+
+    # geometry, in source pixels after orientation
+    if fit == "cover":
+        box = _crop_box(w, h, frame_w_pt / frame_h_pt, focus)
+        used_w, used_h = box[2] - box[0], box[3] - box[1]
+        draw_w, draw_h, off_x, off_y = frame_w_pt, frame_h_pt, 0.0, 0.0
+    else:
+        box = (0, 0, w, h)
+        used_w, used_h = w, h
+        scale = min(frame_w_pt / w, frame_h_pt / h)
+        draw_w, draw_h = w * scale, h * scale
+        off_x, off_y = (frame_w_pt - draw_w) / 2, (frame_h_pt - draw_h) / 2
+    effective_ppi = used_w / (draw_w / 72)
+    if effective_ppi > target_ppi * DOWNSAMPLE_ABOVE:
+        out_w = max(1, round(draw_w / 72 * target_ppi))
+        out_h = max(1, round(draw_h / 72 * target_ppi))
+    else:
+        out_w, out_h = used_w, used_h
+
+    key_src = "|".join([
+        PIPELINE_VERSION, _digest(src), _digest(profile), fit,
+        f"{box}", f"{out_w}x{out_h}", f"{JPEG_QUALITY}",
+    ])
+    key = hashlib.sha256(key_src.encode()).hexdigest()[:32]
+    cache_dir = Path(cache_dir)
+    out = cache_dir / f"{key}.jpg"
+
+    if not out.exists():
+        # decode fully only on a cache miss: a cached result means these exact bytes decoded before
+        im = _open(src)
+        try:
+            im = ImageOps.exif_transpose(im)
+        except Exception:          # a broken EXIF block must not stop the build
+            pass
+        im, icc = _to_workable(im)
+        if box != (0, 0, im.width, im.height):
+            im = im.crop(box)
+        if (out_w, out_h) != im.size:
+            im = im.resize((out_w, out_h), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        cmyk = _to_cmyk(im, icc, profile, src)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".jpg.tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                cmyk.save(f, "JPEG", quality=JPEG_QUALITY, optimize=True, dpi=(target_ppi, target_ppi))
+            os.replace(tmp, out)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+            raise
+
+    result = PreparedImage(path=out, pixel_w=out_w, pixel_h=out_h, draw_w=draw_w, draw_h=draw_h,
+                           offset_x=off_x, offset_y=off_y, effective_ppi=effective_ppi, source=src)
+    if effective_ppi < min_ppi:
+        result.warnings.append(BuildWarning(
+            f"图片 {src.name} 在版面上只有 {effective_ppi:.0f} ppi（放置尺寸 "
+            f"{draw_w / MM:.0f}×{draw_h / MM:.0f} mm），低于 {min_ppi:.0f} ppi，印出来会发虚。"
+            "请换用更大的原图，或把图放小。",
+            f"image {src.name} is only {effective_ppi:.0f} ppi at its placed size "
+            f"({draw_w / MM:.0f}×{draw_h / MM:.0f} mm), below {min_ppi:.0f} ppi; it will print soft. "
+            "Use a larger original or place it smaller."))
+    return result
+
+
+def draw_image(canvas, prepared: PreparedImage, x: float, y: float) -> None:
+    """Place a prepared image with its frame's lower-left at (x, y).
+
+    ReportLab passes a .jpg file through as DCTDecode and, for a 4-channel JPEG,
+    writes /Decode [1 0 1 0 1 0 1 0].  That is right for the Adobe-inverted CMYK
+    JPEGs Pillow writes (and only for those), so only our own files go here.
+    """
+    canvas.drawImage(str(prepared.path), x + prepared.offset_x, y + prepared.offset_y,
+                     width=prepared.draw_w, height=prepared.draw_h)

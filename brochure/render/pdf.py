@@ -1,0 +1,44 @@
+"""Draw a Composition's pages onto a ReportLab canvas of media size.
+
+Layout works in trim coordinates; here each page is translated to the trim
+origin inside a media box that holds the bleed and the slug (for crop marks).
+The canvas refuses any non-CMYK colour (``enforceColorSpace``), starts with an
+embedded font (so no stray Helvetica resource), and is written invariant so the
+same input gives the same bytes.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportlab.pdfgen import canvas as rl_canvas
+
+from brochure.layout.pages import Composition
+from brochure.press.marks import draw_marks
+
+
+def render(comp: Composition, path: Path, *, font_name: str, marks: bool = True,
+           color_bar: bool = False, slug_text: str | None = None) -> None:
+    first = comp.pages[0].boxes
+    c = rl_canvas.Canvas(
+        str(path),
+        pagesize=first.media_size,
+        invariant=1,
+        pageCompression=1,
+        enforceColorSpace="cmyk",
+        initialFontName=font_name,
+        initialFontSize=9,
+    )
+    c.setTitle(comp.title)
+    for number, page in enumerate(comp.pages, 1):
+        boxes = page.boxes
+        c.setPageSize(boxes.media_size)
+        c.saveState()
+        c.translate(*boxes.trim_origin)
+        for item in page.items:
+            item.flowable.drawOn(c, item.x, item.y)
+        c.restoreState()
+        if marks:
+            text = f"{slug_text}  {number}/{len(comp.pages)}" if slug_text else None
+            draw_marks(c, boxes, registration=color_bar, color_bar=color_bar, slug_text=text)
+        c.showPage()
+    c.save()

@@ -1,0 +1,108 @@
+"""QR codes as vector art: K100 modules on a knocked-out white square with its quiet zone.
+
+The ``qrcode`` package only computes the module matrix; drawing is ours, as one
+filled path of merged horizontal runs, so the code stays sharp at any size and
+prints on the black plate only.  ``size_pt`` always means the whole white
+square, quiet zone included.
+"""
+from __future__ import annotations
+
+import qrcode
+from qrcode.exceptions import DataOverflowError
+
+from brochure.errors import PressError
+from brochure.press.color import cmyk
+from brochure.press.geometry import MM
+
+MIN_MODULE_MM = 0.4        # smaller modules are unreliable off a printing press
+MIN_SIZE_MM = 20.0         # hand-held scanning needs at least 2 cm
+EC_LEVELS = {
+    "L": qrcode.constants.ERROR_CORRECT_L,
+    "M": qrcode.constants.ERROR_CORRECT_M,
+    "Q": qrcode.constants.ERROR_CORRECT_Q,
+    "H": qrcode.constants.ERROR_CORRECT_H,
+}
+
+
+def qr_matrix(url: str, ec: str = "Q") -> list[list[bool]]:
+    """The module matrix for ``url`` (no quiet zone); True is a dark module."""
+    if not url:
+        raise PressError("二维码网址为空。请在 content.yaml 中填写 online_url。",
+                         "the QR code URL is empty. Fill in online_url in content.yaml.")
+    try:
+        level = EC_LEVELS[ec.upper()]
+    except KeyError:
+        raise ValueError(f"ec must be one of L, M, Q, H, not {ec!r}") from None
+    q = qrcode.QRCode(error_correction=level, border=0, box_size=1)
+    q.add_data(url)
+    try:
+        q.make(fit=True)
+    except DataOverflowError:
+        raise PressError(f"网址太长，无法做成二维码（{len(url)} 个字符）。请使用短网址。",
+                         f"the URL is too long for a QR code ({len(url)} characters). "
+                         "Use a shortened URL.") from None
+    return [list(row) for row in q.get_matrix()]
+
+
+def qr_modules(url: str, ec: str = "Q") -> int:
+    """Width of the symbol in modules, without the quiet zone."""
+    return len(qr_matrix(url, ec))
+
+
+def qr_size_for_distance(distance_m: float, modules: int, *, quiet: int = 4) -> float:
+    """Printed size (pt, quiet zone included) for scanning from ``distance_m`` metres.
+
+    The rule of thumb is size >= distance / 10, calibrated for a small code
+    (25 modules).  Denser codes need proportionally larger modules, so the
+    module size is derived from the distance too, and never below 0.4 mm; the
+    result is never below 2 cm.
+    """
+    if distance_m <= 0 or modules <= 0:
+        raise ValueError("distance and modules must be positive")
+    distance_mm = distance_m * 1000
+    module_mm = max(MIN_MODULE_MM, distance_mm / 10 / 25)
+    size_mm = max(MIN_SIZE_MM, distance_mm / 10, module_mm * (modules + 2 * quiet))
+    return size_mm * MM
+
+
+def draw_qr(canvas, url: str, x: float, y: float, size_pt: float, *, ec: str = "Q",
+            quiet: int = 4, color: tuple[float, float, float, float] = (0, 0, 0, 100)) -> float:
+    """Draw a QR code for ``url`` with the white square's lower-left at (x, y).
+
+    Returns the module size in pt.  Raises PressError when the URL cannot be
+    encoded or its modules would be smaller than 0.4 mm at this size.
+    """
+    matrix = qr_matrix(url, ec)
+    n = len(matrix)
+    module = size_pt / (n + 2 * quiet)
+    if module < MIN_MODULE_MM * MM:
+        need = MIN_MODULE_MM * (n + 2 * quiet)
+        raise PressError(
+            f"网址对 {size_pt / MM:.0f} mm 的二维码来说太长（每个点只有 {module / MM:.2f} mm，"
+            f"至少需要 {MIN_MODULE_MM} mm）。请使用短网址，或把二维码放大到 {need:.0f} mm 以上。",
+            f"the URL is too long for a {size_pt / MM:.0f} mm QR code (modules of "
+            f"{module / MM:.2f} mm, at least {MIN_MODULE_MM} mm needed). Use a shortened URL "
+            f"or make the code at least {need:.0f} mm.")
+    canvas.saveState()
+    try:
+        canvas.setFillColor(cmyk(0, 0, 0, 0))
+        canvas.rect(x, y, size_pt, size_pt, stroke=0, fill=1)
+        canvas.setFillColor(cmyk(*color))
+        path = canvas.beginPath()
+        origin_x = x + quiet * module
+        top = y + size_pt - quiet * module
+        for r, row in enumerate(matrix):
+            c = 0
+            while c < n:
+                if not row[c]:
+                    c += 1
+                    continue
+                start = c
+                while c < n and row[c]:
+                    c += 1
+                path.rect(origin_x + start * module, top - (r + 1) * module,
+                          (c - start) * module, module)
+        canvas.drawPath(path, stroke=0, fill=1, fillMode=1)
+    finally:
+        canvas.restoreState()
+    return module

@@ -1,0 +1,58 @@
+"""Shared fixtures: the project's own content.yaml, and small valid projects to break on purpose."""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+MINIMAL = textwrap.dedent("""\
+    document:
+      title: 测试手册
+      author: 测试
+      publisher: 测试出版社
+      date: 2022年9月
+      online_url: https://example.org/a
+    masthead:
+      slogan: 奋进新征程
+      title: 非凡10年
+    honours:
+      title: 荣誉榜
+      items:
+        - 国家级产粮大县（区）
+    lead:
+      headline: 新城正“青春”
+      byline: 记者 某某
+      photo: p1
+      preface:
+        - 时序更替，万物维新。
+    sections:
+      - letter: A
+        headline: 锚定“高分子”
+        photos: [p1]
+        paragraphs:
+          - 该基地一期于2020年4月投产，具备年产5万吨改性工程塑料的生产能力。
+    photos:
+      p1:
+        file: images/p1.jpg
+        caption: 三旺村百合花开助农增收。
+        credit: 李健 摄
+    """)
+
+
+def make_project(folder: Path, text: str = MINIMAL) -> Path:
+    """A project folder with content.yaml and a small real JPEG at images/p1.jpg."""
+    from PIL import Image
+
+    (folder / "images").mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (600, 400), (180, 120, 90)).save(folder / "images" / "p1.jpg", quality=90)
+    path = folder / "content.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def project(tmp_path):
+    return make_project(tmp_path)

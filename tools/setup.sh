@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# One command for everything a fresh Debian machine needs, then the job:
+#   bash tools/setup.sh build   # install, then build content.yaml into out/
+#   bash tools/setup.sh test    # install, then run the test suite
+# Installs what is missing (Debian packages, a virtualenv in .venv with the
+# Python packages), creates placeholder photos that are missing from images/
+# (never overwriting a real photo), then runs the job.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+job="${1:-build}"
+shift || true
+
+debs=(fonts-noto-cjk fontconfig poppler-utils ghostscript libgs-common)
+missing=()
+for p in "${debs[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+  missing+=(python3-venv)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "正在安装系统软件包 installing Debian packages: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+stamp=.venv/.installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  echo "正在安装 Python 依赖 installing Python packages into .venv"
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e '.[test]'
+  touch "$stamp"
+fi
+
+.venv/bin/python tools/make_placeholders.py
+
+case "$job" in
+  build) exec .venv/bin/brochure build "$@" ;;
+  test)  exec .venv/bin/python -m pytest -q "$@" ;;
+  *) echo "usage: bash tools/setup.sh build|test" >&2; exit 64 ;;
+esac

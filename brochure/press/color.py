@@ -1,4 +1,4 @@
-"""CMYK colour helpers: percent values to ReportLab colours, total ink, palette checks."""
+"""CMYK colour in percent: ReportLab colours, total ink, palette checks."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping

@@ -9,8 +9,11 @@ ReportLab canvas so it lands in the PDF as a DeviceCMYK DCT image.
 Colour decisions:
 
 * Source profile: the embedded ICC profile when there is one, otherwise sRGB
-  for RGB input.  CMYK input without a profile is taken to be in the output
-  condition already and passes through untouched.
+  for RGB input (a broken embedded profile also falls back to sRGB).  CMYK
+  input without a profile, or tagged with the output profile itself, is taken
+  to be made for this press and keeps its numbers (converting CMYK to CMYK
+  would turn pure-K black into four-colour black); CMYK tagged with another
+  press profile is converted.
 * Rendering intent: relative colorimetric with black point compensation.  It
   keeps in-gamut colours (skin, sky, the brand red) exact, clips only what the
   press cannot print, and BPC maps the source black onto the press's black so
@@ -177,6 +180,13 @@ def _crop_box(w: int, h: int, frame_aspect: float, focus: tuple[float, float]) -
     return (left, top, left + cw, top + ch)
 
 
+def _description(profile) -> str:
+    try:
+        return (profile.profile.profile_description or "").strip()
+    except Exception:
+        return ""
+
+
 def _to_cmyk(im: Image.Image, icc: bytes | None, profile: Path, src: Path) -> Image.Image:
     if im.mode == "L":
         # black plate only: K = 1 - grey
@@ -189,6 +199,8 @@ def _to_cmyk(im: Image.Image, icc: bytes | None, profile: Path, src: Path) -> Im
             if not icc:
                 return im
             in_profile = ImageCms.getOpenProfile(io.BytesIO(icc))
+            if _description(in_profile) == _description(out_profile):
+                return im       # already made for this press: keep the numbers (and pure K)
         elif icc:
             in_profile = ImageCms.getOpenProfile(io.BytesIO(icc))
         else:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from reportlab.pdfgen.canvas import Canvas
 
-from .color import cmyk, registration
+from .color import cmyk
+from .color import registration as registration_colour
 from .geometry import MM, PageBoxes
 
 MARK_WIDTH = 0.25   # pt
@@ -51,7 +52,7 @@ def draw_marks(canvas: Canvas, boxes: PageBoxes, *, registration: bool = False,
 
 def _mark_extent(boxes: PageBoxes) -> tuple[float, float]:
     """(start, end) distance from the trim line for a crop mark."""
-    start = boxes.bleed + 0.5 * MM if boxes.bleed < 2 * MM else boxes.bleed
+    start = boxes.bleed + 0.5 * MM      # a small gap: marks never touch the bleed box
     end = start + min(6 * MM, boxes.slug - 1 * MM)
     return start, min(end, boxes.margin)
 
@@ -59,7 +60,7 @@ def _mark_extent(boxes: PageBoxes) -> tuple[float, float]:
 def _crop_marks(c: Canvas, b: PageBoxes) -> None:
     x0, y0, x1, y1 = b.trim_box
     start, end = _mark_extent(b)
-    c.setStrokeColor(_reg())
+    c.setStrokeColor(registration_colour())
     c.setLineWidth(MARK_WIDTH)
     c.setLineCap(0)
     p = c.beginPath()
@@ -70,10 +71,6 @@ def _crop_marks(c: Canvas, b: PageBoxes) -> None:
         p.moveTo(x0 - start, y); p.lineTo(x0 - end, y)
         p.moveTo(x1 + start, y); p.lineTo(x1 + end, y)
     c.drawPath(p, stroke=1, fill=0)
-
-
-def _reg():
-    return registration()
 
 
 def _target(c: Canvas, cx: float, cy: float, r: float) -> None:
@@ -88,7 +85,7 @@ def _registration_targets(c: Canvas, b: PageBoxes) -> None:
     r = min(b.slug / 2 - 0.5 * MM, 4 * MM)
     if r <= 0.5 * MM:
         return
-    c.setStrokeColor(_reg())
+    c.setStrokeColor(registration_colour())
     c.setLineWidth(MARK_WIDTH)
     cy = b.media_h / 2
     _target(c, b.slug / 2, cy, r)
@@ -105,7 +102,6 @@ def _color_bar(c: Canvas, b: PageBoxes) -> None:
         return
     start = (b.media_w - n * size) / 2
     y = (b.slug - size) / 2
-    c.setLineWidth(0)
     for i, value in enumerate(COLOR_BAR[:n]):
         c.setFillColor(cmyk(*value))
         c.rect(start + i * size, y, size, size, stroke=0, fill=1)

@@ -167,31 +167,46 @@ def _unwrap_ascii85_jpegs(pdf: Pdf) -> None:
 
 
 def _transparency(pdf: Pdf) -> list[str]:
-    """Where the file uses transparency (forbidden in PDF/X-1a)."""
+    """Where the file uses transparency (forbidden in PDF/X-1a), walking every page's resources."""
     found: list[str] = []
-    for n, page in enumerate(pdf.pages, 1):
-        group = page.obj.get("/Group")
+
+    def gstate(n: int, key: str, gs) -> None:
+        for k in ("/ca", "/CA"):
+            if k in gs and float(gs[k]) < 1:
+                found.append(f"page {n}: opacity {k[1:]}={float(gs[k]):g} ({key})")
+        smask = gs.get("/SMask")
+        if smask is not None and smask != Name("/None"):
+            found.append(f"page {n}: soft mask ({key})")
+        bm = gs.get("/BM")
+        if bm is not None:
+            modes = [str(b) for b in bm] if isinstance(bm, Array) else [str(bm)]
+            if not set(modes) <= {"/Normal", "/Compatible"}:
+                found.append(f"page {n}: blend mode {'/'.join(modes)} ({key})")
+
+    def walk(n: int, container, seen: set) -> None:
+        group = container.get("/Group")
         if group is not None and group.get("/S") == Name.Transparency:
             found.append(f"page {n}: transparency group")
-    for obj in pdf.objects:
-        if not isinstance(obj, (Dictionary, pikepdf.Stream)):
-            continue
-        try:
-            if obj.get("/Type") == Name.ExtGState or ("/ca" in obj or "/CA" in obj or "/BM" in obj):
-                for key in ("/ca", "/CA"):
-                    if key in obj and float(obj[key]) < 1:
-                        found.append(f"opacity {key[1:]}={float(obj[key])}")
-                smask = obj.get("/SMask")
-                if smask is not None and smask != Name("/None"):
-                    found.append("soft mask")
-                bm = obj.get("/BM")
-                if bm is not None and str(bm) not in ("/Normal", "/Compatible"):
-                    found.append(f"blend mode {bm}")
-            elif isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == Name.Image and "/SMask" in obj:
-                found.append("image with soft mask (alpha)")
-        except (TypeError, ValueError):
-            continue
-    return sorted(set(found))
+        res = container.get("/Resources")
+        if res is None:
+            return
+        states = res.get("/ExtGState")
+        if states is not None:
+            for key in states.keys():
+                gstate(n, key, states[key])
+        xobjects = res.get("/XObject")
+        if xobjects is not None:
+            for key in xobjects.keys():
+                xo = xobjects[key]
+                if xo.get("/Subtype") == Name.Image and "/SMask" in xo:
+                    found.append(f"page {n}: image {key} with soft mask (alpha)")
+                elif xo.get("/Subtype") == Name.Form and xo.objgen not in seen:
+                    seen.add(xo.objgen)
+                    walk(n, xo, seen)
+
+    for n, page in enumerate(pdf.pages, 1):
+        walk(n, page.obj, set())
+    return list(dict.fromkeys(found))
 
 
 # --- metadata -------------------------------------------------------------
@@ -265,6 +280,7 @@ def finish(src: Path, dst: Path, *, boxes: list[PageBoxes] | PageBoxes, press: P
                 if key in page.obj:
                     del page.obj[key]
             _drop_unused_fonts(page.obj, set())
+        pdf.remove_unreferenced_resources()
         _unwrap_ascii85_jpegs(pdf)
 
         if pdfx == X1A:
@@ -308,8 +324,12 @@ def finish(src: Path, dst: Path, *, boxes: list[PageBoxes] | PageBoxes, press: P
         pdf.trailer.Info = pdf.make_indirect(info)
 
         # XMP; the document id is derived from what determines the content
+        # (ReportLab's own Info dates and /ID are not part of it: they change with the clock)
         h = hashlib.sha256()
-        h.update(Path(src).read_bytes())
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Stream):
+                h.update(bytes(obj.read_raw_bytes()))
+        h.update(repr([pb for pb in page_boxes]).encode())
         h.update(repr((title, author, language, epoch, pdfx, press.output_condition)).encode())
         doc_id = str(uuid.UUID(bytes=h.digest()[:16], version=4))
         xmp = pikepdf.Stream(pdf, _xmp(title=title, author=author, language=language,
@@ -318,8 +338,10 @@ def finish(src: Path, dst: Path, *, boxes: list[PageBoxes] | PageBoxes, press: P
         xmp.Subtype = Name.XML
         pdf.Root.Metadata = pdf.make_indirect(xmp)
 
+        # qpdf keeps an existing first /ID element; drop ReportLab's so both derive from the content
+        if "/ID" in pdf.trailer:
+            del pdf.trailer["/ID"]
         buf = io.BytesIO()
-        pdf.remove_unreferenced_resources()
         pdf.save(
             buf,
             force_version="1.3" if pdfx == X1A else "1.6",

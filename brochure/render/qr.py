@@ -37,7 +37,7 @@ def qr_matrix(url: str, ec: str = "Q") -> list[list[bool]]:
     q.add_data(url)
     try:
         q.make(fit=True)
-    except DataOverflowError:
+    except (DataOverflowError, ValueError):   # ValueError: would need version > 40
         raise PressError(f"网址太长，无法做成二维码（{len(url)} 个字符）。请使用短网址。",
                          f"the URL is too long for a QR code ({len(url)} characters). "
                          "Use a shortened URL.") from None
@@ -52,15 +52,16 @@ def qr_modules(url: str, ec: str = "Q") -> int:
 def qr_size_for_distance(distance_m: float, modules: int, *, quiet: int = 4) -> float:
     """Printed size (pt, quiet zone included) for scanning from ``distance_m`` metres.
 
-    The rule of thumb is size >= distance / 10, calibrated for a small code
-    (25 modules).  Denser codes need proportionally larger modules, so the
-    module size is derived from the distance too, and never below 0.4 mm; the
-    result is never below 2 cm.
+    The rule of thumb is size >= distance / 10, meant for a small code (25
+    modules plus the quiet zone, 33 in all).  Denser codes need the same
+    module size, so the module is derived from the distance (distance / 330,
+    never below 0.4 mm) and the size from the module count; the result is
+    never below distance / 10 nor 2 cm.
     """
     if distance_m <= 0 or modules <= 0:
         raise ValueError("distance and modules must be positive")
     distance_mm = distance_m * 1000
-    module_mm = max(MIN_MODULE_MM, distance_mm / 10 / 25)
+    module_mm = max(MIN_MODULE_MM, distance_mm / 10 / (25 + 8))
     size_mm = max(MIN_SIZE_MM, distance_mm / 10, module_mm * (modules + 2 * quiet))
     return size_mm * MM
 

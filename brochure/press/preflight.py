@@ -1,0 +1,567 @@
+"""Preflight: read a finished PDF the way a print shop would and report what is wrong.
+
+``preflight`` only reads the file (with pikepdf, pypdfium2, Ghostscript and
+zxing-cpp, independent of how it was made) and returns a ``Report`` of checks,
+each pass / warn / fail with a Chinese and an English message:
+
+* pdfx      -- OutputIntent /GTS_PDFX, identification keys, PDF version, Trapped, dates, /ID
+* boxes     -- MediaBox, BleedBox, TrimBox on every page, nested, bleed >= 3 mm
+* fonts     -- every font embedded; Type3 fonts flagged
+* images    -- colour space of every image, effective ppi from its placement
+* colour    -- colour operators and colour spaces in content streams (no RGB)
+* transparency -- none in PDF/X-1a
+* ink       -- maximum total ink inside the bleed box (Ghostscript CMYK render, ~20 dpi)
+* text      -- text extracts and contains Chinese (Han) characters
+* qr        -- QR codes on the rendered pages decode (and match the expected URLs)
+
+It writes nothing; ``main_preflight`` is the command-line wrapper that prints
+the summary and writes FILE.preflight.json beside the PDF.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pikepdf
+from pikepdf import Name
+
+from brochure.errors import BrochureError
+
+from .geometry import MM
+
+PASS, WARN, FAIL = "pass", "warn", "fail"
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+INK_DPI = 20
+QR_DPI = 300
+QR_MAX_PIXELS = 60_000_000      # cap for large posters: render them at lower dpi
+INK_TOLERANCE = 2.0             # percent, for rounding in JPEG and rendering
+INK_FAIL_AREA_MM2 = 25.0        # over-limit area that fails (a 5 x 5 mm patch)
+BOX_EPS = 0.01                  # pt
+
+RGB_SPACES = {"/DeviceRGB", "/CalRGB", "/RGB"}
+OK_DEVICE_SPACES = {"/DeviceCMYK", "/DeviceGray", "/CMYK", "/G", "/CalGray"}
+
+
+@dataclass
+class Check:
+    name: str
+    status: str                      # pass | warn | fail
+    zh: str
+    en: str
+    details: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        mark = {PASS: "✓", WARN: "!", FAIL: "✗"}[self.status]
+        return f"{mark} {self.name}: {self.zh} / {self.en}"
+
+
+@dataclass
+class Report:
+    path: str
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(c.status != FAIL for c in self.checks)
+
+    def by_name(self, name: str) -> Check:
+        for c in self.checks:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    def add(self, name: str, status: str, zh: str, en: str, details: list[str] | None = None) -> Check:
+        c = Check(name, status, zh, en, list(details or []))
+        self.checks.append(c)
+        return c
+
+    def summary(self) -> str:
+        fails = sum(c.status == FAIL for c in self.checks)
+        warns = sum(c.status == WARN for c in self.checks)
+        if fails:
+            head = f"印前检查未通过：{fails} 项错误，{warns} 项警告 / preflight FAILED: {fails} errors, {warns} warnings"
+        elif warns:
+            head = f"印前检查通过，有 {warns} 项警告 / preflight passed with {warns} warnings"
+        else:
+            head = "印前检查通过 / preflight passed"
+        lines = [f"{self.path}: {head}"]
+        for c in self.checks:
+            if c.status != PASS:
+                lines.append("  " + c.line())
+                lines.extend(f"      {d}" for d in c.details[:5])
+                if len(c.details) > 5:
+                    lines.append(f"      … (+{len(c.details) - 5})")
+        return "\n".join(lines)
+
+    def to_json(self) -> str:
+        return json.dumps({"path": self.path, "ok": self.ok,
+                           "checks": [asdict(c) for c in self.checks]},
+                          ensure_ascii=False, indent=2)
+
+
+# --- content stream walking ----------------------------------------------------
+
+Matrix = tuple[float, float, float, float, float, float]
+IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _mul(m: Matrix, n: Matrix) -> Matrix:
+    """m then n (PDF order: CTM' = m x CTM with n = CTM)."""
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = n
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D,
+            e * A + f * C + E, e * B + f * D + F)
+
+
+@dataclass
+class _Placement:
+    page: int
+    name: str
+    width_px: int
+    height_px: int
+    width_pt: float
+    height_pt: float
+    colorspace: str
+
+
+@dataclass
+class _Scan:
+    images: list[_Placement] = field(default_factory=list)
+    colour_problems: list[str] = field(default_factory=list)
+    fonts: dict[tuple, tuple[int, str, object]] = field(default_factory=dict)
+
+
+def _cs_name(cs, resources=None) -> str:
+    """A short description of a colour space object: /DeviceRGB, /ICCBased(3), /Separation ..."""
+    if cs is None:
+        return "none"
+    if isinstance(cs, Name):
+        key = str(cs)
+        if resources is not None and key not in RGB_SPACES | OK_DEVICE_SPACES | {"/Pattern"}:
+            table = resources.get("/ColorSpace")
+            if table is not None and key in table:
+                return _cs_name(table[key])
+        return key
+    if isinstance(cs, pikepdf.Array) and len(cs) > 0:
+        family = str(cs[0])
+        if family == "/ICCBased":
+            try:
+                return f"/ICCBased({int(cs[1].get('/N', 0))})"
+            except (TypeError, ValueError, AttributeError):
+                return "/ICCBased"
+        if family == "/Indexed":
+            return f"/Indexed({_cs_name(cs[1])})"
+        if family in ("/Separation", "/DeviceN"):
+            return f"{family}({_cs_name(cs[2])})"
+        return family
+    return str(cs)
+
+
+def _cs_bad(desc: str, x4: bool) -> bool:
+    """Whether a colour space description is not allowed (X-1a: any RGB/ICC/Lab; X-4: device RGB)."""
+    if "/DeviceRGB" in desc or "/CalRGB" in desc or desc == "/RGB":
+        return True
+    if not x4 and ("/ICCBased" in desc or "/Lab" in desc):
+        # a Separation/DeviceN alternate may be anything in X-4, not in X-1a
+        return True
+    return False
+
+
+def _walk(container, resources, ctm: Matrix, page_no: int, scan: _Scan, x4: bool, seen: set) -> None:
+    """Follow one content stream, tracking the CTM to image placements and colour operators."""
+    if resources is None:
+        resources = pikepdf.Dictionary()
+    fonts = resources.get("/Font")
+    if fonts is not None:
+        for key in fonts.keys():
+            f = fonts[key]
+            scan.fonts.setdefault(f.objgen if f.is_indirect else (id(f), 0), (page_no, key, f))
+    stack: list[Matrix] = []
+    try:
+        instructions = pikepdf.parse_content_stream(container)
+    except pikepdf.PdfError as e:
+        scan.colour_problems.append(f"page {page_no}: unreadable content stream ({e})")
+        return
+    xobjects = resources.get("/XObject")
+    for operands, op in instructions:
+        op = str(op)
+        if op == "q":
+            stack.append(ctm)
+        elif op == "Q":
+            ctm = stack.pop() if stack else ctm
+        elif op == "cm" and len(operands) == 6:
+            ctm = _mul(tuple(float(v) for v in operands), ctm)
+        elif op in ("rg", "RG"):
+            scan.colour_problems.append(f"page {page_no}: RGB colour operator {op} {[float(v) for v in operands]}")
+        elif op in ("cs", "CS") and operands:
+            desc = _cs_name(operands[0], resources)
+            if _cs_bad(desc, x4):
+                scan.colour_problems.append(f"page {page_no}: colour space {desc} ({op})")
+        elif op == "sh" and operands:
+            shadings = resources.get("/Shading")
+            if shadings is not None and str(operands[0]) in shadings:
+                desc = _cs_name(shadings[str(operands[0])].get("/ColorSpace"), resources)
+                if _cs_bad(desc, x4):
+                    scan.colour_problems.append(f"page {page_no}: shading in {desc}")
+        elif op == "INLINE IMAGE":
+            iimage = operands[0]
+            try:
+                d = iimage.obj
+                cs = d.get("/ColorSpace", d.get("/CS"))
+                w = int(d.get("/Width", d.get("/W", 0)))
+                h = int(d.get("/Height", d.get("/H", 0)))
+            except Exception:
+                continue
+            desc = "/DeviceGray" if cs is None else _cs_name(cs, resources)
+            _place(scan, page_no, "inline image", w, h, ctm, desc)
+        elif op == "Do" and operands and xobjects is not None:
+            name = str(operands[0])
+            if name not in xobjects:
+                continue
+            xo = xobjects[name]
+            sub = xo.get("/Subtype")
+            if sub == Name.Image:
+                if xo.get("/ImageMask") is True:
+                    desc = "ImageMask"
+                else:
+                    desc = _cs_name(xo.get("/ColorSpace"), resources)
+                _place(scan, page_no, name, int(xo.get("/Width", 0)), int(xo.get("/Height", 0)), ctm, desc)
+            elif sub == Name.Form:
+                key = (xo.objgen, ctm)
+                if key in seen:
+                    continue
+                seen.add(key)
+                m = tuple(float(v) for v in xo.get("/Matrix", [1, 0, 0, 1, 0, 0]))
+                _walk(xo, xo.get("/Resources", resources), _mul(m, ctm), page_no, scan, x4, seen)
+
+
+def _place(scan: _Scan, page_no: int, name: str, w: int, h: int, ctm: Matrix, desc: str) -> None:
+    a, b, c, d, _, _ = ctm
+    scan.images.append(_Placement(page_no, name, w, h, math.hypot(a, b), math.hypot(c, d), desc))
+
+
+# --- individual checks -----------------------------------------------------------
+
+def _pdfx_flavour(pdf: pikepdf.Pdf) -> str | None:
+    info = pdf.trailer.get("/Info")
+    version = str(info.get("/GTS_PDFXVersion", "")) if info is not None else ""
+    conformance = str(info.get("/GTS_PDFXConformance", "")) if info is not None else ""
+    try:
+        meta = pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False)
+        xmp_version = meta.get("{http://www.npes.org/pdfx/ns/id/}GTS_PDFXVersion", "")
+    except Exception:
+        xmp_version = ""
+    if str(xmp_version).startswith("PDF/X-4"):
+        return "PDF/X-4"
+    if conformance.startswith("PDF/X-1a") or version.startswith("PDF/X-1"):
+        return conformance or version
+    if version:
+        return version
+    return None
+
+
+def _check_pdfx(pdf: pikepdf.Pdf, report: Report) -> str | None:
+    flavour = _pdfx_flavour(pdf)
+    problems: list[str] = []
+    intents = [oi for oi in pdf.Root.get("/OutputIntents", []) if oi.get("/S") == Name.GTS_PDFX]
+    if len(intents) != 1:
+        problems.append(f"{len(intents)} GTS_PDFX output intents (need exactly 1)")
+    for oi in intents:
+        if not str(oi.get("/OutputConditionIdentifier", "")):
+            problems.append("output intent without OutputConditionIdentifier")
+        profile = oi.get("/DestOutputProfile")
+        if profile is None and not str(oi.get("/RegistryName", "")):
+            problems.append("output intent has neither DestOutputProfile nor RegistryName")
+        if profile is not None and int(profile.get("/N", 0)) != 4:
+            problems.append("output profile is not CMYK (N != 4)")
+        if profile is None and flavour == "PDF/X-4":
+            problems.append("PDF/X-4 needs an embedded output profile")
+    if flavour is None:
+        problems.append("no GTS_PDFXVersion (not identified as PDF/X)")
+    info = pdf.trailer.get("/Info")
+    for key in ("/Title", "/CreationDate", "/ModDate", "/Trapped"):
+        if info is None or key not in info:
+            problems.append(f"Info {key[1:]} missing")
+    if info is not None and "/Trapped" in info and str(info.Trapped) not in ("/True", "/False"):
+        problems.append(f"Trapped is {info.Trapped} (must be True or False)")
+    if "/ID" not in pdf.trailer:
+        problems.append("trailer /ID missing")
+    if pdf.is_encrypted:
+        problems.append("file is encrypted")
+    if "/JavaScript" in pdf.Root.get("/Names", {}) or "/OpenAction" in pdf.Root:
+        problems.append("JavaScript or OpenAction present")
+    version = pdf.pdf_version
+    if flavour and flavour.startswith("PDF/X-1a:2001") and version > "1.3":
+        problems.append(f"PDF version {version} (PDF/X-1a:2001 needs 1.3)")
+    if flavour == "PDF/X-4" and version > "1.6":
+        problems.append(f"PDF version {version} (PDF/X-4 allows up to 1.6)")
+    if problems:
+        report.add("pdfx", FAIL, "不符合 PDF/X 要求", f"not valid {flavour or 'PDF/X'}", problems)
+    else:
+        report.add("pdfx", PASS, f"{flavour}，输出意图齐全", f"{flavour} with output intent")
+    return flavour
+
+
+def _box(page, key):
+    v = page.obj.get(key)
+    if v is None:
+        inherited = page.obj
+        while v is None and "/Parent" in inherited and key == "/MediaBox":
+            inherited = inherited.Parent
+            v = inherited.get(key)
+    return None if v is None else [float(x) for x in v]
+
+
+def _check_boxes(pdf: pikepdf.Pdf, report: Report) -> None:
+    problems: list[str] = []
+    for n, page in enumerate(pdf.pages, 1):
+        media, bleed, trim = _box(page, "/MediaBox"), _box(page, "/BleedBox"), _box(page, "/TrimBox")
+        if trim is None:
+            problems.append(f"page {n}: no TrimBox")
+        if bleed is None:
+            problems.append(f"page {n}: no BleedBox")
+        if media is None or trim is None or bleed is None:
+            continue
+
+        def inside(inner, outer):
+            return (inner[0] >= outer[0] - BOX_EPS and inner[1] >= outer[1] - BOX_EPS
+                    and inner[2] <= outer[2] + BOX_EPS and inner[3] <= outer[3] + BOX_EPS)
+
+        if not inside(trim, bleed):
+            problems.append(f"page {n}: TrimBox not inside BleedBox")
+        if not inside(bleed, media):
+            problems.append(f"page {n}: BleedBox not inside MediaBox")
+        least = min(trim[0] - bleed[0], trim[1] - bleed[1], bleed[2] - trim[2], bleed[3] - trim[3])
+        if least < 3 * MM - BOX_EPS:
+            problems.append(f"page {n}: bleed {least / MM:.1f} mm (need 3 mm)")
+    if problems:
+        report.add("boxes", FAIL, "页面框（裁切框/出血框）缺失或出血不足 3 毫米",
+                   "page boxes missing or bleed under 3 mm", problems)
+    else:
+        report.add("boxes", PASS, "裁切框、出血框齐全，出血 ≥ 3 毫米", "trim and bleed boxes present, bleed ≥ 3 mm")
+
+
+def _font_name(font) -> str:
+    return str(font.get("/BaseFont", font.get("/Name", "?"))).lstrip("/")
+
+
+def _check_fonts(scan: _Scan, report: Report) -> None:
+    unembedded, type3 = [], []
+    for page_no, key, font in scan.fonts.values():
+        sub = font.get("/Subtype")
+        if sub == Name.Type3:
+            type3.append(f"page {page_no}: {key} Type3")
+            continue
+        desc = font.get("/FontDescriptor")
+        if sub == Name.Type0:
+            try:
+                desc = font.DescendantFonts[0].get("/FontDescriptor")
+            except (AttributeError, IndexError, KeyError):
+                desc = None
+        if desc is None or not any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+            unembedded.append(f"page {page_no}: {_font_name(font)} not embedded")
+    if unembedded:
+        report.add("fonts", FAIL, "有字体未嵌入（印刷厂会替换字体，可能印错字）",
+                   "fonts not embedded (the press would substitute them)", unembedded + type3)
+    elif type3:
+        report.add("fonts", WARN, "有 Type3 字体", "Type3 fonts present", type3)
+    else:
+        report.add("fonts", PASS, f"全部 {len(scan.fonts)} 个字体已嵌入", f"all {len(scan.fonts)} fonts embedded")
+
+
+def _check_images(scan: _Scan, report: Report, *, x4: bool, min_ppi: float) -> None:
+    bad_cs, low, very_low = [], [], []
+    for im in scan.images:
+        if im.colorspace == "ImageMask":
+            continue
+        if _cs_bad(im.colorspace, x4):
+            bad_cs.append(f"page {im.page}: {im.name} in {im.colorspace}")
+        if im.width_pt <= 0 or im.height_pt <= 0:
+            continue
+        ppi = min(im.width_px / (im.width_pt / 72), im.height_px / (im.height_pt / 72))
+        where = (f"page {im.page}: {im.name} {ppi:.0f} ppi at "
+                 f"{im.width_pt / MM:.0f}×{im.height_pt / MM:.0f} mm")
+        if ppi < min_ppi / 2:
+            very_low.append(where)
+        elif ppi < min_ppi - 0.5:
+            low.append(where)
+    details = bad_cs + very_low + low
+    if bad_cs or very_low:
+        report.add("images", FAIL,
+                   f"图片颜色不是 CMYK/灰度，或分辨率远低于 {min_ppi:.0f} ppi",
+                   f"images not CMYK/grey, or far below {min_ppi:.0f} ppi", details)
+    elif low:
+        report.add("images", WARN, f"有图片低于 {min_ppi:.0f} ppi", f"images below {min_ppi:.0f} ppi", details)
+    else:
+        report.add("images", PASS, f"{len(scan.images)} 张图片颜色与分辨率合格",
+                   f"{len(scan.images)} images: colour and resolution OK")
+
+
+def _check_colour(scan: _Scan, report: Report) -> None:
+    problems = list(dict.fromkeys(scan.colour_problems))
+    if problems:
+        report.add("colour", FAIL, "内容中使用了 RGB 颜色（印刷只能用 CMYK）",
+                   "RGB colour used in page content (print needs CMYK)", problems)
+    else:
+        report.add("colour", PASS, "颜色均为 CMYK/灰度/专色", "all colour is CMYK, grey or spot")
+
+
+def _check_transparency(pdf: pikepdf.Pdf, report: Report, *, x4: bool) -> None:
+    from .pdfx import _transparency
+    found = _transparency(pdf)
+    if found and not x4:
+        report.add("transparency", FAIL, "PDF/X-1a 中有透明效果", "transparency in PDF/X-1a", found)
+    else:
+        report.add("transparency", PASS, "无违规透明效果", "no forbidden transparency")
+
+
+def _check_ink(pdf_path: Path, report: Report, *, limit: float) -> None:
+    gs = shutil.which("gs")
+    if gs is None:
+        report.add("ink", WARN, "未安装 Ghostscript，无法检查总墨量",
+                   "Ghostscript not installed; total ink not checked")
+        return
+    from PIL import Image
+    worst, worst_page, problems, fail = 0.0, 0, [], False
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            subprocess.run(
+                [gs, "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=tiff32nc", f"-r{INK_DPI}",
+                 "-dUseBleedBox", f"-sOutputFile={tmp}/p%04d.tif", str(pdf_path)],
+                check=True, capture_output=True, timeout=300)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
+            report.add("ink", WARN, "Ghostscript 渲染失败，无法检查总墨量",
+                       "Ghostscript failed to render; total ink not checked",
+                       [str(getattr(e, "stderr", b"") or e)[:300]])
+            return
+        px_area = (25.4 / INK_DPI) ** 2
+        for n, f in enumerate(sorted(Path(tmp).glob("p*.tif")), 1):
+            with Image.open(f) as im:
+                if im.width > 2 and im.height > 2:   # the outermost pixels may catch marks at the edge
+                    im = im.crop((1, 1, im.width - 1, im.height - 1))
+                data = im.convert("CMYK").tobytes()
+            scale = 100 / 255
+            totals = [sum(data[i:i + 4]) * scale for i in range(0, len(data), 4)]
+            page_max = max(totals, default=0.0)
+            over = sum(1 for t in totals if t > limit + INK_TOLERANCE)
+            if page_max > worst:
+                worst, worst_page = page_max, n
+            if over:
+                area = over * px_area
+                problems.append(f"page {n}: max {page_max:.0f}%, {area:.0f} mm² over {limit:.0f}%")
+                fail = fail or area >= INK_FAIL_AREA_MM2
+    if fail:
+        report.add("ink", FAIL, f"总墨量超过 {limit:.0f}%（最高 {worst:.0f}%，第 {worst_page} 页）",
+                   f"total ink over {limit:.0f}% (max {worst:.0f}% on page {worst_page})", problems)
+    elif problems:
+        report.add("ink", WARN, f"少量区域总墨量超过 {limit:.0f}%", f"small areas over {limit:.0f}% total ink",
+                   problems)
+    else:
+        report.add("ink", PASS, f"最大总墨量 {worst:.0f}% ≤ {limit:.0f}%", f"max total ink {worst:.0f}% ≤ {limit:.0f}%")
+
+
+def _check_text_and_qr(pdf_path: Path, report: Report, expect_urls: list[str] | None) -> None:
+    import pypdfium2 as pdfium
+    import zxingcpp
+
+    han = 0
+    bad_chars: list[str] = []
+    found: dict[str, int] = {}
+    doc = pdfium.PdfDocument(str(pdf_path))
+    try:
+        for n in range(len(doc)):
+            page = doc[n]
+            text = page.get_textpage().get_text_bounded()
+            han += len(HAN.findall(text))
+            if "\ufffd" in text or any("\ue000" <= ch <= "\uf8ff" for ch in text):
+                bad_chars.append(f"page {n + 1}: replacement or private-use characters in extracted text")
+            w, h = page.get_size()
+            scale = min(QR_DPI / 72, math.sqrt(QR_MAX_PIXELS / max(w * h, 1)))
+            img = page.render(scale=scale, grayscale=True).to_pil()
+            for code in zxingcpp.read_barcodes(img, formats=zxingcpp.BarcodeFormat.QRCode):
+                if code.valid:
+                    found.setdefault(code.text, n + 1)
+    finally:
+        doc.close()
+
+    if han == 0:
+        report.add("text", FAIL, "提取不到中文文字（字体可能被转曲或映射错误）",
+                   "no Chinese text can be extracted (outlined text or a broken font mapping)")
+    elif bad_chars:
+        report.add("text", WARN, "部分文字提取为乱码", "some text extracts as garbage", bad_chars)
+    else:
+        report.add("text", PASS, f"可提取 {han} 个汉字", f"{han} Han characters extract")
+
+    lines = [f"page {p}: {url}" for url, p in found.items()]
+    if expect_urls:
+        missing = [u for u in expect_urls if u not in found]
+        if missing:
+            report.add("qr", FAIL, "二维码缺失、无法识别或网址不符", "QR code missing, unreadable or wrong",
+                       [f"expected {u}" for u in missing] + [f"found {line}" for line in lines])
+            return
+        report.add("qr", PASS, f"{len(found)} 个二维码可识别且网址正确",
+                   f"{len(found)} QR codes decode to the expected URLs", lines)
+    elif found:
+        report.add("qr", PASS, f"{len(found)} 个二维码可识别", f"{len(found)} QR codes decode", lines)
+    else:
+        report.add("qr", PASS, "未发现二维码", "no QR codes found")
+
+
+# --- entry points ----------------------------------------------------------------
+
+def preflight(pdf: Path, *, expect_urls: list[str] | None = None, min_ppi: float = 300,
+              ink_limit: float = 300) -> Report:
+    """Check a finished PDF; never writes anything."""
+    pdf = Path(pdf)
+    report = Report(path=str(pdf))
+    try:
+        doc = pikepdf.open(pdf)
+    except (pikepdf.PdfError, OSError) as e:
+        report.add("open", FAIL, f"无法打开 PDF（{e}）", f"cannot open the PDF ({e})")
+        return report
+    with doc:
+        flavour = _check_pdfx(doc, report)
+        x4 = flavour == "PDF/X-4"
+        _check_boxes(doc, report)
+        scan = _Scan()
+        for n, page in enumerate(doc.pages, 1):
+            _walk(page.obj, page.obj.get("/Resources"), IDENTITY, n, scan, x4, set())
+        _check_fonts(scan, report)
+        _check_images(scan, report, x4=x4, min_ppi=min_ppi)
+        _check_colour(scan, report)
+        _check_transparency(doc, report, x4=x4)
+    _check_ink(pdf, report, limit=ink_limit)
+    try:
+        _check_text_and_qr(pdf, report, expect_urls)
+    except Exception as e:     # a renderer crash must not hide the other results
+        report.add("text", FAIL, f"无法渲染或提取文字（{e}）", f"cannot render or extract text ({e})")
+    return report
+
+
+def report_path(pdf: Path) -> Path:
+    """Where the JSON report for ``pdf`` goes: FILE.preflight.json beside it."""
+    pdf = Path(pdf)
+    return pdf.with_name(pdf.stem + ".preflight.json")
+
+
+def main_preflight(path, *, expect_urls: list[str] | None = None, min_ppi: float = 300,
+                   ink_limit: float = 300) -> int:
+    """Command-line use: print the summary, write FILE.preflight.json, return 0 (ok) or 1."""
+    path = Path(path)
+    if not path.is_file():
+        err = BrochureError(f"找不到文件 {path}", f"file not found: {path}")
+        print(err)
+        return 1
+    report = preflight(path, expect_urls=expect_urls, min_ppi=min_ppi, ink_limit=ink_limit)
+    print(report.summary())
+    try:
+        report_path(path).write_text(report.to_json() + "\n", encoding="utf-8")
+    except OSError as e:
+        print(f"无法写入检查报告 / cannot write the report: {e}")
+    return 0 if report.ok else 1

@@ -1,0 +1,139 @@
+"""Preflight: a good finished file passes; hand-made bad files fail, naming each problem."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from reportlab.lib.colors import CMYKColor
+from reportlab.pdfgen.canvas import Canvas
+
+from brochure.content.model import Press
+from brochure.press.geometry import MM, PageBoxes
+from brochure.press.pdfx import finish
+from brochure.press.preflight import FAIL, PASS, WARN, main_preflight, preflight, report_path
+
+from test_press_support import EPOCH, URL, build_finished, build_raw, have_fonts, have_gs, photo
+
+pytestmark = pytest.mark.skipif(not (have_fonts() and have_gs()),
+                                reason="needs DroidSansFallback, DejaVuSans and Ghostscript")
+
+
+@pytest.fixture(scope="module")
+def good(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("good")
+    out, _ = build_finished(tmp)
+    return out
+
+
+@pytest.fixture(scope="module")
+def bad(tmp_path_factory):
+    """Everything ReportLab does by default, plus RGB everywhere and a 400 % patch."""
+    tmp = tmp_path_factory.mktemp("bad")
+    path = tmp / "bad.pdf"
+    rgb_png = photo(tmp / "rgb.png", (300, 300), (0, 128, 255))
+    c = Canvas(str(path), pagesize=(210 * MM, 297 * MM))
+    c.setFont("Helvetica", 12)                         # standard font: never embedded
+    c.setFillColorRGB(1, 0, 0)                         # DeviceRGB rg
+    c.drawString(72, 700, "Hello, printer")
+    c.drawImage(str(rgb_png), 72, 400, 100, 100)       # DeviceRGB image
+    c.setFillColor(CMYKColor(1, 1, 1, 1))
+    c.rect(72, 72, 150, 150, stroke=0, fill=1)         # 400 % ink
+    c.showPage()
+    c.save()
+    return path
+
+
+def statuses(report):
+    return {c.name: c.status for c in report.checks}
+
+
+def test_good_file_passes(good):
+    report = preflight(good, expect_urls=[URL])
+    assert report.ok, report.summary()
+    s = statuses(report)
+    for name in ("pdfx", "boxes", "fonts", "images", "colour", "transparency", "ink", "text", "qr"):
+        assert s[name] == PASS, report.summary()
+    assert URL in " ".join(report.by_name("qr").details)
+    assert "通过" in report.summary() and "passed" in report.summary()
+
+
+def test_bad_file_fails_naming_each_problem(bad):
+    report = preflight(bad)
+    assert not report.ok
+    s = statuses(report)
+    assert s["pdfx"] == FAIL and s["boxes"] == FAIL and s["fonts"] == FAIL
+    assert s["colour"] == FAIL and s["images"] == FAIL and s["ink"] == FAIL and s["text"] == FAIL
+    details = {c.name: "\n".join(c.details) for c in report.checks}
+    assert "GTS_PDFX" in details["pdfx"]
+    assert "TrimBox" in details["boxes"] and "BleedBox" in details["boxes"]
+    assert "Helvetica" in details["fonts"]
+    assert "rg" in details["colour"]
+    assert "DeviceRGB" in details["images"]
+    assert "400%" in details["ink"]
+    summary = report.summary()
+    assert "未通过" in summary and "FAILED" in summary
+    for word in ("Helvetica", "TrimBox", "DeviceRGB"):
+        assert word in summary
+
+
+def test_wrong_or_missing_url_fails(good):
+    report = preflight(good, expect_urls=["https://example.org/other"])
+    assert report.by_name("qr").status == FAIL
+    assert not report.ok
+
+
+def test_low_resolution_photo_warns(tmp_path):
+    small = photo(tmp_path / "small.jpg", (200, 120), quality=90)     # cropped to 192 px over 80 mm: 61 ppi
+    out, _ = build_finished(tmp_path, photo_path=small)
+    report = preflight(out, expect_urls=[URL], min_ppi=150)
+    assert report.by_name("images").status == FAIL                     # under half of 150
+    report = preflight(out, expect_urls=[URL], min_ppi=100)
+    check = report.by_name("images")
+    assert check.status == WARN and "61 ppi" in check.details[0]
+    assert report.ok
+
+
+def test_bleed_too_small_fails(tmp_path):
+    boxes = PageBoxes.from_mm(148, 210, bleed_mm=1, slug_mm=0)
+    raw = build_raw(tmp_path, boxes, marks=False)
+    out = tmp_path / "thin.pdf"
+    finish(raw, out, boxes=boxes, press=Press(), title="t", author="a", source_date_epoch=EPOCH)
+    check = preflight(out).by_name("boxes")
+    assert check.status == FAIL and "1.0 mm" in check.details[0]
+
+
+def test_rgb_image_allowed_nowhere_and_icc_only_in_x4(tmp_path):
+    boxes = PageBoxes.from_mm(100, 100, slug_mm=0)
+    raw = tmp_path / "raw.pdf"
+    rgb = photo(tmp_path / "rgb.png", (1200, 1200), (0, 128, 255))
+    c = Canvas(str(raw), pagesize=boxes.media_size)
+    c.drawImage(str(rgb), 20, 20, 100, 100)
+    c.showPage()
+    c.save()
+    out = tmp_path / "x4.pdf"
+    finish(raw, out, boxes=boxes, press=Press(pdfx="PDF/X-4"), title="t", author="a", source_date_epoch=EPOCH)
+    assert preflight(out).by_name("images").status == FAIL            # DeviceRGB is not allowed in X-4 either
+
+
+def test_main_writes_json_beside_pdf(good, bad, capsys):
+    assert main_preflight(good) == 0
+    data = json.loads(report_path(good).read_text(encoding="utf-8"))
+    assert data["ok"] is True and report_path(good).name == "out.preflight.json"
+    assert main_preflight(bad) == 1
+    assert json.loads(report_path(bad).read_text(encoding="utf-8"))["ok"] is False
+    out = capsys.readouterr().out
+    assert "preflight" in out
+    assert main_preflight(good.parent / "missing.pdf") == 1
+
+
+def test_preflight_writes_nothing(good):
+    before = set(good.parent.iterdir())
+    preflight(good)
+    assert set(good.parent.iterdir()) == before
+
+
+def test_not_a_pdf(tmp_path):
+    p = tmp_path / "x.pdf"
+    p.write_text("not a pdf")
+    report = preflight(p)
+    assert not report.ok and report.checks[0].name == "open"

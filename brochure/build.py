@@ -97,6 +97,18 @@ def compositions(content: Content, faces, only: str | None = None):
                              boxes_for(poster.page.width, poster.page.height, poster.press)), poster.press
 
 
+def source_date(content: Content) -> int:
+    """The document date: SOURCE_DATE_EPOCH when set, else the newest input's modification time.
+
+    Either way the same inputs give the same bytes.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return int(epoch)
+    inputs = [content.source] + [p.file for p in content.photos.values()]
+    return int(max(p.stat().st_mtime for p in inputs))
+
+
 def write_output(comp, press: Press, out_dir: Path, content: Content, font_name: str) -> Output:
     from brochure.press.pdfx import finish
     from brochure.press.preflight import preflight
@@ -110,10 +122,9 @@ def write_output(comp, press: Press, out_dir: Path, content: Content, font_name:
     try:
         render(comp, raw, font_name=font_name, marks=press.marks, color_bar=press.color_bar,
                slug_text=f"{final.name}" if press.slug else None)
-        epoch = os.environ.get("SOURCE_DATE_EPOCH")
         finish(raw, done, boxes=[p.boxes for p in comp.pages], press=press, title=comp.title,
                author=str(content.document.author), language=content.document.language,
-               source_date_epoch=int(epoch) if epoch and epoch.isdigit() else None)
+               source_date_epoch=source_date(content))
         report = preflight(done, expect_urls=comp.qr_urls, min_ppi=press.min_ppi, ink_limit=press.ink_limit)
         if not report.ok:
             raise PressError(

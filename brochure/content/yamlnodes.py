@@ -15,6 +15,10 @@ import yaml
 from brochure.errors import ContentError, Location
 
 
+#: A brochure's words are a few hundred kilobytes at most; beyond this, something was pasted by mistake.
+MAX_BYTES = 2_000_000
+
+
 def display_path(path: Path) -> str:
     """The path as a staff member would recognise it: relative to the current folder when inside it."""
     try:
@@ -44,6 +48,13 @@ def read_text_file(path: Path) -> str:
             f"cannot read the content file: {exc.strerror}.",
             Location(display_path(path)),
         ) from None
+    if len(raw) > MAX_BYTES:
+        raise ContentError(
+            f"内容文件太大（{len(raw) / 1e6:.1f} MB，上限 {MAX_BYTES / 1e6:.0f} MB）。一本宣传册的文字不会这么多：请检查是否误粘贴了其他内容。",
+            f"the content file is too large ({len(raw) / 1e6:.1f} MB, limit {MAX_BYTES / 1e6:.0f} MB). "
+            "A brochure's words are far smaller: check for something pasted by mistake.",
+            Location(display_path(path)),
+        )
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:

@@ -155,7 +155,7 @@ class PosterComposer:
                 parts.append(Spacer(width, size * 0.6))
             return self.texts_block(width, parts)
 
-        block, h, _ = self.fit("summaries", build, width, height, self.body_min, self.body_min * 1.6)
+        block, h, _ = self.fit("summaries", build, width, height, self.body_min, self.body_min * 3)
         self.page.add(block, x, top - h, width, h, "text")
         return top - h
 
@@ -169,7 +169,7 @@ class PosterComposer:
             box.texts = [hon.title, *hon.items]
             return box
 
-        block, h, _ = self.fit("honours", build, width, height, self.body_min * 0.8, self.body_min * 1.3)
+        block, h, _ = self.fit("honours", build, width, height, self.body_min, self.body_min * 2)
         self.page.add(block, x, top - h, width, h, "box")
         return top - h
 

@@ -56,3 +56,34 @@ def make_project(folder: Path, text: str = MINIMAL) -> Path:
 @pytest.fixture
 def project(tmp_path):
     return make_project(tmp_path)
+
+
+def copy_project(folder: Path, edit=None, data=None) -> Path:
+    """A copy of the project's content.yaml with its images, in ``folder``.
+
+    ``edit`` changes the YAML text; ``data`` changes the loaded data, which is then written back.
+    """
+    import shutil
+
+    import yaml
+
+    shutil.copytree(ROOT / "images", folder / "images", dirs_exist_ok=True)
+    text = (ROOT / "content.yaml").read_text(encoding="utf-8")
+    if edit is not None:
+        text = edit(text)
+    if data is not None:
+        tree = yaml.safe_load(text)
+        data(tree)
+        text = yaml.safe_dump(tree, allow_unicode=True, sort_keys=False, width=10_000)
+    path = folder / "content.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def build_project(path: Path, *args: str):
+    """Run ``brochure build`` on ``path`` in a fresh process; returns the CompletedProcess."""
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "brochure", "build", str(path), *args],
+                          capture_output=True, text=True, timeout=600)

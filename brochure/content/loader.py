@@ -376,7 +376,8 @@ class _Loader(Reader):
         names: dict[str, yaml.Node] = {}
         for n in self.items(node, "posters"):
             v = self.mapping(n, "poster", {
-                "name": True, "size": True, "shows": False, "hero": False, "distance": False, "foot": False, "press": False,
+                "name": True, "size": True, "shows": False, "hero": False, "distance": False, "scan_distance": False,
+                "foot": False, "press": False,
             })
             name = str(self.text(v["name"], "name"))
             if not name.replace("-", "").replace("_", "").isalnum() or not name.isascii():
@@ -395,6 +396,9 @@ class _Loader(Reader):
             )
             if "distance" in v:
                 poster.distance = self.number(v["distance"], "distance", minimum=0.3, maximum=20)
+            poster.scan_distance = min(poster.distance, 1.5)
+            if "scan_distance" in v:
+                poster.scan_distance = self.number(v["scan_distance"], "scan_distance", minimum=0.2, maximum=10)
             poster.foot = ROLLUP_FOOT if size_key in ("rollup", "易拉宝") else 0.0
             if "foot" in v:
                 poster.foot = self.number(v["foot"], "foot", minimum=0, maximum=poster.page.height / 2)

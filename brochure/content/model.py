@@ -159,7 +159,8 @@ class Poster:
     page: PageSpec
     shows: list[str]           # title, hero, figures, honours, summaries, qr
     hero: str | None = None    # Photo id
-    distance: float = 2.5      # m, reading distance
+    distance: float = 2.5      # m, reading distance: sets the smallest type size
+    scan_distance: float = 1.5 # m, from which a visitor scans the QR code: sets its size (≥ 1/10)
     foot: float = 0.0          # mm kept free at the bottom (roll-up stand)
     press: Press = field(default_factory=Press)
     where: Location | None = None

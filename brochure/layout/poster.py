@@ -27,11 +27,11 @@ def min_body_pt(distance_m: float) -> float:
     return max(12.0, distance_m * 1000 / 250 * 72 / 25.4 * 0.95)
 
 
-def qr_size(distance_m: float, short_side: float) -> float:
-    """QR size (with quiet zone) in pt: at least a tenth of the scanning distance, not over a fifth of the page."""
-    from brochure.render.qr import qr_size_for_distance
+def qr_size(url: str, distance_m: float) -> float:
+    """QR size (with quiet zone) in pt for scanning from ``distance_m``: module size from the distance, at least 1/10 of it."""
+    from brochure.render.qr import qr_modules, qr_size_for_distance
 
-    return min(max(qr_size_for_distance(distance_m, 33), distance_m * 1000 / 10 * MM), short_side / 4)
+    return max(qr_size_for_distance(distance_m, qr_modules(url, ec="Q")), distance_m * 1000 / 10 * MM)
 
 
 class PosterComposer:
@@ -103,7 +103,7 @@ class PosterComposer:
                 CJKParagraph(c.masthead.title, self.style("display", size, leading=size * 1.2, color=WHITE)),
             ])
 
-        block, h, _ = self.fit("title", build, width, height - 2 * self.gap, self.body_min * 2.5, self.short / 9)
+        block, h, _ = self.fit("title", build, width, height - 2 * self.gap, self.body_min * 2.5, self.short / 7)
         self.page.add(block, x, top - self.gap - h, width, h, "heading")
 
     def hero(self, x, top, width, height):
@@ -139,7 +139,7 @@ class PosterComposer:
                     CJKParagraph(fig.label, self.style("heading", max(self.body_min, size * 0.3), align="center")),
                 ])
 
-            block, h, _ = self.fit("figures", build, cell_w, cell_h, self.body_min * 1.8, self.body_min * 4)
+            block, h, _ = self.fit("figures", build, cell_w, cell_h, self.body_min * 1.8, self.body_min * 6)
             self.page.add(block, x + k * (cell_w + self.gap), top - r * (cell_h + self.gap) - h, cell_w, h, "text")
         return top - height
 
@@ -155,7 +155,7 @@ class PosterComposer:
                 parts.append(Spacer(width, size * 0.6))
             return self.texts_block(width, parts)
 
-        block, h, _ = self.fit("summaries", build, width, height, self.body_min, self.body_min * 3)
+        block, h, _ = self.fit("summaries", build, width, height, self.body_min, self.body_min * 4)
         self.page.add(block, x, top - h, width, h, "text")
         return top - h
 
@@ -173,11 +173,29 @@ class PosterComposer:
         self.page.add(block, x, top - h, width, h, "box")
         return top - h
 
+    def cta_height(self) -> float:
+        """Room under the QR code for the call to action, the URL and the publisher line."""
+        return self.body_min * 1.45 * 3.5
+
+    def bottom_row_height(self, usable: float) -> float:
+        if not {"honours", "qr"} & set(self.p.shows):
+            return 0.0
+        need = qr_size(self.c.document.online_url, self.p.scan_distance) + self.cta_height() if "qr" in self.p.shows else 0
+        return max(usable * 0.2, need)
+
     def qr(self, x, top, width, height):
-        size = min(qr_size(self.p.distance, self.short), width, height * 0.75)
-        cta_size = max(self.body_min, size / 8)
+        size = qr_size(self.c.document.online_url, self.p.scan_distance)
+        if size > min(width, height - self.cta_height()):
+            raise LayoutError(
+                f"海报“{self.p.name}”的二维码区域太小：从 {self.p.scan_distance:g} 米外扫码需要 {size / MM:.0f} 毫米见方。"
+                f"请减小 scan_distance，或去掉其他区域。",
+                f"poster '{self.p.name}': the QR area is too small: scanning from {self.p.scan_distance:g} m needs "
+                f"{size / MM:.0f} mm. Lower scan_distance or drop another area.",
+                self.p.where,
+            )
+        cta_size = self.body_min
         qx = x + (width - size) / 2
-        self.page.add(QRCode(self.c.document.online_url, size, ec="H"), qx, top - size, size, size, "qr")
+        self.page.add(QRCode(self.c.document.online_url, size, ec="Q"), qx, top - size, size, size, "qr")
         cta = Stack(width, [
             CJKParagraph(self.c.document.call_to_action, self.style("heading", cta_size, align="center")),
             CJKParagraph(self.c.document.online_url, self.style("caption", cta_size * 0.5, align="center")),
@@ -197,7 +215,7 @@ class PosterComposer:
         bottom = m + self.p.foot * MM
         usable = top - bottom
         landscape = W > H
-        band = usable * (0.22 if landscape else 0.16)
+        band = usable * (0.2 if landscape else 0.14)
         if "title" in shows:
             self.title_band(x0, H, x1 - x0, band + m)
             top = H - band - m - g
@@ -211,28 +229,43 @@ class PosterComposer:
             if "figures" in shows:
                 self.figures(lx, y, left_w, y - bottom)
             y = top
-            bottom_row = (top - bottom) * 0.36
+            bottom_row = max((top - bottom) * 0.36, self.bottom_row_height(usable))
             if "summaries" in shows:
                 self.summaries(rx, y, rw, top - bottom - (bottom_row + g if {"honours", "qr"} & set(shows) else 0))
             self.bottom_row(rx, bottom + bottom_row, rw, bottom_row)
         else:
             y = top
+            starts = []      # index of the first item of each area, to spread spare height between them
             if "hero" in shows:
-                y = self.hero(x0, y, x1 - x0, usable * 0.3) - g
+                starts.append(len(self.page.items))
+                y = self.hero(x0, y, x1 - x0, usable * 0.24) - g
             if "figures" in shows:
-                y = self.figures(x0, y, x1 - x0, usable * 0.14) - g
-            bottom_row = usable * 0.2 if {"honours", "qr"} & set(shows) else 0
+                starts.append(len(self.page.items))
+                y = self.figures(x0, y, x1 - x0, usable * 0.13) - g
+            bottom_row = self.bottom_row_height(usable)
             if "summaries" in shows:
-                self.summaries(x0, y, x1 - x0, y - bottom - bottom_row - g)
+                starts.append(len(self.page.items))
+                y = self.summaries(x0, y, x1 - x0, y - bottom - bottom_row - g) - g
+            self.spread(starts, y - (bottom + bottom_row))
             self.bottom_row(x0, bottom + bottom_row, x1 - x0, bottom_row)
         urls = [str(self.c.document.online_url)] if "qr" in shows else []
         return Composition(f"poster-{self.p.name}", [self.page], f"{self.c.document.title}（{self.p.name}）",
                            qr_urls=urls, warnings=self.warnings)
 
+    def spread(self, starts: list[int], spare: float) -> None:
+        """Share ``spare`` height equally among the gaps after each area, moving later areas down."""
+        if spare <= 0 or not starts:
+            return
+        step = spare / (len(starts) + 1)
+        for k, first in enumerate(starts):
+            end = starts[k + 1] if k + 1 < len(starts) else len(self.page.items)
+            for item in self.page.items[first:end]:
+                item.y -= step * (k + 1)
+
     def bottom_row(self, x, top, width, height):
         shows = self.p.shows
         if "honours" in shows and "qr" in shows:
-            qw = width * 0.34
+            qw = width * 0.4
             self.honours(x, top, width - qw - self.gap, height)
             self.qr(x + width - qw, top, qw, height)
         elif "honours" in shows:

@@ -1,0 +1,154 @@
+"""The brochure's composition, read back from the PDF with PDFium (not from our layout objects)."""
+from __future__ import annotations
+
+import re
+
+import pikepdf
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+import pytest
+
+from brochure.content import load
+from conftest import ROOT, build_project, copy_project
+
+MM = 72 / 25.4
+SPACE = re.compile(r"\s+")
+
+
+@pytest.fixture(scope="module")
+def brochure_pdf(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("proj")
+    path = copy_project(folder)
+    run = build_project(path, "--only", "brochure")
+    assert run.returncode == 0, run.stderr
+    return folder / "out" / "brochure.pdf"
+
+
+def pages(path):
+    """Per page: (images' bounds, [(char, box)]) in PDF user space."""
+    pdf = pdfium.PdfDocument(path)
+    result = []
+    for page in pdf:
+        images = [o.get_bounds() for o in page.get_objects(max_depth=4) if o.type == pdfium_c.FPDF_PAGEOBJ_IMAGE]
+        tp = page.get_textpage()
+        chars = []
+        for i in range(tp.count_chars()):
+            ch = tp.get_text_range(i, 1)
+            if ch.strip():
+                chars.append((ch, tp.get_charbox(i)))
+        result.append((images, chars))
+    pdf.close()
+    return result
+
+
+def overlap(a, b, shrink=0.5):
+    return (min(a[2], b[2]) - max(a[0], b[0]) > shrink) and (min(a[3], b[3]) - max(a[1], b[1]) > shrink)
+
+
+def test_no_text_over_photos_and_no_text_over_text(brochure_pdf):
+    for number, (images, chars) in enumerate(pages(brochure_pdf), 1):
+        for box in images:
+            hits = [ch for ch, cb in chars if overlap(cb, box)]
+            assert not hits, f"page {number}: text over a photo: {''.join(hits)[:40]}"
+        for i, j in zip(*images_pairs(images)):
+            assert not overlap(images[i], images[j]), f"page {number}: photos overlap"
+        cells: dict[tuple[int, int], list] = {}
+        for ch, box in chars:
+            key = (int(box[0] // 20), int(box[1] // 20))
+            for other_ch, other in cells.get(key, []):
+                area = (min(box[2], other[2]) - max(box[0], other[0])) * (min(box[3], other[3]) - max(box[1], other[1]))
+                small = min((box[2] - box[0]) * (box[3] - box[1]), (other[2] - other[0]) * (other[3] - other[1]))
+                assert not (overlap(box, other, 0.2) and area > 0.3 * small), \
+                    f"page {number}: '{ch}' drawn over '{other_ch}' at {box}"
+            for dx in (-1, 0, 1):
+                for dy in (-1, 0, 1):
+                    cells.setdefault((key[0] + dx, key[1] + dy), []).append((ch, box))
+
+
+def images_pairs(images):
+    n = len(images)
+    pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
+    return [p[0] for p in pairs], [p[1] for p in pairs]
+
+
+def test_each_caption_sits_directly_under_its_photo(brochure_pdf):
+    content = load(ROOT / "content.yaml")
+    L = content.typography.leading
+    captions = {SPACE.sub("", f"▲{p.caption}"): p for p in content.photos.values()}
+    found = set()
+    for images, chars in pages(brochure_pdf):
+        text = "".join(ch for ch, _ in chars)
+        for caption in captions:
+            at = text.find(caption)
+            if at < 0:
+                continue
+            first = chars[at][1]
+            under = [b for b in images if b[1] - 2 * L <= first[3] <= b[1] + 0.5 and abs(b[0] - first[0]) < 2]
+            assert under, f"caption {caption} is not directly under a photo on its page"
+            found.add(caption)
+    assert found == set(captions)
+
+
+def test_page_count_multiple_of_four_and_trim_box_is_a4(brochure_pdf):
+    with pikepdf.open(brochure_pdf) as pdf:
+        assert len(pdf.pages) % 4 == 0
+        for page in pdf.pages:
+            x0, y0, x1, y1 = (float(v) for v in page.TrimBox)
+            assert abs((x1 - x0) - 210 * MM) < 0.01 and abs((y1 - y0) - 297 * MM) < 0.01
+
+
+def test_qr_code_is_at_least_20_mm_with_quiet_zone(brochure_pdf):
+    import zxingcpp
+
+    pdf = pdfium.PdfDocument(brochure_pdf)
+    image = pdf[len(pdf) - 1].render(scale=300 / 72).to_pil()
+    pdf.close()
+    (code,) = zxingcpp.read_barcodes(image)
+    xs = [p.x for p in (code.position.top_left, code.position.top_right)]
+    side_mm = (max(xs) - min(xs)) / 300 * 25.4
+    modules = 17 + 4 * int(code.extra["Version"])
+    assert side_mm * (modules + 8) / modules >= 20
+
+
+def test_more_text_adds_pages_in_fours(tmp_path):
+    def triple(tree):
+        for section in tree["sections"]:
+            section["paragraphs"] *= 3
+
+    path = copy_project(tmp_path, data=triple)
+    assert len(load(path).sections[0].paragraphs) == 3 * len(load(ROOT / "content.yaml").sections[0].paragraphs)
+    run = build_project(path, "--only", "brochure")
+    assert run.returncode == 0, run.stderr
+    with pikepdf.open(tmp_path / "out" / "brochure.pdf") as pdf:
+        count = len(pdf.pages)
+    assert count % 4 == 0 and count > 4
+
+
+def test_section_order_and_photo_span_follow_content(tmp_path, brochure_pdf):
+    original = (ROOT / "content.yaml").read_text(encoding="utf-8")
+    content = load(ROOT / "content.yaml")
+
+    def swap_and_span(tree):
+        tree["sections"].reverse()
+        tree["photos"]["lily"]["span"] = 1
+
+    path = copy_project(tmp_path, data=swap_and_span)
+    swapped = load(path)
+    assert [s.letter for s in swapped.sections] == [s.letter for s in reversed(content.sections)]
+    assert swapped.photos["lily"].span == 1 != content.photos["lily"].span
+    run = build_project(path, "--only", "brochure")
+    assert run.returncode == 0, run.stderr
+    pdf = pdfium.PdfDocument(tmp_path / "out" / "brochure.pdf")
+    text = SPACE.sub("", "".join(p.get_textpage().get_text_range() for p in pdf))
+    pdf.close()
+    heads = [text.index(SPACE.sub("", s.headline)) for s in swapped.sections]
+    assert heads == sorted(heads)
+
+    def lily_width(path):
+        widths = []
+        for images, _ in pages(path):
+            widths += [round(b[2] - b[0]) for b in images]
+        return sorted(widths)
+
+    assert lily_width(tmp_path / "out" / "brochure.pdf") != lily_width(brochure_pdf)
+    assert original == (ROOT / "content.yaml").read_text(encoding="utf-8")

@@ -96,6 +96,7 @@ def build_ttf(source: FontSource, chars: set[str]) -> tuple[bytes, Metrics]:
     """Convert the needed part of ``source`` to a TrueType font; return its bytes and metrics."""
     from fontTools.fontBuilder import FontBuilder
     from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.recordingPen import DecomposingRecordingPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
 
     font = _open(source)
@@ -148,7 +149,12 @@ def build_ttf(source: FontSource, chars: set[str]) -> tuple[bytes, Metrics]:
     glyphs = {}
     for name in order:
         pen = TTGlyphPen(None)
-        glyph_set[name].draw(Cu2QuPen(pen, max_err=upm / 1000, reverse_direction=True) if is_cff else pen)
+        if is_cff:
+            glyph_set[name].draw(Cu2QuPen(pen, max_err=upm / 1000, reverse_direction=True))
+        else:   # TrueType already: flatten composites, since only listed glyphs are kept
+            recording = DecomposingRecordingPen(glyph_set)
+            glyph_set[name].draw(recording)
+            recording.replay(pen)
         glyphs[name] = pen.glyph()
 
     # 4. assemble the new font

@@ -72,4 +72,4 @@ def is_western(ch: str) -> bool:
 
 
 def is_space(ch: str) -> bool:
-    return ch in " \t\n\r\u00a0\u2002\u2003\u2009" 
+    return ch in " \t\n\r\u00a0\u2002\u2003\u2009"

@@ -1,0 +1,32 @@
+"""Run the stages for one paragraph: atoms -> shaped pieces -> breaks -> set lines."""
+from __future__ import annotations
+
+from brochure.text.line import Line, set_line
+from brochure.text.linebreak import break_lines, single_line
+from brochure.text.shaping import shape
+
+
+def layout_lines(text: str, style, width: float, *, vertical: bool = False) -> list[Line]:
+    """Break ``text`` into lines ``width`` pt long and place every glyph (x offsets in pt)."""
+    shaped = shape(text, style, vertical=vertical)
+    if not shaped.pieces:
+        return []
+    indent = style.indent * style.size
+    justify = style.align == "justify"
+    specs = break_lines(shaped, width, indent, justify)
+    lines = [set_line(shaped, spec, width, indent, style.align, i == len(specs) - 1)
+             for i, spec in enumerate(specs)]
+    # spans partition the text: whitespace at a break belongs to the line before it
+    lines[0].start = 0
+    for line, following in zip(lines, lines[1:]):
+        line.end = following.start
+    lines[-1].end = len(text)
+    return lines
+
+
+def natural_width(text: str, style) -> float:
+    """Width in pt of ``text`` set on one line (line-edge punctuation trimmed, indent included)."""
+    shaped = shape(text, style)
+    if not shaped.pieces:
+        return 0.0
+    return single_line(shaped, style.indent * style.size).natural

@@ -1,0 +1,196 @@
+"""Fonts: discovery, CFF -> TrueType conversion, cache, metrics, embedding, coverage."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pikepdf
+import pytest
+from fontTools.ttLib import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from brochure.content.model import Text
+from brochure.errors import FontError, Location
+from brochure.fonts import FontLibrary, check_coverage
+from brochure.fonts.discover import find_in_system
+from brochure.render.textdraw import draw_run
+
+FAMILY = "Noto Serif CJK SC"
+SAMPLE = "中奋进新征程 建功新时代 非凡10年·渌口篇——高分子新材料……“荣誉榜”（摘选）"
+NOTO = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
+ROOT = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.skipif(not NOTO.exists(), reason="fonts-noto-cjk is not installed")
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("font-cache")
+
+
+@pytest.fixture(scope="module")
+def face(cache_dir):
+    lib = FontLibrary(ROOT, cache_dir)
+    return lib.face(FAMILY, "Regular", SAMPLE)
+
+
+def test_converted_face_has_truetype_outlines(face):
+    font = TTFont(str(face.path))
+    assert "glyf" in font and "loca" in font
+    assert "CFF " not in font and "CFF2" not in font
+    assert font.sfntVersion == "\x00\x01\x00\x00"
+    cmap = font.getBestCmap()
+    for ch in SAMPLE.replace(" ", ""):
+        assert ord(ch) in cmap, ch
+        glyph = font["glyf"][cmap[ord(ch)]]
+        assert glyph.numberOfContours != 0, f"{ch} lost its outline"
+
+
+def test_face_picked_from_the_collection_is_the_sc_one(face):
+    assert face.family == FAMILY and face.style == "Regular"
+    name = TTFont(str(face.path))["name"]
+    assert name.getDebugName(1) == FAMILY
+
+
+def test_metrics_in_em(face):
+    assert face.advance("中") == pytest.approx(1.0)
+    assert 0.2 < face.advance("0") < 0.7          # proportional digits
+    assert face.ascent == pytest.approx(0.88) and face.descent == pytest.approx(0.12)
+    assert face.has("渌") and not face.has("\U0001F600")
+
+
+def test_middle_dot_and_dash_are_full_width(face):
+    source = TTFont(str(NOTO), fontNumber=2, lazy=True)
+    cmap = source.getBestCmap()
+    # the source font's default glyphs are proportional ...
+    assert source["hmtx"][cmap[0xB7]][0] < 500
+    assert source["hmtx"][cmap[0x2014]][0] < 950
+    # ... but Chinese text gets the full-width forms
+    assert face.advance("·") == pytest.approx(1.0)
+    assert face.advance("—") == pytest.approx(1.0)
+    assert face.halt("·") == pytest.approx((0.25, 0.25))
+
+
+def test_halt_trims_come_from_gpos(face):
+    assert face.halt("，") == pytest.approx((0.0, 0.5))
+    assert face.halt("。") == pytest.approx((0.0, 0.5))
+    assert face.halt("”") == pytest.approx((0.0, 0.5))
+    assert face.halt("“") == pytest.approx((0.5, 0.0))
+    assert face.halt("（") == pytest.approx((0.5, 0.0))
+    assert face.halt("中") == (0.0, 0.0)
+
+
+def test_vertical_forms_are_distinct_glyphs(face):
+    font = TTFont(str(face.path))
+    cmap = font.getBestCmap()
+    for ch in "，。（“…—":
+        v = face.vert(ch)
+        assert v is not None and 0xE000 <= ord(v) <= 0xF8FF, ch
+        assert cmap[ord(v)] != cmap[ord(ch)]
+    assert face.vert("中") is None
+
+
+def _pdf_with(face, text, path):
+    c = Canvas(str(path))
+    draw_run(c, face, 12, 72, 700, [(ch, i * 12.0) for i, ch in enumerate(text)])
+    c.save()
+
+
+def test_embedded_as_truetype_subset(face, tmp_path):
+    pdf_path = tmp_path / "embed.pdf"
+    _pdf_with(face, "非凡10年·渌口篇", pdf_path)
+    with pikepdf.open(pdf_path) as pdf:
+        fonts = pdf.pages[0].Resources.Font
+        found = [fonts[k] for k in fonts.keys() if "Noto" in str(fonts[k].BaseFont)]
+        assert found
+        for f in found:
+            assert f.Subtype == "/TrueType"
+            assert re.fullmatch(r"/[A-Z]{6}\+NotoSerifCJK.*", str(f.BaseFont))
+            descriptor = f.FontDescriptor
+            assert "/FontFile2" in descriptor
+            program = descriptor.FontFile2.read_bytes()
+            assert 0 < len(program) < 200_000          # a subset, not the 20 MB collection
+
+
+def test_second_library_hits_the_cache(cache_dir, face):
+    lib = FontLibrary(ROOT, cache_dir)
+    start = time.perf_counter()
+    again = lib.face(FAMILY, "Regular", SAMPLE)
+    elapsed = time.perf_counter() - start
+    assert lib.conversions == 0
+    assert again.path == face.path
+    assert elapsed < 0.5
+
+
+def test_cache_hit_in_a_fresh_process_does_no_font_work(cache_dir, face):
+    code = (
+        "import sys, time; from pathlib import Path; t=time.perf_counter();"
+        "from brochure.fonts import FontLibrary;"
+        f"lib=FontLibrary(Path({str(ROOT)!r}), Path({str(cache_dir)!r}));"
+        f"lib.face({FAMILY!r}, 'Regular', {SAMPLE!r});"
+        "print(lib.conversions, 'fontTools' in sys.modules, time.perf_counter()-t)"
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    conversions, imported, _seconds = out.stdout.split()
+    assert conversions == "0" and imported == "False"
+    assert "正在准备字体" not in out.stderr
+
+
+def test_other_characters_make_another_cache_entry(cache_dir, face):
+    lib = FontLibrary(ROOT, cache_dir)
+    other = lib.face(FAMILY, "Regular", "株洲市渌口区")
+    assert lib.conversions == 1
+    assert other.path != face.path and other.name != face.name
+
+
+def test_missing_font_is_a_bilingual_font_error(tmp_path):
+    lib = FontLibrary(tmp_path, tmp_path / "cache")
+    with pytest.raises(FontError) as err:
+        lib.face("No Such Family Serif", "Regular", "中")
+    msg = str(err.value)
+    assert "No Such Family Serif" in msg and "Regular" in msg
+    assert "fonts-noto-cjk" in msg and "fonts/" in msg
+    assert "找不到字体" in err.value.zh
+
+
+def test_fontconfig_substitution_is_not_accepted():
+    # fc-match would happily return DejaVu for this; we must not
+    assert find_in_system("Definitely Not A Font", "Regular") is None
+    assert find_in_system(FAMILY, "Regular").path == NOTO
+
+
+def test_project_fonts_folder_wins(tmp_path):
+    dejavu = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if not dejavu.exists():
+        pytest.skip("DejaVu not installed")
+    (tmp_path / "fonts").mkdir()
+    shutil.copy(dejavu, tmp_path / "fonts" / "Mine.ttf")
+    lib = FontLibrary(tmp_path, tmp_path / "cache")
+    assert lib.source("DejaVu Sans", "Book").path == tmp_path / "fonts" / "Mine.ttf"
+    face = lib.face("DejaVu Sans", "Book", "Hello")
+    assert face.advance("H") > 0.5
+
+
+def test_coverage_names_character_code_point_and_location(face):
+    texts = [
+        Text("非凡10年", Location("content.yaml", 3, 10)),
+        Text("渌口篇😀好\U0002B73A", Location("content.yaml", 12, 5)),
+        Text("新时代😀", Location("content.yaml", 20, 1)),
+    ]
+    with pytest.raises(FontError) as err:
+        check_coverage(face, texts)
+    e = err.value
+    assert e.where == Location("content.yaml", 12, 5)
+    assert "U+1F600" in str(e) and "content.yaml:12:5" in str(e)
+    assert "好" in str(e) or "U+597D" in str(e)      # 好 was not in the charset given to the face
+    assert "content.yaml:20:1" not in str(e)         # each character named once, at its first use
+
+
+def test_coverage_passes_when_everything_is_there(face):
+    check_coverage([face], [Text("非凡10年·渌口篇")])

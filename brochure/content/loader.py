@@ -394,9 +394,12 @@ class _Loader(Reader):
                 hero=self.photo_ref(v["hero"], photos, "hero") if "hero" in v else None,
                 where=self.where(n),
             )
+            # Default reading distance grows with the format: about 3.5 × the short side
+            # (A3 ≈ 1 m, A1 ≈ 2 m, A0 and display boards ≈ 3 m).
+            poster.distance = round(min(4.0, max(1.0, 3.5 * min(poster.page.width, poster.page.height) / 1000)), 1)
             if "distance" in v:
                 poster.distance = self.number(v["distance"], "distance", minimum=0.3, maximum=20)
-            poster.scan_distance = min(poster.distance, 1.5)
+            poster.scan_distance = round(min(1.5, 0.6 * poster.distance), 2)   # visitors step closer to scan
             if "scan_distance" in v:
                 poster.scan_distance = self.number(v["scan_distance"], "scan_distance", minimum=0.2, maximum=10)
             poster.foot = ROLLUP_FOOT if size_key in ("rollup", "易拉宝") else 0.0

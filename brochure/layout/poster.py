@@ -139,7 +139,7 @@ class PosterComposer:
                     CJKParagraph(fig.label, self.style("heading", max(self.body_min, size * 0.3), align="center")),
                 ])
 
-            block, h, _ = self.fit("figures", build, cell_w, cell_h, self.body_min * 1.8, self.body_min * 6)
+            block, h, _ = self.fit("figures", build, cell_w, cell_h, self.body_min * 1.3, self.body_min * 6)
             self.page.add(block, x + k * (cell_w + self.gap), top - r * (cell_h + self.gap) - h, cell_w, h, "text")
         return top - height
 
@@ -185,7 +185,7 @@ class PosterComposer:
 
     def qr(self, x, top, width, height):
         size = qr_size(self.c.document.online_url, self.p.scan_distance)
-        if size > min(width, height - self.cta_height()):
+        if size > min(width, height - self.cta_height()) + 0.5:
             raise LayoutError(
                 f"海报“{self.p.name}”的二维码区域太小：从 {self.p.scan_distance:g} 米外扫码需要 {size / MM:.0f} 毫米见方。"
                 f"请减小 scan_distance，或去掉其他区域。",

@@ -152,3 +152,27 @@ def test_section_order_and_photo_span_follow_content(tmp_path, brochure_pdf):
 
     assert lily_width(tmp_path / "out" / "brochure.pdf") != lily_width(brochure_pdf)
     assert original == (ROOT / "content.yaml").read_text(encoding="utf-8")
+
+
+def test_content_inside_the_safety_margin_is_warned_about(tmp_path):
+    def wide_safety(tree):
+        tree["settings"]["brochure"]["press"]["safety"] = 20
+
+    run = build_project(copy_project(tmp_path, data=wide_safety), "--only", "brochure")
+    assert run.returncode == 0, run.stderr
+    assert "安全距离 20 毫米" in run.stderr and "safety margin 20 mm" in run.stderr
+
+
+def test_vertical_honour_list_reads_in_order(tmp_path):
+    def vertical(tree):
+        tree["honours"]["orientation"] = "vertical"
+
+    path = copy_project(tmp_path, data=vertical)
+    run = build_project(path, "--only", "brochure")
+    assert run.returncode == 0, run.stderr
+    content = load(path)
+    pdf = pdfium.PdfDocument(tmp_path / "out" / "brochure.pdf")
+    text = SPACE.sub("", pdf[0].get_textpage().get_text_range())
+    pdf.close()
+    at = [text.index(SPACE.sub("", item)) for item in content.honours.items]
+    assert at == sorted(at)

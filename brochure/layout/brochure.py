@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from brochure.content.model import Content, Photo
 from brochure.layout.blocks import Fill, Image, QRCode, Rule, Spacer, Stack, grid_ceil
 from brochure.layout.flow import Column, balance
-from brochure.layout.pages import Composition, Page
+from brochure.layout.pages import Composition, Page, safety_warnings
 from brochure.layout.styles import Styles
 from brochure.press.geometry import MM, PageBoxes
 from brochure.text import CJKParagraph, VerticalText
@@ -344,8 +344,10 @@ class BrochureComposer:
         while (len(self.pages) + 1) % 4:
             self.notes_page()
         self.back()
-        return Composition("brochure", self.pages, str(self.c.document.title),
+        comp = Composition("brochure", self.pages, str(self.c.document.title),
                            qr_urls=[str(self.c.document.online_url)], warnings=self.warnings)
+        comp.warnings += safety_warnings(comp, self.settings.press.safety * MM)
+        return comp
 
 
 def compose_brochure(content: Content, styles: Styles, photo_loader, boxes: PageBoxes) -> Composition:

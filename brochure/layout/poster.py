@@ -15,7 +15,7 @@ from dataclasses import replace
 from brochure.content.model import Content, Poster
 from brochure.errors import LayoutError
 from brochure.layout.blocks import Fill, Image, QRCode, Spacer, Stack
-from brochure.layout.pages import Composition, Page
+from brochure.layout.pages import Composition, Page, safety_warnings
 from brochure.press.geometry import MM, PageBoxes
 from brochure.text import CJKParagraph, TextStyle
 
@@ -249,8 +249,10 @@ class PosterComposer:
             self.spread(starts, y - (bottom + bottom_row))
             self.bottom_row(x0, bottom + bottom_row, x1 - x0, bottom_row)
         urls = [str(self.c.document.online_url)] if "qr" in shows else []
-        return Composition(f"poster-{self.p.name}", [self.page], f"{self.c.document.title}（{self.p.name}）",
+        comp = Composition(f"poster-{self.p.name}", [self.page], f"{self.c.document.title}（{self.p.name}）",
                            qr_urls=urls, warnings=self.warnings)
+        comp.warnings += safety_warnings(comp, self.p.press.safety * MM)
+        return comp
 
     def spread(self, starts: list[int], spare: float) -> None:
         """Share ``spare`` height equally among the gaps after each area, moving later areas down."""

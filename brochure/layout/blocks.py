@@ -132,3 +132,37 @@ class QRCode(Flowable):
         from brochure.render.qr import draw_qr
 
         draw_qr(self.canv, self.url, 0, 0, self.size, ec=self.ec)
+
+
+class Grid(Flowable):
+    """Blocks in rows of ``per_row`` equal cells, separated by ``gap``; one unsplittable block."""
+
+    def __init__(self, width, cells, per_row, gap=0.0, *, background=None, pad=0.0):
+        super().__init__()
+        self.width, self.cells, self.per_row, self.gap = width, cells, per_row, gap
+        self.background, self.pad = background, pad
+        self._rows: list[float] = []
+
+    @property
+    def cell_width(self) -> float:
+        return (self.width - 2 * self.pad - (self.per_row - 1) * self.gap) / self.per_row
+
+    def wrap(self, aw, ah):
+        w = self.cell_width
+        heights = [c.wrap(w, 1e6)[1] for c in self.cells]
+        self._rows = [max(heights[i:i + self.per_row]) for i in range(0, len(heights), self.per_row)]
+        self.height = sum(self._rows) + self.gap * (len(self._rows) - 1) + 2 * self.pad
+        return self.width, self.height
+
+    def draw(self):
+        if self.background is not None:
+            Fill(self.width, self.height, self.background).drawOn(self.canv, 0, 0)
+        w = self.cell_width
+        y = self.height - self.pad
+        for r, row_h in enumerate(self._rows):
+            row = self.cells[r * self.per_row:(r + 1) * self.per_row]
+            offset = (self.per_row - len(row)) * (w + self.gap) / 2   # centre a short last row
+            for k, cell in enumerate(row):
+                _, h = cell.wrap(w, 1e6)
+                cell.drawOn(self.canv, self.pad + offset + k * (w + self.gap), y - h)
+            y -= row_h + self.gap

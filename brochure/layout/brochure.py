@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from brochure.content.model import Content, Photo
-from brochure.layout.blocks import Fill, Image, QRCode, Rule, Spacer, Stack, grid_ceil
+from brochure.layout.blocks import Fill, Grid, Image, QRCode, Rule, Spacer, Stack, grid_ceil
 from brochure.layout.flow import Column, balance
 from brochure.layout.pages import Composition, Page, safety_warnings
 from brochure.layout.styles import Styles
@@ -285,17 +285,20 @@ class BrochureComposer:
                 page.add(Rule(0, top - bottom, (0, 0, 0, 60), 0.3), x, bottom, 0, top - bottom, "rule")
 
     # -- the back page ------------------------------------------------------------------
-    def figures_panel(self, width: float) -> Stack | None:
+    def figures_panel(self, width: float):
+        """The key figures as big numbers with their labels, three to a row, on a tint."""
         if not self.c.figures:
             return None
         s, L = self.s, self.L
-        parts = [self.para("数说十年", s.sidebar_title), Spacer(width, L * 0.5)]
         big = replace(s.back_title, color=self.c.palette.accent)
-        for fig in self.c.figures:
-            parts.append(self.para(f"{fig.value}{fig.unit}", big))
-            parts.append(self.para(fig.label, s.back_text))
-            parts.append(Spacer(width, L * 0.5))
-        return Stack(width, parts, pad=L, leading=L)
+        cells = [Stack(0, [self.para(f"{fig.value}{fig.unit}", big), self.para(fig.label, s.back_text)])
+                 for fig in self.c.figures]
+        per_row = 3 if len(cells) in (3, 5, 6) or len(cells) > 6 else 2
+        grid = Grid(width, cells, per_row, gap=L, background=self.c.palette.tint, pad=L)
+        for cell in cells:
+            cell.width = grid.cell_width
+        title = self.para("数说十年", s.sidebar_title)
+        return Stack(width, [title, Spacer(width, L * 0.5), grid], leading=L)
 
     def back(self) -> None:
         page, frame = self.new_page("back")
@@ -308,14 +311,18 @@ class BrochureComposer:
         _, h = title.wrap(frame.width, H)
         page.add(title, frame.x0, y - h, frame.width, h, "heading")
         y -= h + L
-        panel = self.figures_panel(frame.width * 0.8)
+        slogan = self.para(c.masthead.slogan, replace(s.back_text, size=s.back_text.size * 1.4, leading=2 * L))
+        _, h = slogan.wrap(frame.width, H)
+        page.add(slogan, frame.x0, y - h, frame.width, h, "text")
+        y -= h + 2 * L
+        panel = self.figures_panel(frame.width)
         if panel is not None:
-            _, h = panel.wrap(frame.width * 0.8, H)
-            page.add(panel, frame.x0 + frame.width * 0.1, y - h, frame.width * 0.8, h, "box")
+            _, h = panel.wrap(frame.width, H)
+            page.add(panel, frame.x0, y - h, frame.width, h, "box")
             y -= h + L
         qr = QRCode(c.document.online_url, QR_SIZE)
         qx = frame.x0 + (frame.width - QR_SIZE) / 2
-        qy = band_h + 5 * L
+        qy = (y + band_h) / 2 - QR_SIZE / 2 + 1.5 * L   # the QR block centred between the figures and the band
         page.add(qr, qx, qy, QR_SIZE, QR_SIZE, "qr")
         cta = self.para(c.document.call_to_action, s.back_text)
         _, h = cta.wrap(frame.width, L * 2)

@@ -1,0 +1,10 @@
+"""Everyday work around the build: check, proof, import, watch.
+
+One module per command, each callable from Python and from ``brochure.cli``:
+
+- ``lint``     Chinese punctuation rules on the words of a loaded ``Content``;
+- ``check``    validate content.yaml without writing PDFs (schema, images, glyphs, lint) and ``--fix``;
+- ``proof``    build, then PNG previews of every page and a contact sheet;
+- ``importer`` plain newspaper text -> a draft content.yaml;
+- ``watch``    rebuild when content.yaml, images/ or fonts/ change.
+"""

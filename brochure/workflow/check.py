@@ -1,0 +1,127 @@
+"""``brochure check``: validate content.yaml without writing any PDF, and write a fixed copy on request.
+
+In order: the schema and the photos (``brochure.content.load``, which also opens and
+decodes every photo; a failure here stops the check), glyph coverage of the fonts,
+then the punctuation lint.  Exit status: 0 clean, 1 only lint findings, 2 errors.
+Warnings found while loading (e.g. a PNG saved as .jpg) are reported but do not
+change the status.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from brochure.errors import BrochureError, ContentError, Location
+from brochure.workflow.lint import Finding, Source, fixed_source, lint
+
+
+@dataclass
+class FixResult:
+    path: Path
+    fixed: int          # findings the copy no longer has
+    remaining: int      # findings still in the copy (need a person)
+
+
+@dataclass
+class CheckReport:
+    source: Path
+    errors: list[BrochureError] = field(default_factory=list)
+    warnings: list = field(default_factory=list)        # BuildWarning
+    findings: list[Finding] = field(default_factory=list)
+    fix: FixResult | None = None
+
+    @property
+    def status(self) -> int:
+        if self.errors:
+            return 2
+        return 1 if self.findings else 0
+
+
+def check_glyphs(content) -> list[BrochureError]:
+    """The fonts must have every character the words use (the same check the build makes)."""
+    from brochure.build import load_faces
+
+    try:
+        load_faces(content)
+    except BrochureError as exc:
+        return [exc]
+    return []
+
+
+def check(path: Path, *, fix: bool = False, fix_path: Path | None = None, force: bool = False) -> CheckReport:
+    """Check ``path``; with ``fix``, also write the safe fixes to a copy (never to ``path`` itself).
+
+    Raises ContentError when the file does not load (schema or syntax), or when the
+    copy cannot be written; other problems are collected in the report.
+    """
+    from brochure.content import load
+
+    path = Path(path)
+    content = load(path)
+    report = CheckReport(source=path, warnings=list(getattr(content, "warnings", [])))
+    report.errors += check_glyphs(content)
+    source = Source.read(content.source)
+    report.findings = lint(content, source)
+    if fix:
+        target = Path(fix_path) if fix_path else default_fix_path(path)
+        report.fix = write_fixed(content, source, target, force=force, before=report.findings)
+    return report
+
+
+def default_fix_path(path: Path) -> Path:
+    """content.yaml -> content.fixed.yaml, beside it (so images/ resolve the same)."""
+    return path.with_name(f"{path.stem}.fixed{path.suffix or '.yaml'}")
+
+
+def write_fixed(content, source: Source, target: Path, *, force: bool, before: list[Finding]) -> FixResult:
+    where = Location(str(target))
+    if target.absolute().resolve() == Path(content.source).resolve():
+        raise ContentError(
+            "修复结果不能写回原文件。请用 -o 指定另一个文件名。",
+            "the fixed copy may not replace the original. Give another name with -o.",
+            where,
+        )
+    if target.exists() and not force:
+        raise ContentError(
+            "文件已存在，未覆盖。要覆盖请加 --force，或用 -o 指定另一个文件名。",
+            "the file already exists and was left alone. Add --force to overwrite it, or choose another name with -o.",
+            where,
+        )
+    text = fixed_source(content, source)
+    remaining = _lint_probe(content, text, where)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    fixable_before = sum(1 for f in before if f.fixable)
+    fixable_after = sum(1 for f in remaining if f.fixable)
+    return FixResult(target, max(0, fixable_before - fixable_after), len(remaining))
+
+
+def _lint_probe(content, text: str, where: Location) -> list[Finding]:
+    """Load the fixed text beside the original (so images/ resolve the same) and lint it.
+
+    The copy must load exactly like the original; if it does not, nothing is written.
+    """
+    from brochure.content import load
+
+    fd, probe = tempfile.mkstemp(prefix=".check-fix.", suffix=".yaml", dir=content.root)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        return lint(load(Path(probe)), Source(Path(probe), text))
+    except BrochureError:
+        raise ContentError(
+            "自动修复后的文件无法读取，所以没有写出。请按上面列出的问题手工修改。",
+            "the automatically fixed file would not load, so it was not written. Fix the findings above by hand.",
+            where,
+        ) from None
+    finally:
+        Path(probe).unlink(missing_ok=True)

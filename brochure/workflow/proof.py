@@ -1,0 +1,112 @@
+"""``brochure proof``: build, then a PNG of every page of every output and one contact sheet.
+
+The PNGs show each page at its trim size (what the reader holds after cutting),
+rendered by pdfium from the finished PDFs in out/, so they show exactly what was
+written.  Files go to ``out/proof/``:
+
+    brochure-p01.png … , poster-a1-p01.png … , contact-sheet.png
+
+PNGs from an earlier proof of the same outputs are removed first, so a brochure
+that shrank from 8 to 4 pages leaves no stale page 5.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Resolution of the page previews.
+DPI = 100
+#: No preview is longer than this on its long side (posters are scaled down to it).
+MAX_SIDE_PX = 2000
+#: Thumbnail height on the contact sheet.
+THUMB_PX = 280
+SHEET_COLUMNS = 6
+
+
+@dataclass
+class ProofResult:
+    outputs: list = field(default_factory=list)     # brochure.build.Output
+    pages: list[Path] = field(default_factory=list)
+    contact_sheet: Path | None = None
+
+
+def page_pngs(pdf_path: Path, dest: Path, stem: str, *, dpi: float = DPI, max_side: int = MAX_SIDE_PX) -> list[Path]:
+    """Render each page's trim box to ``dest/STEM-pNN.png``."""
+    import pypdfium2 as pdfium
+
+    written = []
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    try:
+        for number, page in enumerate(pdf, 1):
+            cl, cb, cr, ct = page.get_cropbox()
+            tl, tb, tr, tt = page.get_trimbox()
+            crop = (max(0.0, tl - cl), max(0.0, tb - cb), max(0.0, cr - tr), max(0.0, ct - tt))
+            width, height = tr - tl, tt - tb
+            scale = min(dpi / 72.0, max_side / max(width, height))
+            image = page.render(scale=scale, crop=crop).to_pil().convert("RGB")
+            path = dest / f"{stem}-p{number:02d}.png"
+            image.save(path, optimize=False)
+            written.append(path)
+            page.close()
+    finally:
+        pdf.close()
+    return written
+
+
+def contact_sheet(pages: list[tuple[str, Path]], path: Path, *, thumb: int = THUMB_PX, columns: int = SHEET_COLUMNS) -> Path:
+    """One PNG with a labelled thumbnail of each (label, png)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    try:
+        font = ImageFont.load_default(size=max(12, thumb // 16))
+    except TypeError:  # Pillow < 10.1: the small bitmap font
+        font = ImageFont.load_default()
+    label_h = max(12, thumb // 16) + 10
+    pad = 16
+    thumbs = []
+    for label, png in pages:
+        with Image.open(png) as im:
+            im = im.convert("RGB")
+            w = max(1, round(im.width * thumb / im.height))
+            thumbs.append((label, im.resize((w, thumb), Image.Resampling.LANCZOS)))
+    cell_w = max((t.width for _, t in thumbs), default=thumb) + pad
+    cols = max(1, min(columns, len(thumbs)))
+    rows = max(1, math.ceil(len(thumbs) / cols))
+    sheet = Image.new("RGB", (pad + cols * cell_w, pad + rows * (thumb + label_h + pad)), (235, 235, 235))
+    draw = ImageDraw.Draw(sheet)
+    for n, (label, im) in enumerate(thumbs):
+        x = pad + (n % cols) * cell_w + (cell_w - pad - im.width) // 2
+        y = pad + (n // cols) * (thumb + label_h + pad)
+        draw.rectangle([x - 1, y - 1, x + im.width, y + im.height], outline=(150, 150, 150))
+        sheet.paste(im, (x, y))
+        draw.text((x, y + thumb + 4), label, fill=(40, 40, 40), font=font)
+    sheet.save(path)
+    return path
+
+
+def _remove_old(dest: Path, stems: list[str]) -> None:
+    for stem in stems:
+        for old in dest.glob(f"{stem}-p*.png"):
+            if re.fullmatch(rf"{re.escape(stem)}-p\d+\.png", old.name):
+                old.unlink()
+
+
+def proof(content_path: Path, out_dir: Path, *, only: str | None = None, dpi: float = DPI,
+          max_side: int = MAX_SIDE_PX, build=None) -> ProofResult:
+    """Build ``content_path`` into ``out_dir`` (as ``brochure build`` does), then write the previews."""
+    if build is None:
+        from brochure.build import build
+    outputs = build(Path(content_path), Path(out_dir), only=only)
+    dest = Path(out_dir) / "proof"
+    dest.mkdir(parents=True, exist_ok=True)
+    _remove_old(dest, [o.name for o in outputs])
+    result = ProofResult(outputs=list(outputs))
+    labelled = []
+    for output in outputs:
+        pngs = page_pngs(output.path, dest, output.name, dpi=dpi, max_side=max_side)
+        result.pages += pngs
+        labelled += [(f"{output.name}  p{n}", png) for n, png in enumerate(pngs, 1)]
+    result.contact_sheet = contact_sheet(labelled, dest / "contact-sheet.png")
+    return result

@@ -1,0 +1,154 @@
+"""``brochure watch``: rebuild whenever content.yaml, images/ or fonts/ change.
+
+Polling with the standard library (modification time and size of each file, every
+0.3 s) rather than a file-system events library: a project is a handful of files,
+polling costs nothing noticeable, and it behaves the same on every system and on
+network folders.  A save is built once it has settled (two polls agree), so an
+editor that writes a file in several steps causes one rebuild, not several.
+
+A broken save prints the error and what to do; the build writes each PDF
+atomically, so out/ keeps the last good PDFs until the next good save.
+"""
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+from brochure.errors import BrochureError
+
+INTERVAL = 0.3
+#: A file that keeps changing for this many polls is built anyway.
+SETTLE_POLLS = 10
+
+Snapshot = dict[str, tuple[int, int]]
+
+
+def snapshot(content_path: Path) -> Snapshot:
+    """{path relative to the project: (mtime_ns, size)} for content.yaml and everything in images/ and fonts/."""
+    root = content_path.parent
+    files = [content_path]
+    for folder in ("images", "fonts"):
+        base = root / folder
+        if base.is_dir():
+            files += [p for p in sorted(base.rglob("*")) if not any(part.startswith(".") for part in p.relative_to(base).parts)]
+    snap: Snapshot = {}
+    for p in files:
+        try:
+            st = p.stat()
+        except OSError:          # removed between listing and stat, or content.yaml mid-save
+            continue
+        if p.is_file():
+            snap[p.relative_to(root).as_posix()] = (st.st_mtime_ns, st.st_size)
+    return snap
+
+
+def describe(before: Snapshot, after: Snapshot) -> tuple[str, str]:
+    """What changed, in Chinese and English, e.g. ('content.yaml 已修改', 'content.yaml changed')."""
+    zh, en = [], []
+    for name in sorted(set(before) | set(after)):
+        if name not in before:
+            zh.append(f"{name} 新增")
+            en.append(f"{name} added")
+        elif name not in after:
+            zh.append(f"{name} 已删除")
+            en.append(f"{name} removed")
+        elif before[name] != after[name]:
+            zh.append(f"{name} 已修改")
+            en.append(f"{name} changed")
+    if len(zh) > 3:
+        zh = zh[:3] + [f"等 {len(zh)} 个文件"]
+        en = en[:3] + [f"{len(en)} files in all"]
+    return "、".join(zh), ", ".join(en)
+
+
+@dataclass
+class Rebuild:
+    ok: bool
+    seconds: float
+    outputs: list = field(default_factory=list)     # brochure.build.Output
+    error: BaseException | None = None
+
+
+@dataclass
+class WatchLog:
+    rebuilds: list[Rebuild] = field(default_factory=list)
+    polls: int = 0
+
+
+def _summary(result: Rebuild) -> str:
+    parts = "、".join(f"{o.name} {o.pages} 页" for o in result.outputs)
+    parts_en = ", ".join(f"{o.name} {o.pages} p." for o in result.outputs)
+    warnings = sum(len(o.warnings) for o in result.outputs)
+    return (f"  已重建 {parts}，{warnings} 条警告，用时 {result.seconds:.1f} 秒 / "
+            f"rebuilt {parts_en}; {warnings} warning(s); {result.seconds:.1f} s")
+
+
+def rebuild(content_path: Path, out_dir: Path, only: str | None, build: Callable, echo: Callable) -> Rebuild:
+    started = time.monotonic()
+    try:
+        outputs = build(content_path, out_dir, only=only)
+    except BrochureError as exc:
+        result = Rebuild(False, time.monotonic() - started, error=exc)
+        echo(f"  错误 error: {exc}")
+        echo(f"  {out_dir.name}/ 中仍是上一次成功生成的 PDF。改正后保存，会自动重建。 / "
+             f"{out_dir.name}/ keeps the last good PDFs. Fix the file and save: it rebuilds by itself.")
+        return result
+    except Exception as exc:  # a fault in the program itself: report it and keep watching
+        result = Rebuild(False, time.monotonic() - started, error=exc)
+        echo(traceback.format_exc().rstrip())
+        echo(f"  内部错误，{out_dir.name}/ 中仍是上一次成功生成的 PDF。请把上面的信息发给维护人员。 / "
+             f"internal error; {out_dir.name}/ keeps the last good PDFs. Please send the text above to the maintainer.")
+        return result
+    result = Rebuild(True, time.monotonic() - started, outputs=list(outputs))
+    echo(_summary(result))
+    for output in result.outputs:
+        for w in output.warnings:
+            echo(f"  {w}")
+    return result
+
+
+def watch(content_path: Path, out_dir: Path, *, only: str | None = None, interval: float = INTERVAL,
+          stop: Callable[[], bool] | None = None, max_polls: int | None = None,
+          build: Callable | None = None, echo: Callable[[str], None] = print,
+          sleep: Callable[[float], None] = time.sleep, initial: bool = True) -> WatchLog:
+    """Build, then rebuild on every settled change until ``stop()`` is true or ``max_polls`` polls.
+
+    ``build``, ``echo`` and ``sleep`` are injectable so tests can drive the loop
+    without real time passing; ``build`` defaults to ``brochure.build.build``.
+    """
+    if build is None:
+        from brochure.build import build
+    content_path, out_dir = Path(content_path), Path(out_dir)
+    log = WatchLog()
+
+    def stopped() -> bool:
+        return (stop is not None and stop()) or (max_polls is not None and log.polls >= max_polls)
+
+    def poll() -> Snapshot:
+        sleep(interval)
+        log.polls += 1
+        return snapshot(content_path)
+
+    last = snapshot(content_path)
+    echo(f"正在监视 {content_path.name}、images/、fonts/，保存后自动重建；按 Ctrl+C 停止。 / "
+         f"watching {content_path.name}, images/ and fonts/; saving rebuilds. Press Ctrl+C to stop.")
+    if initial:
+        log.rebuilds.append(rebuild(content_path, out_dir, only, build, echo))
+    while not stopped():
+        now = poll()
+        if now == last:
+            continue
+        for _ in range(SETTLE_POLLS):          # wait until the save has finished
+            again = poll()
+            if again == now:
+                break
+            now = again
+        zh, en = describe(last, now)
+        last = now
+        echo(f"[{datetime.now():%H:%M:%S}] {zh} / {en}")
+        log.rebuilds.append(rebuild(content_path, out_dir, only, build, echo))
+    return log

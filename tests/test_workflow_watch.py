@@ -1,0 +1,104 @@
+"""brochure watch: a settled change rebuilds exactly once; a broken save keeps the last good PDF."""
+from __future__ import annotations
+
+import os
+
+from brochure.workflow.watch import describe, snapshot, watch
+from conftest import MINIMAL, make_project
+
+BUILDABLE = MINIMAL + "settings:\n  brochure:\n    press: {min_ppi: 100}\n"
+
+
+class Script:
+    """Stands in for time.sleep: runs the action planned for each poll, then counts it."""
+
+    def __init__(self, plan: dict[int, callable]):
+        self.plan, self.polls = plan, 0
+
+    def __call__(self, _seconds):
+        self.polls += 1
+        if self.polls in self.plan:
+            self.plan[self.polls]()
+
+
+def touch(path, text=None, when=None):
+    if text is not None:
+        path.write_text(text, encoding="utf-8")
+    stamp = when if when is not None else os.stat(path).st_mtime_ns + 1_000_000_000
+    os.utime(path, ns=(stamp, stamp))
+
+
+def fake_build(calls):
+    def build(path, out, only=None):
+        calls.append(path)
+        return []
+    return build
+
+
+def test_one_change_one_rebuild(tmp_path):
+    path = make_project(tmp_path)
+    calls, lines = [], []
+    script = Script({3: lambda: touch(path)})
+    log = watch(path, tmp_path / "out", build=fake_build(calls), sleep=script, echo=lines.append, max_polls=12)
+    assert len(calls) == 2                       # the first build, and one for the change
+    assert log.polls == 12 and [r.ok for r in log.rebuilds] == [True, True]
+    assert any("content.yaml 已修改" in line and "content.yaml changed" in line for line in lines)
+
+
+def test_a_save_in_several_steps_rebuilds_once(tmp_path):
+    path = make_project(tmp_path)
+    calls = []
+    photo = tmp_path / "images" / "p1.jpg"
+    script = Script({2: lambda: touch(path), 3: lambda: touch(photo), 4: lambda: touch(path)})
+    watch(path, tmp_path / "out", build=fake_build(calls), sleep=script, echo=lambda _: None, max_polls=15)
+    assert len(calls) == 2
+
+
+def test_no_change_no_rebuild_and_stop_condition(tmp_path):
+    path = make_project(tmp_path)
+    calls = []
+    script = Script({})
+    watch(path, tmp_path / "out", build=fake_build(calls), sleep=script, echo=lambda _: None,
+          stop=lambda: script.polls >= 5)
+    assert len(calls) == 1 and script.polls == 5
+
+
+def test_snapshot_sees_images_and_fonts_but_not_out(tmp_path):
+    path = make_project(tmp_path)
+    (tmp_path / "fonts").mkdir()
+    (tmp_path / "fonts" / "x.otf").write_bytes(b"x")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "brochure.pdf").write_bytes(b"%PDF")
+    before = snapshot(path)
+    assert sorted(before) == ["content.yaml", "fonts/x.otf", "images/p1.jpg"]
+    (tmp_path / "images" / "p2.jpg").write_bytes(b"new")
+    (tmp_path / "fonts" / "x.otf").unlink()
+    zh, en = describe(before, snapshot(path))
+    assert zh == "fonts/x.otf 已删除、images/p2.jpg 新增" and en == "fonts/x.otf removed, images/p2.jpg added"
+
+
+def test_real_rebuilds_and_a_broken_save_keeps_the_last_good_pdf(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = make_project(tmp_path, BUILDABLE)
+    out = tmp_path / "out"
+    pdf = out / "brochure.pdf"
+    seen = {}
+
+    def edit():
+        touch(path, BUILDABLE.replace("时序更替，万物维新。", "时序更替，万物维新，万物更替。"))
+
+    def break_it():
+        seen["good"] = pdf.read_bytes()
+        touch(path, BUILDABLE.replace("  publisher:", "  publsher:"))     # a typo in a key
+
+    lines = []
+    script = Script({2: edit, 6: break_it})
+    log = watch(path, out, sleep=script, echo=lines.append, max_polls=10)
+    assert [r.ok for r in log.rebuilds] == [True, True, False]
+    assert [o.pages for o in log.rebuilds[1].outputs] == [4]
+    assert pdf.read_bytes() == seen["good"]                  # the broken save left the good PDF alone
+    text = "\n".join(lines)
+    assert "已重建 brochure 4 页" in text and "rebuilt brochure 4 p." in text
+    assert "错误 error: content.yaml:4:3:" in text and "publisher" in text
+    assert "上一次成功生成的 PDF" in text and "keeps the last good PDFs" in text
+    assert not list(out.glob(".*"))                          # no temporary files left behind

@@ -40,6 +40,8 @@ HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f
 INK_DPI = 20
 QR_DPI = 300
 QR_MAX_PIXELS = 60_000_000      # cap for large posters: render them at lower dpi
+QR_QUICK_DPI = 100              # first pass; the close look at QR_DPI only when something is missing
+QR_QUICK_PIXELS = 8_000_000
 INK_TOLERANCE = 2.0             # percent, for rounding in JPEG and rendering
 INK_FAIL_AREA_MM2 = 25.0        # over-limit area that fails (a 5 x 5 mm patch)
 BOX_EPS = 0.01                  # pt
@@ -473,6 +475,15 @@ def _check_text_and_qr(pdf_path: Path, report: Report, expect_urls: list[str] | 
     han = 0
     bad_chars: list[str] = []
     found: dict[str, int] = {}
+
+    def scan(page, n, dpi, max_pixels):
+        w, h = page.get_size()
+        scale = min(dpi / 72, math.sqrt(max_pixels / max(w * h, 1)))
+        img = page.render(scale=scale, grayscale=True).to_pil()
+        for code in zxingcpp.read_barcodes(img, formats=zxingcpp.BarcodeFormat.QRCode):
+            if code.valid:
+                found.setdefault(code.text, n + 1)
+
     doc = pdfium.PdfDocument(str(pdf_path))
     try:
         for n in range(len(doc)):
@@ -481,12 +492,11 @@ def _check_text_and_qr(pdf_path: Path, report: Report, expect_urls: list[str] | 
             han += len(HAN.findall(text))
             if "\ufffd" in text or any("\ue000" <= ch <= "\uf8ff" for ch in text):
                 bad_chars.append(f"page {n + 1}: replacement or private-use characters in extracted text")
-            w, h = page.get_size()
-            scale = min(QR_DPI / 72, math.sqrt(QR_MAX_PIXELS / max(w * h, 1)))
-            img = page.render(scale=scale, grayscale=True).to_pil()
-            for code in zxingcpp.read_barcodes(img, formats=zxingcpp.BarcodeFormat.QRCode):
-                if code.valid:
-                    found.setdefault(code.text, n + 1)
+            # a quick look first: print-size QR codes decode at low resolution
+            scan(page, n, QR_QUICK_DPI, QR_QUICK_PIXELS)
+        if any(u not in found for u in expect_urls) if expect_urls else not found:
+            for n in range(len(doc)):   # then a close look, for small or dense codes
+                scan(doc[n], n, QR_DPI, QR_MAX_PIXELS)
     finally:
         doc.close()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reportlab import rl_config
 from reportlab.pdfgen import canvas as rl_canvas
 
 from brochure.layout.pages import Composition
@@ -19,6 +20,7 @@ from brochure.press.marks import draw_marks
 def render(comp: Composition, path: Path, *, font_name: str, marks: bool = True,
            color_bar: bool = False, slug_text: str | None = None) -> None:
     first = comp.pages[0].boxes
+    rl_config.useA85 = 0   # binary streams: ASCII85 only grows the file and costs time in pure Python
     c = rl_canvas.Canvas(
         str(path),
         pagesize=first.media_size,

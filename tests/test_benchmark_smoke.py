@@ -1,0 +1,76 @@
+"""The benchmark script's functions run on a toy input (no timing is asserted)."""
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TOY = """\
+document:
+  title: 测试手册
+lead:
+  headline: 新城正“青春”
+  preface_title: 前言
+  preface:
+    - 时序更替，万物维新。
+sections:
+  - letter: A
+    headline: 锚定“高分子”
+    paragraphs:
+      - 该基地一期于2020年4月投产，具备年产5万吨改性工程塑料的生产能力，年产值逐年增长。
+      - 第二段文字。
+photos: {}
+settings:
+  typography: {body_size: 9.5, leading: 15}
+"""
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location("bench", ROOT / "benchmarks" / "bench.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["bench"] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_content_functions(tmp_path):
+    bench = _bench()
+    data = bench.load_yaml(TOY)
+
+    big = bench.scaled(data, 3)
+    assert len(big["sections"][0]["paragraphs"]) == 6
+    assert len(data["sections"][0]["paragraphs"]) == 2          # the original is untouched
+    assert bench.load_yaml(bench.dump_yaml(big)) == big
+
+    edited, old, new = bench.edit_one_char(TOY)
+    assert old != new and len(edited) == len(TOY)
+    assert sum(a != b for a, b in zip(edited, TOY)) == 1
+    chars = lambda t: set("".join(bench.body_texts(bench.load_yaml(t))))
+    assert chars(edited) == chars(TOY)                          # same character set
+
+    added = bench.insert_char(TOY, "龘")
+    assert "龘" in bench.load_yaml(added)["sections"][0]["paragraphs"][0]
+
+    typ = bench.write_typst_project(tmp_path / "typst", data)
+    words = json.loads((tmp_path / "typst" / "data.json").read_text(encoding="utf-8"))
+    assert typ.is_file() and words["sections"][0]["paragraphs"] == data["sections"][0]["paragraphs"]
+
+    project = bench.make_project(tmp_path, tmp_path / "proj", TOY)
+    assert project.read_text(encoding="utf-8") == TOY
+
+
+def test_running_and_reporting():
+    bench = _bench()
+    elapsed, rss, rc, err = bench.run_timed([sys.executable, "-c", "pass"])
+    assert rc == 0 and elapsed > 0 and rss > 0
+
+    lin = bench.linearity(1.0, 5.5, 25.5)                       # 0.5 s per copy throughout
+    assert abs(lin["marginal"] - 1.0) < 1e-9 and lin["linear"]
+    assert not bench.linearity(1.0, 5.5, 60.0)["linear"]
+
+    line = bench.summary_line({"warm": 0.42, "typst": 0.17, "all": 0.9, "cold": 4.1, "rebuild": 0.43,
+                               "watch": None, "new_char": 1.2, "rss": 180.0, "x10": 2.1, "x50": 9.8,
+                               "linear": True})
+    assert line.startswith("summary: warm 0.42s (typst 0.17s, ratio 2.5)") and line.endswith("linear=yes")

@@ -166,3 +166,33 @@ class Grid(Flowable):
                 _, h = cell.wrap(w, 1e6)
                 cell.drawOn(self.canv, self.pad + offset + k * (w + self.gap), y - h)
             y -= row_h + self.gap
+
+
+class SectionHeading(Flowable):
+    """A section's opening across the columns: the letter on an accent badge, the headline, a rule.
+
+    Its height is whole grid lines, half a line of air above and below.
+    """
+
+    kind = "heading"
+
+    def __init__(self, width, letter, headline, accent, leading):
+        super().__init__()
+        self.width, self.letter, self.headline = width, letter, headline
+        self.accent, self.L = accent, leading
+        self.badge = 2 * leading
+
+    def wrap(self, aw, ah):
+        _, self._head_h = self.headline.wrap(self.width - self.badge - 8, 10 * self.L)
+        self._box_h = max(self.badge, self._head_h)
+        self.height = grid_ceil(self._box_h + self.L, self.L)
+        return self.width, self.height
+
+    def draw(self):
+        c, L = self.canv, self.L
+        top = self.height - 0.5 * L
+        Fill(self.badge, self.badge, self.accent).drawOn(c, 0, top - self.badge)
+        self.letter.wrap(self.badge, self.badge)
+        self.letter.drawOn(c, 0, top - self.badge)
+        self.headline.drawOn(c, self.badge + 8, top - self._head_h)
+        Rule(self.width, 0, self.accent, 0.6, overprint=False).drawOn(c, 0, top - self._box_h - 0.35 * L)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from brochure.content.model import Content, Photo
-from brochure.layout.blocks import Fill, Grid, Image, QRCode, Rule, Spacer, Stack, grid_ceil
+from brochure.layout.blocks import Fill, Grid, Image, QRCode, Rule, SectionHeading, Spacer, Stack
 from brochure.layout.flow import Column, balance
 from brochure.layout.pages import Composition, Page, safety_warnings
 from brochure.layout.styles import Styles
@@ -110,31 +110,9 @@ class BrochureComposer:
         block.kind = "photo"
         return block
 
-    def section_heading(self, section, width: float) -> Stack:
-        s, L = self.s, self.L
-        badge_w = 2 * L
-        head = self.para(section.headline, s.section)
-        _, h = head.wrap(width - badge_w - 8, 10 * L)
-        box_h = max(2 * L, h)
-
-        class Heading(Stack):
-            kind = "heading"
-
-            def wrap(inner, aw, ah):
-                inner.height = grid_ceil(box_h + L, L)
-                return width, inner.height
-
-            def draw(inner):
-                c = inner.canv
-                top = inner.height - 0.5 * L
-                Fill(badge_w, 2 * L, self.c.palette.accent).drawOn(c, 0, top - 2 * L)
-                letter = self.para(section.letter, s.badge)
-                letter.wrap(badge_w, 2 * L)
-                letter.drawOn(c, 0, top - 2 * L)
-                head.drawOn(c, badge_w + 8, top - h)
-                Rule(width, 0, self.c.palette.accent, 0.6, overprint=False).drawOn(c, 0, top - box_h - 0.35 * L)
-
-        return Heading(width, [])
+    def section_heading(self, section, width: float) -> "SectionHeading":
+        return SectionHeading(width, self.para(section.letter, self.s.badge),
+                              self.para(section.headline, self.s.section), self.c.palette.accent, self.L)
 
     # -- the front page --------------------------------------------------------------
     def front(self) -> tuple[Page, Frame, float]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from brochure.content.model import Content, Photo
 from brochure.layout.blocks import Fill, Grid, Image, QRCode, Rule, SectionHeading, Spacer, Stack
-from brochure.layout.flow import Column, balance
+from brochure.layout.flow import Column, balance, fill
 from brochure.layout.pages import Composition, Page, safety_warnings
 from brochure.layout.styles import Styles
 from brochure.press.geometry import MM, PageBoxes
@@ -194,25 +194,33 @@ class BrochureComposer:
 
     # -- sections --------------------------------------------------------------------
     def sections(self, page: Page, frame: Frame, y: float) -> None:
+        """Each section: heading across the columns, its photos, then its text through columns and pages.
+
+        A section starts where the previous one ended when its heading, its photos and a
+        few lines fit there.  When only the photos do not fit but the text runs on to the
+        next page anyway, the photos float to the top of that page, as a newspaper does;
+        otherwise the whole section starts on a new page.
+        """
         L = self.L
         for section in self.c.sections:
             n = self.settings.columns if page.label != "front" else self.settings.front_columns
             heading = self.section_heading(section, frame.width)
             _, hh = heading.wrap(frame.width, frame.top - frame.bottom)
             photos = [self.c.photos[p] for p in section.photos]
-            cols = self.columns(frame, n, y)
-            tops = self.photo_room(cols, photos)
-            need = hh + (max(tops) if tops else 0) + MIN_LINES_AFTER_HEADING * L
-            if y - frame.bottom < need:
-                page, frame = self.new_page("inner")
-                y = frame.top
-                n = self.settings.columns
-                cols = self.columns(frame, n, y)
+            blocks = [self.para(p, self.s.body) for p in section.paragraphs]
+            floated: list[Photo] = []
+            tops = self.photo_room(self.columns(frame, n, y), photos)
+            room = y - frame.bottom
+            if room < hh + (max(tops) if tops else 0) + MIN_LINES_AFTER_HEADING * L:
+                if photos and room >= hh + MIN_LINES_AFTER_HEADING * L and \
+                        fill(self.columns(frame, n, y - hh), blocks)[1]:
+                    floated, photos = photos, []
+                else:
+                    page, frame = self.new_page("inner")
+                    y, n = frame.top, self.settings.columns
             page.add(heading, frame.x0, y - hh, frame.width, hh, "heading")
             y -= hh
-            cols = self.columns(frame, n, y)
-            blocks = [self.para(p, self.s.body) for p in section.paragraphs]
-            cols = self.place_photos(page, cols, photos)
+            cols = self.place_photos(page, self.columns(frame, n, y), photos)
             while True:
                 placed, rest, bottom = balance(cols, blocks, L)
                 page.items.extend(placed)
@@ -222,7 +230,8 @@ class BrochureComposer:
                     break
                 page, frame = self.new_page("inner")
                 blocks = rest
-                cols = self.columns(frame, self.settings.columns, frame.top)
+                cols = self.place_photos(page, self.columns(frame, self.settings.columns, frame.top), floated)
+                floated = []
         self.last = (page, frame, y)
 
     def photo_room(self, cols: list[Column], photos: list[Photo]) -> list[float]:

@@ -62,11 +62,22 @@ def is_cjk_punct(ch: str) -> bool:
     return 0xFE10 <= cp <= 0xFE4F
 
 
+def is_em_wide_symbol(ch: str) -> bool:
+    """Letters and numbers CJK fonts set on a full em (Ⅱ ① ㈠ ㎡, full-width Ａ and ０).
+
+    They already sit on the ideographic grid, so they take no CJK–Latin spacing.
+    """
+    cp = ord(ch)
+    return (0x2150 <= cp <= 0x218F or 0x2460 <= cp <= 0x24FF or 0x2776 <= cp <= 0x2793
+            or 0x3200 <= cp <= 0x33FF or 0xFF10 <= cp <= 0xFF19 or 0xFF21 <= cp <= 0xFF3A
+            or 0xFF41 <= cp <= 0xFF5A)
+
+
 def is_western(ch: str) -> bool:
     """Letters and digits of Latin (and other alphabetic) scripts: get CJK–Latin spacing."""
     if ch.isascii():
         return ch.isalnum()
-    if is_han(ch) or is_cjk_punct(ch):
+    if is_han(ch) or is_cjk_punct(ch) or is_em_wide_symbol(ch):
         return False
     return unicodedata.category(ch)[0] in "LN"
 

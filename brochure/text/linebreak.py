@@ -21,9 +21,12 @@ from brochure.text.shaping import EVEN_STRETCH_EM, Shaped
 
 LINE_PENALTY = 10.0
 FITNESS_MISMATCH = 3000.0
-LONE_CHARACTER = 1e8
-KINSOKU_VIOLATION = 1e9
-OVERFULL = 1e12
+# The penalties rank the faults: a line spread as far as badness goes ((10 + 1e7)² ≈ 1e14)
+# is still better than a lone last character, which is better than breaking kinsoku
+# (only in the fallback pass), which is better than a line sticking out of the measure.
+LONE_CHARACTER = 1e15
+KINSOKU_VIOLATION = 1e16
+OVERFULL = 1e18
 SHRINK_WEIGHT = 0.5          # squeezing is cheaper than spreading
 RAGGED_STRETCH_EM = 3.0      # for left/centre/right aligned text
 
@@ -162,6 +165,7 @@ def _line_demerits(spec: LineSpec, measure: float, last: bool, justify: bool, ra
         return LINE_PENALTY ** 2, 1
     else:
         stretch = spec.stretch if justify else ragged
-        r = diff / stretch if stretch > 0 else (0.0 if diff < 1e-6 else 10.0)
+        # a line with nothing to spread (one unbreakable unit) and room left stays ragged: worst case
+        r = diff / stretch if stretch > 0 else (0.0 if diff < 1e-6 else 1e3)
         badness = min(100 * r ** 3, 1e7)
     return (LINE_PENALTY + badness) ** 2, (1 if last else _fitness(r))

@@ -139,8 +139,9 @@ def shape(text: str, style, vertical: bool = False) -> Shaped:
             gap.width = WORD_SPACE_MIN_EM * size     # e.g. 中 。。。 or a dash next to a word
         # (a space next to a full-width mark adds nothing: the mark has its own)
 
-        # adjacent marks: the inner empty half goes
-        if a.kind == PUNCT and b.kind == PUNCT:
+        # adjacent marks: the inner empty half goes (not where the writer put a space
+        # between them, as between the two halves of a headline: ”　“ keeps its em)
+        if a.kind == PUNCT and b.kind == PUNCT and not gap.space:
             if left.spare_right > 0:
                 left.cut_right += left.spare_right
                 left.spare_right = 0.0

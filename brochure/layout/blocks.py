@@ -196,3 +196,27 @@ class SectionHeading(Flowable):
         self.letter.drawOn(c, 0, top - self.badge)
         self.headline.drawOn(c, self.badge + 8, top - self._head_h)
         Rule(self.width, 0, self.accent, 0.6, overprint=False).drawOn(c, 0, top - self._box_h - 0.35 * L)
+
+
+class Bullet(Flowable):
+    """A list item: a mark, then the item's paragraph with a hanging indent (wrapped lines align
+    with the text, not under the mark)."""
+
+    def __init__(self, mark, paragraph, style):
+        super().__init__()
+        from brochure.text import CJKParagraph
+
+        self.mark = CJKParagraph(mark, style)
+        self.paragraph = paragraph
+        self.hang = style.size * 1.25
+
+    def wrap(self, aw, ah):
+        self.width = aw
+        self.mark.wrap(self.hang, ah)
+        _, self.height = self.paragraph.wrap(aw - self.hang, ah)
+        return aw, self.height
+
+    def draw(self):
+        _, h = self.mark.wrap(self.hang, self.height)
+        self.mark.drawOn(self.canv, 0, self.height - h)
+        self.paragraph.drawOn(self.canv, self.hang, 0)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from brochure.content.model import Content, Photo
-from brochure.layout.blocks import Fill, Grid, Image, QRCode, Rule, SectionHeading, Spacer, Stack
+from brochure.layout.blocks import Bullet, Fill, Grid, Image, QRCode, Rule, SectionHeading, Spacer, Stack
 from brochure.layout.flow import Column, balance, fill
 from brochure.layout.pages import Composition, Page, safety_warnings
 from brochure.layout.styles import Styles
@@ -63,8 +63,14 @@ class BrochureComposer:
         return Frame(left, W - right, top, top - lines * self.L)
 
     def columns(self, frame: Frame, n: int, top: float, bottom: float | None = None) -> list[Column]:
+        """``n`` columns across the frame, each a whole number of body characters wide (clreq:
+        the measure is a multiple of the character size, so all-Han lines set solid); what
+        is left over widens the gutters beyond the configured minimum."""
+        size = self.s.body.size
         w = (frame.width - (n - 1) * self.gutter) / n
-        return [Column(frame.x0 + i * (w + self.gutter), w, top, frame.bottom if bottom is None else bottom)
+        w = max(size, (w // size) * size)
+        gutter = (frame.width - n * w) / (n - 1) if n > 1 else 0.0
+        return [Column(frame.x0 + i * (w + gutter), w, top, frame.bottom if bottom is None else bottom)
                 for i in range(n)]
 
     def snap(self, frame: Frame, y: float) -> float:
@@ -186,7 +192,7 @@ class BrochureComposer:
         else:
             items = []
             for item in c.honours.items:
-                items.append(self.para(f"■ {item}", s.sidebar_item))
+                items.append(Bullet("■", self.para(item, s.sidebar_item), s.sidebar_item))
         box = Stack(width, [title, Spacer(width, L * 0.5)] + items, pad=L * 0.6,
                     background=c.palette.tint, stroke=c.palette.accent, leading=L)
         box.kind = "box"

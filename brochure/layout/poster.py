@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from brochure.content.model import Content, Poster
 from brochure.errors import LayoutError
-from brochure.layout.blocks import Fill, Image, QRCode, Spacer, Stack
+from brochure.layout.blocks import Bullet, Fill, Image, QRCode, Spacer, Stack
 from brochure.layout.pages import Composition, Page, safety_warnings
 from brochure.press.geometry import MM, PageBoxes
 from brochure.text import CJKParagraph, TextStyle
@@ -164,7 +164,8 @@ class PosterComposer:
 
         def build(size):
             parts = [CJKParagraph(f"{hon.title}{hon.note}", self.style("heading", size * 1.3, color=self.c.palette.accent))]
-            parts += [CJKParagraph(f"■ {i}", self.style("caption", size)) for i in hon.items]
+            item = self.style("caption", size)
+            parts += [Bullet("■", CJKParagraph(i, item), item) for i in hon.items]
             box = Stack(width, parts, pad=size * 0.8, background=self.c.palette.tint)
             box.texts = [hon.title, *hon.items]
             return box

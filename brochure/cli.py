@@ -35,6 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     pr = sub.add_parser("proof", help="生成 PDF 和逐页 PNG 校样 / build, then PNG proofs of every page")
     content_arg(pr)
     out_arg(pr)
+    pr.add_argument("--typesetting", action="store_true",
+                    help="另写排版规则校样 out/proof-typesetting.pdf / also write the typesetting rules proof")
 
     i = sub.add_parser("import", help="把报纸纯文本转成 content.yaml 草稿 / plain newspaper text -> draft content.yaml")
     i.add_argument("text", help="纯文本文件 / the plain-text file")
@@ -128,6 +130,13 @@ def _proof(args) -> int:
             span = pngs[0].name if len(pngs) == 1 else f"{pngs[0].name} … {pngs[-1].name}"
             print(f"已写出 wrote {pngs[0].parent}/{span}（{len(pngs)} 张 PNG）")
     print(f"已写出 wrote {result.contact_sheet}（全部 {len(result.pages)} 页的缩略图 / thumbnails of all {len(result.pages)} pages）")
+    if args.typesetting:
+        from brochure.fonts import FontLibrary
+        from brochure.build import cache_dir
+        from brochure.text.proof import write_proof
+
+        sheet = write_proof(_out_dir(args) / "proof-typesetting.pdf", FontLibrary(Path(args.path).absolute().parent, cache_dir() / "fonts"))
+        print(f"已写出 wrote {sheet}（每条排版规则的前后对比 / each typesetting rule, before and after）")
     return 0
 
 

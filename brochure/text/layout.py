@@ -6,8 +6,26 @@ from brochure.text.linebreak import break_lines, single_line
 from brochure.text.shaping import shape
 
 
+#: Paragraphs already set, by text, style and measure: a rebuild after a one-character
+#: edit (``brochure watch``) re-breaks only the paragraph that changed.  Lines are never
+#: modified after they are set, so sharing them is safe.
+_MEMO: dict[tuple, list[Line]] = {}
+_MEMO_LIMIT = 20_000
+
+
 def layout_lines(text: str, style, width: float, *, vertical: bool = False) -> list[Line]:
     """Break ``text`` into lines ``width`` pt long and place every glyph (x offsets in pt)."""
+    key = (text, id(style.face), style.face.name, style.size, style.align, style.indent, style.cjk_latin_space,
+           round(width, 4), vertical)
+    lines = _MEMO.get(key)
+    if lines is None:
+        if len(_MEMO) >= _MEMO_LIMIT:
+            _MEMO.clear()
+        lines = _MEMO[key] = _layout_lines(text, style, width, vertical)
+    return lines
+
+
+def _layout_lines(text: str, style, width: float, vertical: bool) -> list[Line]:
     shaped = shape(text, style, vertical=vertical)
     if not shaped.pieces:
         return []

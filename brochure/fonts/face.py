@@ -8,6 +8,7 @@ UTF-16), so text copied from a PDF reads as written.
 """
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from reportlab.pdfbase import pdfdoc, pdfmetrics
@@ -36,8 +37,8 @@ def _to_unicode_cmap(fontname: str, subset: list[int], alias: dict[int, int]) ->
 class PdfFont(TTFont):
     """ReportLab TTFont whose ToUnicode maps vertical-form code points to their characters."""
 
-    def __init__(self, name: str, filename: str, alias: dict[int, int]):
-        super().__init__(name, filename)
+    def __init__(self, name: str, filename, alias: dict[int, int]):
+        super().__init__(name, filename)     # a path, or a binary file object with the font
         self.alias = alias
 
     def addObjects(self, doc):  # noqa: N802 (ReportLab's name)
@@ -80,11 +81,20 @@ class Face:
 
     # --- registration --------------------------------------------------------
     @classmethod
-    def register(cls, name: str, path: Path, metrics: Metrics) -> "Face":
-        """Register the TTF with ReportLab (once per name) and wrap it."""
+    def register(cls, name: str, path: Path, metrics: Metrics, data: bytes | None = None) -> "Face":
+        """Register the TTF with ReportLab (once per name) and wrap it.
+
+        ``data``, when given, is the font file's content already read (ReportLab
+        then does not read ``path`` again).
+        """
         if name not in pdfmetrics.getRegisteredFontNames():
             alias = {cp: ord(ch) for ch, cp in metrics.verts.items()}
-            font = PdfFont(name, str(path), alias)
+            if data is not None:
+                source = io.BytesIO(data)
+                source.name = str(path)
+            else:
+                source = str(path)
+            font = PdfFont(name, source, alias)
             # ReportLab shares one font object per PostScript name; two charsets of one
             # family are different files, so give this one its own PostScript name.
             if font.face.name in pdfmetrics._dynFaceNames:

@@ -1,25 +1,50 @@
-"""FontLibrary: find, convert (once), cache and register the faces a document uses.
+"""FontLibrary: find, convert (once per glyph), cache and register the faces a document uses.
 
-A converted face is cached on disk as ``<key>.ttf`` with its metrics in
-``<key>.json``; the key hashes the source file's identity (path, size,
-modification time), the face index and the character set.  A cache hit reads
-the JSON and registers the TTF with ReportLab, and never imports fontTools.
+Three caches, each keyed by content, all in the cache folder given (the build
+passes ``$XDG_CACHE_HOME/brochure/fonts``; it is used as it is):
+
+* ``lookups.json``: family/style -> font file and face index (see
+  ``discover.LookupCache``), so a warm build runs no ``fc-list``.
+* ``<face>.glyphs``, one per source face (``glyphstore``): every glyph of that
+  face converted so far.  ``<face>`` is the face's content identity: a hash of
+  the file size, the face's table directory (tag, checksum, offset and length
+  of every table) and its ``head`` table (whole-font checksum, dates).  Unlike
+  path + modification time, it follows the font when it is copied, moved,
+  touched or reinstalled unchanged, and it tells apart two fonts of the same
+  size and date; reading it costs one small read, no parsing.
+* ``<key>.ttf`` + ``<key>.json``: the TrueType font and layout metrics for one
+  character set, ``<key>`` hashing the face identity, family, style and the
+  characters.  A warm build reads these two files and never imports fontTools.
+  Only the most recent ``KEEP_ASSEMBLED`` fonts are kept.
+
+A character set never seen before converts only the characters the face's
+store lacks (one new character: milliseconds) and assembles the font for the
+set from the store.  The first conversion of a face splits its glyphs with a
+forked process where that is safe and worth it.
+
+Within one process (``brochure watch`` rebuilding after each save) faces,
+stores and identities are also remembered in memory, so an unchanged request
+returns the same Face at once and a grown one converts just the new glyphs.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import re
 import sys
-import tempfile
 from pathlib import Path
 from typing import Iterable
 
+from brochure.errors import FontError
 from brochure.fonts.convert import Metrics
-from brochure.fonts.discover import FontSource, find_font
+from brochure.fonts.discover import FontSource, LookupCache
 from brochure.fonts.face import Face
+from brochure.fonts.glyphstore import GlyphStore, write_atomic
 
-CACHE_FORMAT = 1    # bump when the converted font or the metrics change meaning
+CACHE_FORMAT = 2    # bump when the assembled font or the metrics change meaning
+KEEP_ASSEMBLED = 64
+_LEGACY_NAME = re.compile(r"[0-9a-f]{64}\.(ttf|json)|.*\.tmp")
 
 # Always present, whatever the text: ASCII, and the CJK punctuation layout may
 # introduce (ASCII , ; : ! ? ( ) next to Han become full-width) or commonly needs.
@@ -28,23 +53,35 @@ BASE_CHARS = frozenset(
     + list("，。、；：！？“”‘’（）《》〈〉「」『』【】〔〕〖〗［］｛｝—…·～％‰℃°×÷±＋－＝／　▲●■◆★")
 )
 
+# --- process-wide memory -----------------------------------------------------------------------
+_FACES: dict[tuple[str, str], Face] = {}            # (cache folder, key) -> Face
+_STORES: dict[tuple[str, str], GlyphStore] = {}     # (cache folder, identity) -> store
+_IDENTITIES: dict[tuple, str] = {}                  # (path, index, size, mtime_ns, inode) -> identity
+_LOOKUPS: dict[str, LookupCache] = {}
+_MEMORY_LIMIT = 64
+
+
+def _remember(table: dict, key, value) -> None:
+    if len(table) >= _MEMORY_LIMIT:
+        table.pop(next(iter(table)))
+    table[key] = value
+
+
+def clear_memory() -> None:
+    """Forget the faces, stores and answers remembered in this process (the disk cache stays)."""
+    _FACES.clear()
+    _STORES.clear()
+    _IDENTITIES.clear()
+    _LOOKUPS.clear()
+
 
 def default_cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "brochure"
+    return Path(base) / "brochure" / "fonts"
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file so a parallel process never reads half a file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _cannot_read(path: Path, exc: Exception) -> FontError:
+    return FontError(f"无法读取字体文件 {path}：{exc}", f"cannot read font file {path}: {exc}")
 
 
 class FontLibrary:
@@ -53,17 +90,46 @@ class FontLibrary:
     def __init__(self, project_root: Path, cache_dir: Path | None = None):
         self.project_root = Path(project_root)
         self.cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
-        self.conversions = 0          # how many faces this library had to convert (not cached)
+        self.conversions = 0          # face requests that had to convert glyphs (not all cached)
+        self.glyph_conversions = 0    # glyphs converted from a source font by this library
         self._sources: dict[tuple[str, str], FontSource] = {}
         self._faces: dict[str, Face] = {}
+
+    # --- finding the font ------------------------------------------------------------------------
+    def _lookups(self) -> LookupCache:
+        key = str(self.cache_dir)
+        if key not in _LOOKUPS:
+            _remember(_LOOKUPS, key, LookupCache(self.cache_dir))
+        return _LOOKUPS[key]
 
     def source(self, family: str, style: str) -> FontSource:
         """The font file and face index for family/style (FontError if there is none)."""
         key = (family, style)
         if key not in self._sources:
-            self._sources[key] = find_font(self.project_root, family, style)
+            self._sources[key] = self._lookups().find(self.project_root, family, style)
         return self._sources[key]
 
+    def _identity(self, src: FontSource) -> str:
+        try:
+            st = src.path.stat()
+        except OSError as exc:
+            raise _cannot_read(src.path, exc) from exc
+        memo = (str(src.path), src.index, st.st_size, st.st_mtime_ns, st.st_ino)
+        ident = _IDENTITIES.get(memo)
+        if ident is None:
+            from brochure.fonts.sfnt import FontFile, FormatError
+            try:
+                ff = FontFile(src.path, src.index)
+            except (OSError, FormatError) as exc:
+                raise _cannot_read(src.path, exc) from exc
+            try:
+                ident = ff.identity()
+            finally:
+                ff.close()
+            _remember(_IDENTITIES, memo, ident)
+        return ident
+
+    # --- faces -------------------------------------------------------------------------------------
     def face(self, family: str, style: str, chars: Iterable[str]) -> Face:
         """A ready face covering ``chars`` (plus BASE_CHARS) where the font has them."""
         src = self.source(family, style)
@@ -71,46 +137,156 @@ class FontLibrary:
         for text in chars:
             charset.update(text)         # accepts single characters or whole strings
         charset.discard("\n")
-        key = self._key(src, charset)
-        if key in self._faces:
-            return self._faces[key]
-        ttf_path, json_path = self._paths(key)
-        metrics = self._load(json_path, ttf_path)
-        if metrics is None:
-            metrics = self._convert(src, charset, ttf_path, json_path)
+        identity = self._identity(src)
+        key = self._key(identity, family, style, charset)
+        face = self._faces.get(key) or _FACES.get((str(self.cache_dir), key))
+        if face is not None:
+            self._faces[key] = face
+            return face
         name = f"{family.replace(' ', '')}-{style.replace(' ', '')}-{key[:10]}"
-        face = Face.register(name, ttf_path, metrics)
+        ttf_path, json_path = self._paths(key)
+        loaded = self._load(json_path, ttf_path)
+        if loaded is None:
+            data, metrics = self._build(src, identity, charset, family, style)
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            write_atomic(ttf_path, data)
+            write_atomic(json_path, json.dumps(
+                {"metrics": metrics.to_json(), "ttf_sha256": hashlib.sha256(data).hexdigest()},
+                ensure_ascii=False).encode("utf-8"))
+            self._prune()
+        else:
+            data, metrics = loaded
+        face = Face.register(name, ttf_path, metrics, data=data)
         self._faces[key] = face
+        _remember(_FACES, (str(self.cache_dir), key), face)
         return face
 
-    # --- cache ------------------------------------------------------------------
-    def _key(self, src: FontSource, charset: set[str]) -> str:
-        st = src.path.stat()
-        ident = [CACHE_FORMAT, str(src.path.resolve()), st.st_size, st.st_mtime_ns, src.index,
-                 "".join(sorted(charset))]
+    # --- the assembled-font cache ----------------------------------------------------------------------
+    @staticmethod
+    def _key(identity: str, family: str, style: str, charset: set[str]) -> str:
+        ident = [CACHE_FORMAT, identity, family, style, "".join(sorted(charset))]
         return hashlib.sha256(json.dumps(ident, ensure_ascii=False).encode("utf-8")).hexdigest()
 
     def _paths(self, key: str) -> tuple[Path, Path]:
-        folder = self.cache_dir / "fonts"
-        return folder / f"{key}.ttf", folder / f"{key}.json"
+        return self.cache_dir / f"{key}.ttf", self.cache_dir / f"{key}.json"
 
     @staticmethod
-    def _load(json_path: Path, ttf_path: Path) -> Metrics | None:
-        if not (json_path.is_file() and ttf_path.is_file()):
-            return None
+    def _load(json_path: Path, ttf_path: Path) -> tuple[bytes, Metrics] | None:
+        """The cached font and metrics, if both are there, whole and belong together."""
         try:
-            return Metrics.from_json(json.loads(json_path.read_text(encoding="utf-8")))
-        except (ValueError, KeyError, TypeError):
-            return None              # a damaged cache entry is rebuilt
+            entry = json.loads(json_path.read_bytes())
+            data = ttf_path.read_bytes()
+            if hashlib.sha256(data).hexdigest() != entry["ttf_sha256"]:
+                return None
+            return data, Metrics.from_json(entry["metrics"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None              # missing or damaged: rebuilt from the glyph store
 
-    def _convert(self, src: FontSource, charset: set[str], ttf_path: Path, json_path: Path) -> Metrics:
-        from brochure.fonts.convert import build_ttf
+    def _prune(self) -> None:
+        """Keep the newest KEEP_ASSEMBLED assembled fonts (each is cheap to assemble again)."""
+        try:
+            fonts = [(e.stat().st_mtime_ns, e.path) for e in os.scandir(self.cache_dir)
+                     if e.name.endswith(".ttf") and len(e.name) == 68]
+        except OSError:
+            return
+        if len(fonts) <= KEEP_ASSEMBLED:
+            return
+        fonts.sort(reverse=True)
+        for _, path in fonts[KEEP_ASSEMBLED:]:
+            for p in (path, path[:-4] + ".json"):
+                try:
+                    os.unlink(p)
+                except OSError:
+                    pass
 
-        print(f"正在准备字体 {src.family} {src.style}（约 1 秒）… / "
-              f"preparing font {src.family} {src.style} (about 1 s) …", file=sys.stderr)
-        data, metrics = build_ttf(src, charset)
-        ttf_path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(ttf_path, data)
-        _write_atomic(json_path, json.dumps(metrics.to_json(), ensure_ascii=False).encode("utf-8"))
-        self.conversions += 1
-        return metrics
+    def _remove_legacy(self) -> None:
+        """Remove the fonts of the first cache layout, which nested a second ``fonts/`` in this folder."""
+        old = self.cache_dir / "fonts"
+        if self.cache_dir.name != "fonts" or not old.is_dir():
+            return
+        try:
+            for entry in os.scandir(old):
+                if _LEGACY_NAME.fullmatch(entry.name):
+                    os.unlink(entry.path)
+            old.rmdir()
+        except OSError:
+            pass              # something else lives there: leave it
+
+    # --- the glyph store ---------------------------------------------------------------------------------
+    def _store_path(self, identity: str) -> Path:
+        return self.cache_dir / f"{identity[:40]}.glyphs"
+
+    def _store(self, identity: str) -> GlyphStore:
+        memo = (str(self.cache_dir), identity)
+        store = _STORES.get(memo)
+        if store is None:
+            store = GlyphStore.load(self._store_path(identity), identity) or GlyphStore(identity)
+            _remember(_STORES, memo, store)
+        return store
+
+    def _build(self, src: FontSource, identity: str, charset: set[str], family: str, style: str):
+        """Convert what the glyph store lacks for ``charset``, then assemble the font from the store."""
+        from brochure.fonts.convert import assemble
+
+        store = self._store(identity)
+        cps = {ord(c) for c in charset}
+        new_cps = sorted(cps - store.chars.keys())
+        if new_cps:                        # another process may have converted them meanwhile
+            store.refresh(self._store_path(identity))
+            new_cps = sorted(cps - store.chars.keys())
+        if new_cps:
+            self._remove_legacy()
+            converted = self._convert(src, store, new_cps)
+            self.conversions += 1
+            self.glyph_conversions += converted
+            try:
+                store.save(self._store_path(identity))
+            except OSError:
+                pass                       # a read-only cache still builds, just not faster next time
+        return assemble(store.info, store.chars, store.glyphs, charset, family, style)
+
+    def _convert(self, src: FontSource, store: GlyphStore, cps: list[int]) -> int:
+        """Resolve ``cps`` and convert the glyphs they need into ``store``; return how many glyphs."""
+        from brochure.fonts import convert
+        from brochure.fonts.sfnt import FormatError
+
+        try:
+            face = convert.SourceFace(src)
+        except (OSError, FormatError) as exc:
+            raise _cannot_read(src.path, exc) from exc
+        try:
+            return self._convert_with(face, src, store, cps)
+        finally:
+            face.ff.close()
+
+    def _convert_with(self, face, src: FontSource, store: GlyphStore, cps: list[int]) -> int:
+        from brochure.fonts import convert
+
+        first = store.info is None
+        if first:
+            print(f"正在准备字体 {src.family} {src.style}… / preparing font {src.family} {src.style} …",
+                  file=sys.stderr)
+        handle = None
+        try:
+            if first:
+                # the characters' own glyphs are known before the face's layout data is read:
+                # a second process starts on three fifths of them while this one reads that data
+                guess = sorted({face.glyph_id(cp) for cp in cps} - {0} - store.glyphs.keys())
+                handle = convert.start_parallel(face, [g for i, g in enumerate(guess) if i % 5 >= 2])
+                store.info = convert.build_info(src, face.ff)
+            resolved = convert.resolve(face, store.info, cps)
+            needed = {0} | {g for rec in resolved.values() if rec[0] >= 0 for g in rec if g}
+            todo = sorted(needed - store.glyphs.keys() - (set(handle.gids) if handle else set()))
+            if handle is None and len(todo) >= convert.PARALLEL_MIN_GLYPHS:
+                handle = convert.start_parallel(face, todo[1::2])
+                if handle is not None:
+                    todo = todo[0::2]
+            glyphs = convert.convert_glyphs(face, todo)
+            if handle is not None:
+                glyphs.update(handle.finish(face))
+        finally:
+            if handle is not None:           # stopped half-way (an error, Ctrl-C): end the child process
+                handle.abort()
+        store.glyphs.update(glyphs)
+        store.chars.update(resolved)
+        return len(glyphs)

@@ -38,12 +38,11 @@ def page_texts(path):
 
 
 def body_text(path, content):
-    """All pages' text in order, without running heads and folios (which sit between a paragraph's halves)."""
+    """All pages' text in order, without the running heads and folios drawn at the end of each page."""
     head = SPACE.sub("", f"{content.masthead.slogan}　{content.masthead.title}")
     pages = []
     for number, text in enumerate(page_texts(path), 1):
-        text = text.replace(head, "", 1)
-        text = re.sub(rf"{number}$", "", text) if number > 1 else text
+        text = re.sub(rf"{re.escape(head)}{number}$", "", text)
         pages.append(text)
     return "".join(pages)
 

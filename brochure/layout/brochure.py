@@ -97,12 +97,12 @@ class BrochureComposer:
         y_rule = frame.top + 0.6 * L
         title = self.para(f"{self.c.masthead.slogan}　{self.c.masthead.title}", s.running)
         _, h = title.wrap(frame.width, L)
-        page.add(title, frame.x0, y_rule + 2, frame.width, h, "text")
-        page.add(Rule(frame.width, 0, self.c.palette.accent, 0.8, overprint=False), frame.x0, y_rule, frame.width, 0, "rule")
+        page.add(title, frame.x0, y_rule + 2, frame.width, h, "furniture")
+        page.add(Rule(frame.width, 0, self.c.palette.accent, 0.8, overprint=False), frame.x0, y_rule, frame.width, 0, "furniture")
         folio = self.para(str(number), replace(s.running, align="left" if number % 2 == 0 else "right"))
         _, h = folio.wrap(frame.width, L)
         bottom_m = self.settings.margins[2] * MM
-        page.add(folio, frame.x0, bottom_m - L - 0.2 * L, frame.width, h, "text")
+        page.add(folio, frame.x0, bottom_m - L - 0.2 * L, frame.width, h, "furniture")
 
     def caption_block(self, photo: Photo, width: float):
         return self.para(f"▲{photo.caption} {photo.credit}", self.s.caption)
@@ -227,16 +227,22 @@ class BrochureComposer:
             page.add(heading, frame.x0, y - hh, frame.width, hh, "heading")
             y -= hh
             cols = self.place_photos(page, self.columns(frame, n, y), photos)
+            late: list = []
             while True:
                 placed, rest, bottom = balance(cols, blocks, L)
                 page.items.extend(placed)
+                page.items.extend(late)
+                late = []
                 self.column_rules(page, cols, bottom)
                 if not rest:
                     y = bottom - L
                     break
                 page, frame = self.new_page("inner")
                 blocks = rest
+                first = len(page.items)
                 cols = self.place_photos(page, self.columns(frame, self.settings.columns, frame.top), floated)
+                # a floated photo is drawn after the text it interrupts, so the text reads on unbroken
+                page.items, late = page.items[:first], page.items[first:]
                 floated = []
         self.last = (page, frame, y)
 
@@ -344,6 +350,8 @@ class BrochureComposer:
         while (len(self.pages) + 1) % 4:
             self.notes_page()
         self.back()
+        for page in self.pages:   # running heads and folios are drawn last: text reads on across pages
+            page.items.sort(key=lambda item: item.kind == "furniture")
         comp = Composition("brochure", self.pages, str(self.c.document.title),
                            qr_urls=[str(self.c.document.online_url)], warnings=self.warnings)
         comp.warnings += safety_warnings(comp, self.settings.press.safety * MM)

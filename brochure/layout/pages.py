@@ -73,4 +73,4 @@ def safety_warnings(comp: Composition, safety: float) -> list:
     return warnings
 
 
-KIND_ZH = {"text": "文字", "photo": "照片", "heading": "标题", "box": "方框", "qr": "二维码", "rule": "线条"}
+KIND_ZH = {"furniture": "页眉页码", "text": "文字", "photo": "照片", "heading": "标题", "box": "方框", "qr": "二维码", "rule": "线条"}

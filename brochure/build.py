@@ -1,24 +1,57 @@
 """The pipeline, top to bottom: content -> fonts -> text styles -> layout -> render -> press -> out/.
 
-Every output is written to a temporary file beside its final name, finished
-to PDF/X, preflighted, and only then renamed into place, so a failed build
-leaves the previous good PDF untouched.
+Nothing is written into ``out/`` until it is known to be good, and nothing of
+the user's (content.yaml, images/, fonts/) is ever written at all:
+
+* Each output is rendered to a temporary file beside its final name
+  (``.NAME.~PID-HOST-TOKEN.RANDOM.raw.pdf`` / ``.pdf.part`` / ``.json.part``: unique per
+  process, hidden, never matching ``*.pdf``), finished to PDF/X and preflighted.
+* Only when every requested output has passed preflight are they renamed into
+  place (``os.replace``, atomic on one file system), each PDF together with its
+  ``.preflight.json``.  A failed build, or one stopped with Ctrl-C or SIGTERM,
+  leaves every previous PDF in ``out/`` byte for byte as it was and removes its
+  own temporary files.
+* A build killed outright (SIGKILL, power cut) cannot clean up; the next build
+  removes such leftovers: temporary files whose process (named in the file
+  name, on this machine) no longer runs, and any older than an hour.  Files of
+  a build still running, e.g. a second build of the same folder at the same
+  time, are left alone, so two builds at once both finish.
 """
 from __future__ import annotations
 
+import contextlib
+import errno
+import hashlib
+import math
 import os
+import re
+import signal
+import socket
 import tempfile
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from brochure.content import load
 from brochure.content.model import Content, Press
-from brochure.errors import BrochureError, PressError
+from brochure.content.yamlnodes import display_path
+from brochure.errors import BrochureError, ContentError, FontError, LayoutError, PressError
 from brochure.press.geometry import MM, PageBoxes
 
 #: Words the layout itself prints (not from content.yaml); their glyphs are needed too.
 LAYOUT_WORDS = "数说十年笔记/备忘▲■　0123456789·"
 SLUG_MM = 10.0
+
+#: A temporary file older than this is stale whatever its name says (no build takes an hour).
+STALE_AFTER = 3600.0
+HOST_TAG = hashlib.sha1(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
+TEMP_KINDS = ("raw.pdf", "pdf.part", "json.part")
+_TEMP = re.compile(r"^\..+\.~(?P<pid>\d+)-(?P<host>[0-9a-f]{8})(?:-[0-9a-f]+)?\.[A-Za-z0-9_]+\.(raw\.pdf|pdf\.part|json\.part)$")
+#: Temporary names of earlier versions (no process id): removed by age only.
+_OLD_TEMP = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.(raw\.pdf|pdf\.part)$")
+#: Errors of the output folder itself (full disk, no permission), not of the program.
+_DISK_ERRNOS = {errno.ENOSPC, errno.EACCES, errno.EPERM, errno.EROFS, errno.EDQUOT, errno.EFBIG, errno.ENOTDIR}
 
 
 @dataclass
@@ -61,20 +94,97 @@ def load_faces(content: Content):
     faces = {}
     for role in ("body", "heading", "display", "caption"):
         spec = getattr(content.fonts, role)
-        faces[role] = library.face(spec.family, spec.style, chars)
+        try:
+            faces[role] = library.face(spec.family, spec.style, chars)
+        except FontError as exc:
+            where = getattr(spec.family, "where", None)
+            if exc.where is None and where is not None:   # name the settings line that asked for it
+                raise FontError(exc.zh, exc.en, where) from None
+            raise
     check_coverage(list(faces.values()), content.texts())
     return faces
 
 
+def check_qr(content: Content) -> None:
+    """The brochure prints its QR code at a fixed size: refuse a URL too long to scan there, at its line."""
+    from brochure.layout.brochure import QR_SIZE
+    from brochure.render.qr import MIN_MODULE_MM, qr_modules
+
+    quiet = 4
+    url = content.document.online_url
+
+    def module_mm(u: str) -> float:
+        try:
+            return QR_SIZE / MM / (qr_modules(u, "Q") + 2 * quiet)
+        except PressError:
+            return 0.0
+
+    got = module_mm(url)
+    if got >= MIN_MODULE_MM:
+        return
+    lo, hi = 0, len(url)            # the longest prefix that still fits: the length to aim for
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if module_mm(url[:mid]) >= MIN_MODULE_MM:
+            lo = mid
+        else:
+            hi = mid - 1
+    size = QR_SIZE / MM
+    n = len(url.encode("utf-8"))
+    raise ContentError(
+        f"二维码网址太长（{n} 字节）：印成 {size:.0f} mm 的二维码时每个点只有 {got:.2f} mm（至少要 {MIN_MODULE_MM} mm），"
+        f"手机扫不出来。请改用不超过 {lo} 个字符的短网址。",
+        f"the QR code URL is too long ({n} bytes): printed as a {size:.0f} mm code its modules would be "
+        f"{got:.2f} mm (at least {MIN_MODULE_MM} mm needed), too small to scan. Use a short URL of at most {lo} characters.",
+        url.where,
+    )
+
+
 def photo_loader(content: Content, press: Press):
+    from PIL import Image
+
     from brochure.press.images import prepare_photo
 
     profile = profile_path(press)
 
     def load_photo(photo, width_pt, height_pt):
-        return prepare_photo(photo.file, width_pt, height_pt, fit=photo.fit, focus=photo.focus,
-                             target_ppi=max(300.0, press.min_ppi), min_ppi=press.min_ppi,
-                             profile=profile, cache_dir=cache_dir() / "images")
+        where = photo.file_where or photo.where
+        if width_pt <= 0 or height_pt <= 0:
+            # the layout found no room for the photo (a very small page): say so rather than fail inside Pillow
+            raise LayoutError(
+                f"照片“{photo.id}”在版面上没有位置（只剩 {max(width_pt, 0) / MM:.0f}×{max(height_pt, 0) / MM:.0f} mm）。"
+                "请加大页面或去掉这张照片。",
+                f"there is no room for photo '{photo.id}' on the page (only {max(width_pt, 0) / MM:.0f}×"
+                f"{max(height_pt, 0) / MM:.0f} mm). Use a larger page or leave the photo out.",
+                photo.where,
+            )
+        try:
+            prepared = prepare_photo(photo.file, width_pt, height_pt, fit=photo.fit, focus=photo.focus,
+                                     target_ppi=max(300.0, press.min_ppi), min_ppi=press.min_ppi,
+                                     profile=profile, cache_dir=cache_dir() / "images")
+        except PressError as exc:
+            if exc.where is None and where is not None:
+                raise PressError(exc.zh, exc.en, where) from None
+            raise
+        ppi = prepared.effective_ppi
+        if ppi < press.min_ppi / 2:
+            # preflight would refuse the PDF; say it here, at the photo's line, with the size to use
+            with Image.open(photo.file) as im:
+                w, h = im.size
+            factor = press.min_ppi / max(ppi, 1e-6)
+            rel = display_path(photo.file) if not photo.file.is_relative_to(content.root) else \
+                str(photo.file.relative_to(content.root))
+            raise PressError(
+                f"照片“{photo.id}”（{rel}）放在 {prepared.draw_w / MM:.0f}×{prepared.draw_h / MM:.0f} mm 的位置上只有 "
+                f"{ppi:.0f} ppi，不到要求（{press.min_ppi:.0f} ppi）的一半，印出来会模糊。"
+                f"请换用至少 {math.ceil(w * factor)}×{math.ceil(h * factor)} 像素的原图。",
+                f"photo '{photo.id}' ({rel}) has only {ppi:.0f} ppi at its placed size "
+                f"{prepared.draw_w / MM:.0f}×{prepared.draw_h / MM:.0f} mm, less than half the required "
+                f"{press.min_ppi:.0f} ppi; it would print blurred. Use an original of at least "
+                f"{math.ceil(w * factor)}×{math.ceil(h * factor)} pixels.",
+                where,
+            )
+        return prepared
 
     return load_photo
 
@@ -97,6 +207,25 @@ def compositions(content: Content, faces, only: str | None = None):
                              boxes_for(poster.page.width, poster.page.height, poster.press)), poster.press
 
 
+def check_on_page(comp) -> None:
+    """Refuse a composition with a block reaching past the trim: it would be cut off, i.e. words lost."""
+    from brochure.layout.pages import BLEEDING_KINDS, KIND_ZH
+
+    for number, page in enumerate(comp.pages, 1):
+        W, H = page.boxes.trim_w, page.boxes.trim_h
+        for item in page.items:
+            if item.kind in BLEEDING_KINDS:
+                continue
+            over = max(-item.x, -item.y, item.x + item.w - W, item.y + item.h - H)
+            if over > 1.0:        # pt; rounding is not overflow
+                raise LayoutError(
+                    f"{comp.name}.pdf 第 {number} 页的{KIND_ZH.get(item.kind, '内容')}超出页面 {over / MM:.0f} 毫米，"
+                    "超出的部分会被裁掉。请删减这一部分的文字或图片。",
+                    f"{comp.name}.pdf page {number}: a {item.kind} block runs {over / MM:.0f} mm past the edge of the page "
+                    "and would be cut off. Shorten the words or photos there.",
+                )
+
+
 def source_date(content: Content) -> int:
     """The document date: SOURCE_DATE_EPOCH when set, else the newest input's modification time.
 
@@ -106,49 +235,244 @@ def source_date(content: Content) -> int:
     if epoch.isdigit():
         return int(epoch)
     inputs = [content.source] + [p.file for p in content.photos.values()]
-    return int(max(p.stat().st_mtime for p in inputs))
+    times = []
+    for p in inputs:
+        with contextlib.suppress(OSError):
+            times.append(p.stat().st_mtime)
+    return int(max(times, default=0))
 
 
-def write_output(comp, press: Press, out_dir: Path, content: Content, font_name: str) -> Output:
+# --- temporary files -----------------------------------------------------------
+
+def build_tag() -> str:
+    """What names one build's temporary files: process, machine and a random token."""
+    return f"{os.getpid()}-{HOST_TAG}-{os.urandom(3).hex()}"
+
+
+def temp_file(out_dir: Path, stem: str, kind: str, tag: str | None = None) -> Path:
+    """A new, empty, uniquely named hidden file in ``out_dir`` (same file system as the final name)."""
+    fd, name = tempfile.mkstemp(prefix=f".{stem}.~{tag or build_tag()}.", suffix=f".{kind}", dir=out_dir)
+    os.close(fd)
+    return Path(name)
+
+
+def remove_own_temps(out_dir: Path, tag: str) -> None:
+    """Delete every temporary file of the build ``tag`` (also one created just as an interrupt arrived)."""
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(out_dir):
+            if f".~{tag}." in entry.name and _TEMP.match(entry.name):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:          # e.g. another user's process: it exists
+        return True
+    return True
+
+
+def is_stale(name: str, mtime: float, now: float | None = None) -> bool:
+    """Whether ``name`` in out/ is a temporary file no running build will finish."""
+    now = time.time() if now is None else now
+    m = _TEMP.match(name)
+    if m:
+        if now - mtime > STALE_AFTER:
+            return True
+        return m["host"] == HOST_TAG and not _process_alive(int(m["pid"]))
+    if _OLD_TEMP.match(name):
+        return now - mtime > STALE_AFTER
+    return False
+
+
+def remove_stale_temps(out_dir: Path) -> list[Path]:
+    """Delete the temporary files of builds that were killed; returns what was removed."""
+    removed = []
+    try:
+        entries = list(os.scandir(out_dir))
+    except OSError:
+        return removed
+    now = time.time()
+    for entry in entries:
+        if not entry.name.startswith(".") or not entry.is_file(follow_symlinks=False):
+            continue
+        try:
+            if is_stale(entry.name, entry.stat(follow_symlinks=False).st_mtime, now):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            pass            # gone already, or not ours to delete
+    return removed
+
+
+def _disk_error(exc: OSError, out_dir: Path) -> BrochureError:
+    return BrochureError(
+        f"无法写入输出文件夹 {display_path(out_dir)}（{exc.strerror}）。请检查磁盘空间和写入权限，或用 -o 指定另一个文件夹。"
+        "原有的 PDF 未被改动。",
+        f"cannot write to the output folder {display_path(out_dir)} ({exc.strerror}). Check free space and "
+        "permissions, or choose another folder with -o. The PDFs already there are unchanged.",
+    )
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt():
+    """SIGTERM behaves like Ctrl-C while a build runs, so its temporary files are removed."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except (ValueError, OSError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+
+
+# --- writing --------------------------------------------------------------------
+
+@dataclass
+class _Staged:
+    """One output rendered, finished and preflighted, waiting in temporary files to be renamed into place."""
+
+    output: Output
+    pdf: Path
+    report: Path
+    temps: list[Path]
+
+    def commit(self) -> Output:
+        final = self.output.path
+        os.replace(self.pdf, final)
+        os.replace(self.report, final.with_name(f"{self.output.name}.preflight.json"))
+        return self.output
+
+    def discard(self) -> None:
+        for t in self.temps:
+            with contextlib.suppress(OSError):
+                t.unlink()
+
+
+def _stage(comp, press: Press, out_dir: Path, content: Content, font_name: str, tag: str) -> _Staged:
     from brochure.press.pdfx import finish
     from brochure.press.preflight import preflight
     from brochure.render.pdf import render
 
     final = out_dir / f"{comp.name}.pdf"
-    fd, raw_name = tempfile.mkstemp(prefix=f".{comp.name}.", suffix=".raw.pdf", dir=out_dir)
-    os.close(fd)
-    raw = Path(raw_name)
-    done = raw.with_suffix("").with_suffix(".pdf.part")
+    staged = _Staged(Output(comp.name, final, len(comp.pages), comp.warnings), Path(), Path(), [])
     try:
+        raw = temp_file(out_dir, comp.name, "raw.pdf", tag)
+        staged.temps.append(raw)
+        done = temp_file(out_dir, comp.name, "pdf.part", tag)
+        staged.temps.append(done)
         render(comp, raw, font_name=font_name, marks=press.marks, color_bar=press.color_bar,
                slug_text=f"{final.name}" if press.slug else None)
         finish(raw, done, boxes=[p.boxes for p in comp.pages], press=press, title=comp.title,
                author=str(content.document.author), language=content.document.language,
                source_date_epoch=source_date(content))
+        raw.unlink()
         report = preflight(done, expect_urls=comp.qr_urls, min_ppi=press.min_ppi, ink_limit=press.ink_limit)
         if not report.ok:
+            report.path = final.name
             raise PressError(
                 f"{final.name} 未通过印前检查，未写出：\n{report.summary()}",
                 f"{final.name} failed preflight and was not written (see above).",
             )
-        os.replace(done, final)
-        (out_dir / f"{comp.name}.preflight.json").write_text(report.to_json(), encoding="utf-8")
-        return Output(comp.name, final, len(comp.pages), comp.warnings, report)
+        report.path = str(final)
+        js = temp_file(out_dir, comp.name, "json.part", tag)
+        staged.temps.append(js)
+        with open(js, "w", encoding="utf-8") as f:
+            f.write(report.to_json() + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        with open(done, "rb") as f:
+            os.fsync(f.fileno())
+        staged.output.preflight = report
+        staged.pdf, staged.report = done, js
+        return staged
+    except OSError as exc:
+        staged.discard()
+        if exc.errno in _DISK_ERRNOS:
+            raise _disk_error(exc, out_dir) from None
+        raise
+    except BaseException:
+        staged.discard()
+        raise
+
+
+def _prepare_out_dir(out_dir: Path) -> bool:
+    """Make sure ``out_dir`` is a folder; True if this call created it."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise BrochureError(
+            f"输出位置 {display_path(out_dir)} 是一个文件，不是文件夹。请用 -o 指定一个文件夹。",
+            f"the output {display_path(out_dir)} is a file, not a folder. Choose a folder with -o.",
+        )
+    created = not out_dir.exists()
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _disk_error(exc, out_dir) from None
+    remove_stale_temps(out_dir)
+    return created
+
+
+def write_output(comp, press: Press, out_dir: Path, content: Content, font_name: str) -> Output:
+    """Render, finish and preflight one composition, then rename it into ``out_dir``."""
+    tag = build_tag()
+    try:
+        staged = _stage(comp, press, out_dir, content, font_name, tag)
+        return staged.commit()
+    except OSError as exc:
+        raise _disk_error(exc, out_dir) from None
     finally:
-        for leftover in (raw, done):
-            leftover.unlink(missing_ok=True)
+        remove_own_temps(out_dir, tag)
 
 
 def build(content_path: Path, out_dir: Path, only: str | None = None, log=print) -> list[Output]:
+    """Build every output (or ``only`` one) of ``content_path`` into ``out_dir``; all or nothing."""
+    content_path, out_dir = Path(content_path), Path(out_dir)
     content = load(content_path)
-    if only is not None and only not in ["brochure"] + [p.name for p in content.posters] + [f"poster-{p.name}" for p in content.posters]:
+    names = ["brochure"] + [p.name for p in content.posters] + [f"poster-{p.name}" for p in content.posters]
+    if only is not None and only not in names:
+        available = ["brochure"] + [p.name for p in content.posters]
         raise BrochureError(
-            f"没有名为“{only}”的输出。可用：brochure、{'、'.join(p.name for p in content.posters)}。",
-            f"no output named '{only}'. Available: brochure, {', '.join(p.name for p in content.posters)}.",
+            f"没有名为“{only}”的输出。请在 --only 后写其中之一：{'、'.join(available)}。",
+            f"no output named '{only}'. After --only write one of: {', '.join(available)}.",
         )
-    out_dir.mkdir(parents=True, exist_ok=True)
+    if only in (None, "brochure"):
+        check_qr(content)
     faces = load_faces(content)
-    outputs = []
-    for comp, press in compositions(content, faces, only):
-        outputs.append(write_output(comp, press, out_dir, content, faces["body"].name))
+    staged: list[_Staged] = []
+    created = False
+    tag = build_tag()
+    try:
+        with _terminate_as_interrupt():
+            created = _prepare_out_dir(out_dir)
+            for comp, press in compositions(content, faces, only):
+                check_on_page(comp)
+                staged.append(_stage(comp, press, out_dir, content, faces["body"].name, tag))
+            try:
+                outputs = [s.commit() for s in staged]
+            except OSError as exc:
+                raise _disk_error(exc, out_dir) from None
+    except BaseException:
+        for s in staged:
+            s.discard()
+        remove_own_temps(out_dir, tag)
+        if created:
+            with contextlib.suppress(OSError):
+                out_dir.rmdir()         # only if still empty
+        raise
+    if outputs and content.warnings:
+        outputs[0].warnings[:0] = content.warnings
     return outputs

@@ -1,9 +1,11 @@
 """Cleaning a text value as it is read: invisible characters out, control characters refused.
 
-Text pasted from Word or WeChat carries zero-width spaces and joiners that
-would print as nothing but break searching and line breaking: they are removed.
-Control characters (other than line breaks, which YAML folds) cannot be
-printed and are refused with their place.
+Text pasted from Word, WeChat or web pages carries zero-width spaces, joiners,
+soft hyphens, direction marks and emoji presentation selectors that would print
+as nothing but break searching and line breaking: they are removed.  A tab
+(legal inside quoted or block text) becomes a space.  Control characters
+(other than line breaks, which YAML folds) cannot be printed and are refused
+with their place, as is U+FFFD, the mark a wrong encoding leaves behind.
 """
 from __future__ import annotations
 
@@ -11,19 +13,36 @@ import unicodedata
 
 from brochure.errors import ContentError, Location
 
-ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+#: Invisible format characters that are removed: zero-width space/non-joiner/joiner,
+#: word joiner and invisible operators, BOM, soft hyphen, Mongolian vowel separator,
+#: left-to-right/right-to-left marks and embeddings/isolates, text/emoji presentation selectors.
+INVISIBLE = (
+    "\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u180e"
+    "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    "\ufe0e\ufe0f"
+)
+ZERO_WIDTH = dict.fromkeys(map(ord, INVISIBLE), None)
+ZERO_WIDTH[ord("\t")] = " "
 
 
 def clean_text(value: str, where: Location, name: str) -> str:
     value = value.translate(ZERO_WIDTH)
     for offset, ch in enumerate(value):
-        if ch in "\n":
+        if ch == "\n":
             continue
+        code = f"U+{ord(ch):04X}"
         if unicodedata.category(ch) == "Cc" or ch in "\u2028\u2029":
-            code = f"U+{ord(ch):04X}"
             raise ContentError(
                 f"“{name}”中有不可打印的控制字符 {code}（第 {offset + 1} 个字符）。请删除它后重新保存。",
                 f"'{name}' contains the control character {code} (character {offset + 1}). Delete it and save again.",
+                where,
+            )
+        if ch == "\ufffd":
+            raise ContentError(
+                f"“{name}”中有乱码替换符“\ufffd”{code}（第 {offset + 1} 个字符）：文字曾被用错误的编码打开过。"
+                "请从原稿重新复制这段文字。",
+                f"'{name}' contains the replacement character {code} (character {offset + 1}): the text was once "
+                "opened with the wrong encoding. Copy this text again from the original.",
                 where,
             )
     return value.strip()

@@ -6,6 +6,7 @@ from pathlib import Path
 import yaml
 
 from brochure.content import model as m
+from brochure.content.photos import check_photo
 from brochure.content.yamlnodes import Reader, compose, display_path, read_text_file
 from brochure.errors import ContentError, Location
 
@@ -30,6 +31,11 @@ POSTER_PARTS = ["title", "hero", "figures", "honours", "summaries", "qr"]
 #: Default foot (mm) kept free at the bottom of a roll-up banner for its stand.
 ROLLUP_FOOT = 150.0
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff"}
+#: The least room a brochure page must leave for text: the area inside the margins (mm),
+#: characters of body type per column, and lines per column.
+MIN_TEXT_AREA = (40, 60)
+MIN_COLUMN_EMS = 4
+MIN_LINES = 10
 
 
 def load(path: str | Path) -> m.Content:
@@ -50,6 +56,7 @@ class _Loader(Reader):
     def __init__(self, path: Path):
         super().__init__(path)
         self.root = path.parent
+        self.warnings: list = []
 
     # -- top level ---------------------------------------------------------
     def content(self, node: yaml.Node) -> m.Content:
@@ -80,10 +87,12 @@ class _Loader(Reader):
             palette=self.palette(settings.get("palette")),
             brochure=self.brochure(settings.get("brochure")),
             posters=[],
+            warnings=self.warnings,
         )
         if "posters" in top:
             content.posters = self.posters(top["posters"], photos)
         self.check_figures(content)
+        self.check_page_room(content, settings.get("brochure") or settings.get("typography") or top["document"])
         return content
 
     # -- words -------------------------------------------------------------
@@ -195,6 +204,7 @@ class _Loader(Reader):
             caption=self.text(v["caption"], "caption"),
             credit=self.text(v["credit"], "credit"),
             where=self.where(node),
+            file_where=self.where(v["file"]),
         )
         if photo.caption.startswith("▲"):
             photo.caption = m.Text(photo.caption[1:].lstrip(), photo.caption.where)
@@ -215,19 +225,26 @@ class _Loader(Reader):
 
     def image_path(self, node):
         rel = self.text(node, "file")
-        target = (self.root / rel).resolve()
-        root = self.root.resolve()
-        if not target.is_relative_to(root):
+        hint_zh = "；路径请用 / 分隔，不要用 \\" if "\\" in rel else ""
+        hint_en = "; separate folders with /, not \\" if "\\" in rel else ""
+        try:
+            target = (self.root / rel).resolve()
+            root = self.root.resolve()
+            outside = not target.is_relative_to(root)
+            found = not outside and target.is_file()
+        except (OSError, ValueError):
+            outside, found = False, False
+        if outside:
             raise self.fail(
                 node,
                 f"图片路径“{rel}”指向项目文件夹之外。请把图片放进 images/ 文件夹，并写成 images/文件名。",
                 f"the image path '{rel}' leaves the project folder. Put the image in images/ and write images/NAME.",
             )
-        if not target.is_file():
+        if not found:
             raise self.fail(
                 node,
-                f"找不到图片文件“{rel}”。请检查文件名（区分大小写），或把照片放进 images/ 文件夹。",
-                f"image file '{rel}' not found. Check the name (case matters) or put the photo in images/.",
+                f"找不到图片文件“{rel}”。请检查文件名（区分大小写{hint_zh}），或把照片放进 images/ 文件夹。",
+                f"image file '{rel}' not found. Check the name (case matters{hint_en}) or put the photo in images/.",
             )
         if target.suffix.lower() not in IMAGE_SUFFIXES:
             raise self.fail(
@@ -235,6 +252,7 @@ class _Loader(Reader):
                 f"图片“{rel}”的格式不受支持。请使用 JPEG、PNG 或 TIFF。",
                 f"image '{rel}' is not a supported format. Use JPEG, PNG or TIFF.",
             )
+        self.warnings += check_photo(target, str(rel), self.where(node))
         return target
 
     def figure(self, node):
@@ -262,6 +280,44 @@ class _Loader(Reader):
                     fig.value.where,
                 )
 
+    def check_page_room(self, content: m.Content, node: yaml.Node) -> None:
+        """The brochure page, less its margins, must hold columns of text: refuse settings that leave no room.
+
+        Far too little room would make the layout give up page after page; it is
+        cheaper to say so here, at the settings, with numbers to change.
+        """
+        b, t = content.brochure, content.typography
+        top, outer, bottom, inner = b.margins
+        width, height = b.page.width - inner - outer, b.page.height - top - bottom
+        if width < MIN_TEXT_AREA[0] or height < MIN_TEXT_AREA[1]:
+            raise self.fail(
+                node,
+                f"宣传册页面 {b.page.width:g}×{b.page.height:g} mm 减去页边距后只剩 {max(width, 0):.0f}×{max(height, 0):.0f} mm，"
+                f"放不下正文（至少要 {MIN_TEXT_AREA[0]}×{MIN_TEXT_AREA[1]} mm）。请加大页面（page）或减小页边距（margins）。",
+                f"the brochure page {b.page.width:g}×{b.page.height:g} mm leaves only {max(width, 0):.0f}×{max(height, 0):.0f} mm "
+                f"inside its margins, too little for text (at least {MIN_TEXT_AREA[0]}×{MIN_TEXT_AREA[1]} mm). "
+                "Use a larger page or smaller margins.",
+            )
+        em = t.body_size / 72 * MM_PER_IN
+        for key, columns in (("columns", b.columns), ("front_columns", b.front_columns)):
+            column = (width - (columns - 1) * b.gutter) / columns
+            if column < MIN_COLUMN_EMS * em:
+                raise self.fail(
+                    node,
+                    f"{columns} 栏时每栏只有 {max(column, 0):.0f} mm，放不下 {MIN_COLUMN_EMS} 个 {t.body_size:g} pt 的字。"
+                    f"请减少栏数（{key}）、减小栏间距（gutter）或缩小字号（body_size）。",
+                    f"with {columns} columns each is only {max(column, 0):.0f} mm wide, too narrow for {MIN_COLUMN_EMS} "
+                    f"characters of {t.body_size:g} pt. Use fewer columns ({key}), a smaller gutter or a smaller body_size.",
+                )
+        lines = height / (t.leading / 72 * MM_PER_IN)
+        if lines < MIN_LINES:
+            raise self.fail(
+                node,
+                f"行距 {t.leading:g} pt 时每栏只能排 {lines:.0f} 行（至少要 {MIN_LINES} 行）。请减小行距（leading）或加大页面。",
+                f"with a leading of {t.leading:g} pt a column holds only {lines:.0f} lines (at least {MIN_LINES} needed). "
+                "Use a smaller leading or a larger page.",
+            )
+
     # -- settings ------------------------------------------------------------
     def fonts(self, node):
         defaults = m.Fonts(
@@ -276,8 +332,8 @@ class _Loader(Reader):
         for role, n in v.items():
             r = self.mapping(n, f"fonts.{role}", {"family": True, "style": False})
             setattr(defaults, role, m.FontRole(
-                str(self.text(r["family"], "family")),
-                str(self.text(r["style"], "style")) if "style" in r else "Regular",
+                self.text(r["family"], "family"),
+                self.text(r["style"], "style") if "style" in r else "Regular",
             ))
         return defaults
 
@@ -338,7 +394,8 @@ class _Loader(Reader):
             elif key in ("output_profile", "output_condition"):
                 setattr(p, key, str(self.text(n, key)))
             else:
-                limits = {"bleed": (0, 20), "safety": (0, 50), "ink_limit": (150, 400), "min_ppi": (30, 1200)}[key]
+                # print shops (and preflight) need at least 3 mm of bleed
+                limits = {"bleed": (3, 20), "safety": (0, 50), "ink_limit": (150, 400), "min_ppi": (30, 1200)}[key]
                 setattr(p, key, self.number(n, key, minimum=limits[0], maximum=limits[1]))
         if p.output_profile != "default":
             prof = (self.root / p.output_profile).resolve()

@@ -64,7 +64,8 @@ class Photo:
     fit: str = "cover"         # cover | contain
     focus: tuple[float, float] = (0.5, 0.5)   # focal point, 0..1 from left/top
     aspect: float = 1.5        # width / height of the placed frame
-    where: Location | None = None
+    where: Location | None = None       # the photo's entry under photos:
+    file_where: Location | None = None  # its file: value, where image errors point
 
 
 @dataclass
@@ -102,7 +103,7 @@ class Figure:
 
 @dataclass
 class FontRole:
-    family: str
+    family: str                # a Text when it comes from content.yaml, so errors can name its place
     style: str = "Regular"
 
 
@@ -191,6 +192,7 @@ class Content:
     palette: Palette
     brochure: BrochureSettings
     posters: list[Poster]
+    warnings: list = field(default_factory=list)   # BuildWarnings found while reading (e.g. a mislabelled photo)
 
     def texts(self):
         """Every user-visible Text in reading order (for coverage checks and tests)."""

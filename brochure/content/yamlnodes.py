@@ -8,6 +8,7 @@ every later error can point at ``content.yaml:LINE:COL``.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from pathlib import Path
 
 import yaml
@@ -33,35 +34,53 @@ def location(path: Path, node: yaml.Node | yaml.Mark) -> Location:
 
 
 def read_text_file(path: Path) -> str:
-    """The file's text as UTF-8 (a BOM is accepted); other encodings are refused clearly."""
+    """The file's text as UTF-8 (a BOM is accepted); other encodings are refused clearly.
+
+    A GBK/GB18030 file (what older Chinese Windows editors save by default) is
+    refused, not guessed: the message says it is GBK and how to save it as UTF-8.
+    Guessing would print the wrong characters whenever the guess is wrong.
+    """
+    where = Location(display_path(path))
     try:
-        raw = path.read_bytes()
+        if path.is_dir():
+            inside = display_path(path / "content.yaml")
+            raise ContentError(
+                f"这是一个文件夹，不是内容文件。请给出内容文件的路径，例如 {inside}。",
+                f"this is a folder, not a content file. Give the path of the content file, e.g. {inside}.",
+                where,
+            )
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise _too_large(size, where)
+        with open(path, "rb") as f:
+            raw = f.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise ContentError(
-            f"找不到内容文件 {path}。请检查路径，或在该文件夹中创建 content.yaml。",
-            f"content file {path} not found. Check the path, or create content.yaml in that folder.",
-            Location(display_path(path)),
+            "找不到这个内容文件。请检查路径和文件名，或在该文件夹中创建 content.yaml。",
+            "this content file does not exist. Check the path and the name, or create content.yaml in that folder.",
+            where,
         ) from None
     except OSError as exc:
         raise ContentError(
-            f"无法读取内容文件：{exc.strerror}。",
-            f"cannot read the content file: {exc.strerror}.",
-            Location(display_path(path)),
+            f"无法读取内容文件（{exc.strerror}）。请检查文件是否存在、是否有读取权限。",
+            f"cannot read the content file ({exc.strerror}). Check that it exists and that you may read it.",
+            where,
         ) from None
-    if len(raw) > MAX_BYTES:
-        raise ContentError(
-            f"内容文件太大（{len(raw) / 1e6:.1f} MB，上限 {MAX_BYTES / 1e6:.0f} MB）。一本宣传册的文字不会这么多：请检查是否误粘贴了其他内容。",
-            f"the content file is too large ({len(raw) / 1e6:.1f} MB, limit {MAX_BYTES / 1e6:.0f} MB). "
-            "A brochure's words are far smaller: check for something pasted by mistake.",
-            Location(display_path(path)),
-        )
+    if len(raw) > MAX_BYTES:        # grew while we looked
+        raise _too_large(len(raw), where)
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ContentError(
+            "内容文件是 UTF-16（“Unicode”）编码。请在编辑器中用“另存为 → 编码 UTF-8”重新保存。",
+            "the content file is UTF-16 (\"Unicode\") encoded. In your editor use Save As → Encoding: UTF-8.",
+            Location(display_path(path), 1, 1),
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        column = len(raw[raw.rfind(b"\n", 0, exc.start) + 1: exc.start].decode("utf-8", "replace")) + 1
         hint_zh, hint_en = "", ""
         try:
             raw.decode("gb18030")
@@ -76,20 +95,57 @@ def read_text_file(path: Path) -> str:
         ) from None
 
 
+def _too_large(size: int, where: Location) -> ContentError:
+    return ContentError(
+        f"内容文件太大（{size / 1e6:.1f} MB，上限 {MAX_BYTES / 1e6:.0f} MB）。一本宣传册的文字不会这么多：请检查是否误粘贴了其他内容。",
+        f"the content file is too large ({size / 1e6:.1f} MB, limit {MAX_BYTES / 1e6:.0f} MB). "
+        "A brochure's words are far smaller: check for something pasted by mistake.",
+        where,
+    )
+
+
+def _place(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of character ``index`` in ``text``."""
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
 def compose(path: Path, text: str) -> yaml.Node | None:
     """Parse ``text`` into a node tree; syntax errors become ContentError at their place."""
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.reader.ReaderError as exc:
+        # a character YAML refuses anywhere in the file: a control character, or U+FFFE/U+FFFF
+        line, column = _place(text, exc.position)
+        char = exc.character if isinstance(exc.character, int) else ord(text[exc.position])
+        kind_zh, kind_en = ("控制字符", "control character") if unicodedata.category(chr(char)) == "Cc" else ("字符", "character")
+        raise ContentError(
+            f"文件中有不可打印的{kind_zh} U+{char:04X}。请删除它（可能是从别处复制来的隐藏字符）后重新保存。",
+            f"the file contains the {kind_en} U+{char:04X}, which cannot be printed. "
+            "Delete it (probably a hidden character copied from elsewhere) and save again.",
+            Location(display_path(path), line, column),
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "syntax error"
         zh = "YAML 语法错误"
         if "\t" in problem or "found character '\\t'" in problem:
-            zh = "YAML 不允许用制表符（Tab）缩进，请改用空格"
+            line_text = text.split("\n")[mark.line] if mark else ""
+            if mark and line_text[: mark.column].strip(" ") == "":
+                zh = "YAML 不允许用制表符（Tab）缩进，请改用空格"
+            else:
+                zh = "这一行中有制表符（Tab），YAML 不允许在这里使用，请改成空格"
         elif "could not find expected ':'" in problem or "mapping values are not allowed" in problem:
             zh = "YAML 语法错误：冒号或缩进有误（冒号后要有空格，同级内容缩进要一致）"
-        elif "found unexpected end of stream" in problem or "while scanning a quoted scalar" in str(exc.context):
+        elif "while scanning a quoted scalar" in str(exc.context) and exc.context_mark:
+            zh = "YAML 语法错误：这里开始的引号没有闭合（引号要成对）"
+            mark = exc.context_mark
+        elif "found unexpected end of stream" in problem:
             zh = "YAML 语法错误：引号没有闭合"
+        elif "found duplicate anchor" in problem or "found undefined alias" in problem:
+            zh = "YAML 语法错误：锚点（&）或引用（*）有误。宣传册内容不需要它们，请删去 & 和 * 标记"
+        elif "expected <block end>" in problem or "did not find expected" in problem:
+            zh = "YAML 语法错误：缩进或列表格式有误（同级内容缩进要一致，列表项以“- ”开头）"
         raise ContentError(
             f"{zh}。请检查这一行及上一行。",
             f"YAML syntax error: {problem}"
@@ -97,8 +153,15 @@ def compose(path: Path, text: str) -> yaml.Node | None:
             + ". Check this line and the one above.",
             location(path, mark) if mark else Location(display_path(path)),
         ) from None
+    except RecursionError:
+        raise ContentError(
+            "YAML 嵌套层次太深（括号 [ 或 { 太多）。请检查文件是否损坏。",
+            "the YAML is nested far too deeply (too many [ or {). Check whether the file is damaged.",
+            Location(display_path(path)),
+        ) from None
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML raises marked errors for text input
-        raise ContentError("YAML 语法错误。", f"YAML error: {exc}", Location(display_path(path))) from None
+        raise ContentError("YAML 语法错误。请检查文件格式。", f"YAML error: {exc}. Check the file's format.",
+                           Location(display_path(path))) from None
 
 
 TYPE_NAMES = {
@@ -129,7 +192,10 @@ class Reader:
         }.get(kind, isinstance(node, yaml.ScalarNode))
         if not ok:
             zh, en = TYPE_NAMES[kind]
-            raise self.fail(node, f"“{name}”应为{zh}。", f"'{name}' must be {en}.")
+            found = "list" if isinstance(node, yaml.SequenceNode) else "mapping" if isinstance(node, yaml.MappingNode) else "text"
+            fzh, fen = TYPE_NAMES[found]
+            raise self.fail(node, f"“{name}”应为{zh}，这里却是{fzh}。请按示例 content.yaml 改写。",
+                            f"'{name}' must be {en}, not {fen}. Follow the example content.yaml.")
 
     def mapping(self, node: yaml.Node, name: str, known: dict[str, bool]) -> dict[str, yaml.Node]:
         """Keys of a mapping node; ``known`` maps allowed key -> required.
@@ -183,7 +249,10 @@ class Reader:
         if node.tag == "tag:yaml.org,2002:null" or (node.value == "" and not allow_empty):
             raise self.fail(node, f"“{name}”不能为空。", f"'{name}' must not be empty.")
         where = self.where(node)
-        return Text(clean_text(node.value, where, name), where)
+        value = clean_text(node.value, where, name)
+        if not value and not allow_empty:
+            raise self.fail(node, f"“{name}”不能为空（只有空格或不可见字符）。", f"'{name}' must not be empty (it has only spaces or invisible characters).")
+        return Text(value, where)
 
     def number(self, node: yaml.Node, name: str, *, minimum: float | None = None, maximum: float | None = None) -> float:
         self.expect(node, "number", name)

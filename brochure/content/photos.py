@@ -1,0 +1,86 @@
+"""Each photo named in content.yaml is opened and checked while the file is read.
+
+So a missing, empty, truncated, corrupt, mislabelled or oversized image is
+reported at its ``file:`` line in content.yaml, before any PDF work starts,
+with what to do next.  Only the file's header and compressed data are read:
+PNG chunks are checked against their checksums without decoding, JPEG is
+decoded at 1/8 scale, other formats in full.
+
+A photo whose content is a supported format other than its extension says
+(a PNG saved as ``.jpg``) is used as it is, with a warning: the pixels are
+fine and refusing them would only cost the staff member time.  A file whose
+content is not a supported image (a GIF, a text file, HEIC renamed ``.jpg``)
+is refused.
+"""
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+from brochure.errors import BuildWarning, ContentError, Location
+from brochure.press.images import EXTENSIONS, MAX_PIXELS, SUPPORTED_FORMATS
+
+FORMAT_NAMES = {"MPO": "JPEG"}
+
+
+def check_photo(path: Path, rel: str, where: Location) -> list[BuildWarning]:
+    """Open and decode ``path`` cheaply; ContentError at ``where`` if it cannot be printed.
+
+    Returns warnings (a mislabelled but usable file).
+    """
+    def fail(zh: str, en: str) -> ContentError:
+        return ContentError(f"图片“{rel}”{zh}", f"image '{rel}' {en}", where)
+
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise fail(f"无法读取（{exc.strerror}）。请检查文件权限。",
+                   f"cannot be read ({exc.strerror}). Check the file's permissions.") from None
+    if size == 0:
+        raise fail("是空文件（0 字节），可能复制失败。请重新复制原图。",
+                   "is empty (0 bytes); the copy probably failed. Copy the original again.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as im:
+                fmt = im.format or "?"
+                if fmt not in SUPPORTED_FORMATS:
+                    raise fail(f"实际是 {fmt} 格式，不能用于印刷。请用看图软件打开后另存为 JPEG 或 PNG。",
+                               f"is really a {fmt} file, which cannot be printed. "
+                               "Open it in an image viewer and save it as JPEG or PNG.")
+                width, height = im.size
+                if width * height > MAX_PIXELS:
+                    raise Image.DecompressionBombError("too many pixels")
+                if fmt == "PNG":
+                    im.verify()                 # every chunk's checksum, without decoding
+                else:
+                    if fmt in ("JPEG", "MPO"):
+                        im.draft(im.mode, (max(1, width // 8), max(1, height // 8)))
+                    im.load()
+    except ContentError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise fail(f"像素过多（超过 {MAX_PIXELS // 1_000_000} 百万像素），可能是损坏或恶意文件。"
+                   "请把图片缩小到 1 亿像素以内再用。",
+                   f"has too many pixels (over {MAX_PIXELS // 1_000_000} megapixels); the file may be damaged "
+                   "or hostile. Reduce it below 100 megapixels.") from None
+    except UnidentifiedImageError:
+        raise fail("不是可识别的图片（文件已损坏，或内容与扩展名不符，例如 HEIC、GIF 或文档改了扩展名）。"
+                   "请用看图软件打开后另存为 JPEG。",
+                   "is not a readable image (damaged, or the content does not match the extension, e.g. HEIC, "
+                   "GIF or a document renamed). Open it in an image viewer and save it as JPEG.") from None
+    except (OSError, SyntaxError, ValueError, EOFError, MemoryError):
+        raise fail("不完整或已损坏，无法解码。请重新复制或重新导出原图。",
+                   "is truncated or damaged and cannot be decoded. Copy or export the original again.") from None
+    actual = FORMAT_NAMES.get(fmt, fmt)
+    labelled = EXTENSIONS.get(path.suffix.lower())
+    if labelled and labelled != actual:
+        return [BuildWarning(
+            f"图片“{rel}”的内容是 {actual} 格式，扩展名却是 {path.suffix}；照常使用。建议把扩展名改为 .{actual.lower()}。",
+            f"image '{rel}' is really {actual} although its extension is {path.suffix}; it is used as it is. "
+            f"Consider renaming it to .{actual.lower()}.",
+            where,
+        )]
+    return []

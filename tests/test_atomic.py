@@ -1,0 +1,231 @@
+"""Outputs appear whole or not at all, and the user's own files are only ever read.
+
+* a build killed with SIGKILL half-way leaves the previous PDFs byte for byte;
+  the temporary file it could not remove does not disturb the next build, which
+  removes it;
+* SIGTERM (like Ctrl-C) stops a build cleanly: no temporary file is left;
+* a build that fails in one output renames none of them (all or nothing);
+* two builds of the same folder at the same time both finish with valid PDFs;
+* content.yaml, images/ and fonts/ keep their bytes and modification times.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pikepdf
+import pytest
+from PIL import Image
+
+from brochure import build as pipeline
+from conftest import MINIMAL, make_project
+
+POSTER = "posters:\n  - name: a3\n    size: A3\n    shows: [title, summaries]\n    distance: 2\n"
+
+
+def project(folder: Path, text: str = MINIMAL) -> Path:
+    path = make_project(folder, text)
+    Image.new("RGB", (1800, 1200), (180, 120, 90)).save(folder / "images" / "p1.jpg", quality=90)
+    return path
+
+
+def start(folder: Path, *args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "brochure", "build", "content.yaml", "-o", "out", *args],
+                            cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def temps(out: Path) -> list[str]:
+    return sorted(p.name for p in out.iterdir() if p.name.startswith("."))
+
+
+def wait_for_temp(proc: subprocess.Popen, out: Path, timeout: float = 120.0) -> list[str]:
+    """Poll until the build has started writing into out/ (a temporary file exists)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [n for n in temps(out) if n.startswith(".brochure.~")]
+        if found:
+            return found
+        if proc.poll() is not None:
+            pytest.fail(f"the build ended before it wrote anything: {proc.returncode}\n{proc.stderr.read()}")
+        time.sleep(0.002)
+    proc.kill()
+    pytest.fail("the build never started writing")
+
+
+def files(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+
+@pytest.fixture
+def built(tmp_path):
+    """A project with a first good build in out/; the content is then changed so a rebuild differs."""
+    path = project(tmp_path)
+    first = subprocess.run([sys.executable, "-m", "brochure", "build", "content.yaml", "-o", "out"],
+                           cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    path.write_text(MINIMAL.replace("新城正“青春”", "新城又逢春"), encoding="utf-8")
+    return tmp_path
+
+
+def test_sigkill_mid_build_keeps_previous_pdfs_and_next_build_cleans_up(built):
+    out = built / "out"
+    before = files(out)
+    proc = start(built)
+    seen = wait_for_temp(proc, out)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    proc.stdout.close()
+    proc.stderr.close()
+    assert proc.returncode == -signal.SIGKILL
+    # the killed build could not clean up, yet the previous outputs are untouched
+    assert {k: v for k, v in files(out).items() if not k.startswith(".")} == before
+    left = temps(out)
+    assert left and all(n.startswith(f".brochure.~{proc.pid}-") for n in left), (seen, left)
+
+    again = subprocess.run([sys.executable, "-m", "brochure", "build", "content.yaml", "-o", "out"],
+                           cwd=built, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert temps(out) == []                               # the dead build's leftovers are gone
+    assert sorted(files(out)) == ["brochure.pdf", "brochure.preflight.json"]
+    assert files(out)["brochure.pdf"] != before["brochure.pdf"]
+    with pikepdf.open(out / "brochure.pdf") as pdf:
+        assert len(pdf.pages) == 4
+    report = json.loads((out / "brochure.preflight.json").read_text(encoding="utf-8"))
+    assert report["ok"] and report["path"] == str(Path("out") / "brochure.pdf")
+
+
+def test_sigterm_stops_cleanly(built):
+    out = built / "out"
+    before = files(out)
+    proc = start(built)
+    wait_for_temp(proc, out)
+    proc.send_signal(signal.SIGTERM)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "已中断" in stderr and "interrupted" in stderr and "Traceback" not in stderr
+    assert files(out) == before                          # no temporary file left either
+
+
+def test_a_failing_output_renames_none(tmp_path):
+    """The brochure is fine but the poster overflows: the brochure in out/ must not change either."""
+    long = "该基地一期于2020年4月投产，具备年产5万吨改性工程塑料的生产能力。" * 40
+    project(tmp_path, MINIMAL.replace("    photos: [p1]\n", f"    photos: [p1]\n    summary: {long}\n") + POSTER)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "brochure.pdf").write_bytes(b"%PDF-1.4 previous\n")
+    run = subprocess.run([sys.executable, "-m", "brochure", "build", "content.yaml", "-o", "out"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 2 and "summaries" in run.stderr and "Traceback" not in run.stderr
+    assert files(tmp_path / "out") == {"brochure.pdf": b"%PDF-1.4 previous\n"}
+
+
+def test_a_failed_build_does_not_leave_a_new_empty_out_folder(tmp_path):
+    project(tmp_path, MINIMAL.replace("时序更替", "时序😀更替"))
+    run = subprocess.run([sys.executable, "-m", "brochure", "build", "content.yaml"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 2 and "U+1F600" in run.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_two_builds_of_one_folder_at_once_both_finish(tmp_path):
+    project(tmp_path, MINIMAL + POSTER)
+    procs = [start(tmp_path) for _ in range(2)]
+    results = [p.communicate(timeout=300) for p in procs]
+    for proc, (stdout, stderr) in zip(procs, results):
+        assert proc.returncode == 0, stderr
+        assert "out/brochure.pdf（4 页 pages）" in stdout and "out/poster-a3.pdf（1 页 pages）" in stdout
+    out = tmp_path / "out"
+    assert sorted(files(out)) == ["brochure.pdf", "brochure.preflight.json", "poster-a3.pdf", "poster-a3.preflight.json"]
+    for name, pages in (("brochure.pdf", 4), ("poster-a3.pdf", 1)):
+        with pikepdf.open(out / name) as pdf:
+            assert len(pdf.pages) == pages
+    for name in ("brochure", "poster-a3"):
+        assert json.loads((out / f"{name}.preflight.json").read_text(encoding="utf-8"))["ok"]
+
+
+def fingerprint(folder: Path) -> dict[str, tuple[str, int]]:
+    """sha256 and mtime of every file in the project, out/ aside."""
+    result = {}
+    for p in sorted(folder.rglob("*")):
+        if p.is_file() and "out" not in p.relative_to(folder).parts:
+            result[str(p.relative_to(folder))] = (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+    return result
+
+
+def test_content_images_and_fonts_are_only_read(tmp_path):
+    project(tmp_path)
+    (tmp_path / "fonts").mkdir()
+    shutil.copy("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", tmp_path / "fonts" / "DejaVuSans.ttf")
+    old = time.time() - 86400          # a day old, so a rewrite would show even within one clock tick
+    for p in tmp_path.rglob("*"):
+        if p.is_file():
+            os.utime(p, (old, old))
+    before = fingerprint(tmp_path)
+    ok = subprocess.run([sys.executable, "-m", "brochure", "build", "content.yaml"],
+                        cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert ok.returncode == 0, ok.stderr
+    assert fingerprint(tmp_path) == before
+    # a failing build reads the same files and writes none of them either
+    (tmp_path / "images" / "p1.jpg").write_bytes((tmp_path / "images" / "p1.jpg").read_bytes()[:5000])
+    os.utime(tmp_path / "images" / "p1.jpg", (old, old))
+    before = fingerprint(tmp_path)
+    bad = subprocess.run([sys.executable, "-m", "brochure", "build", "content.yaml"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert bad.returncode == 2 and "images/p1.jpg" in bad.stderr
+    assert fingerprint(tmp_path) == before
+
+
+# --- the temporary-file rules, in-process -----------------------------------------
+
+def test_temporary_names_are_unique_hidden_and_name_the_process(tmp_path):
+    tag = pipeline.build_tag()
+    a = pipeline.temp_file(tmp_path, "brochure", "raw.pdf", tag)
+    b = pipeline.temp_file(tmp_path, "brochure", "raw.pdf", tag)
+    c = pipeline.temp_file(tmp_path, "poster-a1", "pdf.part")                     # another build's
+    assert len({a, b, c}) == 3 and all(p.exists() for p in (a, b, c))
+    for p in (a, b):
+        assert p.name.startswith(f".brochure.~{tag}.") and p.name.endswith(".raw.pdf")
+        assert tag.startswith(f"{os.getpid()}-{pipeline.HOST_TAG}-")
+        assert not pipeline.is_stale(p.name, p.stat().st_mtime)      # our own, running: kept
+    pipeline.remove_own_temps(tmp_path, tag)                          # a failed build removes its own only
+    assert [p.name for p in tmp_path.iterdir()] == [c.name]
+
+
+def test_stale_temporary_files_are_removed_and_live_ones_kept(tmp_path):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        host, other = pipeline.HOST_TAG, "0" * 8 if pipeline.HOST_TAG != "0" * 8 else "1" * 8
+        hour_ago = time.time() - 2 * 3600
+        layout = {
+            f".brochure.~{dead.pid}-{host}.aaaa1111.raw.pdf": (None, False),   # its build was killed
+            f".brochure.~{dead.pid}-{host}-0a1b2c.aaaa1112.raw.pdf": (None, False),
+            f".brochure.~{alive.pid}-{host}-0a1b2c.aaaa1113.raw.pdf": (None, True),
+            f".brochure.~{alive.pid}-{host}.bbbb2222.pdf.part": (None, True),  # a build running now
+            f".poster-a1.~{alive.pid}-{host}.cccc3333.json.part": (hour_ago, False),  # too old, pid reused
+            f".brochure.~{dead.pid}-{other}.dddd4444.pdf.part": (None, True),  # another machine's: by age only
+            f".brochure.~{dead.pid}-{other}.eeee5555.pdf.part": (hour_ago, False),
+            ".brochure.k3j4h5g6.pdf.part": (hour_ago, False),                   # an older version's name
+            ".brochure.k3j4h5g7.raw.pdf": (None, True),
+            "brochure.pdf": (hour_ago, True),                                   # never: not a temporary name
+            ".brochure.pdf.part": (hour_ago, True),
+            ".notes": (hour_ago, True),
+            "notes.txt": (hour_ago, True),
+        }
+        for name, (mtime, _) in layout.items():
+            (tmp_path / name).write_bytes(b"x")
+            if mtime:
+                os.utime(tmp_path / name, (mtime, mtime))
+        removed = pipeline.remove_stale_temps(tmp_path)
+        assert sorted(p.name for p in removed) == sorted(n for n, (_, keep) in layout.items() if not keep)
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted(n for n, (_, keep) in layout.items() if keep)
+    finally:
+        alive.kill()
+        alive.wait()

@@ -1,0 +1,477 @@
+"""Bad input never crashes and never loses work: a corpus of staff mistakes run through the real CLI.
+
+Each case starts from a small valid project, breaks one thing, runs
+``python -m brochure build content.yaml -o out`` in a fresh process (in the
+project folder, so places read ``content.yaml:LINE:COL``) and checks:
+
+* exit status 2 and the exact message on stderr: Chinese first, then English,
+  at the place in content.yaml the mistake came from; no traceback;
+* nothing printed to stdout, and ``out/`` exactly as it was: the previous
+  PDFs and reports byte for byte, and no temporary file left behind.
+
+A few inputs are accepted on purpose (a UTF-8 BOM, zero-width characters, a PNG
+saved as ``.jpg``, a very long paragraph); those cases build and are checked too.
+"""
+from __future__ import annotations
+
+import re
+import struct
+import subprocess
+import sys
+import time
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pikepdf
+import pytest
+from PIL import Image
+
+from conftest import MINIMAL, make_project
+
+PREVIOUS = {
+    "brochure.pdf": b"%PDF-1.4\n% the previous good brochure\n%%EOF\n",
+    "brochure.preflight.json": b'{"ok": true, "previous": true}\n',
+    "poster-a3.pdf": b"%PDF-1.4\n% the previous good poster\n%%EOF\n",
+}
+PARAGRAPH = "该基地一期于2020年4月投产，具备年产5万吨改性工程塑料的生产能力。"
+POSTER = "posters:\n  - name: a3\n    size: A3\n    shows: [title, summaries]\n    distance: 2\n"
+HAN = "渌口区高分子新材料产业链发展历程全区共有家企业园成为湖南省重点示范基地年产能力"
+
+
+def han_text(n: int, seed: int = 20) -> str:
+    """``n`` Han characters, no punctuation, no repeating pattern."""
+    import random
+
+    rng = random.Random(seed)
+    return "".join(rng.choice(HAN) for _ in range(n))
+
+
+def expected(where: str | None, zh: str, en: str) -> str:
+    """stderr as the CLI prints a BrochureError: the place, Chinese, then English aligned under it."""
+    prefix = f"{where}: " if where else ""
+    return f"错误 error: {prefix}{zh}\n{' ' * len(prefix)}{en}\n"
+
+
+def project(folder: Path, text: str = MINIMAL) -> Path:
+    """make_project, with a photo large enough to print sharply at its placed size."""
+    path = make_project(folder, text)
+    Image.new("RGB", (1800, 1200), (180, 120, 90)).save(folder / "images" / "p1.jpg", quality=90)
+    return path
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A tiny, valid PNG that declares ``width`` × ``height`` pixels (a decompression bomb's header)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+
+
+def edit(old: str, new: str, extra: str = "") -> Callable[[Path], None]:
+    def change(folder: Path) -> None:
+        assert old in MINIMAL, old
+        (folder / "content.yaml").write_text(MINIMAL.replace(old, new, 1) + extra, encoding="utf-8")
+    return change
+
+
+def image(write: Callable[[Path], None]) -> Callable[[Path], None]:
+    def change(folder: Path) -> None:
+        write(folder / "images" / "p1.jpg")
+    return change
+
+
+def _truncate(p: Path) -> None:
+    data = p.read_bytes()
+    p.write_bytes(data[: len(data) // 2])
+
+
+def _corrupt(p: Path) -> None:
+    data = bytearray(p.read_bytes())
+    data[200:2000] = bytes(1800)
+    p.write_bytes(bytes(data))
+
+
+def _symlink_out(folder: Path) -> None:
+    secret = folder.parent / f"{folder.name}-secret.jpg"
+    Image.new("RGB", (1800, 1200)).save(secret)
+    (folder / "images" / "p1.jpg").unlink()
+    (folder / "images" / "p1.jpg").symlink_to(secret)
+
+
+def _big_file(folder: Path) -> None:
+    filler = "# " + "填充" * 40 + "\n"
+    (folder / "content.yaml").write_text(MINIMAL + filler * (10_000_000 // len(filler.encode())), encoding="utf-8")
+
+
+def _write_bytes(data: bytes) -> Callable[[Path], None]:
+    def change(folder: Path) -> None:
+        (folder / "content.yaml").write_bytes(data)
+    return change
+
+
+def _txt_photo(folder: Path) -> None:
+    (folder / "images" / "p1.jpg").rename(folder / "images" / "p1.txt")
+    edit("images/p1.jpg", "images/p1.txt")(folder)
+
+
+def _out_is_file(folder: Path) -> None:
+    for name in PREVIOUS:
+        (folder / "out" / name).unlink()
+    (folder / "out").rmdir()
+    (folder / "out").write_bytes(b"not a folder")
+
+
+def _folder_as_content(folder: Path) -> None:
+    (folder / "drafts").mkdir()
+
+
+@dataclass
+class Case:
+    id: str
+    change: Callable[[Path], None]
+    stderr: str | re.Pattern      # exact; a pattern only where the layout decides a number (sizes, ppi, counts)
+    args: tuple[str, ...] = ("content.yaml", "-o", "out")
+
+
+def numbers_free(text: str) -> re.Pattern:
+    """``text`` exactly, except that each ``#`` stands for a number the layout computes."""
+    return re.compile(re.escape(text).replace("\\#", "#").replace("#", r"\d+"))
+
+
+LOADER = [
+    Case("empty-file", _write_bytes(b""), expected(
+        "content.yaml:1:1", "内容文件是空的。请从示例 content.yaml 开始编辑。",
+        "the content file is empty. Start from the example content.yaml.")),
+    Case("only-comments", _write_bytes("# 只有注释\n".encode()), expected(
+        "content.yaml:1:1", "内容文件是空的。请从示例 content.yaml 开始编辑。",
+        "the content file is empty. Start from the example content.yaml.")),
+    Case("tab-indentation", edit("  author: 测试", "\tauthor: 测试"), expected(
+        "content.yaml:3:1", "YAML 不允许用制表符（Tab）缩进，请改用空格。请检查这一行及上一行。",
+        "YAML syntax error: found character '\\t' that cannot start any token (while scanning for the next token). "
+        "Check this line and the one above.")),
+    Case("tab-inside-text", edit("时序更替", "时序\t更替"), expected(
+        "content.yaml:19:9", "这一行中有制表符（Tab），YAML 不允许在这里使用，请改成空格。请检查这一行及上一行。",
+        "YAML syntax error: found character '\\t' that cannot start any token (while scanning for the next token). "
+        "Check this line and the one above.")),
+    Case("unclosed-double-quote", edit("  title: 测试手册", '  title: "测试手册'), expected(
+        "content.yaml:2:10", "YAML 语法错误：这里开始的引号没有闭合（引号要成对）。请检查这一行及上一行。",
+        "YAML syntax error: found unexpected end of stream (while scanning a quoted scalar). "
+        "Check this line and the one above.")),
+    Case("unclosed-single-quote", edit("  slogan: 奋进新征程", "  slogan: '奋进新征程"), expected(
+        "content.yaml:8:11", "YAML 语法错误：这里开始的引号没有闭合（引号要成对）。请检查这一行及上一行。",
+        "YAML syntax error: found unexpected end of stream (while scanning a quoted scalar). "
+        "Check this line and the one above.")),
+    Case("over-indented-key", edit("  author: 测试", "    author: 测试"), expected(
+        "content.yaml:3:11", "YAML 语法错误：冒号或缩进有误（冒号后要有空格，同级内容缩进要一致）。请检查这一行及上一行。",
+        "YAML syntax error: mapping values are not allowed here. Check this line and the one above.")),
+    Case("list-item-misplaced", edit("  - letter: A", "  - letter: A\n   - x"), expected(
+        "content.yaml:22:4", "YAML 语法错误：缩进或列表格式有误（同级内容缩进要一致，列表项以“- ”开头）。请检查这一行及上一行。",
+        "YAML syntax error: expected <block end>, but found '<block sequence start>' (while parsing a block "
+        "collection). Check this line and the one above.")),
+    Case("nested-far-too-deep", edit("", "", "extra: " + "[" * 3000 + "]" * 3000 + "\n"), expected(
+        "content.yaml", "YAML 嵌套层次太深（括号 [ 或 { 太多）。请检查文件是否损坏。",
+        "the YAML is nested far too deeply (too many [ or {). Check whether the file is damaged.")),
+    Case("duplicate-key", edit("  author: 测试\n", "  author: 测试\n  author: 别人\n"), expected(
+        "content.yaml:4:3", "键“author”重复（第一次出现在第 3 行）。请删除或合并其中一个。",
+        "duplicate key 'author' (first at line 3). Delete or merge one of them.")),
+    Case("unknown-key", edit("  publisher:", "  publsher:"), expected(
+        "content.yaml:4:3", "“document”中有未知的键“publsher”。您是不是想写“publisher”？",
+        "unknown key 'publsher' in 'document'. Did you mean 'publisher'?")),
+    Case("unknown-top-level-key", edit("", "", "pages: 4\n"), expected(
+        "content.yaml:31:1", "“content.yaml”中有未知的键“pages”。可用的键：document、masthead、honours、lead、sections、"
+        "photos、figures、settings、posters。",
+        "unknown key 'pages' in 'content.yaml'. Known keys: document, masthead, honours, lead, sections, photos, "
+        "figures, settings, posters.")),
+    Case("missing-required-key", edit("  byline: 记者 某某\n", ""), expected(
+        "content.yaml:15:3", "“lead”缺少必填项“byline”。请补上“byline: …”一行。",
+        "'lead' is missing the required key 'byline'. Add a line 'byline: …'.")),
+    Case("text-instead-of-list", edit("  items:\n    - 国家级产粮大县（区）\n", "  items: 国家级产粮大县（区）\n"), expected(
+        "content.yaml:12:10", "“honours.items”应为列表（以 - 开头的各行），这里却是文字。请按示例 content.yaml 改写。",
+        "'honours.items' must be a list (lines starting with -), not text. Follow the example content.yaml.")),
+    Case("word-instead-of-number", edit("", "", "settings:\n  brochure:\n    columns: three\n"), expected(
+        "content.yaml:33:14", "“columns”应为数字，而不是“three”。", "'columns' must be a number, not 'three'.")),
+    Case("list-instead-of-number", edit("", "", "settings:\n  typography:\n    body_size: [9, 10]\n"), expected(
+        "content.yaml:33:16", "“body_size”应为数字，这里却是列表（以 - 开头的各行）。请按示例 content.yaml 改写。",
+        "'body_size' must be a number, not a list (lines starting with -). Follow the example content.yaml.")),
+    Case("number-out-of-range", edit("", "", "settings:\n  brochure:\n    columns: 9\n"), expected(
+        "content.yaml:33:14", "“columns”应在 1–6 之间，现为 9。", "'columns' must be between 1 and 6, not 9.")),
+    Case("ten-megabytes", _big_file, expected(
+        "content.yaml", "内容文件太大（10.0 MB，上限 2 MB）。一本宣传册的文字不会这么多：请检查是否误粘贴了其他内容。",
+        "the content file is too large (10.0 MB, limit 2 MB). A brochure's words are far smaller: "
+        "check for something pasted by mistake.")),
+    # Decision: GBK is refused, not guessed (a wrong guess prints the wrong characters); the message says how to fix it.
+    Case("gbk-encoded", _write_bytes(MINIMAL.encode("gbk")), expected(
+        "content.yaml:2:10", "文件看起来是 GBK/GB18030 编码。内容文件必须是 UTF-8 编码：请在编辑器中用“另存为 → 编码 UTF-8”重新保存。",
+        "The file looks GBK/GB18030-encoded. The content file must be UTF-8: in your editor use Save As → Encoding: UTF-8.")),
+    Case("utf16-encoded", _write_bytes(MINIMAL.encode("utf-16")), expected(
+        "content.yaml:1:1", "内容文件是 UTF-16（“Unicode”）编码。请在编辑器中用“另存为 → 编码 UTF-8”重新保存。",
+        'the content file is UTF-16 ("Unicode") encoded. In your editor use Save As → Encoding: UTF-8.')),
+    Case("content-file-missing", lambda folder: (folder / "content.yaml").unlink(), expected(
+        "content.yaml", "找不到这个内容文件。请检查路径和文件名，或在该文件夹中创建 content.yaml。",
+        "this content file does not exist. Check the path and the name, or create content.yaml in that folder.")),
+    Case("content-path-is-a-folder", _folder_as_content, expected(
+        "drafts", "这是一个文件夹，不是内容文件。请给出内容文件的路径，例如 drafts/content.yaml。",
+        "this is a folder, not a content file. Give the path of the content file, e.g. drafts/content.yaml."),
+        args=("drafts", "-o", "out")),
+    Case("control-character-in-file", edit("时序更替", "时序\x07更替"), expected(
+        "content.yaml:19:9", "文件中有不可打印的控制字符 U+0007。请删除它（可能是从别处复制来的隐藏字符）后重新保存。",
+        "the file contains the control character U+0007, which cannot be printed. "
+        "Delete it (probably a hidden character copied from elsewhere) and save again.")),
+    Case("control-character-escaped", edit("时序更替，万物维新。", '"时序\\x07更替"'), expected(
+        "content.yaml:19:7", "“preface”中有不可打印的控制字符 U+0007（第 3 个字符）。请删除它后重新保存。",
+        "'preface' contains the control character U+0007 (character 3). Delete it and save again.")),
+    Case("only-invisible-characters", edit("headline: 新城正“青春”", 'headline: "\\u200b\\u2060 "'), expected(
+        "content.yaml:15:13", "“headline”不能为空（只有空格或不可见字符）。",
+        "'headline' must not be empty (it has only spaces or invisible characters).")),
+    Case("replacement-character", edit("时序更替", "时序\ufffd更替"), expected(
+        "content.yaml:19:7", "“preface”中有乱码替换符“\ufffd”U+FFFD（第 3 个字符）：文字曾被用错误的编码打开过。请从原稿重新复制这段文字。",
+        "'preface' contains the replacement character U+FFFD (character 3): the text was once opened with the wrong "
+        "encoding. Copy this text again from the original.")),
+    Case("qr-url-not-http", edit("https://example.org/a", "ftp://example.org/a"), expected(
+        "content.yaml:6:15", "二维码网址必须以 http:// 或 https:// 开头且不含空格，现为“ftp://example.org/a”。",
+        "the QR code URL must start with http:// or https:// and contain no spaces, not 'ftp://example.org/a'.")),
+    Case("qr-url-over-300-bytes", edit("https://example.org/a", "https://example.org/" + "a" * 300), expected(
+        "content.yaml:6:15", "二维码网址太长（320 字节），印刷尺寸下难以扫描。请使用不超过 300 字节的短网址。",
+        "the QR code URL is too long (320 bytes) to scan at print size. Use a short URL of at most 300 bytes.")),
+]
+
+PHOTOS = [
+    Case("photo-missing", edit("images/p1.jpg", "images/nope.jpg"), expected(
+        "content.yaml:28:11", "找不到图片文件“images/nope.jpg”。请检查文件名（区分大小写），或把照片放进 images/ 文件夹。",
+        "image file 'images/nope.jpg' not found. Check the name (case matters) or put the photo in images/.")),
+    Case("photo-zero-bytes", image(lambda p: p.write_bytes(b"")), expected(
+        "content.yaml:28:11", "图片“images/p1.jpg”是空文件（0 字节），可能复制失败。请重新复制原图。",
+        "image 'images/p1.jpg' is empty (0 bytes); the copy probably failed. Copy the original again.")),
+    Case("photo-truncated", image(_truncate), expected(
+        "content.yaml:28:11", "图片“images/p1.jpg”不完整或已损坏，无法解码。请重新复制或重新导出原图。",
+        "image 'images/p1.jpg' is truncated or damaged and cannot be decoded. Copy or export the original again.")),
+    Case("photo-corrupt", image(_corrupt), expected(
+        "content.yaml:28:11", "图片“images/p1.jpg”不完整或已损坏，无法解码。请重新复制或重新导出原图。",
+        "image 'images/p1.jpg' is truncated or damaged and cannot be decoded. Copy or export the original again.")),
+    Case("gif-named-jpg", image(lambda p: Image.new("RGB", (1800, 1200)).save(p, format="GIF")), expected(
+        "content.yaml:28:11", "图片“images/p1.jpg”实际是 GIF 格式，不能用于印刷。请用看图软件打开后另存为 JPEG 或 PNG。",
+        "image 'images/p1.jpg' is really a GIF file, which cannot be printed. "
+        "Open it in an image viewer and save it as JPEG or PNG.")),
+    Case("text-named-jpg", image(lambda p: p.write_text("不是图片\n", encoding="utf-8")), expected(
+        "content.yaml:28:11", "图片“images/p1.jpg”不是可识别的图片（文件已损坏，或内容与扩展名不符，例如 HEIC、GIF 或文档改了扩展名）。"
+        "请用看图软件打开后另存为 JPEG。",
+        "image 'images/p1.jpg' is not a readable image (damaged, or the content does not match the extension, "
+        "e.g. HEIC, GIF or a document renamed). Open it in an image viewer and save it as JPEG.")),
+    Case("unsupported-extension", _txt_photo, expected(
+        "content.yaml:28:11", "图片“images/p1.txt”的格式不受支持。请使用 JPEG、PNG 或 TIFF。",
+        "image 'images/p1.txt' is not a supported format. Use JPEG, PNG or TIFF.")),
+    Case("decompression-bomb", image(lambda p: p.write_bytes(png_header(30000, 30000))), expected(
+        "content.yaml:28:11", "图片“images/p1.jpg”像素过多（超过 100 百万像素），可能是损坏或恶意文件。请把图片缩小到 1 亿像素以内再用。",
+        "image 'images/p1.jpg' has too many pixels (over 100 megapixels); the file may be damaged or hostile. "
+        "Reduce it below 100 megapixels.")),
+    Case("photo-path-leaves-project", edit("images/p1.jpg", "../p1.jpg"), expected(
+        "content.yaml:28:11", "图片路径“../p1.jpg”指向项目文件夹之外。请把图片放进 images/ 文件夹，并写成 images/文件名。",
+        "the image path '../p1.jpg' leaves the project folder. Put the image in images/ and write images/NAME.")),
+    Case("photo-absolute-path", edit("images/p1.jpg", "/etc/passwd"), expected(
+        "content.yaml:28:11", "图片路径“/etc/passwd”指向项目文件夹之外。请把图片放进 images/ 文件夹，并写成 images/文件名。",
+        "the image path '/etc/passwd' leaves the project folder. Put the image in images/ and write images/NAME.")),
+    Case("photo-symlink-leaves-project", _symlink_out, expected(
+        "content.yaml:28:11", "图片路径“images/p1.jpg”指向项目文件夹之外。请把图片放进 images/ 文件夹，并写成 images/文件名。",
+        "the image path 'images/p1.jpg' leaves the project folder. Put the image in images/ and write images/NAME.")),
+]
+
+FONTS = [
+    Case("emoji", edit("时序更替", "时序😀更替"), expected(
+        "content.yaml:19:7", "字体 Noto Serif CJK SC Regular、Noto Sans CJK SC Bold、Noto Serif CJK SC Bold、Noto Sans CJK SC Regular "
+        "缺少 1 个字符：“😀” U+1F600（content.yaml:19:7）。请换用包含这些字符的字体（放进 fonts/ 文件夹），或修改文字。",
+        "font Noto Serif CJK SC Regular、Noto Sans CJK SC Bold、Noto Serif CJK SC Bold、Noto Sans CJK SC Regular lacks "
+        "1 character(s): '😀' U+1F600 (content.yaml:19:7). Use a font that has them (put it into fonts/) or change the text.")),
+    # U+20000, the first CJK Extension B ideograph: Noto CJK SC does not have it.
+    Case("cjk-extension-b", edit("headline: 锚定“高分子”", "headline: 锚定“𠀀分子”"), expected(
+        "content.yaml:22:15", "字体 Noto Serif CJK SC Regular、Noto Sans CJK SC Bold、Noto Serif CJK SC Bold、Noto Sans CJK SC Regular "
+        "缺少 1 个字符：“𠀀” U+20000（content.yaml:22:15）。请换用包含这些字符的字体（放进 fonts/ 文件夹），或修改文字。",
+        "font Noto Serif CJK SC Regular、Noto Sans CJK SC Bold、Noto Serif CJK SC Bold、Noto Sans CJK SC Regular lacks "
+        "1 character(s): '𠀀' U+20000 (content.yaml:22:15). Use a font that has them (put it into fonts/) or change the text.")),
+    Case("font-not-installed", edit("", "", "settings:\n  fonts:\n    body: {family: 方正书宋}\n"), expected(
+        "content.yaml:33:20", "FONT_ZH", "FONT_EN")),
+]
+
+LAYOUT = [
+    Case("qr-url-too-dense-for-32mm", edit("https://example.org/a", "https://example.org/" + "a" * 240), expected(
+        "content.yaml:6:15", "二维码网址太长（260 字节）：印成 32 mm 的二维码时每个点只有 0.38 mm（至少要 0.4 mm），手机扫不出来。"
+        "请改用不超过 241 个字符的短网址。",
+        "the QR code URL is too long (260 bytes): printed as a 32 mm code its modules would be 0.38 mm "
+        "(at least 0.4 mm needed), too small to scan. Use a short URL of at most 241 characters.")),
+    Case("photo-too-small-to-print", image(lambda p: Image.new("RGB", (300, 200), (90, 90, 90)).save(p)), numbers_free(expected(
+        "content.yaml:28:11", "照片“p1”（images/p1.jpg）放在 #×# mm 的位置上只有 # ppi，不到要求（300 ppi）的一半，印出来会模糊。"
+        "请换用至少 #×# 像素的原图。",
+        "photo 'p1' (images/p1.jpg) has only # ppi at its placed size #×# mm, less than half the required 300 ppi; "
+        "it would print blurred. Use an original of at least #×# pixels."))),
+    Case("poster-area-overflows", edit("    photos: [p1]\n", f"    photos: [p1]\n    summary: {PARAGRAPH * 40}\n", POSTER), numbers_free(expected(
+        "content.yaml:33:5", "海报“a3”的“summaries”区域放不下：在最小字号 # pt 下仍超出约 #%。请删减约 # 个字，或在 content.yaml 中去掉该区域。",
+        "poster 'a3', area 'summaries': the text does not fit even at the minimum size # pt (about #% too long). "
+        "Cut about # characters, or drop the area from 'shows'."))),
+    Case("unknown-output-name", edit("", ""), expected(
+        None, "没有名为“a9”的输出。请在 --only 后写其中之一：brochure。", "no output named 'a9'. After --only write one of: brochure."),
+        args=("content.yaml", "-o", "out", "--only", "a9")),
+    Case("output-folder-is-a-file", _out_is_file, expected(
+        None, "输出位置 out 是一个文件，不是文件夹。请用 -o 指定一个文件夹。",
+        "the output out is a file, not a folder. Choose a folder with -o.")),
+]
+
+
+def run_cli(folder: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "brochure", "build", *args], cwd=folder,
+                          capture_output=True, text=True, timeout=300)
+
+
+def stable(stderr: str) -> str:
+    """stderr without the one-off progress note of a first-time font conversion."""
+    return "".join(line for line in stderr.splitlines(keepends=True) if not line.startswith("正在准备字体"))
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file in ``folder`` (out/), hidden ones included, with its bytes."""
+    if folder.is_file():
+        return {"": folder.read_bytes()}
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def fresh_project(folder: Path, text: str = MINIMAL) -> Path:
+    path = project(folder, text)
+    (folder / "out").mkdir()
+    for name, data in PREVIOUS.items():
+        (folder / "out" / name).write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize("case", LOADER + PHOTOS + FONTS + LAYOUT, ids=lambda c: c.id)
+def test_bad_input_is_named_and_out_is_unchanged(tmp_path, case):
+    folder = tmp_path / "project"
+    folder.mkdir()
+    fresh_project(folder, MINIMAL + (POSTER if case.id == "poster-area-overflows" else ""))
+    case.change(folder)
+    before = snapshot(folder / "out")
+    run = run_cli(folder, *case.args)
+    assert "Traceback" not in run.stderr
+    assert run.returncode == 2, run.stderr
+    if case.id == "font-not-installed":
+        # the wording is the font finder's; what matters here is its place: the family's line
+        first, second = stable(run.stderr).splitlines()
+        assert first.startswith("错误 error: content.yaml:33:20: ") and "方正书宋" in first and "fonts/" in first
+        assert second.startswith(" " * len("content.yaml:33:20: ")) and "方正书宋" in second
+    elif isinstance(case.stderr, re.Pattern):
+        assert case.stderr.fullmatch(stable(run.stderr)), stable(run.stderr)
+    else:
+        assert stable(run.stderr) == case.stderr
+    assert run.stdout == ""
+    assert snapshot(folder / "out") == before
+
+
+# --- inputs that are accepted on purpose ---------------------------------------------
+
+def built_ok(folder: Path, run) -> None:
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    out = folder / "out"
+    assert sorted(p.name for p in out.iterdir()) == ["brochure.pdf", "brochure.preflight.json"]
+    with pikepdf.open(out / "brochure.pdf") as pdf:
+        assert len(pdf.pages) % 4 == 0
+
+
+def page_text(path: Path) -> str:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(path)
+    try:
+        return "".join(page.get_textpage().get_text_range() for page in pdf)
+    finally:
+        pdf.close()
+
+
+def test_utf8_bom_zero_width_and_tab_in_quotes_are_accepted(tmp_path):
+    text = (MINIMAL.replace("时序更替", "时\u200b序\u200d更\ufeff替\u00ad")
+            .replace("headline: 新城正“青春”", 'headline: "新城正\t“青春”\u200e"'))
+    project(tmp_path, text)
+    (tmp_path / "content.yaml").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    run = run_cli(tmp_path, "content.yaml", "-o", "out")
+    built_ok(tmp_path, run)
+    printed = page_text(tmp_path / "out" / "brochure.pdf")
+    assert "时序更替" in printed and "新城正 “青春”" in printed.replace("\r\n", "")
+    assert not set(printed) & set("\u200b\u200d\ufeff\u00ad\u200e\t")
+
+
+def test_png_saved_as_jpg_is_used_with_a_warning(tmp_path):
+    project(tmp_path)
+    Image.new("RGB", (1800, 1200), (10, 100, 200)).save(tmp_path / "images" / "p1.jpg", format="PNG")
+    run = run_cli(tmp_path, "content.yaml", "-o", "out")
+    built_ok(tmp_path, run)
+    assert stable(run.stderr) == (
+        "content.yaml:28:11: 警告：图片“images/p1.jpg”的内容是 PNG 格式，扩展名却是 .jpg；照常使用。建议把扩展名改为 .png。"
+        " / warning: image 'images/p1.jpg' is really PNG although its extension is .jpg; it is used as it is. "
+        "Consider renaming it to .png.\n")
+    assert run.stdout == "已生成 built out/brochure.pdf（4 页 pages）\n"
+
+
+LONG_LIMIT_S = 60.0
+
+
+def test_paragraph_of_20000_characters_without_punctuation_builds(tmp_path):
+    """20,000 Han characters in one paragraph: the line breaker must cope (measured: ~4 s here)."""
+    long = han_text(20_000)
+    project(tmp_path, MINIMAL.replace(PARAGRAPH, long))
+    started = time.monotonic()
+    run = run_cli(tmp_path, "content.yaml", "-o", "out")
+    elapsed = time.monotonic() - started
+    built_ok(tmp_path, run)
+    assert elapsed < LONG_LIMIT_S
+    assert page_text(tmp_path / "out" / "brochure.pdf").replace("\r\n", "").count(long[:200]) == 1
+
+
+def test_preface_of_20000_characters_builds_or_fails_clearly(tmp_path):
+    """The front-page preface does not flow onto later pages: too long, it must fail clearly, not be cut off."""
+    long = han_text(20_000)
+    fresh_project(tmp_path, MINIMAL.replace("时序更替，万物维新。", long))
+    before = snapshot(tmp_path / "out")
+    started = time.monotonic()
+    run = run_cli(tmp_path, "content.yaml", "-o", "out")
+    assert time.monotonic() - started < LONG_LIMIT_S
+    assert "Traceback" not in run.stderr
+    if run.returncode == 0:
+        assert long[:200] in page_text(tmp_path / "out" / "brochure.pdf").replace("\r\n", "")
+    else:
+        assert run.returncode == 2
+        lines = stable(run.stderr).splitlines()
+        assert len(lines) == 2 and lines[0].startswith("错误 error: brochure.pdf 第 1 页")
+        assert "Shorten" in lines[1]
+        assert snapshot(tmp_path / "out") == before
+
+
+def chars_off_the_page(path: Path) -> int:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(path)
+    try:
+        count = 0
+        for page in pdf:
+            x0, y0, x1, y1 = page.get_trimbox()
+            text = page.get_textpage()
+            for i in range(text.count_chars()):
+                left, bottom, right, top = text.get_charbox(i)
+                count += left < x0 - 1 or bottom < y0 - 1 or right > x1 + 1 or top > y1 + 1
+        return count
+    finally:
+        pdf.close()
+
+
+@pytest.mark.xfail(reason="the line breaker has no emergency break: a Latin word or number longer than the "
+                          "column is set on one line that runs off the page (brochure/text), and preflight passes it",
+                   strict=False)
+def test_a_word_longer_than_the_column_is_broken_or_refused(tmp_path):
+    fresh_project(tmp_path, MINIMAL.replace(PARAGRAPH, "该基地" + "a" * 200 + "投产。"))
+    before = snapshot(tmp_path / "out")
+    run = run_cli(tmp_path, "content.yaml", "-o", "out")
+    assert "Traceback" not in run.stderr
+    if run.returncode == 2:
+        assert snapshot(tmp_path / "out") == before
+    else:
+        assert run.returncode == 0
+        assert chars_off_the_page(tmp_path / "out" / "brochure.pdf") == 0

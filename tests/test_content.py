@@ -115,3 +115,15 @@ def test_cli_reports_error_with_exit_status_2(tmp_path):
     assert "content.yaml:4:3:" in run.stderr
     assert "Traceback" not in run.stderr
     assert not (tmp_path / "out" / "brochure.pdf").exists()
+
+
+def test_palette_over_the_ink_limit_is_refused(tmp_path):
+    text = MINIMAL + "settings:\n  palette:\n    accent: [100, 100, 100, 20]\n"
+    err = error_for(tmp_path, text)
+    assert "accent" in err.en and "320%" in err.en and "300%" in err.en and "总墨量" in err.zh
+    assert err.where.line == 33   # the accent: line
+
+
+def test_rich_black_within_the_limit_loads(tmp_path):
+    text = MINIMAL + "settings:\n  palette:\n    rich_black: [60, 40, 40, 100]\n"
+    assert load(make_project(tmp_path, text)).palette.rich_black == (60, 40, 40, 100)

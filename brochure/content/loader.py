@@ -92,6 +92,7 @@ class _Loader(Reader):
         if "posters" in top:
             content.posters = self.posters(top["posters"], photos)
         self.check_figures(content)
+        self.check_ink(content, settings.get("palette"))
         self.check_page_room(content, settings.get("brochure") or settings.get("typography") or top["document"])
         return content
 
@@ -356,6 +357,22 @@ class _Loader(Reader):
         if len(vals) != 4:
             raise self.fail(node, f"颜色“{name}”应为四个 0–100 的数 [C, M, Y, K]。", f"colour '{name}' must be four numbers 0–100 [C, M, Y, K].")
         return tuple(self.number(n, name, minimum=0, maximum=100) for n in vals)
+
+    def check_ink(self, content: m.Content, node) -> None:
+        """Every palette colour within the strictest output's total-ink limit (300 % by default)."""
+        from brochure.press.color import total_ink
+
+        limit = min([content.brochure.press.ink_limit] + [p.press.ink_limit for p in content.posters])
+        for name, value in vars(content.palette).items():
+            ink = total_ink(value)
+            if ink > limit:
+                where = self.where(node) if node is not None else None
+                raise ContentError(
+                    f"颜色“{name}”的总墨量 {ink:.0f}% 超过上限 {limit:.0f}%，印刷时会粘脏。请降低 C、M、Y 的数值。",
+                    f"colour '{name}' has {ink:.0f}% total ink, over the {limit:.0f}% limit: it would set off on press. "
+                    "Lower its C, M or Y.",
+                    where,
+                )
 
     def palette(self, node):
         p = m.Palette()

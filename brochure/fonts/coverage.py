@@ -27,6 +27,7 @@ def check_coverage(faces: Face | Iterable[Face], texts: Iterable[str]) -> None:
     if not missing:
         return
     names = "、".join(f"{f.family} {f.style}" for f in faces)
+    names_en = ", ".join(f"{f.family} {f.style}" for f in faces)
     zh_items = []
     en_items = []
     for ch, where in missing.items():
@@ -37,7 +38,7 @@ def check_coverage(faces: Face | Iterable[Face], texts: Iterable[str]) -> None:
     raise FontError(
         f"字体 {names} 缺少 {len(missing)} 个字符：{'；'.join(zh_items)}。"
         f"请换用包含这些字符的字体（放进 fonts/ 文件夹），或修改文字。",
-        f"font {names} lacks {len(missing)} character(s): {'; '.join(en_items)}. "
+        f"font {names_en} lacks {len(missing)} character(s): {'; '.join(en_items)}. "
         f"Use a font that has them (put it into fonts/) or change the text.",
         where=first_where,
     )

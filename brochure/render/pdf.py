@@ -19,8 +19,16 @@ from brochure.press.marks import draw_marks
 
 def render(comp: Composition, path: Path, *, font_name: str, marks: bool = True,
            color_bar: bool = False, slug_text: str | None = None) -> None:
-    first = comp.pages[0].boxes
+    saved = rl_config.useA85
     rl_config.useA85 = 0   # binary streams: ASCII85 only grows the file and costs time in pure Python
+    try:
+        _render(comp, path, font_name, marks, color_bar, slug_text)
+    finally:
+        rl_config.useA85 = saved
+
+
+def _render(comp, path, font_name, marks, color_bar, slug_text) -> None:
+    first = comp.pages[0].boxes
     c = rl_canvas.Canvas(
         str(path),
         pagesize=first.media_size,

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from brochure.content.model import Content, Photo
+from brochure.errors import LayoutError
 from brochure.layout.blocks import Bullet, Fill, Grid, Image, QRCode, Rule, SectionHeading, Spacer, Stack
 from brochure.layout.flow import Column, balance, fill
 from brochure.layout.pages import Composition, Page, safety_warnings
@@ -230,6 +231,11 @@ class BrochureComposer:
             late: list = []
             while True:
                 placed, rest, bottom = balance(cols, blocks, L)
+                if not placed and rest and cols[0].top >= frame.top:
+                    raise LayoutError(
+                        "正文在空白页上也放不下一行：请加大页面或减小页边距、字号。",
+                        "the text does not fit even on an empty page: enlarge the page or reduce the margins or type size.",
+                    )
                 page.items.extend(placed)
                 page.items.extend(late)
                 late = []

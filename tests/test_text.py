@@ -86,6 +86,14 @@ def test_numbers_and_words_never_split(face, token):
         assert any(token in t for t in out), (token, pos, out)
 
 
+def test_a_word_wider_than_the_measure_is_broken_as_a_last_resort(face):
+    word = "a" * 200
+    out = lines_of(face, word, 10)
+    assert len(out) > 1
+    assert all(l.width <= 10 * SIZE + 1e-6 for l in out), [l.width for l in out]
+    assert "".join(l.text for l in out) == word
+
+
 # --- lone character (孤字) --------------------------------------------------------------
 
 @pytest.mark.parametrize("tail", ["", "。"])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from brochure.text.line import Line, set_line
 from brochure.text.linebreak import break_lines, single_line
-from brochure.text.shaping import shape
+from brochure.text.shaping import allow_emergency_breaks, shape
 
 
 #: Paragraphs already set, by text, style and measure: a rebuild after a one-character
@@ -31,6 +31,8 @@ def _layout_lines(text: str, style, width: float, vertical: bool) -> list[Line]:
         return []
     indent = style.indent * style.size
     justify = style.align == "justify"
+    # a run too wide for the line may be broken between characters, as a last resort
+    shaped = allow_emergency_breaks(shaped, width - indent)
     specs = break_lines(shaped, width, indent, justify)
     lines = [set_line(shaped, spec, width, indent, style.align, i == len(specs) - 1)
              for i, spec in enumerate(specs)]

@@ -11,6 +11,11 @@ Every legal break sequence is scored, and the cheapest one wins.
   This keeps a loose line from sitting next to a tight one.
 * A last line holding one character, or one character and its punctuation
   (孤字), pays enough that it happens only when nothing else is possible.
+* A Western run (or ``——``/``……``) wider than the measure has been cut into
+  characters (``shaping.allow_emergency_breaks``).  A break inside it costs more
+  than anything but an overfull line, so a run is split only when it cannot be set
+  whole, and into as few lines as possible.  No line is ever wider than the measure
+  unless a single character is.
 """
 from __future__ import annotations
 
@@ -23,9 +28,11 @@ LINE_PENALTY = 10.0
 FITNESS_MISMATCH = 3000.0
 # The penalties rank the faults: a line spread as far as badness goes ((10 + 1e7)² ≈ 1e14)
 # is still better than a lone last character, which is better than breaking kinsoku
-# (only in the fallback pass), which is better than a line sticking out of the measure.
+# (only in the fallback pass), which is better than breaking inside a word (only where it
+# is wider than the measure), which is better than a line sticking out of the measure.
 LONE_CHARACTER = 1e15
 KINSOKU_VIOLATION = 1e16
+EMERGENCY_BREAK = 1e17
 OVERFULL = 1e18
 SHRINK_WEIGHT = 0.5          # squeezing is cheaper than spreading
 RAGGED_STRETCH_EM = 3.0      # for left/centre/right aligned text
@@ -129,6 +136,8 @@ def _total_fit(shaped: Shaped, measure: float, indent: float, justify: bool, str
                 demerits = OVERFULL * (1 + spec.natural - spec.shrink - measure)
             if a > 0 and not gaps[a - 1].allowed:
                 demerits += KINSOKU_VIOLATION
+            if a > 0 and gaps[a - 1].emergency:
+                demerits += EMERGENCY_BREAK
             if last and a > 0 and _lone_character(pieces, a, b):
                 demerits += LONE_CHARACTER
             for key in starts:

@@ -2,7 +2,8 @@
 
 An atom is a Han character, one full-width punctuation mark, a pair of
 ``——``/``……`` (never split), or a Western run (a Latin word, a number with its
-unit such as ``100%``, ``5G``, ``PVDF``), which is never split either.
+unit such as ``100%``, ``5G``, ``PVDF``), which is never split either -- unless
+it is wider than the whole line (see ``shaping.allow_emergency_breaks``).
 Whitespace between atoms is remembered as ``space_before``.
 
 For layout only, ASCII ``, ; : ! ? ( )`` touching a Han character or a

@@ -9,10 +9,16 @@ line breaks: of two adjacent marks the inner empty half goes (``。」`` ``，�
 ``）（`` become 1.5 em).  The trims that do depend on breaks (closing mark at a
 line end, opening bracket at a line start) are left to ``linebreak``/``line``
 through ``start_cut``/``end_cut``.
+
+A Western run (or ``——``/``……``) wider than the measure cannot be set whole,
+so ``allow_emergency_breaks`` cuts it into characters joined by *emergency*
+gaps, where ``linebreak`` may break only at a high cost (TeX's emergency pass,
+CSS ``overflow-wrap: anywhere``).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 
 from brochure.text.classes import (
     BRACKETS, COMMAS, CONNECTORS, INTERPUNCTS, OPENING, SOLIDI,
@@ -71,6 +77,7 @@ class Gap:
     shrink_class: int = SHRINK_WORD_SPACE
     even: bool = True           # takes part in spreading a justified line evenly
     allowed: bool = True        # a line may break here (kinsoku)
+    emergency: bool = False     # inside a run too wide for the measure: a break here is a last resort
 
 
 @dataclass
@@ -154,3 +161,59 @@ def shape(text: str, style, vertical: bool = False) -> Shaped:
                         or (a.kind == DASH and b.kind == DASH))
         gaps.append(gap)
     return Shaped(pieces, gaps, size, space_adv)
+
+
+def _clusters(text: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` that may not be split: a character with its combining marks."""
+    spans: list[tuple[int, int]] = []
+    for i, ch in enumerate(text):
+        if spans and (unicodedata.combining(ch) or ch in "\u200d\ufe0e\ufe0f"):
+            spans[-1] = (spans[-1][0], i + 1)
+        else:
+            spans.append((i, i + 1))
+    return spans
+
+
+def _fragments(piece: Piece) -> tuple[list[Piece], list[Gap]]:
+    """``piece`` cut into one piece per character, joined by emergency gaps."""
+    atom = piece.atom
+    spans = _clusters(piece.chars)
+    out: list[Piece] = []
+    for k, (i, j) in enumerate(spans):
+        part = Atom(atom.text[i:j], atom.kind, atom.start + i, atom.start + j,
+                    atom.space_before if k == 0 else False)
+        adv = piece.advances[i:j]
+        out.append(Piece(part, piece.chars[i:j], adv, sum(adv)))
+    out[0].cut_left, out[0].spare_left = piece.cut_left, piece.spare_left
+    out[-1].cut_right, out[-1].spare_right = piece.cut_right, piece.spare_right
+    gaps = [Gap(allowed=not (b.atom.no_start or a.atom.no_end), emergency=True,
+                even=not (a.atom.kind == DASH or b.chars[0] in CONNECTORS | SOLIDI
+                          or a.chars[-1] in CONNECTORS | SOLIDI))
+            for a, b in zip(out, out[1:])]
+    return out, gaps
+
+
+def allow_emergency_breaks(shaped: Shaped, measure: float) -> Shaped:
+    """``shaped`` with every unbreakable run wider than ``measure`` pt cut into characters.
+
+    The cuts are emergency gaps: ``linebreak`` breaks there only when the run
+    cannot be set otherwise, so normal text is unchanged.
+    """
+    wide = [i for i, p in enumerate(shaped.pieces)
+            if p.atom.kind in (WORD, DASH) and not p.upright_pair and len(p.chars) > 1
+            and p.set_width > measure + 1e-6]
+    if not wide:
+        return shaped
+    pieces: list[Piece] = []
+    gaps: list[Gap] = []
+    wide_set = set(wide)
+    for i, p in enumerate(shaped.pieces):
+        if i > 0:
+            gaps.append(shaped.gaps[i - 1])
+        if i in wide_set:
+            parts, inner = _fragments(p)
+            pieces.extend(parts)
+            gaps.extend(inner)
+        else:
+            pieces.append(p)
+    return replace(shaped, pieces=pieces, gaps=gaps)

@@ -33,6 +33,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from brochure.cache import cache_dir
 from brochure.content import load
 from brochure.content.model import Content, Press
 from brochure.content.yamlnodes import display_path
@@ -63,25 +64,6 @@ class Output:
     preflight: object = None
 
 
-def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "brochure"
-
-
-def profile_path(press: Press) -> Path:
-    if press.output_profile != "default":
-        return Path(press.output_profile)
-    for candidate in ("/usr/share/color/icc/ghostscript/default_cmyk.icc",
-                      "/usr/share/ghostscript/iccprofiles/default_cmyk.icc"):
-        if Path(candidate).is_file():
-            return Path(candidate)
-    raise PressError(
-        "找不到默认的 CMYK 色彩配置文件。请安装 Debian 软件包 libgs-common，或在 press.output_profile 中指定印刷厂的 .icc 文件。",
-        "the default CMYK output profile is missing. Install the Debian package libgs-common, "
-        "or set press.output_profile to the print shop's .icc file.",
-    )
-
-
 def boxes_for(width_mm: float, height_mm: float, press: Press) -> PageBoxes:
     return PageBoxes.from_mm(width_mm, height_mm, bleed_mm=press.bleed, slug_mm=SLUG_MM if press.marks else 0.0)
 
@@ -89,7 +71,7 @@ def boxes_for(width_mm: float, height_mm: float, press: Press) -> PageBoxes:
 def load_faces(content: Content):
     from brochure.fonts import FontLibrary, check_coverage
 
-    library = FontLibrary(content.root, cache_dir() / "fonts")
+    library = FontLibrary(content.root)
     chars = set("".join(content.texts())) | set(LAYOUT_WORDS)
     faces = {}
     for role in ("body", "heading", "display", "caption"):
@@ -145,7 +127,9 @@ def photo_loader(content: Content, press: Press):
 
     from brochure.press.images import prepare_photo
 
-    profile = profile_path(press)
+    from brochure.press.pdfx import output_profile_path
+
+    profile = output_profile_path(press)
 
     def load_photo(photo, width_pt, height_pt):
         where = photo.file_where or photo.where
@@ -161,7 +145,7 @@ def photo_loader(content: Content, press: Press):
         try:
             prepared = prepare_photo(photo.file, width_pt, height_pt, fit=photo.fit, focus=photo.focus,
                                      target_ppi=max(300.0, press.min_ppi), min_ppi=press.min_ppi,
-                                     profile=profile, cache_dir=cache_dir() / "images")
+                                     profile=profile, cache_dir=cache_dir("images"))
         except PressError as exc:
             if exc.where is None and where is not None:
                 raise PressError(exc.zh, exc.en, where) from None

@@ -76,8 +76,9 @@ def clear_memory() -> None:
 
 
 def default_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "brochure" / "fonts"
+    from brochure.cache import cache_dir
+
+    return cache_dir("fonts")
 
 
 def _cannot_read(path: Path, exc: Exception) -> FontError:

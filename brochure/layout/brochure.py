@@ -17,7 +17,7 @@ from brochure.content.model import Content, Photo
 from brochure.errors import LayoutError
 from brochure.layout.blocks import Bullet, Fill, Grid, Image, QRCode, Rule, SectionHeading, Spacer, Stack
 from brochure.layout.flow import Column, balance, fill
-from brochure.layout.pages import Composition, Page, safety_warnings
+from brochure.layout.pages import Composition, Page, Placed, safety_warnings
 from brochure.layout.styles import Styles
 from brochure.press.geometry import MM, PageBoxes
 from brochure.text import CJKParagraph, VerticalText
@@ -51,6 +51,7 @@ class BrochureComposer:
         self.gutter = self.settings.gutter * MM
         self.pages: list[Page] = []
         self.warnings: list = []
+        self._photo_blocks: dict[tuple[str, float], Stack] = {}
 
     # -- geometry ------------------------------------------------------------
     def frame(self, number: int, *, head: bool) -> Frame:
@@ -94,7 +95,6 @@ class BrochureComposer:
 
     def running_head(self, page: Page, frame: Frame, number: int) -> None:
         s, L = self.s, self.L
-        H = self.boxes.trim_h
         y_rule = frame.top + 0.6 * L
         title = self.para(f"{self.c.masthead.slogan}　{self.c.masthead.title}", s.running)
         _, h = title.wrap(frame.width, L)
@@ -109,13 +109,17 @@ class BrochureComposer:
         return self.para(f"▲{photo.caption} {photo.credit}", self.s.caption)
 
     def photo_block(self, photo: Photo, width: float) -> Stack:
-        h_img = width / photo.aspect
-        prepared = self.load_photo(photo, width, h_img)
-        self.warnings.extend(prepared.warnings)
-        parts = [Image(prepared, width, h_img), Spacer(width, 3), self.caption_block(photo, width)]
-        block = Stack(width, parts, leading=self.L)
-        block.kind = "photo"
-        return block
+        """The photo at ``width`` with its caption; prepared (and warned about) once per size."""
+        key = (photo.id, round(width, 3))
+        if key not in self._photo_blocks:
+            h_img = width / photo.aspect
+            prepared = self.load_photo(photo, width, h_img)
+            self.warnings.extend(prepared.warnings)
+            parts = [Image(prepared, width, h_img), Spacer(width, 3), self.caption_block(photo, width)]
+            block = Stack(width, parts, leading=self.L)
+            block.kind = "photo"
+            self._photo_blocks[key] = block
+        return self._photo_blocks[key]
 
     def section_heading(self, section, width: float) -> "SectionHeading":
         return SectionHeading(width, self.para(section.letter, self.s.badge),
@@ -189,7 +193,7 @@ class BrochureComposer:
         title = self.para(f"{c.honours.title}{c.honours.note}", s.sidebar_title)
         if c.honours.orientation == "vertical":
             height = max(len(i) for i in c.honours.items) * s.sidebar_item.size * 1.05 + L
-            items = [VerticalText("\n".join(f"{i}" for i in c.honours.items), s.sidebar_item, height)]
+            items = [VerticalText("\n".join(c.honours.items), s.sidebar_item, height)]
         else:
             items = []
             for item in c.honours.items:
@@ -227,8 +231,8 @@ class BrochureComposer:
                     y, n = frame.top, self.settings.columns
             page.add(heading, frame.x0, y - hh, frame.width, hh, "heading")
             y -= hh
-            cols = self.place_photos(page, self.columns(frame, n, y), photos)
-            late: list = []
+            cols = self.place_photos(page.items, self.columns(frame, n, y), photos)
+            late: list = []   # a floated photo is drawn after the text it interrupts, so the text reads on unbroken
             while True:
                 placed, rest, bottom = balance(cols, blocks, L)
                 if not placed and rest and cols[0].top >= frame.top:
@@ -245,39 +249,39 @@ class BrochureComposer:
                     break
                 page, frame = self.new_page("inner")
                 blocks = rest
-                first = len(page.items)
-                cols = self.place_photos(page, self.columns(frame, self.settings.columns, frame.top), floated)
-                # a floated photo is drawn after the text it interrupts, so the text reads on unbroken
-                page.items, late = page.items[:first], page.items[first:]
+                cols = self.place_photos(late, self.columns(frame, self.settings.columns, frame.top), floated)
                 floated = []
-        self.last = (page, frame, y)
+
+    def photo_frame(self, cols: list[Column], photo: Photo) -> tuple[int, float, float]:
+        """(columns spanned, x, width) of ``photo`` across the first of ``cols``; span 0 means all."""
+        span = len(cols) if photo.span == 0 or photo.span > len(cols) else photo.span
+        x0 = cols[0].x
+        return span, x0, cols[span - 1].x + cols[span - 1].width - x0
 
     def photo_room(self, cols: list[Column], photos: list[Photo]) -> list[float]:
+        """Height each column loses to ``photos`` placed at its top."""
         rooms = [0.0] * len(cols)
         for photo in photos:
-            span = len(cols) if photo.span in (0,) or photo.span > len(cols) else photo.span
-            w = cols[span - 1].x + cols[span - 1].width - cols[0].x
-            block = self.photo_block(photo, w)
-            _, h = block.wrap(w, 1e6)
+            span, _, w = self.photo_frame(cols, photo)
+            _, h = self.photo_block(photo, w).wrap(w, 1e6)
             for i in range(span):
                 rooms[i] += h + self.L
         return rooms
 
-    def place_photos(self, page: Page, cols: list[Column], photos: list[Photo]) -> list[Column]:
+    def place_photos(self, items: list[Placed], cols: list[Column], photos: list[Photo]) -> list[Column]:
+        """Place ``photos`` at the top (or bottom) of ``cols`` into ``items``; returns the columns shortened."""
         for photo in photos:
-            span = len(cols) if photo.span == 0 or photo.span > len(cols) else photo.span
-            x0 = cols[0].x
-            w = cols[span - 1].x + cols[span - 1].width - x0
+            span, x0, w = self.photo_frame(cols, photo)
             block = self.photo_block(photo, w)
             _, h = block.wrap(w, 1e6)
             if photo.position == "bottom":
                 y = max(c.bottom for c in cols[:span])
-                page.add(block, x0, y, w, h, "photo")
+                items.append(Placed(block, x0, y, w, h, "photo"))
                 for col in cols[:span]:
                     col.bottom = y + h + self.L
             else:
                 top = min(c.top for c in cols[:span])
-                page.add(block, x0, top - h, w, h, "photo")
+                items.append(Placed(block, x0, top - h, w, h, "photo"))
                 for col in cols[:span]:
                     col.top = top - h - self.L
         return cols

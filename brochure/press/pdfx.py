@@ -51,9 +51,15 @@ PRODUCER = f"brochure {__version__} (ReportLab, pikepdf)"
 
 def output_profile_path(press: Press) -> Path:
     """The ICC file named by ``press.output_profile`` ("default" is Ghostscript's SWOP)."""
-    if press.output_profile in ("", "default"):
+    if press.output_profile not in ("", "default"):
+        return Path(press.output_profile)
+    if DEFAULT_CMYK_PROFILE.is_file():
         return DEFAULT_CMYK_PROFILE
-    return Path(press.output_profile)
+    raise PressError(
+        "找不到默认的 CMYK 色彩配置文件。请安装 Debian 软件包 libgs-common，或在 press.output_profile 中指定印刷厂的 .icc 文件。",
+        "the default CMYK output profile is missing. Install the Debian package libgs-common, "
+        "or set press.output_profile to the print shop's .icc file.",
+    )
 
 
 def read_output_profile(path: Path) -> tuple[bytes, str]:

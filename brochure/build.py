@@ -210,6 +210,17 @@ def check_on_page(comp) -> None:
                 )
 
 
+def qr_regions(comp) -> list[tuple[int, tuple[float, float, float, float]]]:
+    """Where each QR code was placed: (page index, (x0, y0, x1, y1) in PDF page space)."""
+    regions = []
+    for n, page in enumerate(comp.pages):
+        m = page.boxes.margin
+        for item in page.items:
+            if item.kind == "qr":
+                regions.append((n, (m + item.x, m + item.y, m + item.x + item.w, m + item.y + item.h)))
+    return regions
+
+
 def source_date(content: Content) -> int:
     """The document date: SOURCE_DATE_EPOCH when set, else the newest input's modification time.
 
@@ -365,7 +376,10 @@ def _stage(comp, press: Press, out_dir: Path, content: Content, font_name: str, 
                author=str(content.document.author), language=content.document.language,
                source_date_epoch=source_date(content))
         raw.unlink()
-        report = preflight(done, expect_urls=comp.qr_urls, min_ppi=press.min_ppi, ink_limit=press.ink_limit)
+        # the quick preflight: ink from the file's colour values and image samples, QR codes
+        # rendered only where they were placed (``brochure preflight`` renders every page)
+        report = preflight(done, expect_urls=comp.qr_urls, min_ppi=press.min_ppi, ink_limit=press.ink_limit,
+                           thorough=False, qr_regions=qr_regions(comp))
         if not report.ok:
             report.path = final.name
             raise PressError(

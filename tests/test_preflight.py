@@ -137,3 +137,79 @@ def test_not_a_pdf(tmp_path):
     p.write_text("not a pdf")
     report = preflight(p)
     assert not report.ok and report.checks[0].name == "open"
+
+
+# --- the quick preflight every build runs ----------------------------------------
+
+def _finished(tmp_path, draw, name="q"):
+    """A one-page PDF/X file (100 mm square, no slug) drawn by ``draw(canvas, boxes)`` in trim coordinates."""
+    boxes = PageBoxes.from_mm(100, 100, slug_mm=0)
+    raw = tmp_path / f"{name}.raw.pdf"
+    c = Canvas(str(raw), pagesize=boxes.media_size)
+    c.translate(*boxes.trim_origin)
+    draw(c, boxes)
+    c.showPage()
+    c.save()
+    out = tmp_path / f"{name}.pdf"
+    finish(raw, out, boxes=boxes, press=Press(), title="t", author="a", source_date_epoch=EPOCH)
+    return out
+
+
+def test_quick_ink_agrees_with_the_render(bad, good):
+    """The quick check finds the 400 % patch the Ghostscript render finds, and passes the good file."""
+    quick = preflight(bad, thorough=False).by_name("ink")
+    assert quick.status == FAIL and "400%" in "\n".join(quick.details)
+    assert preflight(good, expect_urls=[URL], thorough=False).by_name("ink").status == PASS
+
+
+def test_quick_ink_adds_overprinted_black_to_what_lies_under_it(tmp_path):
+    """K100 overprinting a 240 % box prints 340 %; the same black beside the box is fine."""
+    from brochure.render.textdraw import set_fill
+
+    def draw(over):
+        def paint(c, boxes):
+            c.setFillColor(CMYKColor(0.8, 0.8, 0.8, 0))
+            c.rect(10 * MM, 10 * MM, 40 * MM, 40 * MM, stroke=0, fill=1)
+            c.saveState()
+            set_fill(c, (0, 0, 0, 100), overprint=True)
+            x = 20 * MM if over else 60 * MM
+            c.rect(x, 20 * MM, 15 * MM, 15 * MM, stroke=0, fill=1)
+            c.restoreState()
+        return paint
+
+    on_box = _finished(tmp_path, draw(True), "on")
+    beside = _finished(tmp_path, draw(False), "beside")
+    quick = preflight(on_box, thorough=False).by_name("ink")
+    assert quick.status == FAIL and "340%" in "\n".join(quick.details)
+    assert preflight(on_box).by_name("ink").status == FAIL                # Ghostscript renders the overprint too
+    assert preflight(beside, thorough=False).by_name("ink").status == PASS
+    assert preflight(beside).by_name("ink").status == PASS
+
+
+def test_quick_ink_reads_image_samples(tmp_path):
+    """A CMYK photo with a 15 mm patch at 380 %: found in the image samples, with its area."""
+    from PIL import Image
+
+    im = Image.new("CMYK", (600, 600), (40, 40, 40, 40))
+    im.paste((242, 242, 242, 242), (0, 0, 180, 180))          # 95 % of each ink
+    jpg = tmp_path / "dark.jpg"
+    im.save(jpg, quality=95)
+    out = _finished(tmp_path, lambda c, b: c.drawImage(str(jpg), 0, 0, 50 * MM, 50 * MM), "dark")
+    quick = preflight(out, thorough=False).by_name("ink")
+    assert quick.status == FAIL, quick
+    detail = "\n".join(quick.details)
+    assert "mm² over 300%" in detail
+    assert preflight(out).by_name("ink").status == FAIL
+
+
+def test_qr_regions_render_only_there_and_fall_back_to_the_page(good):
+    """Given where the code is, it decodes from that area; a wrong area still finds it on the whole page."""
+    import pikepdf
+
+    with pikepdf.open(good) as pdf:
+        w, h = (float(v) for v in pdf.pages[0].MediaBox[2:])
+    corner = [(0, (0.0, 0.0, 20.0, 20.0))]                          # an empty corner: not found there
+    report = preflight(good, expect_urls=[URL], thorough=False, qr_regions=corner)
+    assert report.by_name("qr").status == PASS
+    report = preflight(good, expect_urls=[URL], thorough=False, qr_regions=[(0, (0.0, 0.0, w, h))])
+    assert report.by_name("qr").status == PASS

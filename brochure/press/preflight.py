@@ -10,17 +10,23 @@ each pass / warn / fail with a Chinese and an English message:
 * images    -- colour space of every image, effective ppi from its placement
 * colour    -- colour operators and colour spaces in content streams (no RGB)
 * transparency -- none in PDF/X-1a
-* ink       -- maximum total ink inside the bleed box (Ghostscript CMYK render, ~20 dpi)
+* ink       -- maximum total ink inside the bleed box.  Thorough (``brochure preflight``):
+               a Ghostscript CMYK render at ~20 dpi.  Quick (every build): from the
+               file's own numbers -- each CMYK colour painted (with K overprinting what
+               lies under it) and each image's samples (kept in the cache by content)
 * text      -- text extracts and contains Chinese (Han) characters
-* qr        -- QR codes on the rendered pages decode (and match the expected URLs)
+* qr        -- QR codes on the rendered pages decode (and match the expected URLs).  Given
+               where the codes were placed, only those areas are rendered (at 300 dpi)
 
 It writes nothing; ``main_preflight`` is the command-line wrapper that prints
 the summary and writes FILE.preflight.json beside the PDF.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import os
 import re
 import shutil
 import subprocess
@@ -44,6 +50,7 @@ QR_QUICK_DPI = 100              # first pass; the close look at QR_DPI only when
 QR_QUICK_PIXELS = 8_000_000
 INK_TOLERANCE = 2.0             # percent, for rounding in JPEG and rendering
 INK_FAIL_AREA_MM2 = 25.0        # over-limit area that fails (a 5 x 5 mm patch)
+INK_NOTE_AREA_MM2 = 1.0         # smaller areas of an image (JPEG noise, a few samples) are not reported
 BOX_EPS = 0.01                  # pt
 
 RGB_SPACES = {"/DeviceRGB", "/CalRGB", "/RGB"}
@@ -130,6 +137,7 @@ class _Placement:
     width_pt: float
     height_pt: float
     colorspace: str
+    obj: object = None             # the image XObject (None for inline images)
 
 
 @dataclass
@@ -137,6 +145,40 @@ class _Scan:
     images: list[_Placement] = field(default_factory=list)
     colour_problems: list[str] = field(default_factory=list)
     fonts: dict[tuple, tuple[int, str, object]] = field(default_factory=dict)
+    # per page: (CMYK 0..1, area painted as (x0, y0, x1, y1) in page space, overprint?)
+    paints: dict[int, set] = field(default_factory=dict)
+    bleed: dict[int, tuple] = field(default_factory=dict)
+
+
+#: Operators that paint with the fill colour, the stroke colour, or both.
+_FILL_OPS = {"f", "F", "f*", "Tj", "TJ", "'", '"'}
+_STROKE_OPS = {"S", "s"}
+_BOTH_OPS = {"B", "B*", "b", "b*"}
+_PATH_OPS = {"m", "l", "c", "v", "y", "re"}
+
+
+@dataclass
+class _Colour:
+    """The colour part of the graphics state: current fill/stroke CMYK (None: not process CMYK) and overprint."""
+
+    fill: tuple | None = (0.0, 0.0, 0.0, 1.0)
+    stroke: tuple | None = (0.0, 0.0, 0.0, 1.0)
+    fill_space: str = "/DeviceGray"
+    stroke_space: str = "/DeviceGray"
+    op_fill: bool = False
+    op_stroke: bool = False
+
+    def copy(self) -> "_Colour":
+        return _Colour(self.fill, self.stroke, self.fill_space, self.stroke_space, self.op_fill, self.op_stroke)
+
+
+def _cmyk_of(space: str, values: list[float]) -> tuple | None:
+    """Process CMYK (0..1) of a colour in ``space``; None for spot colours (Separation, e.g. registration)."""
+    if space in ("/DeviceCMYK", "/CMYK") and len(values) == 4:
+        return tuple(values)
+    if space in ("/DeviceGray", "/G", "/CalGray") and len(values) == 1:
+        return (0.0, 0.0, 0.0, 1.0 - values[0])
+    return None
 
 
 def _cs_name(cs, resources=None) -> str:
@@ -184,7 +226,20 @@ def _walk(container, resources, ctm: Matrix, page_no: int, scan: _Scan, x4: bool
         for key in fonts.keys():
             f = fonts[key]
             scan.fonts.setdefault(f.objgen if f.is_indirect else (id(f), 0), (page_no, key, f))
-    stack: list[Matrix] = []
+    stack: list[tuple[Matrix, _Colour]] = []
+    colour = _Colour()
+    paints = scan.paints.setdefault(page_no, set())
+    subpaths: list[list[tuple[float, float]]] = []    # points of the current path, in page space
+    text_matrix = line_matrix = IDENTITY
+
+    def at(x: float, y: float) -> tuple[float, float]:
+        a, b, c, d, e, f = ctm
+        return (a * x + c * y + e, b * x + d * y + f)
+
+    def area(points) -> tuple[float, float, float, float]:
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        return (min(xs), min(ys), max(xs), max(ys))
+
     try:
         instructions = pikepdf.parse_content_stream(container)
     except pikepdf.PdfError as e:
@@ -193,18 +248,79 @@ def _walk(container, resources, ctm: Matrix, page_no: int, scan: _Scan, x4: bool
     xobjects = resources.get("/XObject")
     for operands, op in instructions:
         op = str(op)
-        if op == "q":
-            stack.append(ctm)
+        if op in _PATH_OPS:
+            numbers = [float(v) for v in operands]
+            if op == "re" and len(numbers) == 4:
+                x, y, w, h = numbers
+                subpaths.append([at(x, y), at(x + w, y), at(x, y + h), at(x + w, y + h)])
+            elif op == "m" or not subpaths:
+                subpaths.append([at(numbers[i], numbers[i + 1]) for i in range(0, len(numbers) - 1, 2)])
+            else:
+                subpaths[-1] += [at(numbers[i], numbers[i + 1]) for i in range(0, len(numbers) - 1, 2)]
+            continue
+        if op in _FILL_OPS or op in _STROKE_OPS or op in _BOTH_OPS or op == "n":
+            if op in ("Tj", "TJ", "'", '"'):
+                where = at(text_matrix[4], text_matrix[5])
+                boxes = [(where[0], where[1], where[0], where[1])]
+            else:      # each subpath by itself: crop marks are one path of many short lines around the page
+                boxes = [area(points) for points in subpaths if points]
+                subpaths = []
+            for box in boxes:
+                if (op in _FILL_OPS or op in _BOTH_OPS) and colour.fill is not None:
+                    paints.add((colour.fill, box, colour.op_fill))
+                if (op in _STROKE_OPS or op in _BOTH_OPS) and colour.stroke is not None:
+                    paints.add((colour.stroke, box, colour.op_stroke))
+            continue
+        if op == "BT":
+            text_matrix = line_matrix = IDENTITY
+        elif op == "Tm" and len(operands) == 6:
+            text_matrix = line_matrix = tuple(float(v) for v in operands)
+        elif op in ("Td", "TD") and len(operands) == 2:
+            text_matrix = line_matrix = _mul((1.0, 0.0, 0.0, 1.0, float(operands[0]), float(operands[1])), line_matrix)
+        elif op == "q":
+            stack.append((ctm, colour.copy()))
         elif op == "Q":
-            ctm = stack.pop() if stack else ctm
+            ctm, colour = stack.pop() if stack else (ctm, colour)
         elif op == "cm" and len(operands) == 6:
             ctm = _mul(tuple(float(v) for v in operands), ctm)
+        elif op in ("k", "K", "g", "G"):
+            space = "/DeviceCMYK" if op in ("k", "K") else "/DeviceGray"
+            value = _cmyk_of(space, [float(v) for v in operands])
+            if op.islower():
+                colour.fill, colour.fill_space = value, space
+            else:
+                colour.stroke, colour.stroke_space = value, space
+        elif op in ("sc", "scn", "SC", "SCN"):
+            numbers = [float(v) for v in operands if _is_number(v)]
+            if op.islower():
+                colour.fill = _cmyk_of(colour.fill_space, numbers)
+            else:
+                colour.stroke = _cmyk_of(colour.stroke_space, numbers)
+        elif op == "gs" and operands:
+            states = resources.get("/ExtGState")
+            state = states.get(str(operands[0])) if states is not None else None
+            if state is not None:
+                op_stroke = state.get("/OP")
+                if op_stroke is not None:
+                    colour.op_stroke = bool(op_stroke)
+                    colour.op_fill = bool(op_stroke)      # /op defaults to /OP
+                if state.get("/op") is not None:
+                    colour.op_fill = bool(state.get("/op"))
         elif op in ("rg", "RG"):
             scan.colour_problems.append(f"page {page_no}: RGB colour operator {op} {[float(v) for v in operands]}")
+            if op == "rg":
+                colour.fill = None
+            else:
+                colour.stroke = None
         elif op in ("cs", "CS") and operands:
             desc = _cs_name(operands[0], resources)
             if _cs_bad(desc, x4):
                 scan.colour_problems.append(f"page {page_no}: colour space {desc} ({op})")
+            initial = (0.0, 0.0, 0.0, 1.0) if desc in ("/DeviceCMYK", "/CMYK") else None
+            if op == "cs":
+                colour.fill_space, colour.fill = desc, initial
+            else:
+                colour.stroke_space, colour.stroke = desc, initial
         elif op == "sh" and operands:
             shadings = resources.get("/Shading")
             if shadings is not None and str(operands[0]) in shadings:
@@ -233,7 +349,7 @@ def _walk(container, resources, ctm: Matrix, page_no: int, scan: _Scan, x4: bool
                     desc = "ImageMask"
                 else:
                     desc = _cs_name(xo.get("/ColorSpace"), resources)
-                _place(scan, page_no, name, int(xo.get("/Width", 0)), int(xo.get("/Height", 0)), ctm, desc)
+                _place(scan, page_no, name, int(xo.get("/Width", 0)), int(xo.get("/Height", 0)), ctm, desc, xo)
             elif sub == Name.Form:
                 key = (xo.objgen, ctm)
                 if key in seen:
@@ -243,9 +359,17 @@ def _walk(container, resources, ctm: Matrix, page_no: int, scan: _Scan, x4: bool
                 _walk(xo, xo.get("/Resources", resources), _mul(m, ctm), page_no, scan, x4, seen)
 
 
-def _place(scan: _Scan, page_no: int, name: str, w: int, h: int, ctm: Matrix, desc: str) -> None:
+def _is_number(v) -> bool:
+    try:
+        float(v)
+        return True
+    except (TypeError, ValueError):
+        return False
+
+
+def _place(scan: _Scan, page_no: int, name: str, w: int, h: int, ctm: Matrix, desc: str, obj=None) -> None:
     a, b, c, d, _, _ = ctm
-    scan.images.append(_Placement(page_no, name, w, h, math.hypot(a, b), math.hypot(c, d), desc))
+    scan.images.append(_Placement(page_no, name, w, h, math.hypot(a, b), math.hypot(c, d), desc, obj))
 
 
 # --- individual checks -----------------------------------------------------------
@@ -468,7 +592,155 @@ def _check_ink(pdf_path: Path, report: Report, *, limit: float) -> None:
         report.add("ink", PASS, f"最大总墨量 {worst:.0f}% ≤ {limit:.0f}%", f"max total ink {worst:.0f}% ≤ {limit:.0f}%")
 
 
-def _check_text_and_qr(pdf_path: Path, report: Report, expect_urls: list[str] | None) -> None:
+def _image_ink(xo, limit: float) -> tuple[float, float] | None:
+    """(maximum total ink %, fraction of samples over ``limit``) of a CMYK image XObject; None if not CMYK.
+
+    Read at full resolution: a reduced decode averages away the darkest samples.  The
+    answer depends only on the image's bytes, so it is kept in the cache (a photo
+    that did not change is not decoded again on the next build).
+    """
+    import hashlib
+    import io
+
+    cs = xo.get("/ColorSpace")
+    desc = _cs_name(cs)
+    if desc not in ("/DeviceCMYK", "/ICCBased(4)"):
+        return None
+    decode = xo.get("/Decode")
+    inverted = decode is not None and len(decode) >= 2 and float(decode[0]) > float(decode[1])
+    filters = xo.get("/Filter")
+    filters = [str(filters)] if isinstance(filters, Name) else [str(f) for f in (filters or [])]
+    raw = xo.read_raw_bytes()
+    key = hashlib.sha256(raw + repr((filters, inverted, desc, limit, INK_TOLERANCE)).encode()).hexdigest()
+    cache = _ink_cache()
+    if cache is not None:
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+            got = json.loads((cache / f"{key}.json").read_text(encoding="utf-8"))
+            return float(got["max"]), float(got["over"])
+    from PIL import Image, ImageMath
+
+    if filters == ["/DCTDecode"]:
+        im = Image.open(io.BytesIO(raw))
+        im = im.convert("CMYK") if im.mode != "CMYK" else im
+        # Pillow already inverts an Adobe CMYK JPEG; the Decode array says what PDF does
+        invert = ("adobe" in im.info) != inverted
+    else:
+        im = pikepdf.PdfImage(xo).as_pil_image()
+        if im.mode != "CMYK":
+            return None
+        invert = inverted
+    im.load()
+    c, m, y, k = im.split()
+    ev = getattr(ImageMath, "lambda_eval", None)
+    if ev is not None:
+        total = ev(lambda e: e["c"] + e["m"] + e["y"] + e["k"], c=c, m=m, y=y, k=k)
+    else:                                         # Pillow < 10.3
+        total = ImageMath.eval("c + m + y + k", c=c, m=m, y=y, k=k)
+    lo, hi = total.getextrema()
+    if invert:
+        lo, hi = 4 * 255 - hi, 4 * 255 - lo
+    threshold = (limit + INK_TOLERANCE) * 255 / 100
+    over = 0
+    if hi > threshold:
+        bound = 4 * 255 - threshold if invert else threshold
+        if ev is not None:
+            flags = ev(lambda e: e["t"] < bound, t=total) if invert else ev(lambda e: e["t"] > bound, t=total)
+        else:
+            flags = ImageMath.eval(f"t < {bound}" if invert else f"t > {bound}", t=total)
+        over = flags.convert("L").histogram()[1]
+    result = (hi * 100 / 255, over / max(1, total.width * total.height))
+    if cache is not None:
+        with contextlib.suppress(OSError):
+            cache.mkdir(parents=True, exist_ok=True)
+            tmp = cache / f".{key}.{os.getpid()}.tmp"
+            tmp.write_text(json.dumps({"max": result[0], "over": result[1]}), encoding="utf-8")
+            os.replace(tmp, cache / f"{key}.json")
+    return result
+
+
+def _ink_cache() -> Path | None:
+    try:
+        from brochure.cache import cache_dir
+        return cache_dir("ink")
+    except Exception:
+        return None
+
+
+def _check_ink_values(scan: _Scan, report: Report, *, limit: float) -> None:
+    """Total ink from the file's own numbers: every CMYK colour painted and every image's samples.
+
+    Only what is painted inside the bleed box counts (crop marks are outside).  A
+    colour painted with overprint adds its inks to those of every colour painted in
+    an area that meets its own (the worst case of what may lie under it).  Images
+    are read sample by sample, finer than the thorough check's render.
+    """
+    worst, worst_page, problems, fail = 0.0, 0, [], False
+
+    def note(page: int, tac: float, what: str, area: float | None = None) -> None:
+        nonlocal worst, worst_page, fail
+        if tac > worst:
+            worst, worst_page = tac, page
+        if tac > limit + INK_TOLERANCE:
+            if area is None:
+                problems.append(f"page {page}: {what} {tac:.0f}%")
+                fail = True
+            elif area >= INK_NOTE_AREA_MM2:
+                problems.append(f"page {page}: {what} max {tac:.0f}%, {area:.0f} mm² over {limit:.0f}%")
+                fail = fail or area >= INK_FAIL_AREA_MM2
+
+    for page, paints in scan.paints.items():
+        bx0, by0, bx1, by1 = scan.bleed.get(page, (-math.inf, -math.inf, math.inf, math.inf))
+
+        def meets(a, b, eps: float = 0.1) -> bool:
+            """Whether two areas overlap by more than ``eps`` pt (touching edges do not count)."""
+            return a[0] < b[2] - eps and b[0] < a[2] - eps and a[1] < b[3] - eps and b[1] < a[3] - eps
+
+        def grown(box, by: float = 0.5):      # a point (a text origin) or a hairline has some extent
+            return (box[0] - by, box[1] - by, box[2] + by, box[3] + by)
+
+        # crop marks and the slug are outside the bleed box: they are cut off, not printed on the sheet
+        inside = [(c, grown(box), op) for c, box, op in paints if meets(grown(box), (bx0, by0, bx1, by1))]
+        under = [(c, box) for c, box, op in inside if not op]
+        for c, box, op in inside:
+            name = "colour C{:.0f} M{:.0f} Y{:.0f} K{:.0f}".format(*(100 * v for v in c))
+            tac = sum(c)
+            if op:       # its inks add to those of what it overlaps, where it has none of its own
+                tac += max((sum(b[i] for i in range(4) if c[i] == 0) for b, bbox in under if meets(bbox, box)),
+                           default=0.0)
+                name = "overprinted " + name
+            note(page, 100 * tac, name)
+    seen: dict[tuple, tuple[float, float] | None] = {}
+    for im in scan.images:
+        if im.obj is None or im.width_pt <= 0 or im.height_pt <= 0:
+            continue
+        key = im.obj.objgen if im.obj.is_indirect else (id(im.obj), 0)
+        if key not in seen:
+            try:
+                seen[key] = _image_ink(im.obj, limit)
+            except Exception as e:         # an image Pillow cannot read: say so, do not guess
+                problems.append(f"page {im.page}: {im.name} could not be read for ink ({e})")
+                seen[key] = None
+        got = seen[key]
+        if got is not None:
+            tac, fraction = got
+            note(im.page, tac, im.name, fraction * (im.width_pt / MM) * (im.height_pt / MM))
+    problems = list(dict.fromkeys(problems))
+    if fail:
+        report.add("ink", FAIL, f"总墨量超过 {limit:.0f}%（最高 {worst:.0f}%，第 {worst_page} 页）",
+                   f"total ink over {limit:.0f}% (max {worst:.0f}% on page {worst_page})", problems)
+    elif problems:
+        report.add("ink", WARN, f"少量区域总墨量超过 {limit:.0f}%，或有图片无法读取",
+                   f"small areas over {limit:.0f}% total ink, or images that could not be read", problems)
+    else:
+        report.add("ink", PASS, f"最大总墨量 {worst:.0f}%，上限 {limit:.0f}%（按颜色值与图片像素计算）",
+                   f"max total ink {worst:.0f}%, limit {limit:.0f}% (from colour values and image samples)")
+
+
+Region = tuple[int, tuple[float, float, float, float]]
+
+
+def _check_text_and_qr(pdf_path: Path, report: Report, expect_urls: list[str] | None,
+                       qr_regions: list[Region] | None = None) -> None:
     import pypdfium2 as pdfium
     import zxingcpp
 
@@ -484,17 +756,36 @@ def _check_text_and_qr(pdf_path: Path, report: Report, expect_urls: list[str] | 
             if code.valid:
                 found.setdefault(code.text, n + 1)
 
+    def scan_region(page, n, box):
+        """Render only ``box`` (x0, y0, x1, y1 in page space) with a margin, at QR_DPI."""
+        w, h = page.get_size()
+        x0, y0, x1, y1 = box
+        pad = 3 * MM
+        crop = (max(0.0, x0 - pad), max(0.0, y0 - pad), max(0.0, w - x1 - pad), max(0.0, h - y1 - pad))
+        img = page.render(scale=QR_DPI / 72, crop=crop, grayscale=True).to_pil()
+        for code in zxingcpp.read_barcodes(img, formats=zxingcpp.BarcodeFormat.QRCode):
+            if code.valid:
+                found.setdefault(code.text, n + 1)
+
+    def missing() -> bool:
+        return any(u not in found for u in expect_urls) if expect_urls else not found
+
     doc = pdfium.PdfDocument(str(pdf_path))
     try:
+        for n, box in qr_regions or ():
+            if 0 <= n < len(doc):
+                scan_region(doc[n], n, box)
+        quick_pages = not qr_regions or missing()
         for n in range(len(doc)):
             page = doc[n]
             text = page.get_textpage().get_text_bounded()
             han += len(HAN.findall(text))
             if "\ufffd" in text or any("\ue000" <= ch <= "\uf8ff" for ch in text):
                 bad_chars.append(f"page {n + 1}: replacement or private-use characters in extracted text")
-            # a quick look first: print-size QR codes decode at low resolution
-            scan(page, n, QR_QUICK_DPI, QR_QUICK_PIXELS)
-        if any(u not in found for u in expect_urls) if expect_urls else not found:
+            if quick_pages:
+                # a quick look first: print-size QR codes decode at low resolution
+                scan(page, n, QR_QUICK_DPI, QR_QUICK_PIXELS)
+        if missing() and (quick_pages or expect_urls):
             for n in range(len(doc)):   # then a close look, for small or dense codes
                 scan(doc[n], n, QR_DPI, QR_MAX_PIXELS)
     finally:
@@ -526,8 +817,15 @@ def _check_text_and_qr(pdf_path: Path, report: Report, expect_urls: list[str] | 
 # --- entry points ----------------------------------------------------------------
 
 def preflight(pdf: Path, *, expect_urls: list[str] | None = None, min_ppi: float = 300,
-              ink_limit: float = 300) -> Report:
-    """Check a finished PDF; never writes anything."""
+              ink_limit: float = 300, thorough: bool = True, qr_regions: list[Region] | None = None) -> Report:
+    """Check a finished PDF; never writes anything.
+
+    ``thorough`` measures total ink on a Ghostscript render of every page; otherwise
+    (every build) from the colour values and image samples in the file: quick, and
+    never lower than the render, which averages.  ``qr_regions`` -- (page index, (x0, y0, x1, y1) in page
+    space) where QR codes were placed -- limits the QR render to those areas; the
+    whole pages are still scanned if a code is not found there.
+    """
     pdf = Path(pdf)
     report = Report(path=str(pdf))
     try:
@@ -541,14 +839,20 @@ def preflight(pdf: Path, *, expect_urls: list[str] | None = None, min_ppi: float
         _check_boxes(doc, report)
         scan = _Scan()
         for n, page in enumerate(doc.pages, 1):
+            bleed = _box(page, "/BleedBox") or _box(page, "/MediaBox")
+            if bleed is not None:
+                scan.bleed[n] = tuple(bleed)
             _walk(page.obj, page.obj.get("/Resources"), IDENTITY, n, scan, x4, set())
         _check_fonts(scan, report)
         _check_images(scan, report, x4=x4, min_ppi=min_ppi)
         _check_colour(scan, report)
         _check_transparency(doc, report, x4=x4)
-    _check_ink(pdf, report, limit=ink_limit)
+        if not thorough:
+            _check_ink_values(scan, report, limit=ink_limit)
+    if thorough:
+        _check_ink(pdf, report, limit=ink_limit)
     try:
-        _check_text_and_qr(pdf, report, expect_urls)
+        _check_text_and_qr(pdf, report, expect_urls, qr_regions)
     except Exception as e:     # a renderer crash must not hide the other results
         report.add("text", FAIL, f"无法渲染或提取文字（{e}）", f"cannot render or extract text ({e})")
     return report

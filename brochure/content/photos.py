@@ -25,11 +25,31 @@ from brochure.press.images import EXTENSIONS, MAX_PIXELS, SUPPORTED_FORMATS
 FORMAT_NAMES = {"MPO": "JPEG"}
 
 
+#: Files already found good in this process, by (path, size, modification time): ``brochure watch``
+#: rebuilds after every save, and a photo that did not change need not be decoded again.
+_GOOD: dict[tuple, str] = {}
+
+
 def check_photo(path: Path, rel: str, where: Location) -> list[BuildWarning]:
     """Open and decode ``path`` cheaply; ContentError at ``where`` if it cannot be printed.
 
     Returns warnings (a mislabelled but usable file).
     """
+    try:
+        st = path.stat()
+        key = (str(path), st.st_size, st.st_mtime_ns)
+    except OSError:
+        key = None
+    fmt = _GOOD.get(key) if key is not None else None
+    if fmt is None:
+        fmt = _decode(path, rel, where)
+        if key is not None:
+            _GOOD[key] = fmt
+    return _label_warnings(path, rel, where, fmt)
+
+
+def _decode(path: Path, rel: str, where: Location) -> str:
+    """The image's format, once the file has been opened and decoded; ContentError if it cannot be."""
     def fail(zh: str, en: str) -> ContentError:
         return ContentError(f"图片“{rel}”{zh}", f"image '{rel}' {en}", where)
 
@@ -74,6 +94,10 @@ def check_photo(path: Path, rel: str, where: Location) -> list[BuildWarning]:
     except (OSError, SyntaxError, ValueError, EOFError, MemoryError):
         raise fail("不完整或已损坏，无法解码。请重新复制或重新导出原图。",
                    "is truncated or damaged and cannot be decoded. Copy or export the original again.") from None
+    return fmt
+
+
+def _label_warnings(path: Path, rel: str, where: Location, fmt: str) -> list[BuildWarning]:
     actual = FORMAT_NAMES.get(fmt, fmt)
     labelled = EXTENSIONS.get(path.suffix.lower())
     if labelled and labelled != actual:

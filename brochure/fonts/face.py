@@ -9,6 +9,7 @@ UTF-16), so text copied from a PDF reads as written.
 from __future__ import annotations
 
 import io
+import zlib
 from pathlib import Path
 
 from reportlab.pdfbase import pdfdoc, pdfmetrics
@@ -37,9 +38,37 @@ def _to_unicode_cmap(fontname: str, subset: list[int], alias: dict[int, int]) ->
 class PdfFont(TTFont):
     """ReportLab TTFont whose ToUnicode maps vertical-form code points to their characters."""
 
+    #: Subset font programs already made, compressed, by subset: a rebuild (``brochure watch``)
+    #: embeds the same subsets again, and making and compressing them is most of the font work.
+    SUBSET_MEMO = 64
+
     def __init__(self, name: str, filename, alias: dict[int, int]):
         super().__init__(name, filename)     # a path, or a binary file object with the font
         self.alias = alias
+        self._subsets: dict[tuple[int, ...], tuple[bytes, bytes]] = {}
+
+    def _subset_objects(self, doc, base_name: str, subset: list[int]):
+        """ReportLab's FontDescriptor and FontFile2 for one subset, the font program made once per subset."""
+        key = tuple(subset)
+        made = self._subsets.get(key)
+        make = self.face.makeSubset
+        if made is not None:
+            self.face.makeSubset = lambda _subset: made[0]
+        try:
+            descriptor = self.face.addSubsetObjects(doc, base_name, subset)
+        finally:
+            self.face.makeSubset = make
+        font_file = doc.idToObject.get(f"fontFile:{self.face.filename}({base_name})")
+        if font_file is None or not doc.compression or font_file.filters != [pdfdoc.PDFZCompress]:
+            return descriptor
+        if made is None:
+            if len(self._subsets) >= self.SUBSET_MEMO:
+                self._subsets.clear()
+            made = self._subsets[key] = (font_file.content, zlib.compress(font_file.content))
+        # stored compressed already; ReportLab leaves a stream with a /Filter as it is
+        font_file.content = made[1]
+        font_file.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+        return descriptor
 
     def addObjects(self, doc):  # noqa: N802 (ReportLab's name)
         """Add one PDF TrueType font object per 256-character subset (as ReportLab does)."""
@@ -60,7 +89,7 @@ class PdfFont(TTFont):
             if doc.compression:
                 cmap.filters = [pdfdoc.PDFZCompress]
             pdf_font.ToUnicode = doc.Reference(cmap, "toUnicodeCMap:" + base_name)
-            pdf_font.FontDescriptor = self.face.addSubsetObjects(doc, base_name, subset)
+            pdf_font.FontDescriptor = self._subset_objects(doc, base_name, subset)
             doc.Reference(pdf_font, internal_name)
             doc.idToObject["BasicFonts"].dict[internal_name] = pdf_font
         del self.state[doc]

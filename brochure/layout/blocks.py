@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from reportlab.platypus import Flowable
+from reportlab.platypus.flowables import Flowable
 
 from brochure.press.color import cmyk
 

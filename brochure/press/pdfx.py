@@ -27,8 +27,8 @@ import io
 import os
 import time
 import uuid
+from html import escape as _html_escape
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf, String
@@ -45,6 +45,11 @@ X1A = "PDF/X-1a:2001"
 X4 = "PDF/X-4"
 CREATOR = f"brochure {__version__}"
 PRODUCER = f"brochure {__version__} (ReportLab, pikepdf)"
+
+
+def escape(text: str) -> str:
+    """&, < and > as XML entities (xml.sax.saxutils.escape, without importing urllib and http)."""
+    return _html_escape(text, quote=False)
 
 
 # --- inputs -------------------------------------------------------------
@@ -106,6 +111,23 @@ def xmp_date(epoch: int) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
 
 
+_DEFLATED: dict[bytes, bytes] = {}
+
+
+def _deflated(data: bytes) -> bytes:
+    """``data`` compressed as qpdf would (zlib's default level), kept for the next build in this process.
+
+    The output profile is the largest stream of a text-only page (190 kB for SWOP),
+    and qpdf compresses it twice per save when the /ID is derived from the content.
+    """
+    key = hashlib.sha256(data).digest()
+    got = _DEFLATED.get(key)
+    if got is None:
+        import zlib
+        got = _DEFLATED[key] = zlib.compress(data)
+    return got
+
+
 # --- page work ----------------------------------------------------------
 
 def _content_font_names(obj) -> set[str]:
@@ -138,8 +160,8 @@ def _drop_unused_fonts(container, seen: set) -> None:
     if res is None:
         return
     fonts = res.get("/Font")
-    if fonts is not None:
-        used = _content_font_names(container)
+    if fonts is not None and any(_is_unembedded_font(fonts[key]) for key in fonts.keys()):
+        used = _content_font_names(container)      # parsing the content is the costly part: only when needed
         for key in list(fonts.keys()):
             if key not in used and _is_unembedded_font(fonts[key]):
                 del fonts[key]
@@ -334,7 +356,8 @@ def finish(src: Path, dst: Path, *, boxes: list[PageBoxes] | PageBoxes, press: P
         h = hashlib.sha256()
         for obj in pdf.objects:
             if isinstance(obj, pikepdf.Stream):
-                h.update(bytes(obj.read_raw_bytes()))
+                # the profile by its own bytes, as it was hashed before it was stored compressed
+                h.update(profile_bytes if obj.objgen == icc.objgen else bytes(obj.read_raw_bytes()))
         h.update(repr([pb for pb in page_boxes]).encode())
         h.update(repr((title, author, language, epoch, pdfx, press.output_condition)).encode())
         doc_id = str(uuid.UUID(bytes=h.digest()[:16], version=4))

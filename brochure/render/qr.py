@@ -7,6 +7,8 @@ square, quiet zone included.
 """
 from __future__ import annotations
 
+import functools
+
 import qrcode
 from qrcode.exceptions import DataOverflowError
 
@@ -26,6 +28,26 @@ EC_LEVELS = {
 
 def qr_matrix(url: str, ec: str = "Q") -> list[list[bool]]:
     """The module matrix for ``url`` (no quiet zone); True is a dark module."""
+    return [list(row) for row in _matrix(str(url), ec)]
+
+
+@functools.lru_cache(maxsize=64)
+def _matrix(url: str, ec: str) -> tuple[tuple[bool, ...], ...]:
+    # choosing the mask tries all eight: worth doing once per URL, not once per drawing
+    q = _qr(url, ec)
+    try:
+        q.make(fit=True)
+    except (DataOverflowError, ValueError):   # ValueError: would need version > 40
+        raise _too_long(url) from None
+    return tuple(tuple(row) for row in q.get_matrix())
+
+
+def _too_long(url: str) -> PressError:
+    return PressError(f"网址太长，无法做成二维码（{len(url)} 个字符）。请使用短网址。",
+                      f"the URL is too long for a QR code ({len(url)} characters). Use a shortened URL.")
+
+
+def _qr(url: str, ec: str):
     if not url:
         raise PressError("二维码网址为空。请在 content.yaml 中填写 online_url。",
                          "the QR code URL is empty. Fill in online_url in content.yaml.")
@@ -35,18 +57,18 @@ def qr_matrix(url: str, ec: str = "Q") -> list[list[bool]]:
         raise ValueError(f"ec must be one of L, M, Q, H, not {ec!r}") from None
     q = qrcode.QRCode(error_correction=level, border=0, box_size=1)
     q.add_data(url)
-    try:
-        q.make(fit=True)
-    except (DataOverflowError, ValueError):   # ValueError: would need version > 40
-        raise PressError(f"网址太长，无法做成二维码（{len(url)} 个字符）。请使用短网址。",
-                         f"the URL is too long for a QR code ({len(url)} characters). "
-                         "Use a shortened URL.") from None
-    return [list(row) for row in q.get_matrix()]
+    return q
 
 
+@functools.lru_cache(maxsize=256)
 def qr_modules(url: str, ec: str = "Q") -> int:
-    """Width of the symbol in modules, without the quiet zone."""
-    return len(qr_matrix(url, ec))
+    """Width of the symbol in modules, without the quiet zone (from the version; no mask is chosen)."""
+    q = _qr(str(url), ec)
+    try:
+        version = q.best_fit()
+    except (DataOverflowError, ValueError):
+        raise _too_long(str(url)) from None
+    return 17 + 4 * version
 
 
 def qr_size_for_distance(distance_m: float, modules: int, *, quiet: int = 4) -> float:

@@ -10,7 +10,7 @@ e.g. one item of an honour list per column.
 from __future__ import annotations
 
 from reportlab.lib.rl_accel import fp_str
-from reportlab.platypus import Flowable
+from reportlab.platypus.flowables import Flowable
 
 from brochure.render.textdraw import draw_run, set_fill, tj_operators
 from brochure.text.layout import layout_lines

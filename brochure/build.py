@@ -436,8 +436,119 @@ def write_output(comp, press: Press, out_dir: Path, content: Content, font_name:
         remove_own_temps(out_dir, tag)
 
 
-def build(content_path: Path, out_dir: Path, only: str | None = None, log=print) -> list[Output]:
-    """Build every output (or ``only`` one) of ``content_path`` into ``out_dir``; all or nothing."""
+def output_names(content: Content, only: str | None = None) -> list[str]:
+    """The outputs a build makes, in order: the brochure, then each poster (or just ``only``)."""
+    names = ["brochure"] + [p.name for p in content.posters]
+    if only is None:
+        return names
+    return [n for n in names if only in (n, f"poster-{n}")]
+
+
+def jobs_for(count: int) -> int:
+    """How many processes share ``count`` outputs: $BROCHURE_JOBS, else one per CPU core."""
+    env = os.environ.get("BROCHURE_JOBS", "")
+    wanted = int(env) if env.isdigit() and int(env) > 0 else (os.cpu_count() or 1)
+    if not hasattr(os, "fork"):
+        return 1
+    return max(1, min(wanted, count))
+
+
+def _stage_named(name: str, content: Content, faces, out_dir: Path, tag: str) -> _Staged:
+    for comp, press in compositions(content, faces, name):
+        check_on_page(comp)
+        return _stage(comp, press, out_dir, content, faces["body"].name, tag)
+    raise AssertionError(f"no output named {name}")       # output_names() only gives real names
+
+
+class _Worker:
+    """Outputs made in a forked process, returned as staged temporary files (or the error) through a pipe.
+
+    The child inherits the loaded content and fonts, so it starts at once; it
+    writes only temporary files with the build's tag, which the parent commits
+    together with its own or removes.
+    """
+
+    def __init__(self, names: list[str], content: Content, faces, out_dir: Path, tag: str):
+        import pickle
+
+        self.names = names
+        read, write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:                      # the child: never returns
+            os.close(read)
+            staged: list[_Staged] = []
+            try:
+                for name in names:
+                    staged.append(_stage_named(name, content, faces, out_dir, tag))
+                payload = pickle.dumps(("ok", staged))
+            except BaseException as exc:       # noqa: BLE001 (everything goes back to the parent)
+                for s in staged:
+                    s.discard()
+                try:
+                    payload = pickle.dumps(("error", exc))
+                except Exception:
+                    import traceback
+                    payload = pickle.dumps(("error", RuntimeError(traceback.format_exc())))
+            try:
+                with os.fdopen(write, "wb") as f:
+                    f.write(payload)
+            finally:
+                os._exit(0)
+        os.close(write)
+        self.fd = read
+
+    def result(self) -> list[_Staged]:
+        """The child's staged outputs; raises its error."""
+        import pickle
+
+        chunks = []
+        with os.fdopen(self.fd, "rb") as f:
+            while True:
+                chunk = f.read(1 << 16)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        self.fd = None
+        os.waitpid(self.pid, 0)
+        self.pid = 0
+        if not chunks:
+            raise RuntimeError(f"the process building {', '.join(self.names)} stopped without a result")
+        kind, value = pickle.loads(b"".join(chunks))
+        if kind == "error":
+            raise value
+        return value
+
+    def stop(self) -> None:
+        """Stop the child (after an error or Ctrl-C here) and wait until it has removed its files."""
+        if self.pid:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGTERM)
+            with contextlib.suppress(OSError):
+                os.waitpid(self.pid, 0)
+            self.pid = 0
+        if self.fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self.fd)
+            self.fd = None
+
+
+def _share(names: list[str], jobs: int) -> list[list[str]]:
+    """Outputs per process: the brochure (the largest) alone in the first, the posters dealt round the rest."""
+    if jobs <= 1 or len(names) <= 1:
+        return [names]
+    groups: list[list[str]] = [[names[0]]] + [[] for _ in range(jobs - 1)]
+    for i, name in enumerate(names[1:]):
+        groups[1 + i % (jobs - 1)].append(name)
+    return [g for g in groups if g]
+
+
+def build(content_path: Path, out_dir: Path, only: str | None = None, log=print,
+          jobs: int | None = None) -> list[Output]:
+    """Build every output (or ``only`` one) of ``content_path`` into ``out_dir``; all or nothing.
+
+    With more than one CPU core the posters are made in forked processes while
+    this one makes the brochure (``jobs``, or $BROCHURE_JOBS, sets how many).
+    """
     content_path, out_dir = Path(content_path), Path(out_dir)
     content = load(content_path)
     names = ["brochure"] + [p.name for p in content.posters] + [f"poster-{p.name}" for p in content.posters]
@@ -450,20 +561,32 @@ def build(content_path: Path, out_dir: Path, only: str | None = None, log=print)
     if only in (None, "brochure"):
         check_qr(content)
     faces = load_faces(content)
+    wanted = output_names(content, only)
+    groups = _share(wanted, jobs if jobs is not None else jobs_for(len(wanted)))
     staged: list[_Staged] = []
+    workers: list[_Worker] = []
     created = False
     tag = build_tag()
     try:
         with _terminate_as_interrupt():
             created = _prepare_out_dir(out_dir)
-            for comp, press in compositions(content, faces, only):
-                check_on_page(comp)
-                staged.append(_stage(comp, press, out_dir, content, faces["body"].name, tag))
+            workers = [_Worker(group, content, faces, out_dir, tag) for group in groups[1:]]
+            by_name: dict[str, _Staged] = {}
+            for name in groups[0]:
+                by_name[name] = _stage_named(name, content, faces, out_dir, tag)
+                staged.append(by_name[name])
+            for worker in workers:
+                for name, s in zip(worker.names, worker.result()):
+                    by_name[name] = s
+                    staged.append(s)
+            staged = [by_name[name] for name in wanted]          # committed in the order of content.yaml
             try:
                 outputs = [s.commit() for s in staged]
             except OSError as exc:
                 raise _disk_error(exc, out_dir) from None
     except BaseException:
+        for worker in workers:
+            worker.stop()
         for s in staged:
             s.discard()
         remove_own_temps(out_dir, tag)

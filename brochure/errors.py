@@ -43,6 +43,10 @@ class BrochureError(Exception):
         prefix = f"{self.where}: " if self.where else ""
         return f"{prefix}{self.zh}\n{' ' * len(prefix)}{self.en}"
 
+    def __reduce__(self):
+        # pickled whole (a build's outputs may be made in another process)
+        return (self.__class__, (self.zh, self.en, self.where))
+
 
 class ContentError(BrochureError):
     """content.yaml is malformed or refers to something that is not there."""

@@ -229,3 +229,50 @@ def test_stale_temporary_files_are_removed_and_live_ones_kept(tmp_path):
     finally:
         alive.kill()
         alive.wait()
+
+
+# --- outputs made in parallel (one process per CPU core) ----------------------------
+
+def test_outputs_made_in_parallel_are_the_bytes_made_one_by_one(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    path = project(tmp_path, MINIMAL + POSTER + POSTER.replace("posters:\n", "").replace("a3", "a2").replace("A3", "A2"))
+    one = pipeline.build(path, tmp_path / "one", jobs=1)
+    many = pipeline.build(path, tmp_path / "many", jobs=3)
+    assert [o.name for o in one] == [o.name for o in many] == ["brochure", "poster-a3", "poster-a2"]
+    assert files(tmp_path / "one").keys() == files(tmp_path / "many").keys()
+    for name in ("brochure.pdf", "poster-a3.pdf", "poster-a2.pdf"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "many" / name).read_bytes(), name
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)                       # every forked process was waited for
+
+
+def test_an_error_in_a_forked_output_is_raised_here_and_renames_none(tmp_path):
+    long = "该基地一期于2020年4月投产，具备年产5万吨改性工程塑料的生产能力。" * 40
+    path = project(tmp_path, MINIMAL.replace("    photos: [p1]\n", f"    photos: [p1]\n    summary: {long}\n") + POSTER)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "brochure.pdf").write_bytes(b"%PDF-1.4 previous\n")
+    with pytest.raises(pipeline.LayoutError) as err:
+        pipeline.build(path, tmp_path / "out", jobs=2)    # the brochure here, the poster in a child
+    assert "summaries" in str(err.value)
+    assert files(tmp_path / "out") == {"brochure.pdf": b"%PDF-1.4 previous\n"}
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_sigterm_stops_forked_outputs_too(tmp_path):
+    path = project(tmp_path, MINIMAL + POSTER)
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "brochure", "build", "content.yaml", "-o", "out"],
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "BROCHURE_JOBS": "2"})
+    deadline = time.monotonic() + 120
+    while not temps(out) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.002)
+    proc.send_signal(signal.SIGTERM)
+    stdout, stderr = proc.communicate(timeout=60)
+    if proc.returncode == 0:
+        pytest.skip("the build finished before the signal arrived")
+    assert proc.returncode == 130, stderr
+    time.sleep(0.2)                                        # the child, too, has gone and cleaned up
+    assert temps(out) == [] and sorted(p.name for p in out.iterdir()) == [], stderr

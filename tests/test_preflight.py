@@ -186,6 +186,26 @@ def test_quick_ink_adds_overprinted_black_to_what_lies_under_it(tmp_path):
     assert preflight(beside).by_name("ink").status == PASS
 
 
+def test_quick_ink_counts_overprinted_text_where_it_is_shown(tmp_path):
+    from brochure.render.textdraw import set_fill
+
+    def draw(x_mm):
+        def paint(c, boxes):
+            c.setFillColor(CMYKColor(0.8, 0.8, 0.8, 0))
+            c.rect(10 * MM, 10 * MM, 40 * MM, 40 * MM, stroke=0, fill=1)
+            c.saveState()
+            set_fill(c, (0, 0, 0, 100), overprint=True)
+            c.setFont("Helvetica", 24)
+            c.drawString(x_mm * MM, 30 * MM, "K100")
+            c.restoreState()
+        return paint
+
+    on_box = preflight(_finished(tmp_path, draw(20), "text-on"), thorough=False).by_name("ink")
+    assert on_box.status == FAIL and "overprinted colour C0 M0 Y0 K100 340%" in "\n".join(on_box.details)
+    beside = preflight(_finished(tmp_path, draw(60), "text-beside"), thorough=False).by_name("ink")
+    assert beside.status == PASS, beside
+
+
 def test_quick_ink_reads_image_samples(tmp_path):
     """A CMYK photo with a 15 mm patch at 380 %: found in the image samples, with its area."""
     from PIL import Image

@@ -151,11 +151,15 @@ class _Scan:
     bleed: dict[int, tuple] = field(default_factory=dict)
 
 
-#: Operators that paint with the fill colour, the stroke colour, or both.
-_FILL_OPS = {"f", "F", "f*", "Tj", "TJ", "'", '"'}
+#: Operators that paint with the fill colour, the stroke colour, or both (text: at ET).
+_FILL_OPS = {"f", "F", "f*"}
 _STROKE_OPS = {"S", "s"}
 _BOTH_OPS = {"B", "B*", "b", "b*"}
 _PATH_OPS = {"m", "l", "c", "v", "y", "re"}
+_COLOUR_OPS = {"k", "K", "g", "G", "sc", "scn", "SC", "SCN", "cs", "CS", "rg", "RG", "gs"}
+#: What the walk reads (the rest, glyph strings above all, is skipped while parsing).
+_WALK_OPS = " ".join(sorted({"q", "Q", "cm", "sh", "Do", "BI", "ID", "EI", "BT", "ET", "Tr", "Tm", "Td", "TD", "n"}
+                            | _COLOUR_OPS | _FILL_OPS | _STROKE_OPS | _BOTH_OPS | _PATH_OPS))
 
 
 @dataclass
@@ -241,8 +245,26 @@ def _walk(container, resources, ctm: Matrix, page_no: int, scan: _Scan, x4: bool
         xs, ys = [p[0] for p in points], [p[1] for p in points]
         return (min(xs), min(ys), max(xs), max(ys))
 
+    in_text, text_mode, text_at = False, 0, []
+
+    def paint(box, fill: bool, stroke: bool) -> None:
+        if fill and colour.fill is not None:
+            paints.add((colour.fill, box, colour.op_fill))
+        if stroke and colour.stroke is not None:
+            paints.add((colour.stroke, box, colour.op_stroke))
+
+    def paint_text() -> None:
+        """Text shown since BT (or the last colour change) is painted at the text positions seen."""
+        if text_mode in (3, 7):          # invisible (OCR layers, clipping)
+            text_at.clear()
+            return
+        for x, y in text_at:
+            paint((x, y, x, y), text_mode in (0, 2, 4, 6), text_mode in (1, 2, 5, 6))
+        text_at.clear()
+
     try:
-        instructions = pikepdf.parse_content_stream(container)
+        # only the operators that matter here: skipping the glyph strings (TJ, Tj) halves the time
+        instructions = pikepdf.parse_content_stream(container, _WALK_OPS)
     except pikepdf.PdfError as e:
         scan.colour_problems.append(f"page {page_no}: unreadable content stream ({e})")
         return
@@ -260,24 +282,28 @@ def _walk(container, resources, ctm: Matrix, page_no: int, scan: _Scan, x4: bool
                 subpaths[-1] += [at(numbers[i], numbers[i + 1]) for i in range(0, len(numbers) - 1, 2)]
             continue
         if op in _FILL_OPS or op in _STROKE_OPS or op in _BOTH_OPS or op == "n":
-            if op in ("Tj", "TJ", "'", '"'):
-                where = at(text_matrix[4], text_matrix[5])
-                boxes = [(where[0], where[1], where[0], where[1])]
-            else:      # each subpath by itself: crop marks are one path of many short lines around the page
-                boxes = [area(points) for points in subpaths if points]
-                subpaths = []
-            for box in boxes:
-                if (op in _FILL_OPS or op in _BOTH_OPS) and colour.fill is not None:
-                    paints.add((colour.fill, box, colour.op_fill))
-                if (op in _STROKE_OPS or op in _BOTH_OPS) and colour.stroke is not None:
-                    paints.add((colour.stroke, box, colour.op_stroke))
+            # each subpath by itself: crop marks are one path of many short lines around the page
+            for points in subpaths:
+                if points:
+                    paint(area(points), op in _FILL_OPS or op in _BOTH_OPS, op in _STROKE_OPS or op in _BOTH_OPS)
+            subpaths = []
             continue
+        if in_text and op in _COLOUR_OPS:
+            paint_text()                     # what was shown so far had the colour before this one
         if op == "BT":
-            text_matrix = line_matrix = IDENTITY
+            in_text, text_matrix, line_matrix = True, IDENTITY, IDENTITY
+            text_at.clear()
+        elif op == "ET":
+            paint_text()
+            in_text = False
+        elif op == "Tr" and operands:
+            text_mode = int(operands[0])
         elif op == "Tm" and len(operands) == 6:
             text_matrix = line_matrix = tuple(float(v) for v in operands)
+            text_at.append(at(text_matrix[4], text_matrix[5]))
         elif op in ("Td", "TD") and len(operands) == 2:
             text_matrix = line_matrix = _mul((1.0, 0.0, 0.0, 1.0, float(operands[0]), float(operands[1])), line_matrix)
+            text_at.append(at(text_matrix[4], text_matrix[5]))
         elif op == "q":
             stack.append((ctm, colour.copy()))
         elif op == "Q":

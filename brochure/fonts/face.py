@@ -46,6 +46,7 @@ class PdfFont(TTFont):
         super().__init__(name, filename)     # a path, or a binary file object with the font
         self.alias = alias
         self._subsets: dict[tuple[int, ...], tuple[bytes, bytes]] = {}
+        self._cmaps: dict[tuple, str] = {}
 
     def _subset_objects(self, doc, base_name: str, subset: list[int]):
         """ReportLab's FontDescriptor and FontFile2 for one subset, the font program made once per subset."""
@@ -85,7 +86,13 @@ class PdfFont(TTFont):
             pdf_font.LastChar = len(subset) - 1
             pdf_font.Widths = pdfdoc.PDFArray(list(map(self.face.getCharWidth, subset)))
             cmap = pdfdoc.PDFStream()
-            cmap.content = _to_unicode_cmap(base_name, subset, self.alias)
+            key = (base_name, tuple(subset))
+            content = self._cmaps.get(key)
+            if content is None:
+                if len(self._cmaps) >= self.SUBSET_MEMO:
+                    self._cmaps.clear()
+                content = self._cmaps[key] = _to_unicode_cmap(base_name, subset, self.alias)
+            cmap.content = content
             if doc.compression:
                 cmap.filters = [pdfdoc.PDFZCompress]
             pdf_font.ToUnicode = doc.Reference(cmap, "toUnicodeCMap:" + base_name)

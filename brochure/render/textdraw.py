@@ -34,35 +34,35 @@ def tj_operators(canvas, face, size: float, run: Sequence[tuple[str, float]]) ->
     """
     font = face.pdf_font
     encoded = _encode(font, "".join(ch for ch, _ in run), canvas._doc)
+    widths, default_width = font.face.charWidths, font.face.defaultWidth    # getCharWidth, inlined
+    size_str = fp_str(size)
     ops: list[str] = []
     current_font = None
     items: list[str] = []
     chunk = bytearray()
     expected = run[0][1]
-
-    def flush_chunk():
-        if chunk:
-            items.append("<" + chunk.hex().upper() + ">")
-            chunk.clear()
-
-    def flush_array():
-        flush_chunk()
-        if items:
-            ops.append("[" + " ".join(items) + "] TJ")
-            items.clear()
-
     for (ch, x), (fname, code) in zip(run, encoded):
         if fname != current_font:
-            flush_array()
-            ops.append(f"{fname} {fp_str(size)} Tf")
+            if chunk:
+                items.append("<" + chunk.hex().upper() + ">")
+                chunk.clear()
+            if items:
+                ops.append("[" + " ".join(items) + "] TJ")
+                items.clear()
+            ops.append(f"{fname} {size_str} Tf")
             current_font = fname
         adjust = (expected - x) * 1000.0 / size     # TJ: positive moves left
         if abs(adjust) > 0.0005:
-            flush_chunk()
+            if chunk:
+                items.append("<" + chunk.hex().upper() + ">")
+                chunk.clear()
             items.append(fp_str(round(adjust, 3)))
         chunk.append(code)
-        expected = x + font.face.getCharWidth(ord(ch)) * size / 1000.0
-    flush_array()
+        expected = x + widths.get(ord(ch), default_width) * size / 1000.0
+    if chunk:
+        items.append("<" + chunk.hex().upper() + ">")
+    if items:
+        ops.append("[" + " ".join(items) + "] TJ")
     return " ".join(ops)
 
 

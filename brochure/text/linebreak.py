@@ -48,7 +48,12 @@ class LineSpec:
 
 
 class _Sums:
-    """Prefix sums so that any candidate line is measured in O(1)."""
+    """Prefix sums so that any candidate line is measured in O(1).
+
+    Besides the running totals, the line-edge trims of each piece (``start_cut``,
+    ``end_cut``) and what it can give up when it sits alone on a line are kept in
+    plain lists: ``_total_fit`` reads them for every candidate line.
+    """
 
     def __init__(self, shaped: Shaped):
         p, g, size = shaped.pieces, shaped.gaps, shaped.size
@@ -65,6 +70,12 @@ class _Sums:
             self.gap_width.append(self.gap_width[-1] + gap.width)
             self.gap_stretch.append(self.gap_stretch[-1] + gap.stretch + (EVEN_STRETCH_EM * size if gap.even else 0.0))
             self.gap_shrink.append(self.gap_shrink[-1] + gap.shrink)
+        self.start_cut = [piece.start_cut() for piece in p]
+        self.end_cut = [piece.end_cut() for piece in p]
+        self.spare_left = [piece.spare_left for piece in p]
+        self.spare_right = [piece.spare_right for piece in p]
+        # a piece alone on a line: only its own spare space can go
+        self.lone_shrink = [max(0.0, piece.shrink - piece.spare_left - piece.spare_right) for piece in p]
 
     def line(self, a: int, b: int, indent: float) -> LineSpec:
         first, last = self.pieces[a], self.pieces[b - 1]
@@ -86,10 +97,17 @@ def _fitness(r: float) -> int:
     return 2 if r <= 1.0 else 3
 
 
-def _lone_character(pieces, a: int, b: int) -> bool:
-    """A last line of one character, or one character plus punctuation (孤字)."""
-    letters = sum(1 for p in pieces[a:b] if p.atom.kind in (HAN, WORD, DASH))
-    return letters <= 1
+# _FAR[fit][prev]: neighbouring lines' fitness classes differ by more than one
+_FAR = tuple(tuple(abs(prev - fit) > 1 for prev in range(4)) for fit in range(4))
+_NEAR = (False,) * 4           # the first line has no neighbour above
+
+
+def _letters_from(pieces) -> list[int]:
+    """letters[a]: how many pieces from ``a`` to the end are characters, not punctuation (for 孤字)."""
+    letters = [0] * (len(pieces) + 1)
+    for i in range(len(pieces) - 1, -1, -1):
+        letters[i] = letters[i + 1] + (pieces[i].atom.kind in (HAN, WORD, DASH))
+    return letters
 
 
 def break_lines(shaped: Shaped, measure: float, indent: float = 0.0, justify: bool = True) -> list[LineSpec]:
@@ -109,61 +127,135 @@ def single_line(shaped: Shaped, indent: float = 0.0) -> LineSpec:
 
 
 def _total_fit(shaped: Shaped, measure: float, indent: float, justify: bool, strict: bool):
+    """The cheapest break sequence as LineSpecs, or None if no sequence is possible.
+
+    This is the inner loop of all text setting: every (start, end) pair of pieces
+    that could form a line is measured and scored.  So the candidates are not
+    built as LineSpecs -- their width, shrink and stretch live in local variables,
+    the scoring of ``_line_demerits`` is written out in place, and only the lines
+    of the winning sequence become LineSpecs (through ``_Sums.line``, at the end).
+    Every sum is formed in the same order as in ``_Sums.line`` and
+    ``_line_demerits``, so each comparison sees exactly the same floating-point
+    values and the same breaks win.
+
+    Active breakpoints are kept per position: ``nodes[b]`` maps a fitness class
+    to the least total demerits of a sequence ending there, in the order the
+    classes were first reached (ties go to the earlier one), and ``links[b]``
+    maps it to where that sequence's last line starts and the class before it.
+    """
     pieces, gaps, size = shaped.pieces, shaped.gaps, shaped.size
     n = len(pieces)
     sums = _Sums(shaped)
+    width, gap_width = sums.width, sums.gap_width
+    shrinks, gap_shrink, gap_stretch = sums.shrink, sums.gap_shrink, sums.gap_stretch
+    start_cut, end_cut = sums.start_cut, sums.end_cut
+    spare_left, spare_right, lone_shrink = sums.spare_left, sums.spare_right, sums.lone_shrink
+    lead = [indent] + [0.0] * n      # the indent belongs to the first line only
     ragged = RAGGED_STRETCH_EM * size
     slack = 2 * size                 # line-edge trims make widths only nearly monotonic
+    too_wide = measure + slack
+    shrink_scale = SHRINK_WEIGHT * 100
+    last_demerits = LINE_PENALTY ** 2
+    # what breaking before piece a costs on top of the line itself
+    kinsoku = [False] + [not g.allowed for g in gaps]
+    emergency = [False] + [g.emergency for g in gaps]
+    letters = _letters_from(pieces)
 
-    # best[(b, fitness)] = (demerits, previous key, LineSpec)
-    best: dict[tuple[int, int], tuple[float, tuple | None, LineSpec | None]] = {(0, 1): (0.0, None, None)}
-    ends_at: dict[int, list[tuple[int, int]]] = {0: [(0, 1)]}
+    nodes: list[dict[int, float] | None] = [None] * (n + 1)
+    links: list[dict[int, tuple[int, int]] | None] = [None] * (n + 1)
+    nodes[0] = {1: 0.0}
     for b in range(1, n + 1):
-        if b < n and not gaps[b - 1].allowed and strict:
+        if b < n and strict and not gaps[b - 1].allowed:
             continue
         last = b == n
-        for a in range(b - 1, -1, -1):
-            spec = sums.line(a, b, indent)
-            if spec.natural - spec.shrink > measure + slack and a < b - 1:
-                break
-            starts = ends_at.get(a)
-            if not starts:
+        here: dict[int, float] = {}
+        link: dict[int, tuple[int, int]] = {}
+        # the parts of every candidate's sums that depend only on where it ends
+        width_b, gap_width_b, end_cut_b = width[b], gap_width[b - 1], end_cut[b - 1]
+        shrink_b, spare_right_b, gap_shrink_b = shrinks[b], spare_right[b - 1], gap_shrink[b - 1]
+        gap_stretch_b = gap_stretch[b - 1]
+        lone = b - 1                 # a line of one piece is always a candidate
+        for a in range(lone, -1, -1):
+            natural = (width_b - width[a] + gap_width_b - gap_width[a]
+                       - start_cut[a] - end_cut_b + lead[a])
+            if a == lone:
+                shrink = lone_shrink[a]
+            else:
+                shrink = (shrink_b - shrinks[a] - spare_left[a] - spare_right_b
+                          + gap_shrink_b - gap_shrink[a])
+                if not shrink > 0.0:
+                    shrink = 0.0
+                if natural - shrink > too_wide:
+                    break
+            starts = nodes[a]
+            if starts is None:
                 continue
-            demerits, fit = _line_demerits(spec, measure, last, justify, ragged)
-            if demerits is None:
-                if a < b - 1 and strict:
-                    continue
-                demerits = OVERFULL * (1 + spec.natural - spec.shrink - measure)
-            if a > 0 and not gaps[a - 1].allowed:
+
+            # the line's demerits and fitness class (as _line_demerits)
+            diff = measure - natural
+            if diff < -1e-6:
+                if diff < -shrink - 1e-6:
+                    if a < lone and strict:
+                        continue
+                    demerits = OVERFULL * (1 + natural - shrink - measure)
+                    fit = 1
+                else:
+                    r = diff / shrink
+                    badness = shrink_scale * abs(r) ** 3
+                    demerits = (LINE_PENALTY + badness) ** 2
+                    # r < 0 here, so the class is tight (0) or decent (1)
+                    fit = 1 if last or r >= -0.5 else 0
+            elif last:
+                demerits = last_demerits
+                fit = 1
+            else:
+                stretch = gap_stretch_b - gap_stretch[a] if justify else ragged
+                # a line with nothing to spread (one unbreakable unit) and room left stays ragged: worst case
+                r = diff / stretch if stretch > 0 else (0.0 if diff < 1e-6 else 1e3)
+                badness = 100 * r ** 3
+                if badness > 1e7:
+                    badness = 1e7
+                demerits = (LINE_PENALTY + badness) ** 2
+                fit = 0 if r < -0.5 else 1 if r <= 0.5 else 2 if r <= 1.0 else 3
+
+            if kinsoku[a]:
                 demerits += KINSOKU_VIOLATION
-            if a > 0 and gaps[a - 1].emergency:
+            if emergency[a]:
                 demerits += EMERGENCY_BREAK
-            if last and a > 0 and _lone_character(pieces, a, b):
+            if last and a > 0 and letters[a] <= 1:
                 demerits += LONE_CHARACTER
-            for key in starts:
-                prev_total, _, _ = best[key]
+            far = _FAR[fit] if a > 0 else _NEAR
+            best = here.get(fit)
+            best_from = None
+            for prev_fit, prev_total in starts.items():
                 total = prev_total + demerits
-                if abs(key[1] - fit) > 1 and key[0] > 0:
+                if far[prev_fit]:
                     total += FITNESS_MISMATCH
-                k = (b, fit)
-                if k not in best or total < best[k][0]:
-                    if k not in best:
-                        ends_at.setdefault(b, []).append(k)
-                    best[k] = (total, key, spec)
-    finals = ends_at.get(n)
+                if best is None or total < best:
+                    best, best_from = total, prev_fit
+            if best_from is not None:
+                here[fit] = best
+                link[fit] = (a, best_from)
+        if here:
+            nodes[b], links[b] = here, link
+    finals = nodes[n]
     if not finals:
         return None
-    key = min(finals, key=lambda k: best[k][0])
+    fit = min(finals, key=finals.__getitem__)
     lines = []
-    while key is not None and best[key][2] is not None:
-        _, prev, spec = best[key]
-        lines.append(spec)
-        key = prev
+    b = n
+    while b > 0:
+        a, prev_fit = links[b][fit]
+        lines.append(sums.line(a, b, indent))
+        b, fit = a, prev_fit
     return lines[::-1]
 
 
 def _line_demerits(spec: LineSpec, measure: float, last: bool, justify: bool, ragged: float):
-    """(demerits, fitness class) of one line, or (None, 1) if it cannot be made to fit."""
+    """(demerits, fitness class) of one line, or (None, 1) if it cannot be made to fit.
+
+    ``_total_fit`` scores its candidates with this same arithmetic, written out in place.
+    """
     diff = measure - spec.natural
     if diff < -1e-6:
         if diff < -spec.shrink - 1e-6:

@@ -98,12 +98,32 @@ def _shrink_class(ch: str) -> int:
     return SHRINK_STOP        # full stops, ？！ and anything else squeeze last
 
 
+# a gap next to one of these does not take part in spreading a line evenly
+_UNEVEN_EDGE = CONNECTORS | SOLIDI
+
+
 def _advance(face, ch: str) -> float:
     return face.advance(ch) if face.has(ch) else 1.0
 
 
-def _piece(atom: Atom, face, size: float, vertical: bool) -> Piece:
-    adv = [_advance(face, c) * size for c in atom.text]
+class _Advances(dict):
+    """Advances in pt, by character, for one face and size: each character is looked up once.
+
+    A paragraph repeats many of its characters; shaping it asks the face only
+    about the ones it has not seen yet.
+    """
+
+    def __init__(self, face, size: float):
+        super().__init__()
+        self.face, self.size = face, size
+
+    def __missing__(self, ch: str) -> float:
+        adv = self[ch] = _advance(self.face, ch) * self.size
+        return adv
+
+
+def _piece(atom: Atom, advances: _Advances, face, size: float, vertical: bool) -> Piece:
+    adv = [advances[c] for c in atom.text]
     piece = Piece(atom, atom.text, adv, sum(adv))
     if atom.kind == PUNCT:
         left, right = face.halt(atom.text)
@@ -115,22 +135,19 @@ def _piece(atom: Atom, face, size: float, vertical: bool) -> Piece:
     return piece
 
 
-def _is_han_side(p: Piece) -> bool:
-    return p.atom.kind == HAN
-
-
 def shape(text: str, style, vertical: bool = False) -> Shaped:
     """Pieces and gaps for ``text`` set in ``style`` (face, size, cjk_latin_space)."""
     face, size = style.face, style.size
-    pieces = [_piece(a, face, size, vertical) for a in atoms(text)]
-    space_adv = _advance(face, " ") * size
+    advances = _Advances(face, size)
+    pieces = [_piece(a, advances, face, size, vertical) for a in atoms(text)]
+    space_adv = advances[" "]
     cjk_latin = style.cjk_latin_space * size
     gaps: list[Gap] = []
     for left, right in zip(pieces, pieces[1:]):
-        gap = Gap(space=right.atom.space_before)
         a, b = left.atom, right.atom
-        han_latin = ((_is_han_side(left) and b.western_start and not right.upright_pair)
-                     or (a.western_end and not left.upright_pair and _is_han_side(right)))
+        gap = Gap(space=b.space_before)
+        han_latin = ((a.kind == HAN and b.western_start and not right.upright_pair)
+                     or (a.western_end and not left.upright_pair and b.kind == HAN))
         if han_latin:
             # ¼ em whether or not the text has a space there: never doubled
             gap.width = cjk_latin
@@ -157,7 +174,7 @@ def shape(text: str, style, vertical: bool = False) -> Shaped:
                 right.spare_left = 0.0
 
         gap.allowed = not (b.no_start or a.no_end)
-        gap.even = not (a.text[-1] in CONNECTORS | SOLIDI or b.text[0] in CONNECTORS | SOLIDI
+        gap.even = not (a.text[-1] in _UNEVEN_EDGE or b.text[0] in _UNEVEN_EDGE
                         or (a.kind == DASH and b.kind == DASH))
         gaps.append(gap)
     return Shaped(pieces, gaps, size, space_adv)
@@ -187,8 +204,8 @@ def _fragments(piece: Piece) -> tuple[list[Piece], list[Gap]]:
     out[0].cut_left, out[0].spare_left = piece.cut_left, piece.spare_left
     out[-1].cut_right, out[-1].spare_right = piece.cut_right, piece.spare_right
     gaps = [Gap(allowed=not (b.atom.no_start or a.atom.no_end), emergency=True,
-                even=not (a.atom.kind == DASH or b.chars[0] in CONNECTORS | SOLIDI
-                          or a.chars[-1] in CONNECTORS | SOLIDI))
+                even=not (a.atom.kind == DASH or b.chars[0] in _UNEVEN_EDGE
+                          or a.chars[-1] in _UNEVEN_EDGE))
             for a, b in zip(out, out[1:])]
     return out, gaps
 

@@ -62,6 +62,7 @@ class Output:
     pages: int
     warnings: list = field(default_factory=list)
     preflight: object = None
+    unchanged: bool = False          # kept as it was in out/ (brochure watch: the same render)
 
 
 def boxes_for(width_mm: float, height_mm: float, press: Press) -> PageBoxes:
@@ -345,8 +346,12 @@ class _Staged:
     pdf: Path
     report: Path
     temps: list[Path]
+    render_key: str = ""             # what was rendered (see Memory)
+    unchanged: bool = False          # the same render as the PDF already in out/: nothing to rename
 
     def commit(self) -> Output:
+        if self.unchanged:
+            return self.output
         final = self.output.path
         os.replace(self.pdf, final)
         os.replace(self.report, final.with_name(f"{self.output.name}.preflight.json"))
@@ -358,7 +363,48 @@ class _Staged:
                 t.unlink()
 
 
-def _stage(comp, press: Press, out_dir: Path, content: Content, font_name: str, tag: str) -> _Staged:
+@dataclass
+class Memory:
+    """What ``brochure watch`` keeps between rebuilds: each output's last render, as committed.
+
+    Rendering is deterministic, so an output whose render is byte for byte the one
+    behind the PDF in out/ (e.g. every poster, after an edit to a brochure
+    paragraph) need not be finished, preflighted and replaced again.  The PDF in
+    out/ must still be the one written then (same size and modification time).
+    """
+
+    renders: dict[str, tuple[str, tuple[int, int], Output]] = field(default_factory=dict)
+
+    def same(self, name: str, key: str, final: Path) -> Output | None:
+        known = self.renders.get(name)
+        if known is None or known[0] != key or _stat(final) != known[1]:
+            return None
+        return known[2]
+
+    def remember(self, staged: "_Staged") -> None:
+        stat = _stat(staged.output.path)
+        if staged.render_key and stat is not None:
+            self.renders[staged.output.name] = (staged.render_key, stat, staged.output)
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns)
+
+
+def _render_key(raw: Path, comp, press: Press, content: Content) -> str:
+    """The render's bytes and everything else finishing adds to them (the date excepted)."""
+    h = hashlib.sha256(raw.read_bytes())
+    h.update(repr((press, comp.title, str(content.document.author), str(content.document.language),
+                   [p.boxes for p in comp.pages], comp.qr_urls)).encode())
+    return h.hexdigest()
+
+
+def _stage(comp, press: Press, out_dir: Path, content: Content, font_name: str, tag: str,
+           memory: Memory | None = None) -> _Staged:
     from brochure.press.pdfx import finish
     from brochure.press.preflight import preflight
     from brochure.render.pdf import render
@@ -372,6 +418,15 @@ def _stage(comp, press: Press, out_dir: Path, content: Content, font_name: str, 
         staged.temps.append(done)
         render(comp, raw, font_name=font_name, marks=press.marks, color_bar=press.color_bar,
                slug_text=f"{final.name}" if press.slug else None)
+        if memory is not None:
+            staged.render_key = _render_key(raw, comp, press, content)
+            before = memory.same(comp.name, staged.render_key, final)
+            if before is not None:          # out/ already holds exactly this: keep it
+                staged.discard()
+                staged.temps.clear()
+                staged.unchanged = staged.output.unchanged = True
+                staged.output.preflight = before.preflight
+                return staged
         finish(raw, done, boxes=[p.boxes for p in comp.pages], press=press, title=comp.title,
                author=str(content.document.author), language=content.document.language,
                source_date_epoch=source_date(content))
@@ -453,10 +508,11 @@ def jobs_for(count: int) -> int:
     return max(1, min(wanted, count))
 
 
-def _stage_named(name: str, content: Content, faces, out_dir: Path, tag: str) -> _Staged:
+def _stage_named(name: str, content: Content, faces, out_dir: Path, tag: str,
+                 memory: Memory | None = None) -> _Staged:
     for comp, press in compositions(content, faces, name):
         check_on_page(comp)
-        return _stage(comp, press, out_dir, content, faces["body"].name, tag)
+        return _stage(comp, press, out_dir, content, faces["body"].name, tag, memory)
     raise AssertionError(f"no output named {name}")       # output_names() only gives real names
 
 
@@ -468,7 +524,8 @@ class _Worker:
     together with its own or removes.
     """
 
-    def __init__(self, names: list[str], content: Content, faces, out_dir: Path, tag: str):
+    def __init__(self, names: list[str], content: Content, faces, out_dir: Path, tag: str,
+                 memory: Memory | None = None):
         import pickle
 
         self.names = names
@@ -479,7 +536,7 @@ class _Worker:
             staged: list[_Staged] = []
             try:
                 for name in names:
-                    staged.append(_stage_named(name, content, faces, out_dir, tag))
+                    staged.append(_stage_named(name, content, faces, out_dir, tag, memory))
                 payload = pickle.dumps(("ok", staged))
             except BaseException as exc:       # noqa: BLE001 (everything goes back to the parent)
                 for s in staged:
@@ -543,11 +600,12 @@ def _share(names: list[str], jobs: int) -> list[list[str]]:
 
 
 def build(content_path: Path, out_dir: Path, only: str | None = None, log=print,
-          jobs: int | None = None) -> list[Output]:
+          jobs: int | None = None, memory: Memory | None = None) -> list[Output]:
     """Build every output (or ``only`` one) of ``content_path`` into ``out_dir``; all or nothing.
 
     With more than one CPU core the posters are made in forked processes while
     this one makes the brochure (``jobs``, or $BROCHURE_JOBS, sets how many).
+    ``memory`` (``brochure watch``) keeps outputs whose render did not change.
     """
     content_path, out_dir = Path(content_path), Path(out_dir)
     content = load(content_path)
@@ -570,10 +628,10 @@ def build(content_path: Path, out_dir: Path, only: str | None = None, log=print,
     try:
         with _terminate_as_interrupt():
             created = _prepare_out_dir(out_dir)
-            workers = [_Worker(group, content, faces, out_dir, tag) for group in groups[1:]]
+            workers = [_Worker(group, content, faces, out_dir, tag, memory) for group in groups[1:]]
             by_name: dict[str, _Staged] = {}
             for name in groups[0]:
-                by_name[name] = _stage_named(name, content, faces, out_dir, tag)
+                by_name[name] = _stage_named(name, content, faces, out_dir, tag, memory)
                 staged.append(by_name[name])
             for worker in workers:
                 for name, s in zip(worker.names, worker.result()):
@@ -584,6 +642,9 @@ def build(content_path: Path, out_dir: Path, only: str | None = None, log=print,
                 outputs = [s.commit() for s in staged]
             except OSError as exc:
                 raise _disk_error(exc, out_dir) from None
+            if memory is not None:
+                for s in staged:
+                    memory.remember(s)
     except BaseException:
         for worker in workers:
             worker.stop()

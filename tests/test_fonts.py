@@ -194,3 +194,26 @@ def test_coverage_names_character_code_point_and_location(face):
 
 def test_coverage_passes_when_everything_is_there(face):
     check_coverage([face], [Text("非凡10年·渌口篇")])
+
+
+def test_two_charsets_of_one_face_draw_their_own_glyphs_under_the_font_s_own_name(cache_dir, tmp_path):
+    """A second charset of the same face (a rebuild after an edit) embeds its own glyphs, and the
+    PDF names the font as the font names itself, whatever the process built before."""
+    lib = FontLibrary(ROOT, cache_dir)
+    first = lib.face(FAMILY, "Regular", "甲乙")
+    second = lib.face(FAMILY, "Regular", "丙丁")
+    assert first.name != second.name
+    assert first.pdf_font is not second.pdf_font
+    assert first.pdf_font.face.name == second.pdf_font.face.name      # the PostScript name, unchanged
+    for face, text in ((first, "甲乙"), (second, "丙丁")):
+        out = tmp_path / f"{face.name}.pdf"
+        c = Canvas(str(out))
+        draw_run(c, face, 20, 72, 700, [(ch, 20.0 * i) for i, ch in enumerate(text)], text)
+        c.showPage()
+        c.save()
+        with pikepdf.open(out) as pdf:
+            fonts = pdf.pages[0].Resources.Font
+            base = {str(fonts[k].BaseFont).split("+", 1)[1] for k in fonts.keys() if "+" in str(fonts[k].BaseFont)}
+            assert base == {first.pdf_font.face.name.decode()}
+        extracted = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+        assert text in extracted.replace(" ", "")

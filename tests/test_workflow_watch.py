@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 
+import pikepdf
+
 from brochure.workflow.watch import describe, snapshot, watch
 from conftest import MINIMAL, make_project
 
@@ -102,3 +104,38 @@ def test_real_rebuilds_and_a_broken_save_keeps_the_last_good_pdf(tmp_path, monke
     assert "错误 error: content.yaml:4:3:" in text and "publisher" in text
     assert "上一次成功生成的 PDF" in text and "keeps the last good PDFs" in text
     assert not list(out.glob(".*"))                          # no temporary files left behind
+
+
+POSTER = "posters:\n  - name: a3\n    size: A3\n    shows: [title, summaries]\n    distance: 2\n"
+
+
+def test_rebuild_keeps_outputs_whose_render_did_not_change(tmp_path, monkeypatch):
+    """A brochure paragraph edit rebuilds the brochure only; the poster in out/ is kept as it is."""
+    from brochure.build import build
+    from brochure.workflow.watch import rebuild
+
+    monkeypatch.chdir(tmp_path)
+    path = make_project(tmp_path, BUILDABLE + POSTER)
+    out = tmp_path / "out"
+    lines = []
+    first = rebuild(path, out, None, build, lines.append)
+    assert first.ok and [o.unchanged for o in first.outputs] == [False, False]
+    poster = (out / "poster-a3.pdf").stat().st_mtime_ns, (out / "poster-a3.pdf").read_bytes()
+    brochure = (out / "brochure.pdf").read_bytes()
+
+    # the same characters in another order: the fonts stay as they are, only the brochure's words change
+    touch(path, (BUILDABLE + POSTER).replace("时序更替，万物维新。", "万物更替，时序维新。"))
+    second = rebuild(path, out, None, build, lines.append, first)
+    assert second.ok and [(o.name, o.unchanged) for o in second.outputs] == [("brochure", False), ("poster-a3", True)]
+    assert (out / "brochure.pdf").read_bytes() != brochure
+    assert ((out / "poster-a3.pdf").stat().st_mtime_ns, (out / "poster-a3.pdf").read_bytes()) == poster
+    assert second.outputs[1].preflight is not None and second.outputs[1].preflight.ok
+    assert "未变：poster-a3" in lines[-1] and "unchanged: poster-a3" in lines[-1]
+
+    (out / "poster-a3.pdf").unlink()                      # gone from out/: made again though its render is the same
+    touch(path)
+    third = rebuild(path, out, None, build, lines.append, second)
+    assert third.ok and [o.unchanged for o in third.outputs] == [True, False]
+    with pikepdf.open(out / "poster-a3.pdf") as pdf:
+        assert len(pdf.pages) == 1
+    assert (out / "poster-a3.preflight.json").is_file() and not list(out.glob(".*"))

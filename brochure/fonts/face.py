@@ -131,10 +131,12 @@ class Face:
             else:
                 source = str(path)
             font = PdfFont(name, source, alias)
-            # ReportLab shares one font object per PostScript name; two charsets of one
-            # family are different files, so give this one its own PostScript name.
-            if font.face.name in pdfmetrics._dynFaceNames:
-                font.face.name = font.face.name + b"-" + name.rsplit("-", 1)[-1].encode("ascii")
+            # ReportLab hands a font registered under a PostScript name it has seen to the
+            # font object first registered with it.  Two charsets of one family are different
+            # files with one PostScript name: forget the earlier one here (it stays registered
+            # under its own name).  The name in the PDF stays the font's own, whatever else
+            # this process built before: the same text gives the same bytes.
+            pdfmetrics._dynFaceNames.pop(font.face.name, None)
             pdfmetrics.registerFont(font)
         return cls(name, path, metrics)
 

@@ -11,6 +11,7 @@ atomically, so out/ keeps the last good PDFs until the next good save.
 """
 from __future__ import annotations
 
+import inspect
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -71,6 +72,7 @@ class Rebuild:
     seconds: float
     outputs: list = field(default_factory=list)     # brochure.build.Output
     error: BaseException | None = None
+    memory: object = None                           # brochure.build.Memory, handed to the next rebuild
 
 
 @dataclass
@@ -80,35 +82,63 @@ class WatchLog:
 
 
 def _summary(result: Rebuild) -> str:
-    parts = "、".join(f"{o.name} {o.pages} 页" for o in result.outputs)
-    parts_en = ", ".join(f"{o.name} {o.pages} p." for o in result.outputs)
+    built = [o for o in result.outputs if not getattr(o, "unchanged", False)]
+    kept = [o for o in result.outputs if getattr(o, "unchanged", False)]
+    parts = "、".join(f"{o.name} {o.pages} 页" for o in built) or "无"
+    parts_en = ", ".join(f"{o.name} {o.pages} p." for o in built) or "nothing"
+    if kept:
+        parts += "（未变：" + "、".join(o.name for o in kept) + "）"
+        parts_en += " (unchanged: " + ", ".join(o.name for o in kept) + ")"
     warnings = sum(len(o.warnings) for o in result.outputs)
-    return (f"  已重建 {parts}，{warnings} 条警告，用时 {result.seconds:.1f} 秒 / "
-            f"rebuilt {parts_en}; {warnings} warning(s); {result.seconds:.1f} s")
+    return (f"  已重建 {parts}，{warnings} 条警告，用时 {result.seconds:.2f} 秒 / "
+            f"rebuilt {parts_en}; {warnings} warning(s); {result.seconds:.2f} s")
 
 
-def rebuild(content_path: Path, out_dir: Path, only: str | None, build: Callable, echo: Callable) -> Rebuild:
+def rebuild(content_path: Path, out_dir: Path, only: str | None, build: Callable, echo: Callable,
+            previous: Rebuild | None = None) -> Rebuild:
+    """One build, reported in a line or two.  Given the ``previous`` rebuild, outputs whose
+    render did not change are kept as they are in out/ (see ``brochure.build.Memory``).
+
+    The first build of a session runs in this process only, so this process's
+    memory of set paragraphs covers every output; later ones share the work with
+    forked processes, which start from that memory.
+    """
     started = time.monotonic()
+    kwargs = {}
+    memory = previous.memory if previous is not None else None
+    if _takes(build, "memory"):
+        from brochure.build import Memory
+        if memory is None:
+            memory = Memory()
+            kwargs["jobs"] = 1
+        kwargs["memory"] = memory
     try:
-        outputs = build(content_path, out_dir, only=only)
+        outputs = build(content_path, out_dir, only=only, **kwargs)
     except BrochureError as exc:
-        result = Rebuild(False, time.monotonic() - started, error=exc)
+        result = Rebuild(False, time.monotonic() - started, error=exc, memory=memory)
         echo(f"  错误 error: {exc}")
         echo(f"  {out_dir.name}/ 中仍是上一次成功生成的 PDF。改正后保存，会自动重建。 / "
              f"{out_dir.name}/ keeps the last good PDFs. Fix the file and save: it rebuilds by itself.")
         return result
     except Exception as exc:  # a fault in the program itself: report it and keep watching
-        result = Rebuild(False, time.monotonic() - started, error=exc)
+        result = Rebuild(False, time.monotonic() - started, error=exc, memory=memory)
         echo(traceback.format_exc().rstrip())
         echo(f"  内部错误，{out_dir.name}/ 中仍是上一次成功生成的 PDF。请把上面的信息发给维护人员。 / "
              f"internal error; {out_dir.name}/ keeps the last good PDFs. Please send the text above to the maintainer.")
         return result
-    result = Rebuild(True, time.monotonic() - started, outputs=list(outputs))
+    result = Rebuild(True, time.monotonic() - started, outputs=list(outputs), memory=memory)
     echo(_summary(result))
     for output in result.outputs:
         for w in output.warnings:
             echo(f"  {w}")
     return result
+
+
+def _takes(function: Callable, name: str) -> bool:
+    try:
+        return name in inspect.signature(function).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def watch(content_path: Path, out_dir: Path, *, only: str | None = None, interval: float = INTERVAL,
@@ -136,8 +166,10 @@ def watch(content_path: Path, out_dir: Path, *, only: str | None = None, interva
     last = snapshot(content_path)
     echo(f"正在监视 {content_path.name}、images/、fonts/，保存后自动重建；按 Ctrl+C 停止。 / "
          f"watching {content_path.name}, images/ and fonts/; saving rebuilds. Press Ctrl+C to stop.")
+    previous = None
     if initial:
-        log.rebuilds.append(rebuild(content_path, out_dir, only, build, echo))
+        previous = rebuild(content_path, out_dir, only, build, echo)
+        log.rebuilds.append(previous)
     while not stopped():
         now = poll()
         if now == last:
@@ -150,5 +182,6 @@ def watch(content_path: Path, out_dir: Path, *, only: str | None = None, interva
         zh, en = describe(last, now)
         last = now
         echo(f"[{datetime.now():%H:%M:%S}] {zh} / {en}")
-        log.rebuilds.append(rebuild(content_path, out_dir, only, build, echo))
+        previous = rebuild(content_path, out_dir, only, build, echo, previous)
+        log.rebuilds.append(previous)
     return log

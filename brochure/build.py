@@ -516,6 +516,20 @@ def _stage_named(name: str, content: Content, faces, out_dir: Path, tag: str,
     raise AssertionError(f"no output named {name}")       # output_names() only gives real names
 
 
+def _layout_store(content: Content, names: list[str]):
+    """Open (or keep) the set paragraphs kept on disk for these outputs of this content file."""
+    from brochure.text import layout
+    from brochure.text.store import Store
+
+    tag = hashlib.sha256(repr((str(content.source), names)).encode("utf-8")).hexdigest()[:20]
+    path = cache_dir("layout") / f"{tag}.pickle"
+    store = layout._STORE
+    if store is None or store.path != path:
+        store = Store(path)
+        layout.use_store(store)
+    return store
+
+
 class _Worker:
     """Outputs made in a forked process, returned as staged temporary files (or the error) through a pipe.
 
@@ -535,8 +549,11 @@ class _Worker:
             os.close(read)
             staged: list[_Staged] = []
             try:
+                store = _layout_store(content, names)
                 for name in names:
                     staged.append(_stage_named(name, content, faces, out_dir, tag, memory))
+                if memory is None:
+                    store.save()
                 payload = pickle.dumps(("ok", staged))
             except BaseException as exc:       # noqa: BLE001 (everything goes back to the parent)
                 for s in staged:
@@ -629,6 +646,7 @@ def build(content_path: Path, out_dir: Path, only: str | None = None, log=print,
         with _terminate_as_interrupt():
             created = _prepare_out_dir(out_dir)
             workers = [_Worker(group, content, faces, out_dir, tag, memory) for group in groups[1:]]
+            store = _layout_store(content, groups[0])
             by_name: dict[str, _Staged] = {}
             for name in groups[0]:
                 by_name[name] = _stage_named(name, content, faces, out_dir, tag, memory)
@@ -645,6 +663,8 @@ def build(content_path: Path, out_dir: Path, only: str | None = None, log=print,
             if memory is not None:
                 for s in staged:
                     memory.remember(s)
+            else:                    # brochure watch saves once, when it stops
+                store.save()
     except BaseException:
         for worker in workers:
             worker.stop()

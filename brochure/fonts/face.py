@@ -114,6 +114,9 @@ class Face:
         self.descent = metrics.descent    # positive, below the baseline
         self._m = metrics
         self._vert_chars = {chr(cp): ch for ch, cp in metrics.verts.items()}
+        # what a character's metrics depend on: the source font and the converter, not which
+        # other characters this face holds (set by FontLibrary; set paragraphs are cached by it)
+        self.metrics_key = name
 
     # --- registration --------------------------------------------------------
     @classmethod

@@ -158,6 +158,7 @@ class FontLibrary:
         else:
             data, metrics = loaded
         face = Face.register(name, ttf_path, metrics, data=data)
+        face.metrics_key = hashlib.sha256(json.dumps([CACHE_FORMAT, identity, family, style]).encode()).hexdigest()[:24]
         self._faces[key] = face
         _remember(_FACES, (str(self.cache_dir), key), face)
         return face

@@ -11,6 +11,14 @@ from brochure.text.shaping import allow_emergency_breaks, shape
 #: modified after they are set, so sharing them is safe.
 _MEMO: dict[tuple, list[Line]] = {}
 _MEMO_LIMIT = 20_000
+#: The paragraphs kept on disk between runs (see ``brochure.text.store``), when a build opened them.
+_STORE = None
+
+
+def use_store(store) -> None:
+    """Read set paragraphs from ``store`` and note those used in it (None: this process only)."""
+    global _STORE
+    _STORE = store
 
 
 def layout_lines(text: str, style, width: float, *, vertical: bool = False) -> list[Line]:
@@ -18,10 +26,24 @@ def layout_lines(text: str, style, width: float, *, vertical: bool = False) -> l
     key = (text, id(style.face), style.face.name, style.size, style.align, style.indent, style.cjk_latin_space,
            round(width, 4), vertical)
     lines = _MEMO.get(key)
-    if lines is None:
-        if len(_MEMO) >= _MEMO_LIMIT:
-            _MEMO.clear()
-        lines = _MEMO[key] = _layout_lines(text, style, width, vertical)
+    store = _STORE
+    if store is not None:
+        disk_key = store.key(text, style.face.metrics_key, style.size, style.align, style.indent,
+                             style.cjk_latin_space, round(width, 4), vertical)
+        if lines is not None:
+            store.note(disk_key, lines)
+            return lines
+        lines = store.get(disk_key)
+        if lines is None:
+            lines = _layout_lines(text, style, width, vertical)
+            store.put(disk_key, lines)
+    elif lines is not None:
+        return lines
+    else:
+        lines = _layout_lines(text, style, width, vertical)
+    if len(_MEMO) >= _MEMO_LIMIT:
+        _MEMO.clear()
+    _MEMO[key] = lines
     return lines
 
 

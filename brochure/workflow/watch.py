@@ -170,6 +170,22 @@ def watch(content_path: Path, out_dir: Path, *, only: str | None = None, interva
     if initial:
         previous = rebuild(content_path, out_dir, only, build, echo)
         log.rebuilds.append(previous)
+    try:
+        _loop(content_path, out_dir, only, build, echo, log, last, previous, stopped, poll)
+    finally:
+        _save_layouts()
+    return log
+
+
+def _save_layouts() -> None:
+    """Keep the paragraphs set during this session for the next run (one write, at the end)."""
+    from brochure.text import layout
+
+    if layout._STORE is not None:
+        layout._STORE.save()
+
+
+def _loop(content_path, out_dir, only, build, echo, log, last, previous, stopped, poll) -> None:
     while not stopped():
         now = poll()
         if now == last:
@@ -184,4 +200,3 @@ def watch(content_path: Path, out_dir: Path, *, only: str | None = None, interva
         echo(f"[{datetime.now():%H:%M:%S}] {zh} / {en}")
         previous = rebuild(content_path, out_dir, only, build, echo, previous)
         log.rebuilds.append(previous)
-    return log

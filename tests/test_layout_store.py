@@ -1,0 +1,98 @@
+"""Set paragraphs are kept on disk between runs: a later build re-sets only what changed, and
+its PDFs are the bytes a build from scratch makes."""
+from __future__ import annotations
+
+import pytest
+
+from brochure import build as pipeline
+from brochure.text import layout, store
+from conftest import MINIMAL, make_project
+
+POSTER = "posters:\n  - name: a3\n    size: A3\n    shows: [title, summaries]\n    distance: 2\n"
+TEXT = MINIMAL.replace("生产能力。\n", "生产能力。\n      - 园区内共有规模企业27家，其中高新技术企业9家。\n") + POSTER
+assert "园区内" in TEXT
+
+
+@pytest.fixture
+def fresh(monkeypatch, tmp_path):
+    """A private cache and a counter of paragraphs actually set (not found in memory or on disk)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    calls = []
+    real = layout._layout_lines
+
+    def counting(text, style, width, vertical):
+        calls.append(text)
+        return real(text, style, width, vertical)
+
+    monkeypatch.setattr(layout, "_layout_lines", counting)
+
+    def new_process():                 # what a new `brochure build` starts with: nothing in memory
+        layout._MEMO.clear()
+        layout.use_store(None)
+        calls.clear()
+
+    new_process()
+    yield calls, new_process
+    new_process()
+
+
+def project(folder):
+    from PIL import Image
+
+    path = make_project(folder, TEXT)
+    Image.new("RGB", (1800, 1200), (180, 120, 90)).save(folder / "images" / "p1.jpg", quality=90)
+    return path
+
+
+def pdfs(folder):
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.pdf"))}
+
+
+def test_a_second_run_sets_nothing_again_and_writes_the_same_bytes(tmp_path, fresh):
+    calls, new_process = fresh
+    path = project(tmp_path / "p")
+    pipeline.build(path, tmp_path / "one", jobs=1)
+    assert calls, "the first build sets its paragraphs"
+    assert list((tmp_path / "cache" / "brochure" / "layout").glob("*.pickle"))
+
+    new_process()
+    pipeline.build(path, tmp_path / "two", jobs=1)
+    assert calls == []                                   # every paragraph came from the disk
+    assert pdfs(tmp_path / "one") == pdfs(tmp_path / "two")
+
+    new_process()
+    path.write_text(TEXT.replace("其中高新技术企业9家", "其中高新技术企业10家"), encoding="utf-8")
+    pipeline.build(path, tmp_path / "three", jobs=1)
+    assert calls == ["园区内共有规模企业27家，其中高新技术企业10家。"]     # only the edited paragraph
+
+
+def test_a_damaged_store_is_ignored(tmp_path, fresh):
+    calls, new_process = fresh
+    path = project(tmp_path / "p")
+    pipeline.build(path, tmp_path / "one", jobs=1)
+    for f in (tmp_path / "cache" / "brochure" / "layout").glob("*.pickle"):
+        f.write_bytes(b"not a pickle")
+    new_process()
+    pipeline.build(path, tmp_path / "two", jobs=1)
+    assert calls                                          # set again from scratch
+    assert pdfs(tmp_path / "one") == pdfs(tmp_path / "two")
+
+
+def test_lines_written_by_other_code_are_not_read(tmp_path, fresh, monkeypatch):
+    calls, new_process = fresh
+    path = project(tmp_path / "p")
+    pipeline.build(path, tmp_path / "one", jobs=1)
+    new_process()
+    monkeypatch.setattr(store, "code_version", lambda: "changed-code")
+    pipeline.build(path, tmp_path / "two", jobs=1)
+    assert calls                                          # the text code changed: everything is set again
+
+
+def test_encoding_round_trips_lines(tmp_path):
+    from brochure.fonts import FontLibrary
+    from brochure.text import TextStyle
+
+    face = FontLibrary(tmp_path, tmp_path / "fonts").face("Noto Serif CJK SC", "Regular", "渌口区高分子新材料PVDF，。")
+    lines = layout._layout_lines("渌口区高分子新材料PVDF，渌口区高分子新材料。", TextStyle(face=face, size=10, leading=14, indent=2), 60, False)
+    assert store.decode(store.encode(lines)) == lines

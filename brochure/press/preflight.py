@@ -31,6 +31,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -867,29 +868,41 @@ def preflight(pdf: Path, *, expect_urls: list[str] | None = None, min_ppi: float
     except (pikepdf.PdfError, OSError) as e:
         report.add("open", FAIL, f"无法打开 PDF（{e}）", f"cannot open the PDF ({e})")
         return report
-    with doc:
-        flavour = _check_pdfx(doc, report)
-        x4 = flavour == "PDF/X-4"
-        _check_boxes(doc, report)
-        scan = _Scan()
-        for n, page in enumerate(doc.pages, 1):
-            bleed = _box(page, "/BleedBox") or _box(page, "/MediaBox")
-            if bleed is not None:
-                scan.bleed[n] = tuple(bleed)
-            _walk(page.obj, page.obj.get("/Resources"), IDENTITY, n, scan, x4, set())
-        _check_fonts(scan, report)
-        _check_images(scan, report, x4=x4, min_ppi=min_ppi)
-        _check_colour(scan, report)
-        _check_transparency(doc, report, x4=x4)
-        if not thorough:
-            _check_ink_values(scan, report, limit=ink_limit)
-    if thorough:
-        _check_ink(pdf, report, limit=ink_limit)
+    # PDFium (text, QR codes) works in a thread of its own meanwhile: its calls release the GIL
+    rendered = Report(path=str(pdf))
+    renderer = threading.Thread(target=_text_and_qr, args=(pdf, rendered, expect_urls, qr_regions),
+                                name="preflight-pdfium", daemon=True)
+    renderer.start()
+    try:
+        with doc:
+            flavour = _check_pdfx(doc, report)
+            x4 = flavour == "PDF/X-4"
+            _check_boxes(doc, report)
+            scan = _Scan()
+            for n, page in enumerate(doc.pages, 1):
+                bleed = _box(page, "/BleedBox") or _box(page, "/MediaBox")
+                if bleed is not None:
+                    scan.bleed[n] = tuple(bleed)
+                _walk(page.obj, page.obj.get("/Resources"), IDENTITY, n, scan, x4, set())
+            _check_fonts(scan, report)
+            _check_images(scan, report, x4=x4, min_ppi=min_ppi)
+            _check_colour(scan, report)
+            _check_transparency(doc, report, x4=x4)
+            if not thorough:
+                _check_ink_values(scan, report, limit=ink_limit)
+        if thorough:
+            _check_ink(pdf, report, limit=ink_limit)
+    finally:
+        renderer.join()
+    report.checks.extend(rendered.checks)
+    return report
+
+
+def _text_and_qr(pdf: Path, report: Report, expect_urls, qr_regions) -> None:
     try:
         _check_text_and_qr(pdf, report, expect_urls, qr_regions)
     except Exception as e:     # a renderer crash must not hide the other results
         report.add("text", FAIL, f"无法渲染或提取文字（{e}）", f"cannot render or extract text ({e})")
-    return report
 
 
 def report_path(pdf: Path) -> Path:

@@ -317,23 +317,44 @@ def _disk_error(exc: OSError, out_dir: Path) -> BrochureError:
 
 @contextlib.contextmanager
 def _terminate_as_interrupt():
-    """SIGTERM behaves like Ctrl-C while a build runs, so its temporary files are removed."""
+    """SIGTERM behaves like Ctrl-C while a build runs, so its temporary files are removed.
+
+    Both raise KeyboardInterrupt, and both are remembered: a library that catches
+    everything (ReportLab's file opening does) may turn the interrupt into an error
+    of its own, which the build then reports as the interruption it was.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def interrupt(signum, frame):
+        _INTERRUPTED.set()
         raise KeyboardInterrupt
 
+    _INTERRUPTED.clear()
     try:
-        previous = signal.signal(signal.SIGTERM, interrupt)
+        previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGINT)}
     except (ValueError, OSError):
         yield
         return
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+
+
+#: Set when SIGTERM or SIGINT arrived during the current build.
+_INTERRUPTED = threading.Event()
+
+
+def _as_interrupt(exc: BaseException) -> BaseException:
+    """The exception to report: an interrupt that a library turned into an error is still an interrupt."""
+    if _INTERRUPTED.is_set() and not isinstance(exc, KeyboardInterrupt):
+        interrupted = KeyboardInterrupt()
+        interrupted.__cause__ = exc
+        return interrupted
+    return exc
 
 
 # --- writing --------------------------------------------------------------------
@@ -556,6 +577,7 @@ class _Worker:
                     store.save()
                 payload = pickle.dumps(("ok", staged))
             except BaseException as exc:       # noqa: BLE001 (everything goes back to the parent)
+                exc = _as_interrupt(exc)
                 for s in staged:
                     s.discard()
                 try:
@@ -665,7 +687,7 @@ def build(content_path: Path, out_dir: Path, only: str | None = None, log=print,
                     memory.remember(s)
             else:                    # brochure watch saves once, when it stops
                 store.save()
-    except BaseException:
+    except BaseException as exc:
         for worker in workers:
             worker.stop()
         for s in staged:
@@ -674,6 +696,9 @@ def build(content_path: Path, out_dir: Path, only: str | None = None, log=print,
         if created:
             with contextlib.suppress(OSError):
                 out_dir.rmdir()         # only if still empty
+        reported = _as_interrupt(exc)
+        if reported is not exc:
+            raise reported from exc
         raise
     if outputs and content.warnings:
         outputs[0].warnings[:0] = content.warnings

@@ -276,3 +276,25 @@ def test_sigterm_stops_forked_outputs_too(tmp_path):
     assert proc.returncode == 130, stderr
     time.sleep(0.2)                                        # the child, too, has gone and cleaned up
     assert temps(out) == [] and sorted(p.name for p in out.iterdir()) == [], stderr
+
+
+def test_an_interrupt_a_library_turned_into_an_error_is_still_an_interrupt(tmp_path, monkeypatch):
+    """ReportLab opens files under a bare ``except``: Ctrl-C or SIGTERM arriving there becomes an
+    OSError.  The build reports the interruption, not an internal error, and leaves out/ alone."""
+    import brochure.render.pdf as render_module
+
+    path = project(tmp_path)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "brochure.pdf").write_bytes(b"%PDF-1.4 previous\n")
+
+    def swallowed(*args, **kwargs):
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)          # arrives while "ReportLab" reads a file
+            time.sleep(1)
+        except BaseException:                             # what a bare except does with it
+            raise OSError("Cannot open resource") from None
+
+    monkeypatch.setattr(render_module, "render", swallowed)
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.build(path, tmp_path / "out", jobs=1)
+    assert files(tmp_path / "out") == {"brochure.pdf": b"%PDF-1.4 previous\n"}

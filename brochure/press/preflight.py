@@ -402,15 +402,34 @@ def _place(scan: _Scan, page_no: int, name: str, w: int, h: int, ctm: Matrix, de
 
 # --- individual checks -----------------------------------------------------------
 
+def _xmp_value(pdf: pikepdf.Pdf, name: str) -> str:
+    """The value of the XMP property ``name`` ({namespace}local), as element or attribute; "" if absent.
+
+    Read with the standard library's XML parser: pikepdf's metadata model loads lxml,
+    which costs more than the whole check.
+    """
+    from xml.etree import ElementTree
+
+    meta = pdf.Root.get("/Metadata")
+    if meta is None:
+        return ""
+    try:
+        root = ElementTree.fromstring(meta.read_bytes())
+    except (ElementTree.ParseError, pikepdf.PdfError, ValueError):
+        return ""
+    for element in root.iter():
+        if element.tag == name and element.text:
+            return element.text.strip()
+        if name in element.attrib:
+            return element.attrib[name].strip()
+    return ""
+
+
 def _pdfx_flavour(pdf: pikepdf.Pdf) -> str | None:
     info = pdf.trailer.get("/Info")
     version = str(info.get("/GTS_PDFXVersion", "")) if info is not None else ""
     conformance = str(info.get("/GTS_PDFXConformance", "")) if info is not None else ""
-    try:
-        meta = pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False)
-        xmp_version = meta.get("{http://www.npes.org/pdfx/ns/id/}GTS_PDFXVersion", "")
-    except Exception:
-        xmp_version = ""
+    xmp_version = _xmp_value(pdf, "{http://www.npes.org/pdfx/ns/id/}GTS_PDFXVersion")
     if str(xmp_version).startswith("PDF/X-4"):
         return "PDF/X-4"
     if conformance.startswith("PDF/X-1a") or version.startswith("PDF/X-1"):

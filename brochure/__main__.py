@@ -1,3 +1,3 @@
-from brochure.cli import main
+from brochure.cli import run
 
-raise SystemExit(main())
+run()

@@ -217,3 +217,27 @@ def test_cmyk_tagged_with_output_profile_keeps_pure_black(tmp_path):
                                                       icc_profile=CMYK_PROFILE.read_bytes())
     c, m, y, k = cmyk_at(prep(src, 20, 20), (150, 150))
     assert c < 5 and m < 5 and y < 5 and k > 245
+
+
+def test_a_much_larger_jpeg_is_decoded_reduced_and_cropped_in_the_same_place(tmp_path, monkeypatch):
+    """A 6000 px photo for a 50 mm frame decodes at 1/4 size; the crop around the focus lands
+    where a full decode puts it (a black strip at the left edge stays at the left edge)."""
+    im = Image.new("RGB", (6000, 3000), (255, 255, 255))
+    im.paste((0, 0, 0), (0, 0, 1500, 3000))                # the left quarter black
+    src = tmp_path / "huge.jpg"
+    im.save(src, quality=90)
+    reductions = []
+    real_open = images._open
+
+    def spy(path, **kw):
+        reductions.append(kw.get("reduce", 1.0))
+        return real_open(path, **kw)
+
+    monkeypatch.setattr(images, "_open", spy)
+    p = prep(src, 50, 50, focus=(0.0, 0.5))
+    assert p.pixel_size == (round(50 / 25.4 * 300),) * 2
+    assert reductions and max(reductions) >= 4              # decoded at 1/4 of its size
+    # the left half of the frame is the black strip (1500 of the 3000 px square crop), the right white
+    assert cmyk_at(p, (20, p.pixel_h // 2))[3] > 200
+    assert cmyk_at(p, (p.pixel_w // 2 - 20, p.pixel_h // 2))[3] > 200
+    assert cmyk_at(p, (p.pixel_w // 2 + 20, p.pixel_h // 2))[3] < 30

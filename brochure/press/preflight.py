@@ -51,7 +51,8 @@ QR_QUICK_DPI = 100              # first pass; the close look at QR_DPI only when
 QR_QUICK_PIXELS = 8_000_000
 INK_TOLERANCE = 2.0             # percent, for rounding in JPEG and rendering
 INK_FAIL_AREA_MM2 = 25.0        # over-limit area that fails (a 5 x 5 mm patch)
-INK_BAND_PIXELS = 1_000_000     # image samples summed at a time by the quick ink check
+INK_BAND_PIXELS = 1_000_000
+INK_FULL_PIXELS = 4_000_000     # larger JPEGs are read at half resolution     # image samples summed at a time by the quick ink check
 INK_NOTE_AREA_MM2 = 1.0         # smaller areas of an image (JPEG noise, a few samples) are not reported
 BOX_EPS = 0.01                  # pt
 
@@ -642,8 +643,8 @@ def _check_ink(pdf_path: Path, report: Report, *, limit: float) -> None:
 def _image_ink(xo, limit: float) -> tuple[float, float] | None:
     """(maximum total ink %, fraction of samples over ``limit``) of a CMYK image XObject; None if not CMYK.
 
-    Read at full resolution: a reduced decode averages away the darkest samples.  The
-    answer depends only on the image's bytes, so it is kept in the cache (a photo
+    Read at full resolution up to 4 megapixels (a reduced decode averages away the
+    darkest samples), larger ones at half resolution.  The answer depends only on the image's bytes, so it is kept in the cache (a photo
     that did not change is not decoded again on the next build).
     """
     import hashlib
@@ -668,6 +669,10 @@ def _image_ink(xo, limit: float) -> tuple[float, float] | None:
 
     if filters == ["/DCTDecode"]:
         im = Image.open(io.BytesIO(raw))
+        if im.width * im.height > INK_FULL_PIXELS:
+            # a banner-sized photo at half its resolution: still finer than print can show,
+            # and a quarter of the memory
+            im.draft(im.mode, ((im.width + 1) // 2, (im.height + 1) // 2))
         im = im.convert("CMYK") if im.mode != "CMYK" else im
         # Pillow already inverts an Adobe CMYK JPEG; the Decode array says what PDF does
         invert = ("adobe" in im.info) != inverted

@@ -17,13 +17,14 @@ def check_coverage(faces: Face | Iterable[Face], texts: Iterable[str]) -> None:
     location is that of the first missing character.
     """
     faces = [faces] if isinstance(faces, Face) else list(faces)
-    missing: dict[str, object] = {}
+    first: dict[str, object] = {}           # each character once, with the first text using it
     for text in texts:
-        for ch in str(text):
-            if ch in _IGNORED or ch in missing:
-                continue
-            if not any(f.has(ch) for f in faces):
-                missing[ch] = getattr(text, "where", None)
+        where = getattr(text, "where", None)
+        for ch in dict.fromkeys(str(text)):
+            if ch not in first:
+                first[ch] = where
+    missing = {ch: where for ch, where in first.items()
+               if ch not in _IGNORED and not any(f.has(ch) for f in faces)}
     if not missing:
         return
     names = "、".join(f"{f.family} {f.style}" for f in faces)

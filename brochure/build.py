@@ -333,7 +333,9 @@ def _terminate_as_interrupt():
 
     _INTERRUPTED.clear()
     try:
-        previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGINT)}
+        # a signal this process was started to ignore (nohup, a background job) stays ignored
+        previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGINT)
+                    if signal.getsignal(sig) is not signal.SIG_IGN}
     except (ValueError, OSError):
         yield
         return

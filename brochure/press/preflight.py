@@ -31,7 +31,6 @@ import re
 import shutil
 import subprocess
 import tempfile
-import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -837,7 +836,7 @@ def _check_text_and_qr(pdf_path: Path, report: Report, expect_urls: list[str] | 
         quick_pages = not qr_regions or missing()
         for n in range(len(doc)):
             page = doc[n]
-            text = page.get_textpage().get_text_bounded()
+            text = page.get_textpage().get_text_range()     # all of the page's text, in order
             han += len(HAN.findall(text))
             if "\ufffd" in text or any("\ue000" <= ch <= "\uf8ff" for ch in text):
                 bad_chars.append(f"page {n + 1}: replacement or private-use characters in extracted text")
@@ -892,33 +891,25 @@ def preflight(pdf: Path, *, expect_urls: list[str] | None = None, min_ppi: float
     except (pikepdf.PdfError, OSError) as e:
         report.add("open", FAIL, f"无法打开 PDF（{e}）", f"cannot open the PDF ({e})")
         return report
-    # PDFium (text, QR codes) works in a thread of its own meanwhile: its calls release the GIL
-    rendered = Report(path=str(pdf))
-    renderer = threading.Thread(target=_text_and_qr, args=(pdf, rendered, expect_urls, qr_regions),
-                                name="preflight-pdfium", daemon=True)
-    renderer.start()
-    try:
-        with doc:
-            flavour = _check_pdfx(doc, report)
-            x4 = flavour == "PDF/X-4"
-            _check_boxes(doc, report)
-            scan = _Scan()
-            for n, page in enumerate(doc.pages, 1):
-                bleed = _box(page, "/BleedBox") or _box(page, "/MediaBox")
-                if bleed is not None:
-                    scan.bleed[n] = tuple(bleed)
-                _walk(page.obj, page.obj.get("/Resources"), IDENTITY, n, scan, x4, set())
-            _check_fonts(scan, report)
-            _check_images(scan, report, x4=x4, min_ppi=min_ppi)
-            _check_colour(scan, report)
-            _check_transparency(doc, report, x4=x4)
-            if not thorough:
-                _check_ink_values(scan, report, limit=ink_limit)
-        if thorough:
-            _check_ink(pdf, report, limit=ink_limit)
-    finally:
-        renderer.join()
-    report.checks.extend(rendered.checks)
+    with doc:
+        flavour = _check_pdfx(doc, report)
+        x4 = flavour == "PDF/X-4"
+        _check_boxes(doc, report)
+        scan = _Scan()
+        for n, page in enumerate(doc.pages, 1):
+            bleed = _box(page, "/BleedBox") or _box(page, "/MediaBox")
+            if bleed is not None:
+                scan.bleed[n] = tuple(bleed)
+            _walk(page.obj, page.obj.get("/Resources"), IDENTITY, n, scan, x4, set())
+        _check_fonts(scan, report)
+        _check_images(scan, report, x4=x4, min_ppi=min_ppi)
+        _check_colour(scan, report)
+        _check_transparency(doc, report, x4=x4)
+        if not thorough:
+            _check_ink_values(scan, report, limit=ink_limit)
+    if thorough:
+        _check_ink(pdf, report, limit=ink_limit)
+    _text_and_qr(pdf, report, expect_urls, qr_regions)
     return report
 
 

@@ -83,6 +83,9 @@ def test_rollup_foot_is_free_of_content(tmp_path):
     pdf.close()
     assert lowest > foot_top
     assert min(objects) > foot_top or min(objects) < trim_y0  # only the bleed-crossing band, nothing else
+    # the QR code and its words sit just above the foot: no empty band between them and the stand
+    margin = max(15 * MM, 0.03 * (page_h := rollup.page.height * MM))
+    assert lowest - foot_top < margin + 0.05 * page_h, (lowest - foot_top) / MM
 
 
 def test_copy_fit_overflow_names_poster_area_and_cut(tmp_path):

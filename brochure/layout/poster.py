@@ -182,6 +182,8 @@ class PosterComposer:
         if not {"honours", "qr"} & set(self.p.shows):
             return 0.0
         need = qr_size(self.c.document.online_url, self.p.scan_distance) + self.cta_height() if "qr" in self.p.shows else 0
+        if "honours" not in self.p.shows:
+            return need          # the QR code alone: its own height, the rest is spread between the areas above
         return max(usable * 0.2, need)
 
     def qr(self, x, top, width, height):

@@ -420,9 +420,12 @@ def _stat(path: Path) -> tuple[int, int] | None:
 
 def _render_key(raw: Path, comp, press: Press, content: Content) -> str:
     """The render's bytes and everything else finishing adds to them (the date excepted)."""
+    from brochure.press.pdfx import output_profile_path
+
     h = hashlib.sha256(raw.read_bytes())
+    profile = output_profile_path(press)            # the profile file itself may be replaced in place
     h.update(repr((press, comp.title, str(content.document.author), str(content.document.language),
-                   [p.boxes for p in comp.pages], comp.qr_urls)).encode())
+                   [p.boxes for p in comp.pages], comp.qr_urls, str(profile), _stat(profile))).encode())
     return h.hexdigest()
 
 

@@ -139,3 +139,44 @@ def test_rebuild_keeps_outputs_whose_render_did_not_change(tmp_path, monkeypatch
     with pikepdf.open(out / "poster-a3.pdf") as pdf:
         assert len(pdf.pages) == 1
     assert (out / "poster-a3.preflight.json").is_file() and not list(out.glob(".*"))
+    third.memory.close()
+
+
+def test_a_watch_session_keeps_one_process_for_the_posters(tmp_path, monkeypatch):
+    """Rebuilds after the first hand the posters to one resident process (not a fork per save);
+    a poster that cannot be made is reported; closing the session ends the process."""
+    from brochure.build import build
+    from brochure.workflow.watch import rebuild
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BROCHURE_JOBS", "2")
+    text = BUILDABLE + POSTER
+    path = make_project(tmp_path, text)
+    out = tmp_path / "out"
+    first = rebuild(path, out, None, build, lambda _: None)
+    assert first.ok and first.memory.residents == {}            # the first build runs in this process only
+    touch(path, text.replace("时序更替，万物维新。", "万物更替，时序维新。"))
+    second = rebuild(path, out, None, build, lambda _: None, first)
+    assert second.ok
+    (resident,) = second.memory.residents.values()
+    pid = resident.pid
+    os.kill(pid, 0)                                              # alive between saves
+    touch(path, text)
+    third = rebuild(path, out, None, build, lambda _: None, second)
+    assert third.ok and resident.pid == pid                      # the same process again
+    assert [o.unchanged for o in third.outputs] == [False, True]
+
+    long = "园区内共有规模企业27家。" * 200
+    touch(path, text.replace("    photos: [p1]\n", f"    photos: [p1]\n    summary: {long}\n"))
+    broken = rebuild(path, out, None, build, lambda _: None, third)
+    assert not broken.ok and "summaries" in str(broken.error)    # the poster's error, from the resident
+    assert not list(out.glob(".*"))
+
+    third.memory.close()
+    assert resident.pid == 0 and third.memory.residents == {}
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        pass                                                     # stopped and reaped
+    else:
+        raise AssertionError(f"the resident process {pid} is still there")

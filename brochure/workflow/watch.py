@@ -171,10 +171,19 @@ def watch(content_path: Path, out_dir: Path, *, only: str | None = None, interva
         previous = rebuild(content_path, out_dir, only, build, echo)
         log.rebuilds.append(previous)
     try:
-        _loop(content_path, out_dir, only, build, echo, log, last, previous, stopped, poll)
+        previous = _loop(content_path, out_dir, only, build, echo, log, last, previous, stopped, poll)
     finally:
         _save_layouts()
+        _close(log)
     return log
+
+
+def _close(log: WatchLog) -> None:
+    """Stop the processes the session kept for its outputs."""
+    for result in reversed(log.rebuilds):
+        if result.memory is not None and hasattr(result.memory, "close"):
+            result.memory.close()
+            return
 
 
 def _save_layouts() -> None:
@@ -200,3 +209,4 @@ def _loop(content_path, out_dir, only, build, echo, log, last, previous, stopped
         echo(f"[{datetime.now():%H:%M:%S}] {zh} / {en}")
         previous = rebuild(content_path, out_dir, only, build, echo, previous)
         log.rebuilds.append(previous)
+    return previous

@@ -551,6 +551,9 @@ def jobs_for(count: int) -> int:
 
 def _stage_named(name: str, content: Content, faces, out_dir: Path, tag: str,
                  memory: Memory | None = None) -> _Staged:
+    from brochure.press.images import _release_memory
+
+    _release_memory()          # what the previous output freed goes back before this one's photos are read
     for comp, press in compositions(content, faces, name):
         check_on_page(comp)
         return _stage(comp, press, out_dir, content, faces["body"].name, tag, memory)
@@ -588,6 +591,7 @@ class _Worker:
         self.pid = os.fork()
         if self.pid == 0:                      # the child: never returns
             os.close(read)
+            _trim_memory()                     # the parent's free heap need not count against this process
             staged: list[_Staged] = []
             try:
                 store = _layout_store(content, names)
@@ -646,6 +650,15 @@ class _Worker:
             with contextlib.suppress(OSError):
                 os.close(self.fd)
             self.fd = None
+
+
+def _trim_memory() -> None:
+    import gc
+
+    from brochure.press.images import _release_memory
+
+    gc.collect()
+    _release_memory()
 
 
 def _send(f, value) -> None:

@@ -776,12 +776,17 @@ def _serve(names: list[str], requests, answers) -> None:
         os._exit(0)
 
 
-def _share(names: list[str], jobs: int) -> list[list[str]]:
-    """Outputs per process: the brochure (the largest) alone in the first, the posters dealt round the rest."""
+def _share(names: list[str], jobs: int, area: dict[str, float] | None = None) -> list[list[str]]:
+    """Outputs per process: the brochure (the largest) alone in the first, the posters dealt round the rest.
+
+    Posters go largest page first (``area``): the largest photos are prepared while a
+    process is still small, and the longest work starts first.
+    """
     if jobs <= 1 or len(names) <= 1:
         return [names]
     groups: list[list[str]] = [[names[0]]] + [[] for _ in range(jobs - 1)]
-    for i, name in enumerate(names[1:]):
+    posters = sorted(names[1:], key=lambda n: -(area or {}).get(n, 0.0))
+    for i, name in enumerate(posters):
         groups[1 + i % (jobs - 1)].append(name)
     return [g for g in groups if g]
 
@@ -807,7 +812,8 @@ def build(content_path: Path, out_dir: Path, only: str | None = None, log=print,
         check_qr(content)
     faces = load_faces(content)
     wanted = output_names(content, only)
-    groups = _share(wanted, jobs if jobs is not None else jobs_for(len(wanted)))
+    groups = _share(wanted, jobs if jobs is not None else jobs_for(len(wanted)),
+                    {p.name: p.page.width * p.page.height for p in content.posters})
     staged: list[_Staged] = []
     workers: list[_Worker] = []
     created = False

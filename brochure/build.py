@@ -398,6 +398,7 @@ class Memory:
 
     renders: dict[str, tuple[str, tuple[int, int], Output]] = field(default_factory=dict)
     residents: dict[tuple[str, ...], "_Resident"] = field(default_factory=dict, repr=False)
+    pages: dict = field(default_factory=dict, repr=False)      # preflight's reading of each page, by digest
 
     def resident(self, names: list[str]) -> "_Resident":
         """The process kept for these outputs (forked now if there is none)."""
@@ -475,7 +476,8 @@ def _stage(comp, press: Press, out_dir: Path, content: Content, font_name: str, 
         # the quick preflight: ink from the file's colour values and image samples, QR codes
         # rendered only where they were placed (``brochure preflight`` renders every page)
         report = preflight(done, expect_urls=comp.qr_urls, min_ppi=press.min_ppi, ink_limit=press.ink_limit,
-                           thorough=False, qr_regions=qr_regions(comp))
+                           thorough=False, qr_regions=qr_regions(comp),
+                           page_cache=memory.pages if memory is not None else None)
         if not report.ok:
             report.path = final.name
             raise PressError(

@@ -233,3 +233,39 @@ def test_qr_regions_render_only_there_and_fall_back_to_the_page(good):
     assert report.by_name("qr").status == PASS
     report = preflight(good, expect_urls=[URL], thorough=False, qr_regions=[(0, (0.0, 0.0, w, h))])
     assert report.by_name("qr").status == PASS
+
+
+def test_page_cache_reads_an_identical_page_once_and_reports_the_same(good, bad, monkeypatch):
+    """brochure watch keeps what preflight read from each page: a page that is byte for byte the
+    same is not walked or extracted again, and the report (failures included) is unchanged."""
+    import brochure.press.preflight as pf
+
+    cache: dict = {}
+    first_good = preflight(good, expect_urls=[URL], thorough=False, page_cache=cache)
+    first_bad = preflight(bad, thorough=False, page_cache=cache)
+    assert first_good.ok and not first_bad.ok and len(cache) == 2       # two different pages
+
+    walked = []
+    real_walk = pf._walk
+    monkeypatch.setattr(pf, "_walk", lambda *a, **k: walked.append(a[3]) or real_walk(*a, **k))
+    again_good = preflight(good, expect_urls=[URL], thorough=False, page_cache=cache)
+    again_bad = preflight(bad, thorough=False, page_cache=cache)
+    assert walked == []                                                  # nothing read again
+    assert again_good.to_json() == first_good.to_json()
+    assert again_bad.to_json() == first_bad.to_json()                    # the RGB and ink failures replayed
+    assert "rg" in "\n".join(again_bad.by_name("colour").details)
+
+
+def test_page_key_changes_with_any_byte_the_checks_read(good, tmp_path):
+    """A different colour in the content, or a different image behind the same name, is a new page."""
+    import pikepdf
+
+    from brochure.press.preflight import _page_key
+
+    with pikepdf.open(good) as pdf:
+        page = pdf.pages[0]
+        before = _page_key(page, False, {})
+        assert _page_key(page, False, {}) == before and _page_key(page, True, {}) != before
+        stream = page.Contents if isinstance(page.Contents, pikepdf.Stream) else page.Contents[0]
+        stream.write(stream.read_bytes() + b"\n0 0 0 1 k\n")
+        assert _page_key(page, False, {}) != before

@@ -227,11 +227,7 @@ def _walk(container, resources, ctm: Matrix, page_no: int, scan: _Scan, x4: bool
     """Follow one content stream, tracking the CTM to image placements and colour operators."""
     if resources is None:
         resources = pikepdf.Dictionary()
-    fonts = resources.get("/Font")
-    if fonts is not None:
-        for key in fonts.keys():
-            f = fonts[key]
-            scan.fonts.setdefault(f.objgen if f.is_indirect else (id(f), 0), (page_no, key, f))
+    _note_fonts(resources, page_no, scan)
     stack: list[tuple[Matrix, _Colour]] = []
     colour = _Colour()
     paints = scan.paints.setdefault(page_no, set())
@@ -385,6 +381,105 @@ def _walk(container, resources, ctm: Matrix, page_no: int, scan: _Scan, x4: bool
                 seen.add(key)
                 m = tuple(float(v) for v in xo.get("/Matrix", [1, 0, 0, 1, 0, 0]))
                 _walk(xo, xo.get("/Resources", resources), _mul(m, ctm), page_no, scan, x4, seen)
+
+
+PAGE_CACHE_LIMIT = 2000
+
+
+def _page_key(page, x4: bool, digests: dict) -> str | None:
+    """A digest of everything the checks read from a page: its content, its resources (fonts,
+    images, graphics states, colour spaces, recursively and byte for byte) and its boxes.
+
+    None for a page with form XObjects (their own content is walked; not cached).
+    """
+    import hashlib
+
+    xobjects = (page.obj.get("/Resources") or pikepdf.Dictionary()).get("/XObject")
+    if xobjects is not None and any(xobjects[k].get("/Subtype") == Name.Form for k in xobjects.keys()):
+        return None
+    h = hashlib.sha1(b"x4" if x4 else b"x1a")
+    for key in ("/Contents", "/Resources", "/MediaBox", "/BleedBox", "/TrimBox"):
+        h.update(key.encode())
+        h.update(_digest(page.obj.get(key), digests, set()))
+    return h.hexdigest()
+
+
+def _digest(obj, digests: dict, path: set) -> bytes:
+    """A digest of a PDF object and everything it refers to (indirect objects once per file)."""
+    import hashlib
+
+    if obj is None:
+        return b"-"
+    indirect = obj.is_indirect if isinstance(obj, pikepdf.Object) else False
+    if indirect:
+        og = obj.objgen
+        if og in digests:
+            return digests[og]
+        if og in path:                            # a cycle (e.g. a /Parent link): named, not followed
+            return b"cycle"
+        path = path | {og}
+    h = hashlib.sha1()
+    if isinstance(obj, pikepdf.Stream):
+        h.update(b"S")
+        h.update(obj.read_raw_bytes())
+        for k in sorted(obj.keys()):
+            if k != "/Length":
+                h.update(k.encode())
+                h.update(_digest(obj.get(k), digests, path))
+    elif isinstance(obj, pikepdf.Dictionary):
+        h.update(b"D")
+        for k in sorted(obj.keys()):
+            if k != "/Parent":
+                h.update(k.encode())
+                h.update(_digest(obj.get(k), digests, path))
+    elif isinstance(obj, pikepdf.Array):
+        h.update(b"A")
+        for item in obj:
+            h.update(_digest(item, digests, path))
+    else:
+        h.update(repr(obj).encode())
+    value = h.digest()
+    if indirect:
+        digests[obj.objgen] = value
+    return value
+
+
+@dataclass
+class _PageRead:
+    """What the checks read from one page, without its number: replayed for an identical page."""
+
+    paints: frozenset
+    images: tuple                  # (name, width_px, height_px, width_pt, height_pt, colour space)
+    problems: tuple                # colour problems, without the "page N: " prefix
+    han: int | None = None         # Han characters PDFium extracted (filled in by the text check)
+    garbled: bool = False
+
+    @classmethod
+    def of(cls, scan: "_Scan", n: int, before: tuple[int, int]) -> "_PageRead":
+        prefix = f"page {n}: "
+        return cls(frozenset(scan.paints.get(n, ())),
+                   tuple((im.name, im.width_px, im.height_px, im.width_pt, im.height_pt, im.colorspace)
+                         for im in scan.images[before[1]:]),
+                   tuple(p[len(prefix):] if p.startswith(prefix) else p for p in scan.colour_problems[before[0]:]))
+
+
+def _replay(read: _PageRead, page, n: int, scan: "_Scan") -> None:
+    resources = page.obj.get("/Resources") or pikepdf.Dictionary()
+    _note_fonts(resources, n, scan)
+    scan.paints.setdefault(n, set()).update(read.paints)
+    xobjects = resources.get("/XObject")
+    for name, w, h, wpt, hpt, cs in read.images:
+        obj = xobjects.get(name) if xobjects is not None and name != "inline image" else None
+        scan.images.append(_Placement(n, name, w, h, wpt, hpt, cs, obj))
+    scan.colour_problems.extend(f"page {n}: {p}" for p in read.problems)
+
+
+def _note_fonts(resources, page_no: int, scan: "_Scan") -> None:
+    fonts = resources.get("/Font")
+    if fonts is not None:
+        for key in fonts.keys():
+            f = fonts[key]
+            scan.fonts.setdefault(f.objgen if f.is_indirect else (id(f), 0), (page_no, key, f))
 
 
 def _is_number(v) -> bool:
@@ -798,7 +893,7 @@ Region = tuple[int, tuple[float, float, float, float]]
 
 
 def _check_text_and_qr(pdf_path: Path, report: Report, expect_urls: list[str] | None,
-                       qr_regions: list[Region] | None = None) -> None:
+                       qr_regions: list[Region] | None = None, pages_read: list | None = None) -> None:
     import pypdfium2 as pdfium
     import zxingcpp
 
@@ -835,10 +930,20 @@ def _check_text_and_qr(pdf_path: Path, report: Report, expect_urls: list[str] | 
                 scan_region(doc[n], n, box)
         quick_pages = not qr_regions or missing()
         for n in range(len(doc)):
+            read = pages_read[n] if pages_read is not None and n < len(pages_read) else None
+            if read is not None and read.han is not None and not quick_pages:
+                han += read.han                          # this very page was read before
+                if read.garbled:
+                    bad_chars.append(f"page {n + 1}: replacement or private-use characters in extracted text")
+                continue
             page = doc[n]
             text = page.get_textpage().get_text_range()     # all of the page's text, in order
-            han += len(HAN.findall(text))
-            if "\ufffd" in text or any("\ue000" <= ch <= "\uf8ff" for ch in text):
+            page_han = len(HAN.findall(text))
+            garbled = "\ufffd" in text or any("\ue000" <= ch <= "\uf8ff" for ch in text)
+            han += page_han
+            if read is not None:
+                read.han, read.garbled = page_han, garbled
+            if garbled:
                 bad_chars.append(f"page {n + 1}: replacement or private-use characters in extracted text")
             if quick_pages:
                 # a quick look first: print-size QR codes decode at low resolution
@@ -875,14 +980,18 @@ def _check_text_and_qr(pdf_path: Path, report: Report, expect_urls: list[str] | 
 # --- entry points ----------------------------------------------------------------
 
 def preflight(pdf: Path, *, expect_urls: list[str] | None = None, min_ppi: float = 300,
-              ink_limit: float = 300, thorough: bool = True, qr_regions: list[Region] | None = None) -> Report:
+              ink_limit: float = 300, thorough: bool = True, qr_regions: list[Region] | None = None,
+              page_cache: dict | None = None) -> Report:
     """Check a finished PDF; never writes anything.
 
     ``thorough`` measures total ink on a Ghostscript render of every page; otherwise
     (every build) from the colour values and image samples in the file: quick, and
     never lower than the render, which averages.  ``qr_regions`` -- (page index, (x0, y0, x1, y1) in page
     space) where QR codes were placed -- limits the QR render to those areas; the
-    whole pages are still scanned if a code is not found there.
+    whole pages are still scanned if a code is not found there.  ``page_cache``
+    (``brochure watch``) keeps what was read from each page, keyed by a digest of
+    everything the page is made of (see ``_page_key``): a page identical to one
+    already checked is not read again.
     """
     pdf = Path(pdf)
     report = Report(path=str(pdf))
@@ -896,11 +1005,24 @@ def preflight(pdf: Path, *, expect_urls: list[str] | None = None, min_ppi: float
         x4 = flavour == "PDF/X-4"
         _check_boxes(doc, report)
         scan = _Scan()
+        keys: list[str | None] = []
+        digests: dict = {}
         for n, page in enumerate(doc.pages, 1):
             bleed = _box(page, "/BleedBox") or _box(page, "/MediaBox")
             if bleed is not None:
                 scan.bleed[n] = tuple(bleed)
-            _walk(page.obj, page.obj.get("/Resources"), IDENTITY, n, scan, x4, set())
+            key = _page_key(page, x4, digests) if page_cache is not None else None
+            keys.append(key)
+            known = page_cache.get(key) if key is not None else None
+            if known is not None:
+                _replay(known, page, n, scan)
+            else:
+                before = len(scan.colour_problems), len(scan.images)
+                _walk(page.obj, page.obj.get("/Resources"), IDENTITY, n, scan, x4, set())
+                if key is not None:
+                    if len(page_cache) > PAGE_CACHE_LIMIT:
+                        page_cache.clear()
+                    page_cache[key] = _PageRead.of(scan, n, before)
         _check_fonts(scan, report)
         _check_images(scan, report, x4=x4, min_ppi=min_ppi)
         _check_colour(scan, report)
@@ -909,13 +1031,14 @@ def preflight(pdf: Path, *, expect_urls: list[str] | None = None, min_ppi: float
             _check_ink_values(scan, report, limit=ink_limit)
     if thorough:
         _check_ink(pdf, report, limit=ink_limit)
-    _text_and_qr(pdf, report, expect_urls, qr_regions)
+    _text_and_qr(pdf, report, expect_urls, qr_regions,
+                 [page_cache.get(k) if k is not None else None for k in keys] if page_cache is not None else None)
     return report
 
 
-def _text_and_qr(pdf: Path, report: Report, expect_urls, qr_regions) -> None:
+def _text_and_qr(pdf: Path, report: Report, expect_urls, qr_regions, pages_read=None) -> None:
     try:
-        _check_text_and_qr(pdf, report, expect_urls, qr_regions)
+        _check_text_and_qr(pdf, report, expect_urls, qr_regions, pages_read)
     except Exception as e:     # a renderer crash must not hide the other results
         report.add("text", FAIL, f"无法渲染或提取文字（{e}）", f"cannot render or extract text ({e})")
 

@@ -426,6 +426,69 @@ class Memory:
             self.renders[staged.output.name] = (staged.render_key, stat, staged.output)
 
 
+class _PageStore(dict):
+    """Preflight's readings of one output's pages, kept on disk between one-shot builds.
+
+    Keys are digests of everything a page is made of (``preflight._page_key``), so a
+    page identical to one checked before is not read again; the file holds the pages
+    of the last build only, and is ignored if it was written by other checking code.
+    """
+
+    FORMAT = 1
+
+    def __init__(self, path: Path):
+        super().__init__()
+        self.path = path
+        self.version = self._version()
+        self.used: set = set()
+        self.changed = False
+        try:
+            import pickle
+
+            with open(path, "rb") as f:
+                version, pages = pickle.load(f)
+            if version == self.version and isinstance(pages, dict):
+                self.update(pages)
+        except Exception:            # missing, damaged or from other code: read every page
+            pass
+
+    @classmethod
+    def _version(cls) -> str:
+        from brochure.press import preflight
+
+        return hashlib.sha256(f"{cls.FORMAT}".encode() + Path(preflight.__file__).read_bytes()).hexdigest()[:16]
+
+    def get(self, key, default=None):
+        value = super().get(key, default)
+        if value is not None:
+            self.used.add(key)
+        return value
+
+    def __setitem__(self, key, value):
+        super().__setitem__(key, value)
+        self.used.add(key)
+        self.changed = True
+
+    def save(self) -> None:
+        """Write the pages this build read, if anything changed (atomically; failures ignored)."""
+        if not self.changed and self.used == set(self):
+            return
+        import pickle
+
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+            with open(tmp, "wb") as f:
+                pickle.dump((self.version, {k: dict.__getitem__(self, k) for k in self.used}), f,
+                            protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+
+
+def _page_store(content: Content, name: str) -> _PageStore:
+    tag = hashlib.sha256(repr((str(content.source), name)).encode("utf-8")).hexdigest()[:20]
+    return _PageStore(cache_dir("preflight") / f"{tag}.pickle")
+
+
 def _stat(path: Path) -> tuple[int, int] | None:
     try:
         st = path.stat()
@@ -475,9 +538,11 @@ def _stage(comp, press: Press, out_dir: Path, content: Content, font_name: str, 
         raw.unlink()
         # the quick preflight: ink from the file's colour values and image samples, QR codes
         # rendered only where they were placed (``brochure preflight`` renders every page)
+        pages = memory.pages if memory is not None else _page_store(content, comp.name)
         report = preflight(done, expect_urls=comp.qr_urls, min_ppi=press.min_ppi, ink_limit=press.ink_limit,
-                           thorough=False, qr_regions=qr_regions(comp),
-                           page_cache=memory.pages if memory is not None else None)
+                           thorough=False, qr_regions=qr_regions(comp), page_cache=pages)
+        if isinstance(pages, _PageStore):
+            pages.save()
         if not report.ok:
             report.path = final.name
             raise PressError(

@@ -453,6 +453,7 @@ class _PageRead:
     problems: tuple                # colour problems, without the "page N: " prefix
     han: int | None = None         # Han characters PDFium extracted (filled in by the text check)
     garbled: bool = False
+    qr: dict = field(default_factory=dict)     # QR codes decoded in each placed area of the page
 
     @classmethod
     def of(cls, scan: "_Scan", n: int, before: tuple[int, int]) -> "_PageRead":
@@ -894,49 +895,67 @@ Region = tuple[int, tuple[float, float, float, float]]
 
 def _check_text_and_qr(pdf_path: Path, report: Report, expect_urls: list[str] | None,
                        qr_regions: list[Region] | None = None, pages_read: list | None = None) -> None:
-    import pypdfium2 as pdfium
-    import zxingcpp
-
     han = 0
     bad_chars: list[str] = []
     found: dict[str, int] = {}
+    opened = []
+
+    def document():
+        """PDFium's view of the file, opened (and PDFium loaded) only when a page must be read."""
+        if not opened:
+            import pypdfium2 as pdfium
+            opened.append(pdfium.PdfDocument(str(pdf_path)))
+        return opened[0]
+
+    def decode(img, n) -> list[str]:
+        import zxingcpp
+
+        texts = [c.text for c in zxingcpp.read_barcodes(img, formats=zxingcpp.BarcodeFormat.QRCode) if c.valid]
+        for text in texts:
+            found.setdefault(text, n + 1)
+        return texts
 
     def scan(page, n, dpi, max_pixels):
         w, h = page.get_size()
         scale = min(dpi / 72, math.sqrt(max_pixels / max(w * h, 1)))
-        img = page.render(scale=scale, grayscale=True).to_pil()
-        for code in zxingcpp.read_barcodes(img, formats=zxingcpp.BarcodeFormat.QRCode):
-            if code.valid:
-                found.setdefault(code.text, n + 1)
+        decode(page.render(scale=scale, grayscale=True).to_pil(), n)
 
-    def scan_region(page, n, box):
+    def scan_region(page, n, box) -> list[str]:
         """Render only ``box`` (x0, y0, x1, y1 in page space) with a margin, at QR_DPI."""
         w, h = page.get_size()
         x0, y0, x1, y1 = box
         pad = 3 * MM
         crop = (max(0.0, x0 - pad), max(0.0, y0 - pad), max(0.0, w - x1 - pad), max(0.0, h - y1 - pad))
-        img = page.render(scale=QR_DPI / 72, crop=crop, grayscale=True).to_pil()
-        for code in zxingcpp.read_barcodes(img, formats=zxingcpp.BarcodeFormat.QRCode):
-            if code.valid:
-                found.setdefault(code.text, n + 1)
+        return decode(page.render(scale=QR_DPI / 72, crop=crop, grayscale=True).to_pil(), n)
 
     def missing() -> bool:
         return any(u not in found for u in expect_urls) if expect_urls else not found
 
-    doc = pdfium.PdfDocument(str(pdf_path))
+    def read_of(n):
+        return pages_read[n] if pages_read is not None and n < len(pages_read) else None
+
     try:
+        count = len(pages_read) if pages_read is not None else len(document())
         for n, box in qr_regions or ():
-            if 0 <= n < len(doc):
-                scan_region(doc[n], n, box)
+            if not 0 <= n < count:
+                continue
+            read = read_of(n)
+            if read is not None and box in read.qr:      # this very page, decoded before
+                for text in read.qr[box]:
+                    found.setdefault(text, n + 1)
+                continue
+            texts = scan_region(document()[n], n, box)
+            if read is not None:
+                read.qr[box] = tuple(texts)
         quick_pages = not qr_regions or missing()
-        for n in range(len(doc)):
-            read = pages_read[n] if pages_read is not None and n < len(pages_read) else None
+        for n in range(count):
+            read = read_of(n)
             if read is not None and read.han is not None and not quick_pages:
                 han += read.han                          # this very page was read before
                 if read.garbled:
                     bad_chars.append(f"page {n + 1}: replacement or private-use characters in extracted text")
                 continue
-            page = doc[n]
+            page = document()[n]
             text = page.get_textpage().get_text_range()     # all of the page's text, in order
             page_han = len(HAN.findall(text))
             garbled = "\ufffd" in text or any("\ue000" <= ch <= "\uf8ff" for ch in text)
@@ -949,10 +968,11 @@ def _check_text_and_qr(pdf_path: Path, report: Report, expect_urls: list[str] | 
                 # a quick look first: print-size QR codes decode at low resolution
                 scan(page, n, QR_QUICK_DPI, QR_QUICK_PIXELS)
         if missing() and (quick_pages or expect_urls):
-            for n in range(len(doc)):   # then a close look, for small or dense codes
-                scan(doc[n], n, QR_DPI, QR_MAX_PIXELS)
+            for n in range(count):   # then a close look, for small or dense codes
+                scan(document()[n], n, QR_DPI, QR_MAX_PIXELS)
     finally:
-        doc.close()
+        if opened:
+            opened[0].close()
 
     if han == 0:
         report.add("text", FAIL, "提取不到中文文字（字体可能被转曲或映射错误）",
@@ -989,9 +1009,11 @@ def preflight(pdf: Path, *, expect_urls: list[str] | None = None, min_ppi: float
     never lower than the render, which averages.  ``qr_regions`` -- (page index, (x0, y0, x1, y1) in page
     space) where QR codes were placed -- limits the QR render to those areas; the
     whole pages are still scanned if a code is not found there.  ``page_cache``
-    (``brochure watch``) keeps what was read from each page, keyed by a digest of
-    everything the page is made of (see ``_page_key``): a page identical to one
-    already checked is not read again.
+    keeps what was read from each page (colours, images, extracted text, QR codes
+    decoded where placed), keyed by a digest of everything the page is made of (see
+    ``_page_key``): a page identical to one already checked is not read again, and
+    PDFium is loaded only if some page must be.  ``brochure watch`` keeps it in
+    memory, one-shot builds on disk.
     """
     pdf = Path(pdf)
     report = Report(path=str(pdf))

@@ -408,6 +408,12 @@ class Memory:
             worker = self.residents[key] = _Resident(names)
         return worker
 
+    def keep_only(self, groups: list[list[str]]) -> None:
+        """Stop the processes kept for outputs no longer grouped so (a poster added or removed)."""
+        wanted = {tuple(g) for g in groups}
+        for key in [k for k in self.residents if k not in wanted]:
+            self.residents.pop(key).stop()
+
     def close(self) -> None:
         """Stop the processes kept for this session."""
         for worker in self.residents.values():
@@ -889,6 +895,7 @@ def build(content_path: Path, out_dir: Path, only: str | None = None, log=print,
         with _terminate_as_interrupt():
             created = _prepare_out_dir(out_dir)
             if memory is not None:               # brochure watch: the same processes at every rebuild
+                memory.keep_only(groups[1:])
                 workers = [memory.resident(group) for group in groups[1:]]
                 for worker in workers:
                     worker.request(content_path, out_dir, tag, memory)

@@ -180,3 +180,23 @@ def test_a_watch_session_keeps_one_process_for_the_posters(tmp_path, monkeypatch
         pass                                                     # stopped and reaped
     else:
         raise AssertionError(f"the resident process {pid} is still there")
+
+
+def test_a_resident_for_outputs_no_longer_made_is_stopped(tmp_path, monkeypatch):
+    from brochure.build import build
+    from brochure.workflow.watch import rebuild
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BROCHURE_JOBS", "2")
+    two = POSTER + "  - name: a2\n    size: A2\n    shows: [title, summaries]\n    distance: 2\n"
+    path = make_project(tmp_path, BUILDABLE + two)
+    out = tmp_path / "out"
+    first = rebuild(path, out, None, build, lambda _: None)
+    touch(path)
+    second = rebuild(path, out, None, build, lambda _: None, first)
+    (old,) = second.memory.residents.values()
+    touch(path, BUILDABLE + POSTER)                               # the A2 poster removed
+    third = rebuild(path, out, None, build, lambda _: None, second)
+    assert third.ok and old.pid == 0                              # its process was stopped
+    assert [tuple(k) for k in third.memory.residents] == [("a3",)]
+    third.memory.close()

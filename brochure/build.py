@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import hashlib
 import math
 import os
@@ -33,7 +34,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from brochure.cache import cache_dir
+from brochure.cache import Kept, cache_dir
 from brochure.content import load
 from brochure.content.model import Content, Press
 from brochure.content.yamlnodes import display_path
@@ -397,15 +398,15 @@ class Memory:
     """
 
     renders: dict[str, tuple[str, tuple[int, int], Output]] = field(default_factory=dict)
-    residents: dict[tuple[str, ...], "_Resident"] = field(default_factory=dict, repr=False)
-    pages: dict = field(default_factory=dict, repr=False)      # preflight's reading of each page, by digest
+    residents: dict[tuple[str, ...], "_Worker"] = field(default_factory=dict, repr=False)
+    pages: Kept = field(default_factory=lambda: Kept(None), repr=False)   # preflight's page readings
 
-    def resident(self, names: list[str]) -> "_Resident":
+    def resident(self, names: list[str]) -> "_Worker":
         """The process kept for these outputs (forked now if there is none)."""
         key = tuple(names)
         worker = self.residents.get(key)
         if worker is None or not worker.alive():
-            worker = self.residents[key] = _Resident(names)
+            worker = self.residents[key] = _Worker(names)
         return worker
 
     def keep_only(self, groups: list[list[str]]) -> None:
@@ -432,67 +433,23 @@ class Memory:
             self.renders[staged.output.name] = (staged.render_key, stat, staged.output)
 
 
-class _PageStore(dict):
-    """Preflight's readings of one output's pages, kept on disk between one-shot builds.
-
-    Keys are digests of everything a page is made of (``preflight._page_key``), so a
-    page identical to one checked before is not read again; the file holds the pages
-    of the last build only, and is ignored if it was written by other checking code.
-    """
-
-    FORMAT = 1
-
-    def __init__(self, path: Path):
-        super().__init__()
-        self.path = path
-        self.version = self._version()
-        self.used: set = set()
-        self.changed = False
-        try:
-            import pickle
-
-            with open(path, "rb") as f:
-                version, pages = pickle.load(f)
-            if version == self.version and isinstance(pages, dict):
-                self.update(pages)
-        except Exception:            # missing, damaged or from other code: read every page
-            pass
-
-    @classmethod
-    def _version(cls) -> str:
-        from brochure.press import preflight
-
-        return hashlib.sha256(f"{cls.FORMAT}".encode() + Path(preflight.__file__).read_bytes()).hexdigest()[:16]
-
-    def get(self, key, default=None):
-        value = super().get(key, default)
-        if value is not None:
-            self.used.add(key)
-        return value
-
-    def __setitem__(self, key, value):
-        super().__setitem__(key, value)
-        self.used.add(key)
-        self.changed = True
-
-    def save(self) -> None:
-        """Write the pages this build read, if anything changed (atomically; failures ignored)."""
-        if not self.changed and self.used == set(self):
-            return
-        import pickle
-
-        with contextlib.suppress(OSError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            with open(tmp, "wb") as f:
-                pickle.dump((self.version, {k: dict.__getitem__(self, k) for k in self.used}), f,
-                            protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
+def _cache_file(kind: str, content: Content, names) -> Path:
+    """The file in cache ``kind`` kept for these outputs of this content file."""
+    tag = hashlib.sha256(repr((str(content.source), names)).encode("utf-8")).hexdigest()[:20]
+    return cache_dir(kind) / f"{tag}.pickle"
 
 
-def _page_store(content: Content, name: str) -> _PageStore:
-    tag = hashlib.sha256(repr((str(content.source), name)).encode("utf-8")).hexdigest()[:20]
-    return _PageStore(cache_dir("preflight") / f"{tag}.pickle")
+def _page_store(content: Content, name: str) -> Kept:
+    """Preflight's readings of one output's pages (``preflight._page_key``), kept between one-shot builds
+    and valid only for the checking code that made them."""
+    return Kept(_cache_file("preflight", content, name), _preflight_version())
+
+
+@functools.lru_cache(maxsize=1)
+def _preflight_version() -> str:
+    from brochure.press import preflight
+
+    return hashlib.sha256(Path(preflight.__file__).read_bytes()).hexdigest()[:16]
 
 
 def _stat(path: Path) -> tuple[int, int] | None:
@@ -547,8 +504,7 @@ def _stage(comp, press: Press, out_dir: Path, content: Content, font_name: str, 
         pages = memory.pages if memory is not None else _page_store(content, comp.name)
         report = preflight(done, expect_urls=comp.qr_urls, min_ppi=press.min_ppi, ink_limit=press.ink_limit,
                            thorough=False, qr_regions=qr_regions(comp), page_cache=pages)
-        if isinstance(pages, _PageStore):
-            pages.save()
+        pages.save()
         if not report.ok:
             report.path = final.name
             raise PressError(
@@ -593,18 +549,6 @@ def _prepare_out_dir(out_dir: Path) -> bool:
     return created
 
 
-def write_output(comp, press: Press, out_dir: Path, content: Content, font_name: str) -> Output:
-    """Render, finish and preflight one composition, then rename it into ``out_dir``."""
-    tag = build_tag()
-    try:
-        staged = _stage(comp, press, out_dir, content, font_name, tag)
-        return staged.commit()
-    except OSError as exc:
-        raise _disk_error(exc, out_dir) from None
-    finally:
-        remove_own_temps(out_dir, tag)
-
-
 def output_names(content: Content, only: str | None = None) -> list[str]:
     """The outputs a build makes, in order: the brochure, then each poster (or just ``only``)."""
     names = ["brochure"] + [p.name for p in content.posters]
@@ -624,9 +568,9 @@ def jobs_for(count: int) -> int:
 
 def _stage_named(name: str, content: Content, faces, out_dir: Path, tag: str,
                  memory: Memory | None = None) -> _Staged:
-    from brochure.press.images import _release_memory
+    from brochure.press.images import release_memory
 
-    _release_memory()          # what the previous output freed goes back before this one's photos are read
+    release_memory()           # what the previous output freed goes back before this one's photos are read
     for comp, press in compositions(content, faces, name):
         check_on_page(comp)
         return _stage(comp, press, out_dir, content, faces["body"].name, tag, memory)
@@ -638,8 +582,7 @@ def _layout_store(content: Content, names: list[str]):
     from brochure.text import layout
     from brochure.text.store import Store
 
-    tag = hashlib.sha256(repr((str(content.source), names)).encode("utf-8")).hexdigest()[:20]
-    path = cache_dir("layout") / f"{tag}.pickle"
+    path = _cache_file("layout", content, names)
     store = layout._STORE
     if store is None or store.path != path:
         store = Store(path)
@@ -647,91 +590,131 @@ def _layout_store(content: Content, names: list[str]):
     return store
 
 
-class _Worker:
-    """Outputs made in a forked process, returned as staged temporary files (or the error) through a pipe.
+def _make(names: list[str], content: Content, faces, out_dir: Path, tag: str,
+          memory: Memory | None) -> tuple[str, object]:
+    """Stage ``names`` in this process: ("ok", staged outputs) or ("error", the exception), to send back."""
+    staged: list[_Staged] = []
+    try:
+        store = _layout_store(content, names)
+        for name in names:
+            staged.append(_stage_named(name, content, faces, out_dir, tag, memory))
+        if memory is None:               # brochure watch saves once, when it stops
+            store.save()
+        return ("ok", staged)
+    except BaseException as exc:         # noqa: BLE001 (everything goes back to the parent)
+        for s in staged:
+            s.discard()
+        return ("error", _pickled_error(_as_interrupt(exc)))
 
-    The child inherits the loaded content and fonts, so it starts at once; it
-    writes only temporary files with the build's tag, which the parent commits
-    together with its own or removes.
+
+class _Worker:
+    """A forked process making some of a build's outputs, answering through a pipe.
+
+    For a one-shot build it makes them at once from what this process has loaded
+    (``first``: content, fonts, out_dir, tag) and ends when the pipe closes.  For
+    ``brochure watch`` it stays for the session: at each request it reads
+    content.yaml itself and makes its outputs again with its own paragraphs, fonts
+    and photos warm (forking anew at every save cost the watching process ~30 ms
+    of copy-on-write page faults).  Answers are the staged temporary files, tagged
+    with the build and committed or removed by the parent, or the error; pickled
+    and length-prefixed.
     """
 
-    def __init__(self, names: list[str], content: Content, faces, out_dir: Path, tag: str,
-                 memory: Memory | None = None):
-        import pickle
+    #: This process's ends of every worker's pipes: a worker forked later must not hold them
+    #: open, or an earlier worker would never see its pipe close.
+    _ends: set = set()
 
+    def __init__(self, names: list[str], first: tuple | None = None):
         self.names = names
-        read, write = os.pipe()
+        down_r, down_w = os.pipe()
+        up_r, up_w = os.pipe()
         self.pid = os.fork()
         if self.pid == 0:                      # the child: never returns
-            os.close(read)
-            _trim_memory()                     # the parent's free heap need not count against this process
-            staged: list[_Staged] = []
-            try:
-                store = _layout_store(content, names)
-                for name in names:
-                    staged.append(_stage_named(name, content, faces, out_dir, tag, memory))
-                if memory is None:
-                    store.save()
-                payload = pickle.dumps(("ok", staged))
-            except BaseException as exc:       # noqa: BLE001 (everything goes back to the parent)
-                exc = _as_interrupt(exc)
-                for s in staged:
-                    s.discard()
-                try:
-                    payload = pickle.dumps(("error", exc))
-                except Exception:
-                    import traceback
-                    payload = pickle.dumps(("error", RuntimeError(traceback.format_exc())))
-            try:
-                with os.fdopen(write, "wb") as f:
-                    f.write(payload)
-            finally:
-                os._exit(0)
-        os.close(write)
-        self.fd = read
+            os.close(down_w)
+            os.close(up_r)
+            for f in _Worker._ends:
+                self._close(f)
+            _serve(names, os.fdopen(down_r, "rb"), os.fdopen(up_w, "wb"), first)
+        os.close(down_r)
+        os.close(up_w)
+        self.requests, self.answers = os.fdopen(down_w, "wb"), os.fdopen(up_r, "rb")
+        _Worker._ends.update((self.requests, self.answers))
+
+    def alive(self) -> bool:
+        return bool(self.pid) and self.requests is not None
+
+    def request(self, content_path: Path, out_dir: Path, tag: str, memory: Memory) -> None:
+        _send(self.requests, (Path(content_path), Path(out_dir), tag, dict(memory.renders)))
 
     def result(self) -> list[_Staged]:
-        """The child's staged outputs; raises its error."""
-        import pickle
-
-        chunks = []
-        with os.fdopen(self.fd, "rb") as f:
-            while True:
-                chunk = f.read(1 << 16)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-        self.fd = None
-        os.waitpid(self.pid, 0)
-        self.pid = 0
-        if not chunks:
-            raise RuntimeError(f"the process building {', '.join(self.names)} stopped without a result")
-        kind, value = pickle.loads(b"".join(chunks))
+        """The staged outputs of the last request; raises the error it met."""
+        try:
+            kind, value = _receive(self.answers)
+        except (EOFError, OSError):
+            self.stop()
+            raise RuntimeError(f"the process building {', '.join(self.names)} stopped without a result") from None
         if kind == "error":
             raise value
         return value
 
-    def stop(self) -> None:
-        """Stop the child (after an error or Ctrl-C here) and wait until it has removed its files."""
+    def close(self) -> None:
+        """Let a worker that has answered end (its pipe closes) and wait for it."""
+        self._close(self.requests)
         if self.pid:
-            with contextlib.suppress(OSError):
-                os.kill(self.pid, signal.SIGTERM)
             with contextlib.suppress(OSError):
                 os.waitpid(self.pid, 0)
             self.pid = 0
-        if self.fd is not None:
+        self._close(self.answers)
+        _Worker._ends.difference_update((self.requests, self.answers))
+        self.requests = self.answers = None
+
+    def stop(self) -> None:
+        """Stop it now (after an error or Ctrl-C here) and wait until it has gone."""
+        if self.pid:
             with contextlib.suppress(OSError):
-                os.close(self.fd)
-            self.fd = None
+                os.kill(self.pid, signal.SIGTERM)
+        self.close()
+
+    @staticmethod
+    def _close(f) -> None:
+        if f is not None:
+            with contextlib.suppress(OSError):
+                f.close()
+
+
+def _serve(names: list[str], requests, answers, first: tuple | None) -> None:
+    """The worker's life: the first outputs if given, then one answer per request until the pipe closes."""
+    try:
+        if first is not None:
+            content, faces, out_dir, tag = first
+            _trim_memory()                       # the parent's free heap need not count against this process
+            _send(answers, _make(names, content, faces, out_dir, tag, None))
+        else:                                    # resident: Ctrl-C is the watching process's to handle
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        while True:
+            try:
+                content_path, out_dir, tag, known = _receive(requests)
+            except (EOFError, OSError):
+                break
+            try:
+                content = load(content_path)
+                faces = load_faces(content)
+            except BaseException as exc:         # noqa: BLE001
+                _send(answers, ("error", _pickled_error(exc)))
+                continue
+            _send(answers, _make(names, content, faces, out_dir, tag, Memory(renders=known)))
+    finally:
+        os._exit(0)
 
 
 def _trim_memory() -> None:
     import gc
 
-    from brochure.press.images import _release_memory
+    from brochure.press.images import release_memory
 
     gc.collect()
-    _release_memory()
+    release_memory()
 
 
 def _send(f, value) -> None:
@@ -766,87 +749,6 @@ def _pickled_error(exc: BaseException) -> BaseException:
     except Exception:
         import traceback
         return RuntimeError("".join(traceback.format_exception(exc)))
-
-
-class _Resident:
-    """A forked process kept for a ``brochure watch`` session, making the same outputs at every rebuild.
-
-    Forking anew at each rebuild cost the watching process ~30 ms of copy-on-write
-    page faults; a resident process pays that once, and keeps its own paragraphs,
-    fonts and photos warm.  It reads the content file itself; requests and answers
-    are pickled and length-prefixed over two pipes.  It ends when the pipe closes
-    (the watching process ended) or when stopped.
-    """
-
-    def __init__(self, names: list[str]):
-        self.names = names
-        down_r, down_w = os.pipe()
-        up_r, up_w = os.pipe()
-        self.pid = os.fork()
-        if self.pid == 0:                      # the resident: never returns
-            os.close(down_w)
-            os.close(up_r)
-            _serve(names, os.fdopen(down_r, "rb"), os.fdopen(up_w, "wb"))
-        os.close(down_r)
-        os.close(up_w)
-        self.requests, self.answers = os.fdopen(down_w, "wb"), os.fdopen(up_r, "rb")
-
-    def alive(self) -> bool:
-        return bool(self.pid) and self.requests is not None
-
-    def request(self, content_path: Path, out_dir: Path, tag: str, memory: Memory) -> None:
-        _send(self.requests, (Path(content_path), Path(out_dir), tag, dict(memory.renders)))
-
-    def result(self) -> list[_Staged]:
-        try:
-            kind, value = _receive(self.answers)
-        except (EOFError, OSError):
-            self.stop()
-            raise RuntimeError(f"the process building {', '.join(self.names)} stopped without a result") from None
-        if kind == "error":
-            raise value
-        return value
-
-    def stop(self) -> None:
-        if self.pid:
-            with contextlib.suppress(OSError):
-                os.kill(self.pid, signal.SIGTERM)
-            with contextlib.suppress(OSError):
-                os.waitpid(self.pid, 0)
-            self.pid = 0
-        for f in (self.requests, self.answers):
-            if f is not None:
-                with contextlib.suppress(OSError):
-                    f.close()
-        self.requests = self.answers = None
-
-
-def _serve(names: list[str], requests, answers) -> None:
-    """The resident's loop: one request, one answer, until the watching process goes away."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)       # Ctrl-C is the watching process's to handle
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    try:
-        while True:
-            try:
-                content_path, out_dir, tag, known = _receive(requests)
-            except (EOFError, OSError):
-                break
-            staged: list[_Staged] = []
-            try:
-                content = load(content_path)
-                faces = load_faces(content)
-                memory = Memory(renders=known)
-                _layout_store(content, names)
-                for name in names:
-                    staged.append(_stage_named(name, content, faces, out_dir, tag, memory))
-                payload = ("ok", staged)
-            except BaseException as exc:       # noqa: BLE001 (everything goes back to the watching process)
-                for s in staged:
-                    s.discard()
-                payload = ("error", _pickled_error(exc))
-            _send(answers, payload)
-    finally:
-        os._exit(0)
 
 
 def _share(names: list[str], jobs: int, area: dict[str, float] | None = None) -> list[list[str]]:
@@ -900,7 +802,7 @@ def build(content_path: Path, out_dir: Path, only: str | None = None, log=print,
                 for worker in workers:
                     worker.request(content_path, out_dir, tag, memory)
             else:
-                workers = [_Worker(group, content, faces, out_dir, tag, memory) for group in groups[1:]]
+                workers = [_Worker(group, first=(content, faces, out_dir, tag)) for group in groups[1:]]
             store = _layout_store(content, groups[0])
             by_name: dict[str, _Staged] = {}
             for name in groups[0]:
@@ -910,6 +812,8 @@ def build(content_path: Path, out_dir: Path, only: str | None = None, log=print,
                 for name, s in zip(worker.names, worker.result()):
                     by_name[name] = s
                     staged.append(s)
+                if memory is None:
+                    worker.close()
             staged = [by_name[name] for name in wanted]          # committed in the order of content.yaml
             try:
                 outputs = [s.commit() for s in staged]

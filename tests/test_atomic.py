@@ -260,7 +260,7 @@ def test_an_error_in_a_forked_output_is_raised_here_and_renames_none(tmp_path):
 
 
 def test_sigterm_stops_forked_outputs_too(tmp_path):
-    path = project(tmp_path, MINIMAL + POSTER)
+    project(tmp_path, MINIMAL + POSTER)
     out = tmp_path / "out"
     out.mkdir()
     proc = subprocess.Popen([sys.executable, "-m", "brochure", "build", "content.yaml", "-o", "out"],

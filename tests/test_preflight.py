@@ -162,23 +162,27 @@ def test_quick_ink_agrees_with_the_render(bad, good):
     assert preflight(good, expect_urls=[URL], thorough=False).by_name("ink").status == PASS
 
 
-def test_quick_ink_adds_overprinted_black_to_what_lies_under_it(tmp_path):
-    """K100 overprinting a 240 % box prints 340 %; the same black beside the box is fine."""
+def _black_over_tint(paint_black):
+    """A 240 % box (C80 M80 Y80) at 10-50 mm, then ``paint_black(canvas)`` in overprinting K100."""
     from brochure.render.textdraw import set_fill
 
-    def draw(over):
-        def paint(c, boxes):
-            c.setFillColor(CMYKColor(0.8, 0.8, 0.8, 0))
-            c.rect(10 * MM, 10 * MM, 40 * MM, 40 * MM, stroke=0, fill=1)
-            c.saveState()
-            set_fill(c, (0, 0, 0, 100), overprint=True)
-            x = 20 * MM if over else 60 * MM
-            c.rect(x, 20 * MM, 15 * MM, 15 * MM, stroke=0, fill=1)
-            c.restoreState()
-        return paint
+    def paint(c, boxes):
+        c.setFillColor(CMYKColor(0.8, 0.8, 0.8, 0))
+        c.rect(10 * MM, 10 * MM, 40 * MM, 40 * MM, stroke=0, fill=1)
+        c.saveState()
+        set_fill(c, (0, 0, 0, 100), overprint=True)
+        paint_black(c)
+        c.restoreState()
+    return paint
 
-    on_box = _finished(tmp_path, draw(True), "on")
-    beside = _finished(tmp_path, draw(False), "beside")
+
+def test_quick_ink_adds_overprinted_black_to_what_lies_under_it(tmp_path):
+    """K100 overprinting a 240 % box prints 340 %; the same black beside the box is fine."""
+    def square(x_mm):
+        return _black_over_tint(lambda c: c.rect(x_mm * MM, 20 * MM, 15 * MM, 15 * MM, stroke=0, fill=1))
+
+    on_box = _finished(tmp_path, square(20), "on")
+    beside = _finished(tmp_path, square(60), "beside")
     quick = preflight(on_box, thorough=False).by_name("ink")
     assert quick.status == FAIL and "340%" in "\n".join(quick.details)
     assert preflight(on_box).by_name("ink").status == FAIL                # Ghostscript renders the overprint too
@@ -187,22 +191,15 @@ def test_quick_ink_adds_overprinted_black_to_what_lies_under_it(tmp_path):
 
 
 def test_quick_ink_counts_overprinted_text_where_it_is_shown(tmp_path):
-    from brochure.render.textdraw import set_fill
-
-    def draw(x_mm):
-        def paint(c, boxes):
-            c.setFillColor(CMYKColor(0.8, 0.8, 0.8, 0))
-            c.rect(10 * MM, 10 * MM, 40 * MM, 40 * MM, stroke=0, fill=1)
-            c.saveState()
-            set_fill(c, (0, 0, 0, 100), overprint=True)
+    def words(x_mm):
+        def draw(c):
             c.setFont("Helvetica", 24)
             c.drawString(x_mm * MM, 30 * MM, "K100")
-            c.restoreState()
-        return paint
+        return _black_over_tint(draw)
 
-    on_box = preflight(_finished(tmp_path, draw(20), "text-on"), thorough=False).by_name("ink")
+    on_box = preflight(_finished(tmp_path, words(20), "text-on"), thorough=False).by_name("ink")
     assert on_box.status == FAIL and "overprinted colour C0 M0 Y0 K100 340%" in "\n".join(on_box.details)
-    beside = preflight(_finished(tmp_path, draw(60), "text-beside"), thorough=False).by_name("ink")
+    beside = preflight(_finished(tmp_path, words(60), "text-beside"), thorough=False).by_name("ink")
     assert beside.status == PASS, beside
 
 

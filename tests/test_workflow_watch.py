@@ -31,7 +31,7 @@ def touch(path, text=None, when=None):
 
 
 def fake_build(calls):
-    def build(path, out, only=None):
+    def build(path, out, only=None, **settings):
         calls.append(path)
         return []
     return build

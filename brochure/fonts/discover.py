@@ -185,7 +185,8 @@ class LookupCache:
         return self._empty()
 
     def _save(self, folder_key: str | None, folder_entry: dict | None, sys_key: str | None, sys_entry) -> None:
-        from brochure.fonts.glyphstore import _locked, write_atomic
+        from brochure.cache import write_atomic
+        from brochure.fonts.glyphstore import _locked
 
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -21,8 +21,9 @@ import hashlib
 import marshal
 import os
 import struct
-import tempfile
 from pathlib import Path
+
+from brochure.cache import write_atomic
 
 MAGIC = b"BROCHURE-GLYPHS\n"
 STORE_FORMAT = 2                # bump when the records change meaning
@@ -136,14 +137,3 @@ def _locked(lock_path: Path):
         os.close(fd)             # closing releases the lock
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder so a parallel process never reads half a file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

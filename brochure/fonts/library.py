@@ -36,11 +36,12 @@ import sys
 from pathlib import Path
 from typing import Iterable
 
+from brochure.cache import write_atomic
 from brochure.errors import FontError
 from brochure.fonts.convert import Metrics
 from brochure.fonts.discover import FontSource, LookupCache
 from brochure.fonts.face import Face
-from brochure.fonts.glyphstore import GlyphStore, write_atomic
+from brochure.fonts.glyphstore import GlyphStore
 
 CACHE_FORMAT = 2    # bump when the assembled font or the metrics change meaning
 KEEP_ASSEMBLED = 64

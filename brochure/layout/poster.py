@@ -10,8 +10,6 @@ naming the poster, the area and roughly how many characters to cut.
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 from brochure.content.model import Content, Poster
 from brochure.errors import LayoutError
 from brochure.layout.blocks import Bullet, Fill, Image, QRCode, Spacer, Stack

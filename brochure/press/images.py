@@ -226,7 +226,7 @@ def _to_cmyk(im: Image.Image, icc: bytes | None, profile: Path, src: Path) -> Im
                     f"colour conversion failed ({e}). Check the output profile {profile}.") from None
 
 
-def _release_memory() -> None:
+def release_memory() -> None:
     """Hand the freed pixels of a large photo back to the system (glibc keeps them otherwise).
 
     Without it the next photo's copies are added on top, and one build of a few
@@ -334,7 +334,7 @@ def prepare_photo(src: Path, frame_w_pt: float, frame_h_pt: float, *, fit: str =
                 pass
             raise
         del cmyk
-        _release_memory()
+        release_memory()
 
     result = PreparedImage(path=out, pixel_w=out_w, pixel_h=out_h, draw_w=draw_w, draw_h=draw_h,
                            offset_x=off_x, offset_y=off_y, effective_ppi=effective_ppi, source=src)

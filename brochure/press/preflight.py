@@ -26,7 +26,6 @@ from __future__ import annotations
 import contextlib
 import json
 import math
-import os
 import re
 import shutil
 import subprocess
@@ -37,6 +36,7 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Name
 
+from brochure.cache import cache_dir, write_atomic
 from brochure.errors import BrochureError
 
 from .geometry import MM
@@ -419,17 +419,13 @@ def _digest(obj, digests: dict, path: set) -> bytes:
             return b"cycle"
         path = path | {og}
     h = hashlib.sha1()
-    if isinstance(obj, pikepdf.Stream):
-        h.update(b"S")
-        h.update(obj.read_raw_bytes())
-        for k in sorted(obj.keys()):
-            if k != "/Length":
-                h.update(k.encode())
-                h.update(_digest(obj.get(k), digests, path))
-    elif isinstance(obj, pikepdf.Dictionary):
+    if isinstance(obj, (pikepdf.Stream, pikepdf.Dictionary)):
+        if isinstance(obj, pikepdf.Stream):
+            h.update(b"S")
+            h.update(obj.read_raw_bytes())
         h.update(b"D")
         for k in sorted(obj.keys()):
-            if k != "/Parent":
+            if k not in ("/Length", "/Parent"):     # the length is the bytes'; the parent is the page tree
                 h.update(k.encode())
                 h.update(_digest(obj.get(k), digests, path))
     elif isinstance(obj, pikepdf.Array):
@@ -755,12 +751,11 @@ def _image_ink(xo, limit: float) -> tuple[float, float] | None:
     filters = [str(filters)] if isinstance(filters, Name) else [str(f) for f in (filters or [])]
     raw = xo.read_raw_bytes()
     key = hashlib.sha256(raw + repr((filters, inverted, desc, limit, INK_TOLERANCE)).encode()).hexdigest()
-    cache = _ink_cache()
-    if cache is not None:
-        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-            got = json.loads((cache / f"{key}.json").read_text(encoding="utf-8"))
-            return float(got["max"]), float(got["over"])
-    from PIL import Image, ImageMath
+    cache = cache_dir("ink")
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        got = json.loads((cache / f"{key}.json").read_text(encoding="utf-8"))
+        return float(got["max"]), float(got["over"])
+    from PIL import Image
 
     if filters == ["/DCTDecode"]:
         im = Image.open(io.BytesIO(raw))
@@ -777,43 +772,31 @@ def _image_ink(xo, limit: float) -> tuple[float, float] | None:
             return None
         invert = inverted
     im.load()
-    ev = getattr(ImageMath, "lambda_eval", None)
     threshold = (limit + INK_TOLERANCE) * 255 / 100
-    bound = 4 * 255 - threshold if invert else threshold
+    over_test = f"t < {4 * 255 - threshold}" if invert else f"t > {threshold}"
     hi, over = 0, 0
     # in bands of rows: the 32-bit sum of a poster-sized photo would take 4 bytes per pixel at once
     band = max(1, INK_BAND_PIXELS // max(1, im.width))
     for top in range(0, im.height, band):
         c, m, y, k = im.crop((0, top, im.width, min(im.height, top + band))).split()
-        if ev is not None:
-            total = ev(lambda e: e["c"] + e["m"] + e["y"] + e["k"], c=c, m=m, y=y, k=k)
-        else:                                         # Pillow < 10.3
-            total = ImageMath.eval("c + m + y + k", c=c, m=m, y=y, k=k)
+        total = _image_math("c + m + y + k", c=c, m=m, y=y, k=k)
         lo_band, hi_band = total.getextrema()
         worst = 4 * 255 - lo_band if invert else hi_band
         hi = max(hi, worst)
         if worst > threshold:
-            if ev is not None:
-                flags = ev(lambda e: e["t"] < bound, t=total) if invert else ev(lambda e: e["t"] > bound, t=total)
-            else:
-                flags = ImageMath.eval(f"t < {bound}" if invert else f"t > {bound}", t=total)
-            over += flags.convert("L").histogram()[1]
+            over += _image_math(over_test, t=total).convert("L").histogram()[1]
     result = (hi * 100 / 255, over / max(1, im.width * im.height))
-    if cache is not None:
-        with contextlib.suppress(OSError):
-            cache.mkdir(parents=True, exist_ok=True)
-            tmp = cache / f".{key}.{os.getpid()}.tmp"
-            tmp.write_text(json.dumps({"max": result[0], "over": result[1]}), encoding="utf-8")
-            os.replace(tmp, cache / f"{key}.json")
+    with contextlib.suppress(OSError):
+        cache.mkdir(parents=True, exist_ok=True)
+        write_atomic(cache / f"{key}.json", json.dumps({"max": result[0], "over": result[1]}).encode("utf-8"))
     return result
 
 
-def _ink_cache() -> Path | None:
-    try:
-        from brochure.cache import cache_dir
-        return cache_dir("ink")
-    except Exception:
-        return None
+def _image_math(expression: str, **images):
+    """Pillow's ImageMath on our own fixed expressions (``unsafe_eval`` from Pillow 10.3, ``eval`` before)."""
+    from PIL import ImageMath
+
+    return (getattr(ImageMath, "unsafe_eval", None) or ImageMath.eval)(expression, **images)
 
 
 def _check_ink_values(scan: _Scan, report: Report, *, limit: float) -> None:

@@ -27,20 +27,19 @@ def layout_lines(text: str, style, width: float, *, vertical: bool = False) -> l
            round(width, 4), vertical)
     lines = _MEMO.get(key)
     store = _STORE
-    if store is not None:
-        disk_key = store.key(text, style.face.metrics_key, style.size, style.align, style.indent,
-                             style.cjk_latin_space, round(width, 4), vertical)
-        if lines is not None:
+    disk_key = None if store is None else store.key(
+        text, style.face.metrics_key, style.size, style.align, style.indent, style.cjk_latin_space,
+        round(width, 4), vertical)
+    if lines is not None:
+        if store is not None:
             store.note(disk_key, lines)
-            return lines
-        lines = store.get(disk_key)
-        if lines is None:
-            lines = _layout_lines(text, style, width, vertical)
-            store.put(disk_key, lines)
-    elif lines is not None:
         return lines
-    else:
+    if store is not None:
+        lines = store.get(disk_key)
+    if lines is None:
         lines = _layout_lines(text, style, width, vertical)
+        if store is not None:
+            store.put(disk_key, lines)
     if len(_MEMO) >= _MEMO_LIMIT:
         _MEMO.clear()
     _MEMO[key] = lines

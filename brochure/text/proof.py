@@ -339,7 +339,6 @@ def write_proof(path, library=None, *, faces: Faces | None = None) -> Path:
     c.setTitle("排版规则校样 Typesetting rules proof")
     cells = [(s, before_box(s, faces), after_box(s, faces)) for s in SAMPLES]
     y = _title(c, faces, page_w, page_h)
-    x = MARGIN
     row: list = []
 
     def cell_width(cell):

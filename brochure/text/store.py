@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
-import pickle
 from pathlib import Path
 
+from brochure.cache import Kept
 from brochure.text.line import Glyph, Line
 
 FORMAT = 1
@@ -46,36 +45,21 @@ def decode(data: tuple) -> list[Line]:
             for glyphs, natural, width, measure, last, start, end, left in data]
 
 
-class Store:
+class Store(Kept):
     """The paragraphs of one file on disk, and those this process used or set since opening it."""
 
     def __init__(self, path: Path):
-        self.path = Path(path)
-        self.version = code_version()
-        self.known: dict[str, tuple] = {}
-        self.used: dict[str, tuple] = {}
-        self.changed = False
-        try:
-            with open(self.path, "rb") as f:
-                version, known = pickle.load(f)
-            if version == self.version and isinstance(known, dict):
-                self.known = known
-        except Exception:        # missing, damaged, or from another version: start empty
-            self.known = {}
+        super().__init__(Path(path), code_version())
 
     def key(self, *parts) -> str:
         return hashlib.sha1(repr((self.version,) + parts).encode("utf-8")).hexdigest()
 
     def get(self, key: str) -> list[Line] | None:
-        data = self.used.get(key) or self.known.get(key)
-        if data is None:
-            return None
-        self.used[key] = data
-        return decode(data)
+        data = super().get(key)
+        return None if data is None else decode(data)
 
     def put(self, key: str, lines: list[Line]) -> None:
-        self.used[key] = encode(lines)
-        self.changed = True
+        self[key] = encode(lines)
 
     def note(self, key: str, lines: list[Line]) -> None:
         """``lines`` (remembered in the process) were used again: keep them in the file."""
@@ -83,15 +67,3 @@ class Store:
             data = self.known.get(key)
             self.used[key] = data if data is not None else encode(lines)
             self.changed = self.changed or data is None
-
-    def save(self) -> None:
-        """Write the paragraphs used since opening (atomically), if any were new or the set changed."""
-        if not self.changed and set(self.used) == set(self.known):
-            return
-        with contextlib.suppress(OSError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            with open(tmp, "wb") as f:
-                pickle.dump((self.version, self.used), f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-            self.known, self.changed = dict(self.used), False

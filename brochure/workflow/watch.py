@@ -11,7 +11,6 @@ atomically, so out/ keeps the last good PDFs until the next good save.
 """
 from __future__ import annotations
 
-import inspect
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -104,16 +103,15 @@ def rebuild(content_path: Path, out_dir: Path, only: str | None, build: Callable
     forked processes, which start from that memory.
     """
     started = time.monotonic()
-    kwargs = {}
     memory = previous.memory if previous is not None else None
-    if _takes(build, "memory"):
+    kwargs = {}
+    if memory is None:
         from brochure.build import Memory
-        if memory is None:
-            memory = Memory()
-            kwargs["jobs"] = 1
-        kwargs["memory"] = memory
+
+        memory = Memory()
+        kwargs["jobs"] = 1
     try:
-        outputs = build(content_path, out_dir, only=only, **kwargs)
+        outputs = build(content_path, out_dir, only=only, memory=memory, **kwargs)
     except BrochureError as exc:
         result = Rebuild(False, time.monotonic() - started, error=exc, memory=memory)
         echo(f"  错误 error: {exc}")
@@ -132,13 +130,6 @@ def rebuild(content_path: Path, out_dir: Path, only: str | None, build: Callable
         for w in output.warnings:
             echo(f"  {w}")
     return result
-
-
-def _takes(function: Callable, name: str) -> bool:
-    try:
-        return name in inspect.signature(function).parameters
-    except (TypeError, ValueError):
-        return False
 
 
 def watch(content_path: Path, out_dir: Path, *, only: str | None = None, interval: float = INTERVAL,
@@ -173,25 +164,19 @@ def watch(content_path: Path, out_dir: Path, *, only: str | None = None, interva
     try:
         previous = _loop(content_path, out_dir, only, build, echo, log, last, previous, stopped, poll)
     finally:
-        _save_layouts()
-        _close(log)
+        _end(log)
     return log
 
 
-def _close(log: WatchLog) -> None:
-    """Stop the processes the session kept for its outputs."""
-    for result in reversed(log.rebuilds):
-        if result.memory is not None and hasattr(result.memory, "close"):
-            result.memory.close()
-            return
-
-
-def _save_layouts() -> None:
-    """Keep the paragraphs set during this session for the next run (one write, at the end)."""
+def _end(log: WatchLog) -> None:
+    """Keep the paragraphs set during the session for the next run (one write, at the end), and
+    stop the processes it kept for its outputs (one memory serves every rebuild)."""
     from brochure.text import layout
 
     if layout._STORE is not None:
         layout._STORE.save()
+    if log.rebuilds and log.rebuilds[-1].memory is not None:
+        log.rebuilds[-1].memory.close()
 
 
 def _loop(content_path, out_dir, only, build, echo, log, last, previous, stopped, poll) -> None:

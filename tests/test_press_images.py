@@ -241,3 +241,34 @@ def test_a_much_larger_jpeg_is_decoded_reduced_and_cropped_in_the_same_place(tmp
     assert cmyk_at(p, (20, p.pixel_h // 2))[3] > 200
     assert cmyk_at(p, (p.pixel_w // 2 - 20, p.pixel_h // 2))[3] > 200
     assert cmyk_at(p, (p.pixel_w // 2 + 20, p.pixel_h // 2))[3] < 30
+
+
+@pytest.mark.parametrize("size", [(4783, 2392), (4000, 3000), (801, 599)])
+def test_a_jpeg_decodes_at_half_size_when_half_is_asked_for(size):
+    """Pillow takes the scale by integer division: half of an odd width, rounded up, decoded it whole."""
+    buf = io.BytesIO()
+    Image.new("CMYK", size, (10, 20, 30, 40)).save(buf, "JPEG", quality=80)
+    for most, scale in ((2, 2), (3.9, 2), (4, 4), (1.5, 1)):
+        im = Image.open(io.BytesIO(buf.getvalue()))
+        images.decode_reduced(im, most)
+        im.load()
+        assert im.size == (-(-size[0] // scale), -(-size[1] // scale)), (most, im.size)
+
+
+def test_a_large_rgb_photo_converted_in_bands_is_the_same_as_converted_whole(tmp_path, monkeypatch):
+    size = (900, 700)
+    varied = Image.merge("RGB", [Image.linear_gradient("L").resize(size), Image.radial_gradient("L").resize(size),
+                                 Image.effect_noise(size, 60).convert("L")])
+    src = tmp_path / "big.jpg"
+    varied.save(src, quality=92)
+    im = Image.open(src).convert("RGB")
+    whole = images._to_cmyk(im, None, CMYK_PROFILE, src)
+    monkeypatch.setattr(images, "BAND_ROWS", 64)                  # several bands, the last one short
+    banded = images._to_cmyk(im.split(), None, CMYK_PROFILE, src)
+    assert banded.mode == "CMYK" and banded.tobytes() == whole.tobytes()
+    # and prepare_photo takes that path above the threshold, with the same result
+    monkeypatch.setattr(images, "BANDS_ABOVE_PIXELS", 100_000)
+    a = prepare_photo(src, 200, 150, profile=CMYK_PROFILE, cache_dir=tmp_path / "a")
+    monkeypatch.setattr(images, "BANDS_ABOVE_PIXELS", 10**9)
+    b = prepare_photo(src, 200, 150, profile=CMYK_PROFILE, cache_dir=tmp_path / "b")
+    assert a.path.read_bytes() == b.path.read_bytes()

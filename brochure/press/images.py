@@ -26,7 +26,6 @@ Colour decisions:
 from __future__ import annotations
 
 import hashlib
-import math
 import io
 import os
 import tempfile
@@ -49,8 +48,11 @@ ImageFile.LOAD_TRUNCATED_IMAGES = False
 SRGB_PROFILE = Path("/usr/share/color/icc/ghostscript/srgb.icc")
 JPEG_QUALITY = 92
 DOWNSAMPLE_ABOVE = 1.5     # downsample when effective ppi > target * this
-PIPELINE_VERSION = "2"
-OPTIMIZE_MAX_PIXELS = 4_000_000     # change when the output of this module changes
+PIPELINE_VERSION = "3"
+OPTIMIZE_MAX_PIXELS = 4_000_000
+#: Larger RGB photos are converted to CMYK a band of rows at a time, from their three planes.
+BANDS_ABOVE_PIXELS = 4_000_000
+BAND_ROWS = 256     # change when the output of this module changes
 
 SUPPORTED_FORMATS = {"JPEG", "PNG", "TIFF", "WEBP", "BMP", "MPO"}
 EXTENSIONS = {
@@ -100,6 +102,17 @@ def _check_file(src: Path) -> None:
                     f"unsupported file type '{ext or 'no extension'}'. Save it as JPEG (.jpg) or PNG.")
 
 
+def decode_reduced(im: Image.Image, most: float) -> None:
+    """Let a JPEG decode at 1/2, 1/4 or 1/8 of its size: the smallest of those not below 1/``most``.
+
+    Pillow takes the scale from the size asked for by integer division, so the size
+    asked for is the floor: asking for half of an odd width rounded up decodes it whole.
+    """
+    scale = next((s for s in (8, 4, 2) if s <= most), 1)
+    if scale > 1:
+        im.draft(im.mode, (max(1, im.width // scale), max(1, im.height // scale)))
+
+
 def _open(src: Path, *, load: bool = True, reduce: float = 1.0) -> Image.Image:
     """Open (and with ``load`` fully decode); every failure becomes a PressError saying what to do.
 
@@ -114,8 +127,8 @@ def _open(src: Path, *, load: bool = True, reduce: float = 1.0) -> Image.Image:
                 im.close()
                 raise _fail(src, f"格式 {im.format} 不适合印刷。请另存为 JPEG 或 PNG。",
                             f"format {im.format} is not suitable for print. Save it as JPEG or PNG.")
-            if reduce >= 2 and im.format == "JPEG":
-                im.draft(im.mode, (math.ceil(im.width / reduce), math.ceil(im.height / reduce)))
+            if im.format == "JPEG":
+                decode_reduced(im, reduce)
             if load:
                 im.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -195,7 +208,12 @@ def _description(profile) -> str:
         return ""
 
 
-def _to_cmyk(im: Image.Image, icc: bytes | None, profile: Path, src: Path) -> Image.Image:
+def _to_cmyk(im: Image.Image | tuple[Image.Image, ...], icc: bytes | None, profile: Path,
+             src: Path) -> Image.Image:
+    """The photo in the press's CMYK; ``im`` may be an RGB photo's three planes (``Image.split``),
+    converted a band of rows at a time into the result (the same pixels as converting it whole)."""
+    if isinstance(im, tuple):
+        return _planes_to_cmyk(im, icc, profile, src)
     if im.mode == "L":
         # black plate only: K = 1 - grey
         k = ImageOps.invert(im)
@@ -224,6 +242,25 @@ def _to_cmyk(im: Image.Image, icc: bytes | None, profile: Path, src: Path) -> Im
             return im
         raise _fail(src, f"颜色转换失败（{e}）。请检查输出色彩配置文件 {profile}。",
                     f"colour conversion failed ({e}). Check the output profile {profile}.") from None
+
+
+def _planes_to_cmyk(planes: tuple[Image.Image, ...], icc: bytes | None, profile: Path, src: Path) -> Image.Image:
+    width, height = planes[0].size
+    try:
+        in_profile = ImageCms.getOpenProfile(io.BytesIO(icc) if icc else str(SRGB_PROFILE))
+        transform = ImageCms.buildTransform(in_profile, ImageCms.getOpenProfile(str(profile)), "RGB", "CMYK",
+                                            renderingIntent=INTENT, flags=FLAGS)
+    except (ImageCms.PyCMSError, OSError, ValueError) as e:
+        if icc:                    # a broken embedded profile: fall back to sRGB, as for a whole photo
+            return _planes_to_cmyk(planes, None, profile, src)
+        raise _fail(src, f"颜色转换失败（{e}）。请检查输出色彩配置文件 {profile}。",
+                    f"colour conversion failed ({e}). Check the output profile {profile}.") from None
+    out = Image.new("CMYK", (width, height))
+    for top in range(0, height, BAND_ROWS):
+        box = (0, top, width, min(height, top + BAND_ROWS))
+        band = Image.merge("RGB", [p.crop(box) for p in planes])
+        out.paste(ImageCms.applyTransform(band, transform), (0, top))
+    return out
 
 
 def release_memory() -> None:
@@ -305,7 +342,7 @@ def prepare_photo(src: Path, frame_w_pt: float, frame_h_pt: float, *, fit: str =
         # a photo much larger than needed is decoded at a fraction of its size
         im = _open(src, reduce=min(used_w / out_w, used_h / out_h))
         try:
-            im = ImageOps.exif_transpose(im)
+            ImageOps.exif_transpose(im, in_place=True)      # no second copy when nothing turns
         except Exception:          # a broken EXIF block must not stop the build
             pass
         im, icc = _to_workable(im)
@@ -316,8 +353,16 @@ def prepare_photo(src: Path, frame_w_pt: float, frame_h_pt: float, *, fit: str =
             im = im.crop(box)
         if (out_w, out_h) != im.size:
             im = im.resize((out_w, out_h), Image.Resampling.LANCZOS, reducing_gap=3.0)
-        cmyk = _to_cmyk(im, icc, profile, src)
-        del im                     # the RGB pixels are not needed while the JPEG is written
+        if im.mode == "RGB" and im.width * im.height > BANDS_ABOVE_PIXELS:
+            # Pillow keeps RGB at 4 bytes a pixel, like CMYK: a banner photo held both ways at once
+            # is two 46 MB copies.  Its three 1-byte planes hold the same pixels in 3/4 of that.
+            planes = im.split()
+            del im
+            cmyk = _to_cmyk(planes, icc, profile, src)
+            del planes
+        else:
+            cmyk = _to_cmyk(im, icc, profile, src)
+            del im                 # the RGB pixels are not needed while the JPEG is written
         cache_dir.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".jpg.tmp")
         try:

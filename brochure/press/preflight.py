@@ -762,7 +762,9 @@ def _image_ink(xo, limit: float) -> tuple[float, float] | None:
         if im.width * im.height > INK_FULL_PIXELS:
             # a banner-sized photo at half its resolution: still finer than print can show,
             # and a quarter of the memory
-            im.draft(im.mode, ((im.width + 1) // 2, (im.height + 1) // 2))
+            from brochure.press.images import decode_reduced
+
+            decode_reduced(im, 2)
         im = im.convert("CMYK") if im.mode != "CMYK" else im
         # Pillow already inverts an Adobe CMYK JPEG; the Decode array says what PDF does
         invert = ("adobe" in im.info) != inverted

@@ -1,12 +1,17 @@
 """Shared fixtures: the project's own content.yaml, and small valid projects to break on purpose."""
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Every `brochure build` a test starts builds in its own process, as it did before the build
+# server existed; tests/test_server.py turns the server on for its own builds.
+os.environ["BROCHURE_SERVER"] = "0"
 
 MINIMAL = textwrap.dedent("""\
     document:

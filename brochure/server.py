@@ -53,7 +53,7 @@ _CANCEL = b"c"
 
 def enabled() -> bool:
     return os.environ.get("BROCHURE_SERVER", "1").strip().lower() not in ("0", "off", "no", "false") \
-        and hasattr(_socket, "AF_UNIX") and hasattr(os, "fork")
+        and hasattr(_socket, "AF_UNIX") and hasattr(_socket, "SO_PEERCRED") and hasattr(os, "fork")
 
 
 def _folder() -> str | None:

@@ -73,9 +73,12 @@ def started(tmp_path: Path, env: dict, text: str = MINIMAL) -> Path:
     return tmp_path
 
 
+POSTER = "posters:\n  - name: a3\n    size: A3\n    shows: [title, summaries]\n    distance: 2\n"
+
+
 def test_a_build_through_the_server_is_the_same_build(tmp_path, env):
-    folder = started(tmp_path, env)
-    (folder / "content.yaml").write_text(MINIMAL.replace("新城正“青春”", "新城又逢春"), encoding="utf-8")
+    folder = started(tmp_path, env, MINIMAL + POSTER)
+    (folder / "content.yaml").write_text((MINIMAL + POSTER).replace("新城正“青春”", "新城又逢春"), encoding="utf-8")
     served = brochure(folder, env, "build", "content.yaml", "-o", "out")
     assert served.returncode == 0, served.stderr
     assert "已生成 built" in served.stdout and "brochure.pdf" in served.stdout
@@ -84,9 +87,10 @@ def test_a_build_through_the_server_is_the_same_build(tmp_path, env):
     assert again.returncode == 0 and "未变 unchanged" in again.stdout, again.stdout + again.stderr
     alone = brochure(folder, dict(env, BROCHURE_SERVER="0"), "build", "content.yaml", "-o", "alone")
     assert alone.returncode == 0, alone.stderr
-    assert (folder / "out" / "brochure.pdf").read_bytes() == (folder / "alone" / "brochure.pdf").read_bytes()
-    with pikepdf.open(folder / "out" / "brochure.pdf") as pdf:
-        assert len(pdf.pages) >= 1
+    for name in ("brochure.pdf", "poster-a3.pdf"):            # the poster made by the server's poster process
+        assert (folder / "out" / name).read_bytes() == (folder / "alone" / name).read_bytes(), name
+        with pikepdf.open(folder / "out" / name) as pdf:
+            assert len(pdf.pages) >= 1
 
 
 def test_errors_come_back_as_from_a_build_of_its_own(tmp_path, env):
@@ -186,3 +190,14 @@ def test_a_changed_module_file_is_seen(tmp_path):
     assert not server._code_changed(state)
     f.write_text("x = 22\n")
     assert server._code_changed(state)
+
+
+def test_two_builds_at_once_both_finish(tmp_path, env):
+    folder = started(tmp_path, env)
+    (folder / "content.yaml").write_text(MINIMAL.replace("新城正“青春”", "新城又逢春"), encoding="utf-8")
+    procs = [subprocess.Popen([sys.executable, "-m", "brochure", "build", "content.yaml", "-o", out], cwd=folder,
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for out in ("out", "out2")]
+    results = [p.communicate(timeout=300) + (p.returncode,) for p in procs]
+    assert [r[2] for r in results] == [0, 0], results
+    assert (folder / "out" / "brochure.pdf").read_bytes() == (folder / "out2" / "brochure.pdf").read_bytes()

@@ -150,6 +150,10 @@ def request(argv: list[str], *, message: dict | None = None) -> int | None:
                 kind, data = _read_frame(conn)
             except (EOFError, OSError):
                 conn.close()
+                if cancelled:                 # Ctrl-C, and then the server ended: nothing more to do
+                    print("已中断，out/ 中原有的 PDF 未被改动。 / interrupted; the PDFs in out/ are unchanged.",
+                          file=sys.stderr)
+                    return 130
                 if not said:
                     return None               # it ended before doing anything: build here
                 print("错误 error: 生成服务意外退出，请再运行一次 brochure build。 / "

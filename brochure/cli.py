@@ -78,8 +78,7 @@ def run() -> None:
             try:
                 code = server.request(argv)
             except KeyboardInterrupt:     # before the server had the request: nothing was done
-                print("已中断，out/ 中原有的 PDF 未被改动。 / interrupted; the PDFs in out/ are unchanged.",
-                      file=sys.stderr)
+                print(server.INTERRUPTED, file=sys.stderr)
                 code = 130
             if code is None:
                 code = main(argv)
@@ -120,7 +119,9 @@ def main(argv: list[str] | None = None, *, memory_for=None) -> int:
         if args.command == "watch":
             print("已停止监视。 / stopped watching.", file=sys.stderr)
             return 0
-        print("已中断，out/ 中原有的 PDF 未被改动。 / interrupted; the PDFs in out/ are unchanged.", file=sys.stderr)
+        from brochure.server import INTERRUPTED
+
+        print(INTERRUPTED, file=sys.stderr)
         return 130
 
 

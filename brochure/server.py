@@ -36,6 +36,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:                             # (typing itself is not imported: the caller starts light)
     from pathlib import Path
 
+#: What a build stopped by Ctrl-C or SIGTERM says, wherever it was running.
+INTERRUPTED = "已中断，out/ 中原有的 PDF 未被改动。 / interrupted; the PDFs in out/ are unchanged."
 #: Seconds without a request after which the server ends.
 IDLE = 15 * 60
 #: Preflight's page readings kept in memory before they are dropped (a few per edit are added).
@@ -151,8 +153,7 @@ def request(argv: list[str], *, message: dict | None = None) -> int | None:
             except (EOFError, OSError):
                 conn.close()
                 if cancelled:                 # Ctrl-C, and then the server ended: nothing more to do
-                    print("已中断，out/ 中原有的 PDF 未被改动。 / interrupted; the PDFs in out/ are unchanged.",
-                          file=sys.stderr)
+                    print(INTERRUPTED, file=sys.stderr)
                     return 130
                 if not said:
                     return None               # it ended before doing anything: build here
@@ -456,7 +457,7 @@ class Server:
             if code == 130 or cancelled.is_set():
                 keep = False                  # interrupted somewhere: start afresh next time
         except KeyboardInterrupt:
-            print("已中断，out/ 中原有的 PDF 未被改动。 / interrupted; the PDFs in out/ are unchanged.", file=err)
+            print(INTERRUPTED, file=err)
             code, keep = 130, False
         except SystemExit as exc:             # argparse: --help, a usage error
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
@@ -541,13 +542,9 @@ def _nothing(*_a, **_k) -> None:
 
 
 def _save_layout() -> None:
-    import contextlib
-
     from brochure.text import layout
 
-    if layout._STORE is not None:
-        with contextlib.suppress(OSError):
-            layout._STORE.save()
+    layout.save_store()
 
 
 def _code_state() -> dict[str, tuple[int, int] | None]:

@@ -21,6 +21,12 @@ def use_store(store) -> None:
     _STORE = store
 
 
+def save_store() -> None:
+    """Write the paragraphs set so far to the store in use, if any (failures are ignored)."""
+    if _STORE is not None:
+        _STORE.save()
+
+
 def layout_lines(text: str, style, width: float, *, vertical: bool = False) -> list[Line]:
     """Break ``text`` into lines ``width`` pt long and place every glyph (x offsets in pt)."""
     key = (text, id(style.face), style.face.name, style.size, style.align, style.indent, style.cjk_latin_space,

@@ -173,8 +173,7 @@ def _end(log: WatchLog) -> None:
     stop the processes it kept for its outputs (one memory serves every rebuild)."""
     from brochure.text import layout
 
-    if layout._STORE is not None:
-        layout._STORE.save()
+    layout.save_store()
     if log.rebuilds and log.rebuilds[-1].memory is not None:
         log.rebuilds[-1].memory.close()
 

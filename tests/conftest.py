@@ -58,6 +58,29 @@ def make_project(folder: Path, text: str = MINIMAL) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def brochure_paragraphs() -> list[str]:
+    """Every section paragraph of the project's own content.yaml, as text."""
+    from brochure.content.loader import load
+
+    content = load(ROOT / "content.yaml")
+    return [str(p) for s in content.sections for p in s.paragraphs]
+
+
+#: An A3 poster of the title and the section summaries, to append to MINIMAL.
+POSTER = "posters:\n  - name: a3\n    size: A3\n    shows: [title, summaries]\n    distance: 2\n"
+
+
+def make_print_project(folder: Path, text: str = MINIMAL) -> Path:
+    """``make_project`` with a photo large enough to print sharply at its placed size
+    (a build's preflight refuses a blurred one)."""
+    from PIL import Image
+
+    path = make_project(folder, text)
+    Image.new("RGB", (1800, 1200), (180, 120, 90)).save(folder / "images" / "p1.jpg", quality=90)
+    return path
+
+
 @pytest.fixture
 def project(tmp_path):
     return make_project(tmp_path)

@@ -22,18 +22,13 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from PIL import Image
 
 from brochure import build as pipeline
-from conftest import MINIMAL, make_project
+from conftest import MINIMAL, POSTER
+from conftest import make_print_project as project
 
-POSTER = "posters:\n  - name: a3\n    size: A3\n    shows: [title, summaries]\n    distance: 2\n"
 
 
-def project(folder: Path, text: str = MINIMAL) -> Path:
-    path = make_project(folder, text)
-    Image.new("RGB", (1800, 1200), (180, 120, 90)).save(folder / "images" / "p1.jpg", quality=90)
-    return path
 
 
 def start(folder: Path, *args: str) -> subprocess.Popen:

@@ -28,7 +28,8 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from conftest import MINIMAL, make_project
+from conftest import MINIMAL, POSTER
+from conftest import make_print_project as project
 
 PREVIOUS = {
     "brochure.pdf": b"%PDF-1.4\n% the previous good brochure\n%%EOF\n",
@@ -36,7 +37,6 @@ PREVIOUS = {
     "poster-a3.pdf": b"%PDF-1.4\n% the previous good poster\n%%EOF\n",
 }
 PARAGRAPH = "该基地一期于2020年4月投产，具备年产5万吨改性工程塑料的生产能力。"
-POSTER = "posters:\n  - name: a3\n    size: A3\n    shows: [title, summaries]\n    distance: 2\n"
 HAN = "渌口区高分子新材料产业链发展历程全区共有家企业园成为湖南省重点示范基地年产能力"
 
 
@@ -54,11 +54,6 @@ def expected(where: str | None, zh: str, en: str) -> str:
     return f"错误 error: {prefix}{zh}\n{' ' * len(prefix)}{en}\n"
 
 
-def project(folder: Path, text: str = MINIMAL) -> Path:
-    """make_project, with a photo large enough to print sharply at its placed size."""
-    path = make_project(folder, text)
-    Image.new("RGB", (1800, 1200), (180, 120, 90)).save(folder / "images" / "p1.jpg", quality=90)
-    return path
 
 
 def png_header(width: int, height: int) -> bytes:

@@ -32,12 +32,11 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from PIL import Image
 
 from brochure.build import build
 from brochure.content import load
 from brochure.errors import BrochureError
-from conftest import MINIMAL, make_project
+from conftest import MINIMAL, make_print_project
 
 BUILDS = int(os.environ.get("FUZZ_EXAMPLES", "24"))
 RANDOM = "FUZZ_EXAMPLES" in os.environ
@@ -92,8 +91,7 @@ def assert_clean_error(exc: BrochureError, text: str | None = None) -> None:
 @pytest.fixture(scope="module")
 def folder():
     with tempfile.TemporaryDirectory(prefix="brochure-fuzz-") as tmp:
-        path = make_project(Path(tmp))
-        Image.new("RGB", (1800, 1200), (180, 120, 90)).save(Path(tmp) / "images" / "p1.jpg", quality=90)
+        path = make_print_project(Path(tmp))
         yield path.parent
 
 

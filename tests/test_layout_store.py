@@ -6,9 +6,8 @@ import pytest
 
 from brochure import build as pipeline
 from brochure.text import layout, store
-from conftest import MINIMAL, make_project
+from conftest import MINIMAL, POSTER, make_print_project
 
-POSTER = "posters:\n  - name: a3\n    size: A3\n    shows: [title, summaries]\n    distance: 2\n"
 TEXT = MINIMAL.replace("生产能力。\n", "生产能力。\n      - 园区内共有规模企业27家，其中高新技术企业9家。\n") + POSTER
 assert "园区内" in TEXT
 
@@ -38,11 +37,7 @@ def fresh(monkeypatch, tmp_path):
 
 
 def project(folder):
-    from PIL import Image
-
-    path = make_project(folder, TEXT)
-    Image.new("RGB", (1800, 1200), (180, 120, 90)).save(folder / "images" / "p1.jpg", quality=90)
-    return path
+    return make_print_project(folder, TEXT)
 
 
 def pdfs(folder):

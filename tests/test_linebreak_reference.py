@@ -92,13 +92,6 @@ def exact(specs):
 
 
 @pytest.fixture(scope="module")
-def brochure_paragraphs():
-    from brochure.content.loader import load
-    content = load(ROOT / "content.yaml")
-    return [str(p) for s in content.sections for p in s.paragraphs]
-
-
-@pytest.fixture(scope="module")
 def face(tmp_path_factory, brochure_paragraphs):
     from brochure.fonts import FontLibrary
     lib = FontLibrary(ROOT, tmp_path_factory.mktemp("font-cache"))

@@ -15,10 +15,10 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from PIL import Image
 
 from brochure import server
-from conftest import MINIMAL, make_project
+from conftest import MINIMAL, POSTER
+from conftest import make_print_project as project
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the build server needs fork and Unix sockets")
 
@@ -46,11 +46,6 @@ def brochure(folder: Path, env: dict, *args: str, timeout: float = 300) -> subpr
                           capture_output=True, text=True, timeout=timeout)
 
 
-def project(folder: Path, text: str = MINIMAL) -> Path:
-    """``make_project`` with a photo large enough for print (the quick preflight refuses a blurred one)."""
-    path = make_project(folder, text)
-    Image.new("RGB", (1800, 1200), (180, 120, 90)).save(folder / "images" / "p1.jpg", quality=90)
-    return path
 
 
 def wait_for_server(timeout: float = 60.0) -> int:
@@ -73,7 +68,6 @@ def started(tmp_path: Path, env: dict, text: str = MINIMAL) -> Path:
     return tmp_path
 
 
-POSTER = "posters:\n  - name: a3\n    size: A3\n    shows: [title, summaries]\n    distance: 2\n"
 
 
 def test_a_build_through_the_server_is_the_same_build(tmp_path, env):
@@ -105,20 +99,29 @@ def test_errors_come_back_as_from_a_build_of_its_own(tmp_path, env):
     assert server.status() is not None           # a mistake in the content does not end the server
 
 
-def test_ctrl_c_stops_the_build_in_the_server_and_keeps_the_old_pdf(tmp_path, env):
-    long = MINIMAL.replace("          - 该基地一期于2020年4月投产，具备年产5万吨改性工程塑料的生产能力。\n",
-                           "".join(f"          - 第{i}段。该基地一期于2020年4月投产，具备年产5万吨改性工程塑料的生产能力，"
-                                   "带动上下游企业落户，形成了完整的产业链条。\n" for i in range(400)))
-    folder = started(tmp_path, env, long)
+LONG = MINIMAL.replace("          - 该基地一期于2020年4月投产，具备年产5万吨改性工程塑料的生产能力。\n",
+                       "".join(f"          - 第{i}段。该基地一期于2020年4月投产，具备年产5万吨改性工程塑料的生产能力，"
+                               "带动上下游企业落户，形成了完整的产业链条。\n" for i in range(400)))
+
+
+def writing(tmp_path: Path, env: dict) -> tuple[Path, bytes, subprocess.Popen]:
+    """A long project built once, edited, and a build of it through the server that has begun writing
+    into out/: (out/, the PDF there before, the building command)."""
+    folder = started(tmp_path, env, LONG)
     out = folder / "out"
     before = (out / "brochure.pdf").read_bytes()
-    (folder / "content.yaml").write_text(long.replace("第7段", "第七段"), encoding="utf-8")
+    (folder / "content.yaml").write_text(LONG.replace("第7段", "第七段"), encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "brochure", "build", "content.yaml", "-o", "out"], cwd=folder,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     while not any(p.name.startswith(".brochure.~") for p in out.iterdir()):
         assert proc.poll() is None and time.monotonic() < deadline, "the build ended before it wrote anything"
         time.sleep(0.005)
+    return out, before, proc
+
+
+def test_ctrl_c_stops_the_build_in_the_server_and_keeps_the_old_pdf(tmp_path, env):
+    out, before, proc = writing(tmp_path, env)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
@@ -128,21 +131,9 @@ def test_ctrl_c_stops_the_build_in_the_server_and_keeps_the_old_pdf(tmp_path, en
 
 
 def test_a_caller_killed_outright_stops_its_build(tmp_path, env):
-    long = MINIMAL.replace("          - 该基地一期于2020年4月投产，具备年产5万吨改性工程塑料的生产能力。\n",
-                           "".join(f"          - 第{i}段。该基地一期于2020年4月投产，具备年产5万吨改性工程塑料的生产能力，"
-                                   "带动上下游企业落户，形成了完整的产业链条。\n" for i in range(400)))
-    folder = started(tmp_path, env, long)
-    out = folder / "out"
-    before = (out / "brochure.pdf").read_bytes()
-    (folder / "content.yaml").write_text(long.replace("第7段", "第七段"), encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "brochure", "build", "content.yaml", "-o", "out"], cwd=folder,
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while not any(p.name.startswith(".brochure.~") for p in out.iterdir()):
-        assert proc.poll() is None and time.monotonic() < deadline, "the build ended before it wrote anything"
-        time.sleep(0.005)
+    out, before, proc = writing(tmp_path, env)
     proc.kill()
-    proc.wait()
+    proc.communicate()
     deadline = time.monotonic() + 60
     while any(p.name.startswith(".") for p in out.iterdir()) and time.monotonic() < deadline:
         time.sleep(0.05)

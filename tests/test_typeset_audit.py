@@ -52,15 +52,8 @@ def library(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def paragraphs():
-    from brochure.content.loader import load
-    content = load(ROOT / "content.yaml")
-    return [str(p) for s in content.sections for p in s.paragraphs]
-
-
-@pytest.fixture(scope="module")
-def body_face(library, paragraphs):
-    return library.face("Noto Serif CJK SC", "Regular", "".join(paragraphs) + "达到Ⅱ类民声优资")
+def body_face(library, brochure_paragraphs):
+    return library.face("Noto Serif CJK SC", "Regular", "".join(brochure_paragraphs) + "达到Ⅱ类民声优资")
 
 
 # --------------------------------------------------------------------------------------------
@@ -106,9 +99,9 @@ def reportlab_cjk_pdf(path: Path, face, paragraphs: list[str], drop_second_colum
     doc.build([Paragraph(p, style) for p in paragraphs])
 
 
-def test_audit_catches_reportlab_cjk_wrap(tmp_path, body_face, paragraphs):
+def test_audit_catches_reportlab_cjk_wrap(tmp_path, body_face, brochure_paragraphs):
     pdf = tmp_path / "reportlab-cjk.pdf"
-    reportlab_cjk_pdf(pdf, body_face, paragraphs)
+    reportlab_cjk_pdf(pdf, body_face, brochure_paragraphs)
     status, report, summary = run_audit(pdf)
     s = report["summary"]
     assert status == 1 and summary.endswith("FAIL")
@@ -123,9 +116,9 @@ def test_audit_catches_reportlab_cjk_wrap(tmp_path, body_face, paragraphs):
     assert exact["summary"]["ragged_right"] >= s["ragged_right"] >= 20
 
 
-def test_audit_catches_columns_off_the_grid(tmp_path, body_face, paragraphs):
+def test_audit_catches_columns_off_the_grid(tmp_path, body_face, brochure_paragraphs):
     pdf = tmp_path / "off-grid.pdf"
-    reportlab_cjk_pdf(pdf, body_face, paragraphs, drop_second_column=4.0)
+    reportlab_cjk_pdf(pdf, body_face, brochure_paragraphs, drop_second_column=4.0)
     _, report, _ = run_audit(pdf)
     assert report["summary"]["off_grid"] >= 40
     assert all(f["column"] == 1 for f in report["findings"] if f["kind"] == "grid")
@@ -134,7 +127,7 @@ def test_audit_catches_columns_off_the_grid(tmp_path, body_face, paragraphs):
 # --------------------------------------------------------------------------------------------
 # The reader: positions from the content streams agree with PDFium's exact ones
 # --------------------------------------------------------------------------------------------
-def test_glyph_positions_agree_with_pdfium(tmp_path, body_face, paragraphs):
+def test_glyph_positions_agree_with_pdfium(tmp_path, body_face, brochure_paragraphs):
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
     from reportlab.pdfgen.canvas import Canvas
@@ -143,7 +136,7 @@ def test_glyph_positions_agree_with_pdfium(tmp_path, body_face, paragraphs):
     pdf = tmp_path / "plain.pdf"
     style = TextStyle(body_face, BODY_SIZE, LEADING, indent=2)
     c = Canvas(str(pdf), pagesize=(600, 800))
-    story = [CJKParagraph(p, style, actual_text=False) for p in paragraphs[:6]]
+    story = [CJKParagraph(p, style, actual_text=False) for p in brochure_paragraphs[:6]]
     Frame(40, 40, MEASURE, 720, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0).addFromList(story, c)
     c.save()
 

@@ -6,7 +6,7 @@ import os
 import pikepdf
 
 from brochure.workflow.watch import describe, snapshot, watch
-from conftest import MINIMAL, make_project
+from conftest import MINIMAL, POSTER, make_project
 
 BUILDABLE = MINIMAL + "settings:\n  brochure:\n    press: {min_ppi: 100}\n"
 
@@ -106,7 +106,6 @@ def test_real_rebuilds_and_a_broken_save_keeps_the_last_good_pdf(tmp_path, monke
     assert not list(out.glob(".*"))                          # no temporary files left behind
 
 
-POSTER = "posters:\n  - name: a3\n    size: A3\n    shows: [title, summaries]\n    distance: 2\n"
 
 
 def test_rebuild_keeps_outputs_whose_render_did_not_change(tmp_path, monkeypatch):

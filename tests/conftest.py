@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -59,6 +62,15 @@ def make_project(folder: Path, text: str = MINIMAL) -> Path:
 
 
 @pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """out/ of one build of every output of the project's own content.yaml, shared by the session."""
+    out = tmp_path_factory.mktemp("out")
+    run = build_project(ROOT / "content.yaml", "-o", str(out))
+    assert run.returncode == 0, run.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
 def brochure_paragraphs() -> list[str]:
     """Every section paragraph of the project's own content.yaml, as text."""
     from brochure.content.loader import load
@@ -108,10 +120,32 @@ def copy_project(folder: Path, edit=None, data=None) -> Path:
     return path
 
 
+def start(folder: Path, *args: str, env: dict | None = None) -> subprocess.Popen:
+    """``brochure build content.yaml -o out`` started in ``folder``, not waited for."""
+    return subprocess.Popen([sys.executable, "-m", "brochure", "build", "content.yaml", "-o", "out", *args],
+                            cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def temps(out: Path) -> list[str]:
+    """The hidden (temporary) files in ``out``."""
+    return sorted(p.name for p in out.iterdir() if p.name.startswith("."))
+
+
+def wait_for_temp(proc: subprocess.Popen, out: Path, timeout: float = 120.0) -> list[str]:
+    """Poll until the build has started writing into out/ (a temporary file exists)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [n for n in temps(out) if n.startswith(".brochure.~")]
+        if found:
+            return found
+        if proc.poll() is not None:
+            pytest.fail(f"the build ended before it wrote anything: {proc.returncode}\n{proc.stderr.read()}")
+        time.sleep(0.002)
+    proc.kill()
+    pytest.fail("the build never started writing")
+
+
 def build_project(path: Path, *args: str):
     """Run ``brochure build`` on ``path`` in a fresh process; returns the CompletedProcess."""
-    import subprocess
-    import sys
-
     return subprocess.run([sys.executable, "-m", "brochure", "build", str(path), *args],
                           capture_output=True, text=True, timeout=600)

@@ -24,34 +24,11 @@ import pikepdf
 import pytest
 
 from brochure import build as pipeline
-from conftest import MINIMAL, POSTER
+from conftest import MINIMAL, POSTER, start, temps, wait_for_temp
 from conftest import make_print_project as project
 
 
 
-
-
-def start(folder: Path, *args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "brochure", "build", "content.yaml", "-o", "out", *args],
-                            cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def temps(out: Path) -> list[str]:
-    return sorted(p.name for p in out.iterdir() if p.name.startswith("."))
-
-
-def wait_for_temp(proc: subprocess.Popen, out: Path, timeout: float = 120.0) -> list[str]:
-    """Poll until the build has started writing into out/ (a temporary file exists)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = [n for n in temps(out) if n.startswith(".brochure.~")]
-        if found:
-            return found
-        if proc.poll() is not None:
-            pytest.fail(f"the build ended before it wrote anything: {proc.returncode}\n{proc.stderr.read()}")
-        time.sleep(0.002)
-    proc.kill()
-    pytest.fail("the build never started writing")
 
 
 def files(out: Path) -> dict[str, bytes]:

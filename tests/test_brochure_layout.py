@@ -16,12 +16,8 @@ SPACE = re.compile(r"\s+")
 
 
 @pytest.fixture(scope="module")
-def brochure_pdf(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("proj")
-    path = copy_project(folder)
-    run = build_project(path, "--only", "brochure")
-    assert run.returncode == 0, run.stderr
-    return folder / "out" / "brochure.pdf"
+def brochure_pdf(built):
+    return built / "brochure.pdf"
 
 
 def pages(path):

@@ -16,15 +16,6 @@ SPACE = re.compile(r"\s+")
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("out")
-    run = subprocess.run([sys.executable, "-m", "brochure", "build", str(ROOT / "content.yaml"), "-o", str(out)],
-                         capture_output=True, text=True, timeout=600)
-    assert run.returncode == 0, run.stderr
-    return out
-
-
-@pytest.fixture(scope="session")
 def content():
     return load(ROOT / "content.yaml")
 

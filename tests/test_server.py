@@ -17,7 +17,7 @@ import pytest
 
 
 from brochure import server
-from conftest import MINIMAL, POSTER
+from conftest import MINIMAL, POSTER, start, temps, wait_for_temp
 from conftest import make_print_project as project
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the build server needs fork and Unix sockets")
@@ -111,12 +111,8 @@ def writing(tmp_path: Path, env: dict) -> tuple[Path, bytes, subprocess.Popen]:
     out = folder / "out"
     before = (out / "brochure.pdf").read_bytes()
     (folder / "content.yaml").write_text(LONG.replace("第7段", "第七段"), encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "brochure", "build", "content.yaml", "-o", "out"], cwd=folder,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
-    while not any(p.name.startswith(".brochure.~") for p in out.iterdir()):
-        assert proc.poll() is None and time.monotonic() < deadline, "the build ended before it wrote anything"
-        time.sleep(0.005)
+    proc = start(folder, env=env)
+    wait_for_temp(proc, out)
     return out, before, proc
 
 
@@ -127,7 +123,7 @@ def test_ctrl_c_stops_the_build_in_the_server_and_keeps_the_old_pdf(tmp_path, en
     assert proc.returncode == 130, err
     assert "已中断" in err and "interrupted" in err
     assert (out / "brochure.pdf").read_bytes() == before
-    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+    assert temps(out) == []
 
 
 def test_a_caller_killed_outright_stops_its_build(tmp_path, env):
@@ -135,9 +131,9 @@ def test_a_caller_killed_outright_stops_its_build(tmp_path, env):
     proc.kill()
     proc.communicate()
     deadline = time.monotonic() + 60
-    while any(p.name.startswith(".") for p in out.iterdir()) and time.monotonic() < deadline:
+    while temps(out) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+    assert temps(out) == []
     assert (out / "brochure.pdf").read_bytes() == before
 
 

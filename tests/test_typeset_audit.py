@@ -59,13 +59,8 @@ def body_face(library, brochure_paragraphs):
 # --------------------------------------------------------------------------------------------
 # The default brochure
 # --------------------------------------------------------------------------------------------
-def test_default_brochure_passes_the_audit(tmp_path):
-    out = tmp_path / "out"
-    build = subprocess.run([sys.executable, "-m", "brochure", "build", str(ROOT / "content.yaml"),
-                            "-o", str(out), "--only", "brochure"],
-                           capture_output=True, text=True, timeout=300, cwd=ROOT)
-    assert build.returncode == 0, build.stderr
-    status, report, summary = run_audit(out / "brochure.pdf")
+def test_default_brochure_passes_the_audit(built):
+    status, report, summary = run_audit(built / "brochure.pdf")
     s = report["summary"]
     assert status == 0, report["findings"][:10]
     assert summary.startswith("summary:") and summary.endswith("OK")

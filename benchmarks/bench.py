@@ -307,12 +307,6 @@ def insert_char(text: str, ch: str) -> str:
     return text[:mid] + ch + text[mid:]
 
 
-def pick_rare_char(text: str, root: Path) -> tuple[str, str]:
-    """A Han character not in the content that every configured face has; and how it was checked."""
-    chars, how = pick_rare_chars(text, root, 1)
-    return chars[0], how
-
-
 def pick_rare_chars(text: str, root: Path, n: int) -> tuple[list[str], str]:
     """``n`` Han characters not in the content that every configured face has; and how they were checked."""
     data = load_yaml(text)
@@ -800,10 +794,8 @@ def report(res: dict[str, Measure], scale: dict[int, tuple[Measure, Measure]], s
 
     warm = res["warm"].median
     row(res["cold"], TARGETS["cold"][1], res["cold"].median <= TARGETS["cold"][0])
-    if "cold_all" in res:
-        row(res["cold_all"])
-    if "warm_own" in res:
-        row(res["warm_own"], f"<= typst {fmt_s(typst_t)}", res["warm_own"].median <= typst_t)
+    row(res["cold_all"])
+    row(res["warm_own"], f"<= typst {fmt_s(typst_t)}", res["warm_own"].median <= typst_t)
     row(res["warm"], f"<= typst {fmt_s(typst_t)}", warm <= typst_t)
     row(res["all"], TARGETS["all"][1], res["all"].median <= TARGETS["all"][0])
     row(res["rebuild"])
@@ -845,7 +837,7 @@ def report(res: dict[str, Measure], scale: dict[int, tuple[Measure, Measure]], s
                f"-> linear {'yes' if lin_t['linear'] else 'NO'}")
     out.append("")
     out.append(summary_line({
-        "warm": warm, "typst": typst_t, "warm_own": res["warm_own"].median if "warm_own" in res else None, "all": res["all"].median, "cold": res["cold"].median,
+        "warm": warm, "typst": typst_t, "warm_own": res["warm_own"].median, "all": res["all"].median, "cold": res["cold"].median,
         "rebuild": res["rebuild"].median, "watch": w.median, "watch_all": wa.median, "new_char": res["new_char"].median,
         "rss": rss, "x10": t10b, "x50": t50b, "linear": lin_b["linear"],
     }))

@@ -212,16 +212,15 @@ def _to_cmyk(im: Image.Image | tuple[Image.Image, ...], icc: bytes | None, profi
              src: Path) -> Image.Image:
     """The photo in the press's CMYK; ``im`` may be an RGB photo's three planes (``Image.split``),
     converted a band of rows at a time into the result (the same pixels as converting it whole)."""
-    if isinstance(im, tuple):
-        return _planes_to_cmyk(im, icc, profile, src)
-    if im.mode == "L":
+    mode = "RGB" if isinstance(im, tuple) else im.mode
+    if mode == "L":
         # black plate only: K = 1 - grey
         k = ImageOps.invert(im)
         zero = Image.new("L", im.size, 0)
         return Image.merge("CMYK", (zero, zero, zero, k))
     try:
         out_profile = ImageCms.getOpenProfile(str(profile))
-        if im.mode == "CMYK":
+        if mode == "CMYK":
             if not icc:
                 return im
             in_profile = ImageCms.getOpenProfile(io.BytesIO(icc))
@@ -231,34 +230,28 @@ def _to_cmyk(im: Image.Image | tuple[Image.Image, ...], icc: bytes | None, profi
             in_profile = ImageCms.getOpenProfile(io.BytesIO(icc))
         else:
             in_profile = ImageCms.getOpenProfile(str(SRGB_PROFILE))
-        transform = ImageCms.buildTransform(in_profile, out_profile, im.mode, "CMYK",
+        transform = ImageCms.buildTransform(in_profile, out_profile, mode, "CMYK",
                                             renderingIntent=INTENT, flags=FLAGS)
-        return ImageCms.applyTransform(im, transform)
+        return _apply(im, transform)
     except (ImageCms.PyCMSError, OSError, ValueError) as e:
-        if icc and im.mode == "RGB":
+        if icc and mode == "RGB":
             # a broken embedded profile: fall back to sRGB rather than stop the build
             return _to_cmyk(im, None, profile, src)
-        if icc and im.mode == "CMYK":
+        if icc and mode == "CMYK":
             return im
         raise _fail(src, f"颜色转换失败（{e}）。请检查输出色彩配置文件 {profile}。",
                     f"colour conversion failed ({e}). Check the output profile {profile}.") from None
 
 
-def _planes_to_cmyk(planes: tuple[Image.Image, ...], icc: bytes | None, profile: Path, src: Path) -> Image.Image:
-    width, height = planes[0].size
-    try:
-        in_profile = ImageCms.getOpenProfile(io.BytesIO(icc) if icc else str(SRGB_PROFILE))
-        transform = ImageCms.buildTransform(in_profile, ImageCms.getOpenProfile(str(profile)), "RGB", "CMYK",
-                                            renderingIntent=INTENT, flags=FLAGS)
-    except (ImageCms.PyCMSError, OSError, ValueError) as e:
-        if icc:                    # a broken embedded profile: fall back to sRGB, as for a whole photo
-            return _planes_to_cmyk(planes, None, profile, src)
-        raise _fail(src, f"颜色转换失败（{e}）。请检查输出色彩配置文件 {profile}。",
-                    f"colour conversion failed ({e}). Check the output profile {profile}.") from None
+def _apply(im: Image.Image | tuple[Image.Image, ...], transform) -> Image.Image:
+    """``transform`` applied to a photo, or to RGB planes a band of ``BAND_ROWS`` rows at a time."""
+    if not isinstance(im, tuple):
+        return ImageCms.applyTransform(im, transform)
+    width, height = im[0].size
     out = Image.new("CMYK", (width, height))
     for top in range(0, height, BAND_ROWS):
         box = (0, top, width, min(height, top + BAND_ROWS))
-        band = Image.merge("RGB", [p.crop(box) for p in planes])
+        band = Image.merge("RGB", [p.crop(box) for p in im])
         out.paste(ImageCms.applyTransform(band, transform), (0, top))
     return out
 

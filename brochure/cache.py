@@ -33,6 +33,26 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+@contextlib.contextmanager
+def locked(lock_path: Path):
+    """An exclusive advisory lock (where the platform has one); never fails for want of it."""
+    try:
+        import fcntl
+    except ImportError:          # pragma: no cover - not on POSIX
+        yield
+        return
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)             # closing releases the lock
+
+
 class Kept:
     """Values carried from one run to the next in one pickle file (or, without a path, in memory).
 

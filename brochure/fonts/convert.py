@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from brochure.fonts.discover import FontSource
+from brochure.fonts.opentype import substitute
 from brochure.fonts.sfnt import FontFile, FormatError, write_font
 
 # Marks that Chinese typesetting sets on a full em even where the cmap glyph is narrower.
@@ -173,9 +174,9 @@ def build_info(source: FontSource, ff: FontFile) -> dict:
 class SourceFace:
     """A source face opened for converting glyphs: fast paths where possible, fontTools otherwise."""
 
-    def __init__(self, source: FontSource, ff: FontFile | None = None):
+    def __init__(self, source: FontSource):
         self.source = source
-        self.ff = ff or FontFile(source.path, source.index)
+        self.ff = FontFile(source.path, source.index)
         self.upm = self.ff.units_per_em
         self.reader = None
         self._reader_errors: tuple = ()
@@ -251,15 +252,16 @@ def resolve(face: SourceFace, info: dict, cps) -> dict[int, tuple[int, int]]:
                 if alt and face.advance(alt) >= 0.9 * upm:
                     glyph = alt
                     break
-        alt = glyph
-        for m in vert:
-            alt = m.get(alt, alt)
+        alt = substitute(glyph, vert)
         if alt == glyph:
-            alt = base
-            for m in vert:
-                alt = m.get(alt, alt)
+            alt = substitute(base, vert)
         out[cp] = (glyph, 0 if alt in (glyph, base) else alt)
     return out
+
+
+def needed_glyphs(resolved: dict) -> set[int]:
+    """The glyph ids a font for ``resolved`` characters (``resolve``) is made of, .notdef included."""
+    return {0} | {g for rec in resolved.values() if rec[0] >= 0 for g in rec if g}
 
 
 def convert_glyphs(face: SourceFace, gids) -> dict[int, tuple[int, bytes]]:
@@ -547,6 +549,5 @@ def build_ttf(source: FontSource, chars: set[str]) -> tuple[bytes, Metrics]:
     face = SourceFace(source)
     info = build_info(source, face.ff)
     resolved = resolve(face, info, {ord(c) for c in chars})
-    gids = {0} | {g for rec in resolved.values() if rec[0] >= 0 for g in rec}
-    glyphs = convert_glyphs(face, sorted(gids - {-1}))
+    glyphs = convert_glyphs(face, sorted(needed_glyphs(resolved)))
     return assemble(info, resolved, glyphs, chars, source.family, source.style)

@@ -186,11 +186,11 @@ class LookupCache:
 
     def _save(self, folder_key: str | None, folder_entry: dict | None, sys_key: str | None, sys_entry) -> None:
         from brochure.cache import write_atomic
-        from brochure.fonts.glyphstore import _locked
+        from brochure.cache import locked
 
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with _locked(self.path.with_name(self.path.name + ".lock")):
+            with locked(self.path.with_name(self.path.name + ".lock")):
                 data = self._read()                     # another process may have added answers
                 if folder_key is not None:
                     old = data["folders"].get(folder_key)

@@ -16,14 +16,13 @@ reader sees the old store or the new one, never a mixture.
 """
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import marshal
 import os
 import struct
 from pathlib import Path
 
-from brochure.cache import write_atomic
+from brochure.cache import locked, write_atomic
 
 MAGIC = b"BROCHURE-GLYPHS\n"
 STORE_FORMAT = 2                # bump when the records change meaning
@@ -103,7 +102,7 @@ class GlyphStore:
     def save(self, path: Path) -> None:
         """Merge with the file on disk (under a lock) and replace it atomically."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        with _locked(path.with_name(path.name + ".lock")):
+        with locked(path.with_name(path.name + ".lock")):
             self.refresh(path)
             write_atomic(path, self.to_bytes())
             try:
@@ -117,23 +116,5 @@ def _sig(path: Path) -> tuple:
     return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
-@contextlib.contextmanager
-def _locked(lock_path: Path):
-    """An exclusive advisory lock (where the platform has one); never fails for want of it."""
-    try:
-        import fcntl
-    except ImportError:          # pragma: no cover - not on POSIX
-        yield
-        return
-    try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError:
-        yield
-        return
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)             # closing releases the lock
 
 

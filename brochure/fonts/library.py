@@ -278,7 +278,7 @@ class FontLibrary:
                 handle = convert.start_parallel(face, [g for i, g in enumerate(guess) if i % 5 >= 2])
                 store.info = convert.build_info(src, face.ff)
             resolved = convert.resolve(face, store.info, cps)
-            needed = {0} | {g for rec in resolved.values() if rec[0] >= 0 for g in rec if g}
+            needed = convert.needed_glyphs(resolved)
             todo = sorted(needed - store.glyphs.keys() - (set(handle.gids) if handle else set()))
             if handle is None and len(todo) >= convert.PARALLEL_MIN_GLYPHS:
                 handle = convert.start_parallel(face, todo[1::2])

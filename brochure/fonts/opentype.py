@@ -73,10 +73,9 @@ def substitute(glyph: str, mappings: list[dict[str, str]]) -> str:
     return glyph
 
 
-def single_adjustments(gpos_table, lookups: list[int], glyphs: set[str] | None = None) -> dict[str, tuple[int, int]]:
+def single_adjustments(gpos_table, lookups: list[int]) -> dict[str, tuple[int, int]]:
     """(XPlacement, XAdvance) in font units for each glyph that the lookups move.
 
-    Only glyphs in ``glyphs`` are looked at (every glyph when it is None).
     Within one lookup the first subtable covering a glyph applies; lookups add up.
     """
     result: dict[str, tuple[int, int]] = {}
@@ -88,7 +87,7 @@ def single_adjustments(gpos_table, lookups: list[int], glyphs: set[str] | None =
                 continue
             coverage = st.Coverage.glyphs
             for pos, glyph in enumerate(coverage):
-                if (glyphs is not None and glyph not in glyphs) or glyph in done:
+                if glyph in done:
                     continue
                 value = st.Value if st.Format == 1 else st.Value[pos]
                 dx = getattr(value, "XPlacement", 0) or 0

@@ -387,8 +387,7 @@ class Server:
         import threading
 
         if _code_changed(self.code):          # updated on disk (whatever the caller says, in whatever form)
-            with contextlib.suppress(OSError):
-                conn.sendall(_frame(_STALE, b""))   # the caller runs it itself and starts a new server
+            _send(conn, _STALE)               # the caller runs it itself and starts a new server
             return False
         try:
             kind, data = _read_frame(conn)
@@ -396,22 +395,20 @@ class Server:
         except (EOFError, OSError, ValueError, TypeError):
             ask = None
         if not isinstance(ask, dict):
-            with contextlib.suppress(OSError):
-                conn.sendall(_frame(_STALE, b""))
+            _send(conn, _STALE)
             return True
         if ask.get("stop"):
-            _send_exit(conn, 0)
+            _send(conn, _EXIT, b"0")
             return False
         if ask.get("ping"):
-            _send_exit(conn, 0)
+            _send(conn, _EXIT, b"0")
             return True
         import time
 
         self.last = time.monotonic()
         argv = ask.get("argv") or []
         if argv[:1] != ["build"]:
-            with contextlib.suppress(OSError):
-                conn.sendall(_frame(_STALE, b""))
+            _send(conn, _STALE)
             return True
         tty = ask.get("tty") or (False, False)
         out, err = _Stream(conn, _OUT, tty[0]), _Stream(conn, _ERR, tty[1])
@@ -439,8 +436,7 @@ class Server:
         try:
             os.chdir(ask.get("cwd") or "/")
         except OSError:                       # its folder is gone: let the caller say so itself
-            with contextlib.suppress(OSError):
-                conn.sendall(_frame(_STALE, b""))
+            _send(conn, _STALE)
             return True
         keep = True
         code = 1
@@ -472,7 +468,7 @@ class Server:
                 done.set()
             sys.stdout, sys.stderr = saved
             os.chdir("/")
-        _send_exit(conn, code)
+        _send(conn, _EXIT, str(int(code)).encode())
         self.last = time.monotonic()
         _Worker._ends.discard(conn)
         with contextlib.suppress(OSError):
@@ -513,11 +509,12 @@ class _Stop(Exception):
     pass
 
 
-def _send_exit(conn, code: int) -> None:
-    import contextlib
-
-    with contextlib.suppress(OSError):
-        conn.sendall(_frame(_EXIT, str(int(code)).encode()))
+def _send(conn, kind: bytes, data: bytes = b"") -> None:
+    """One frame to the caller; a caller that has gone is not an error here."""
+    try:
+        conn.sendall(_frame(kind, data))
+    except OSError:
+        pass
 
 
 def _parse(argv: list[str]):

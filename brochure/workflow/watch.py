@@ -157,12 +157,10 @@ def watch(content_path: Path, out_dir: Path, *, only: str | None = None, interva
     last = snapshot(content_path)
     echo(f"正在监视 {content_path.name}、images/、fonts/，保存后自动重建；按 Ctrl+C 停止。 / "
          f"watching {content_path.name}, images/ and fonts/; saving rebuilds. Press Ctrl+C to stop.")
-    previous = None
     if initial:
-        previous = rebuild(content_path, out_dir, only, build, echo)
-        log.rebuilds.append(previous)
+        log.rebuilds.append(rebuild(content_path, out_dir, only, build, echo))
     try:
-        previous = _loop(content_path, out_dir, only, build, echo, log, last, previous, stopped, poll)
+        _loop(content_path, out_dir, only, build, echo, log, last, stopped, poll)
     finally:
         _end(log)
     return log
@@ -178,7 +176,7 @@ def _end(log: WatchLog) -> None:
         log.rebuilds[-1].memory.close()
 
 
-def _loop(content_path, out_dir, only, build, echo, log, last, previous, stopped, poll) -> None:
+def _loop(content_path, out_dir, only, build, echo, log, last, stopped, poll) -> None:
     while not stopped():
         now = poll()
         if now == last:
@@ -191,6 +189,5 @@ def _loop(content_path, out_dir, only, build, echo, log, last, previous, stopped
         zh, en = describe(last, now)
         last = now
         echo(f"[{datetime.now():%H:%M:%S}] {zh} / {en}")
-        previous = rebuild(content_path, out_dir, only, build, echo, previous)
-        log.rebuilds.append(previous)
-    return previous
+        previous = log.rebuilds[-1] if log.rebuilds else None     # what the last rebuild kept
+        log.rebuilds.append(rebuild(content_path, out_dir, only, build, echo, previous))

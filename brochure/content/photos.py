@@ -20,7 +20,7 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from brochure.errors import BuildWarning, ContentError, Location
-from brochure.press.images import EXTENSIONS, MAX_PIXELS, SUPPORTED_FORMATS
+from brochure.press.images import EXTENSIONS, MAX_PIXELS, SUPPORTED_FORMATS, decode_reduced
 
 FORMAT_NAMES = {"MPO": "JPEG"}
 
@@ -77,7 +77,7 @@ def _decode(path: Path, rel: str, where: Location) -> str:
                     im.verify()                 # every chunk's checksum, without decoding
                 else:
                     if fmt in ("JPEG", "MPO"):
-                        im.draft(im.mode, (max(1, width // 8), max(1, height // 8)))
+                        decode_reduced(im, 8)
                     im.load()
     except ContentError:
         raise

@@ -48,11 +48,11 @@ ImageFile.LOAD_TRUNCATED_IMAGES = False
 SRGB_PROFILE = Path("/usr/share/color/icc/ghostscript/srgb.icc")
 JPEG_QUALITY = 92
 DOWNSAMPLE_ABOVE = 1.5     # downsample when effective ppi > target * this
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "3"      # change when the output of this module changes
 OPTIMIZE_MAX_PIXELS = 4_000_000
 #: Larger RGB photos are converted to CMYK a band of rows at a time, from their three planes.
 BANDS_ABOVE_PIXELS = 4_000_000
-BAND_ROWS = 256     # change when the output of this module changes
+BAND_ROWS = 256
 
 SUPPORTED_FORMATS = {"JPEG", "PNG", "TIFF", "WEBP", "BMP", "MPO"}
 EXTENSIONS = {

@@ -50,8 +50,8 @@ QR_QUICK_DPI = 100              # first pass; the close look at QR_DPI only when
 QR_QUICK_PIXELS = 8_000_000
 INK_TOLERANCE = 2.0             # percent, for rounding in JPEG and rendering
 INK_FAIL_AREA_MM2 = 25.0        # over-limit area that fails (a 5 x 5 mm patch)
-INK_BAND_PIXELS = 1_000_000
-INK_FULL_PIXELS = 4_000_000     # larger JPEGs are read at half resolution     # image samples summed at a time by the quick ink check
+INK_BAND_PIXELS = 1_000_000     # image samples summed at a time by the quick ink check
+INK_FULL_PIXELS = 4_000_000     # larger JPEGs are read at half resolution
 INK_NOTE_AREA_MM2 = 1.0         # smaller areas of an image (JPEG noise, a few samples) are not reported
 BOX_EPS = 0.01                  # pt
 
@@ -750,7 +750,9 @@ def _image_ink(xo, limit: float) -> tuple[float, float] | None:
     filters = xo.get("/Filter")
     filters = [str(filters)] if isinstance(filters, Name) else [str(f) for f in (filters or [])]
     raw = xo.read_raw_bytes()
-    key = hashlib.sha256(raw + repr((filters, inverted, desc, limit, INK_TOLERANCE)).encode()).hexdigest()
+    h = hashlib.sha256(raw)             # (raw + the rest would copy a poster's photo just for its key)
+    h.update(repr((filters, inverted, desc, limit, INK_TOLERANCE)).encode())
+    key = h.hexdigest()
     cache = cache_dir("ink")
     with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
         got = json.loads((cache / f"{key}.json").read_text(encoding="utf-8"))

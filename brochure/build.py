@@ -38,8 +38,8 @@ from brochure.cache import Kept, cache_dir
 from brochure.content import load
 from brochure.content.model import Content, Press
 from brochure.content.yamlnodes import display_path
-from brochure.errors import BrochureError, ContentError, FontError, LayoutError, PressError
-from brochure.press.geometry import MM, PageBoxes
+from brochure.ground.errors import BrochureError, ContentError, FontError, LayoutError, PressError
+from brochure.ground.boxes import MM, PageBoxes
 
 #: Words the layout itself prints (not from content.yaml); their glyphs are needed too.
 LAYOUT_WORDS = "数说十年笔记/备忘▲■　0123456789·"
@@ -92,7 +92,7 @@ def load_faces(content: Content):
 def check_qr(content: Content) -> None:
     """The brochure prints its QR code at a fixed size: refuse a URL too long to scan there, at its line."""
     from brochure.layout.brochure import QR_SIZE
-    from brochure.render.qr import MIN_MODULE_MM, qr_modules
+    from brochure.draw.qr import MIN_MODULE_MM, qr_modules
 
     quiet = 4
     url = content.document.online_url
@@ -127,7 +127,7 @@ def check_qr(content: Content) -> None:
 def photo_loader(content: Content, press: Press):
     from PIL import Image
 
-    from brochure.press.images import prepare_photo
+    from brochure.images.prepare import prepare_photo
 
     from brochure.press.pdfx import output_profile_path
 
@@ -191,25 +191,6 @@ def compositions(content: Content, faces, only: str | None = None):
 
         yield compose_poster(content, poster, faces, photo_loader(content, poster.press),
                              boxes_for(poster.page.width, poster.page.height, poster.press)), poster.press
-
-
-def check_on_page(comp) -> None:
-    """Refuse a composition with a block reaching past the trim: it would be cut off, i.e. words lost."""
-    from brochure.layout.pages import BLEEDING_KINDS, KIND_ZH
-
-    for number, page in enumerate(comp.pages, 1):
-        W, H = page.boxes.trim_w, page.boxes.trim_h
-        for item in page.items:
-            if item.kind in BLEEDING_KINDS:
-                continue
-            over = max(-item.x, -item.y, item.x + item.w - W, item.y + item.h - H)
-            if over > 1.0:        # pt; rounding is not overflow
-                raise LayoutError(
-                    f"{comp.name}.pdf 第 {number} 页的{KIND_ZH.get(item.kind, '内容')}超出页面 {over / MM:.0f} 毫米，"
-                    "超出的部分会被裁掉。请删减这一部分的文字或图片。",
-                    f"{comp.name}.pdf page {number}: a {item.kind} block runs {over / MM:.0f} mm past the edge of the page "
-                    "and would be cut off. Shorten the words or photos there.",
-                )
 
 
 def qr_regions(comp) -> list[tuple[int, tuple[float, float, float, float]]]:
@@ -568,9 +549,11 @@ def jobs_for(count: int) -> int:
 
 def _stage_named(name: str, content: Content, faces, out_dir: Path, tag: str,
                  memory: Memory | None = None) -> _Staged:
-    from brochure.press.images import release_memory
+    from brochure.images.prepare import release_memory
 
     release_memory()           # what the previous output freed goes back before this one's photos are read
+    from brochure.layout.pages import check_on_page
+
     for comp, press in compositions(content, faces, name):
         check_on_page(comp)
         return _stage(comp, press, out_dir, content, faces["body"].name, tag, memory)
@@ -711,7 +694,7 @@ def _serve(names: list[str], requests, answers, first: tuple | None) -> None:
 def _trim_memory() -> None:
     import gc
 
-    from brochure.press.images import release_memory
+    from brochure.images.prepare import release_memory
 
     gc.collect()
     release_memory()

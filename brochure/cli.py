@@ -53,9 +53,6 @@ def _parser() -> "argparse.ArgumentParser":
     content_arg(w)
     out_arg(w)
 
-    s = sub.add_parser("server", help="后台生成服务 / the background build server")
-    s.add_argument("action", choices=["status", "stop"], help="status：是否在运行 / is it running; stop：停止 / stop it")
-
     f = sub.add_parser("preflight", help="印前检查 PDF / preflight a PDF")
     f.add_argument("pdf", help="PDF 文件 / the PDF file")
     f.add_argument("--url", action="append", default=None, help="二维码应指向的网址 / expected QR URL")
@@ -71,20 +68,7 @@ def run() -> None:
     """
     argv = sys.argv[1:]
     try:
-        code = None
-        if argv[:1] == ["build"]:        # a warm server answers in a fraction of a fresh process's time
-            from brochure import server
-
-            try:
-                code = server.request(argv)
-            except KeyboardInterrupt:     # before the server had the request: nothing was done
-                print(server.INTERRUPTED, file=sys.stderr)
-                code = 130
-            if code is None:
-                code = main(argv)
-                server.start(argv)
-        else:
-            code = main(argv)
+        code = main(argv)
     except SystemExit as exc:          # argparse: --help, usage errors
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         if exc.code is not None and not isinstance(exc.code, int):
@@ -97,20 +81,18 @@ def run() -> None:
     os._exit(code)
 
 
-def main(argv: list[str] | None = None, *, memory_for=None) -> int:
-    """Run one command; ``memory_for(args)`` (the build server) gives a build what it kept from the last one."""
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; its exit status."""
     from pathlib import Path
 
     args = _parser().parse_args(argv)
-    from brochure.errors import BrochureError
+    from brochure.ground.errors import BrochureError
 
     try:
         if args.command == "preflight":
             from brochure.press.preflight import main_preflight
 
             return main_preflight(Path(args.pdf), expect_urls=args.url)
-        if memory_for is not None and args.command == "build":
-            return _build(args, memory_for(args))
         return COMMANDS[args.command](args)
     except BrochureError as exc:
         print(f"错误 error: {exc}", file=sys.stderr)
@@ -119,7 +101,7 @@ def main(argv: list[str] | None = None, *, memory_for=None) -> int:
         if args.command == "watch":
             print("已停止监视。 / stopped watching.", file=sys.stderr)
             return 0
-        from brochure.server import INTERRUPTED
+        from brochure.ground.errors import INTERRUPTED
 
         print(INTERRUPTED, file=sys.stderr)
         return 130
@@ -140,32 +122,13 @@ def _built(output) -> None:
         print(f"已生成 built {output.path}（{output.pages} 页 pages）")
 
 
-def _build(args, memory=None) -> int:
+def _build(args) -> int:
     from pathlib import Path
 
     from brochure.build import build
 
-    for output in build(Path(args.path), _out_dir(args), only=args.only, memory=memory):
+    for output in build(Path(args.path), _out_dir(args), only=args.only):
         _built(output)
-    return 0
-
-
-def _server(args) -> int:
-    from brochure import server
-
-    if args.action == "stop":
-        if server.stop():
-            print("已停止后台生成服务。 / the build server has stopped.")
-        else:
-            print("没有正在运行的后台生成服务。 / no build server is running.")
-        return 0
-    pid = server.status()
-    if pid is None:
-        print("没有正在运行的后台生成服务；下一次 brochure build 会启动它。 / "
-              "no build server is running; the next brochure build starts one.")
-        return 1
-    print(f"后台生成服务正在运行（进程 {pid}），空闲 {server.idle_seconds() // 60:.0f} 分钟后自动退出。 / "
-          f"the build server is running (process {pid}); it ends after {server.idle_seconds() // 60:.0f} idle minutes.")
     return 0
 
 
@@ -256,4 +219,4 @@ def _watch(args) -> int:
     return 0
 
 
-COMMANDS = {"server": _server, "build": _build, "check": _check, "proof": _proof, "import": _import, "watch": _watch}
+COMMANDS = {"build": _build, "check": _check, "proof": _proof, "import": _import, "watch": _watch}

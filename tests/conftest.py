@@ -12,9 +12,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Every `brochure build` a test starts builds in its own process, as it did before the build
-# server existed; tests/test_server.py turns the server on for its own builds.
-os.environ["BROCHURE_SERVER"] = "0"
+# The suite keeps what it caches in a folder of its own, never in the user's ~/.cache.
+import tempfile  # noqa: E402
+
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="brochure-test-cache-")
 
 MINIMAL = textwrap.dedent("""\
     document:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from brochure.content import load
-from brochure.errors import ContentError
+from brochure.ground.errors import ContentError
 from conftest import MINIMAL, ROOT, make_project
 
 

@@ -15,10 +15,10 @@ from fontTools.ttLib import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from brochure.content.model import Text
-from brochure.errors import FontError, Location
+from brochure.ground.errors import FontError, Location
 from brochure.fonts import FontLibrary, check_coverage
 from brochure.fonts.discover import find_in_system
-from brochure.render.textdraw import draw_run
+from brochure.draw.text import draw_run
 
 FAMILY = "Noto Serif CJK SC"
 SAMPLE = "中奋进新征程 建功新时代 非凡10年·渌口篇——高分子新材料……“荣誉榜”（摘选）"

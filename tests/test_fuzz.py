@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 
 from brochure.build import build
 from brochure.content import load
-from brochure.errors import BrochureError
+from brochure.ground.errors import BrochureError
 from conftest import MINIMAL, make_print_project
 
 BUILDS = int(os.environ.get("FUZZ_EXAMPLES", "24"))

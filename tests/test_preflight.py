@@ -8,7 +8,7 @@ from reportlab.lib.colors import CMYKColor
 from reportlab.pdfgen.canvas import Canvas
 
 from brochure.content.model import Press
-from brochure.press.geometry import MM, PageBoxes
+from brochure.ground.boxes import MM, PageBoxes
 from brochure.press.pdfx import finish
 from brochure.press.preflight import FAIL, PASS, WARN, main_preflight, preflight, report_path
 
@@ -164,7 +164,7 @@ def test_quick_ink_agrees_with_the_render(bad, good):
 
 def _black_over_tint(paint_black):
     """A 240 % box (C80 M80 Y80) at 10-50 mm, then ``paint_black(canvas)`` in overprinting K100."""
-    from brochure.render.textdraw import set_fill
+    from brochure.draw.text import set_fill
 
     def paint(c, boxes):
         c.setFillColor(CMYKColor(0.8, 0.8, 0.8, 0))

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from brochure.press.color import RICH_BLACK, check_palette, cmyk, total_ink
-from brochure.press.geometry import MM, PageBoxes
+from brochure.ground.colour import RICH_BLACK, check_palette, cmyk, total_ink
+from brochure.ground.boxes import MM, PageBoxes
 
 
 def test_boxes_nest_and_size():

@@ -8,10 +8,11 @@ import pytest
 from PIL import Image, ImageCms
 from reportlab.pdfgen.canvas import Canvas
 
-from brochure.errors import BuildWarning, PressError
-from brochure.press import images
-from brochure.press.geometry import MM
-from brochure.press.images import draw_image, prepare_photo
+from brochure.ground.errors import BuildWarning, PressError
+from brochure.images import prepare as images
+from brochure.ground.boxes import MM
+from brochure.draw.image import draw_image
+from brochure.images.prepare import prepare_photo
 
 from test_press_support import CMYK_PROFILE, photo, render
 

@@ -10,9 +10,9 @@ from reportlab.lib.colors import CMYKColor
 from reportlab.pdfgen.canvas import Canvas
 
 from brochure.content.model import Press
-from brochure.errors import PressError
-from brochure.press.geometry import MM, PageBoxes
-from brochure.press.marks import draw_marks
+from brochure.ground.errors import PressError
+from brochure.ground.boxes import MM, PageBoxes
+from brochure.draw.marks import draw_marks
 from brochure.press.pdfx import finish
 
 from test_press_support import (CJK_TEXT, EPOCH, build_finished, build_raw, fonts, have_fonts,

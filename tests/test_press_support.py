@@ -10,12 +10,13 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from brochure.content.model import Press
-from brochure.press.color import cmyk
-from brochure.press.geometry import MM, PageBoxes
-from brochure.press.images import draw_image, prepare_photo
-from brochure.press.marks import draw_marks
+from brochure.ground.colour import cmyk
+from brochure.ground.boxes import MM, PageBoxes
+from brochure.draw.image import draw_image
+from brochure.images.prepare import prepare_photo
+from brochure.draw.marks import draw_marks
 from brochure.press.pdfx import DEFAULT_CMYK_PROFILE, finish
-from brochure.render.qr import draw_qr
+from brochure.draw.qr import draw_qr
 
 CMYK_PROFILE = DEFAULT_CMYK_PROFILE
 # DroidSansFallback is a TrueType font with Han glyphs (no Latin); DejaVuSans covers Latin.

@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reportlab.pdfgen.canvas import Canvas
 
-from brochure.errors import PressError
-from brochure.press.geometry import MM
-from brochure.render.qr import draw_qr, qr_modules, qr_size_for_distance
+from brochure.ground.errors import PressError
+from brochure.ground.boxes import MM
+from brochure.draw.qr import draw_qr, qr_modules, qr_size_for_distance
 
 from test_press_support import render
 

@@ -10,7 +10,7 @@ from PIL import Image
 
 from brochure.cli import main
 from brochure.content import load
-from brochure.errors import ContentError
+from brochure.ground.errors import ContentError
 from brochure.workflow.check import check
 from brochure.workflow.lint import Source, fix_halfwidth, halfwidth_issues, lint
 from conftest import MINIMAL, ROOT, make_project

@@ -9,7 +9,7 @@ from PIL import Image
 
 from brochure.cli import main
 from brochure.content import load
-from brochure.errors import ContentError
+from brochure.ground.errors import ContentError
 from brochure.workflow.importer import import_text, parse
 
 SEED = Path(__file__).parent / "data" / "seed-page.txt"

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 job="${1:-build}"
 shift || true
 
-debs=(fonts-noto-cjk fontconfig poppler-utils ghostscript libgs-common)
+debs=(fonts-noto-cjk fonts-droid-fallback fonts-dejavu-core fontconfig poppler-utils ghostscript libgs-common)
 missing=()
 for p in "${debs[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

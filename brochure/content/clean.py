@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from brochure.errors import ContentError, Location
+from brochure.ground.errors import ContentError, Location
 
 #: Invisible format characters that are removed: zero-width space/non-joiner/joiner,
 #: word joiner and invisible operators, BOM, soft hyphen, Mongolian vowel separator,

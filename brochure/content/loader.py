@@ -8,7 +8,7 @@ import yaml
 from brochure.content import model as m
 from brochure.content.photos import check_photo
 from brochure.content.yamlnodes import Reader, compose, display_path, read_text_file
-from brochure.errors import ContentError, Location
+from brochure.ground.errors import ContentError, Location
 
 MM_PER_IN = 25.4
 
@@ -360,7 +360,7 @@ class _Loader(Reader):
 
     def check_ink(self, content: m.Content, node) -> None:
         """Every palette colour within the strictest output's total-ink limit (300 % by default)."""
-        from brochure.press.color import total_ink
+        from brochure.ground.colour import total_ink
 
         limit = min([content.brochure.press.ink_limit] + [p.press.ink_limit for p in content.posters])
         for name, value in vars(content.palette).items():

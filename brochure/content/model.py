@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from brochure.errors import Location
+from brochure.ground.errors import Location
 
 
 class Text(str):

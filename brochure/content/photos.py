@@ -19,8 +19,8 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from brochure.errors import BuildWarning, ContentError, Location
-from brochure.press.images import EXTENSIONS, MAX_PIXELS, SUPPORTED_FORMATS, decode_reduced
+from brochure.ground.errors import BuildWarning, ContentError, Location
+from brochure.images.prepare import EXTENSIONS, MAX_PIXELS, SUPPORTED_FORMATS, decode_reduced
 
 FORMAT_NAMES = {"MPO": "JPEG"}
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from brochure.errors import ContentError, Location
+from brochure.ground.errors import ContentError, Location
 
 
 #: A brochure's words are a few hundred kilobytes at most; beyond this, something was pasted by mistake.

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from brochure.errors import FontError
+from brochure.ground.errors import FontError
 from brochure.fonts.face import Face
 
 _IGNORED = set("\n\r\t\u200b\u200c\u200d\ufeff")

@@ -22,7 +22,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from brochure.errors import FontError
+from brochure.ground.errors import FontError
 
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 

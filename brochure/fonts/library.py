@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Iterable
 
 from brochure.cache import write_atomic
-from brochure.errors import FontError
+from brochure.ground.errors import FontError
 from brochure.fonts.convert import Metrics
 from brochure.fonts.discover import FontSource, LookupCache
 from brochure.fonts.face import Face

@@ -10,7 +10,7 @@ import math
 
 from reportlab.platypus.flowables import Flowable
 
-from brochure.press.color import cmyk
+from brochure.ground.colour import cmyk
 
 
 def grid_ceil(height: float, leading: float) -> float:
@@ -112,7 +112,7 @@ class Image(Flowable):
         return self.width, self.height
 
     def draw(self):
-        from brochure.press.images import draw_image
+        from brochure.draw.image import draw_image
 
         draw_image(self.canv, self.prepared, 0, 0)
 
@@ -129,7 +129,7 @@ class QRCode(Flowable):
         return self.size, self.size
 
     def draw(self):
-        from brochure.render.qr import draw_qr
+        from brochure.draw.qr import draw_qr
 
         draw_qr(self.canv, self.url, 0, 0, self.size, ec=self.ec)
 

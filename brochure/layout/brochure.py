@@ -14,12 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from brochure.content.model import Content, Photo
-from brochure.errors import LayoutError
+from brochure.ground.errors import LayoutError
 from brochure.layout.blocks import Bullet, Fill, Grid, Image, QRCode, Rule, SectionHeading, Spacer, Stack
 from brochure.layout.flow import Column, balance, fill
-from brochure.layout.pages import Composition, Page, Placed, safety_warnings
+from brochure.ground.page import Composition, Page, Placed
+from brochure.layout.pages import safety_warnings
 from brochure.layout.styles import Styles
-from brochure.press.geometry import MM, PageBoxes
+from brochure.ground.boxes import MM, PageBoxes
 from brochure.text import CJKParagraph, VerticalText
 
 QR_SIZE = 32 * MM        # printed size including the quiet zone (≥ 20 mm)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from reportlab.platypus.flowables import Flowable
 
-from brochure.layout.pages import Placed
+from brochure.ground.page import Placed
 
 EPS = 0.01
 

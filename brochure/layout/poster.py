@@ -11,10 +11,11 @@ naming the poster, the area and roughly how many characters to cut.
 from __future__ import annotations
 
 from brochure.content.model import Content, Poster
-from brochure.errors import LayoutError
+from brochure.ground.errors import LayoutError
 from brochure.layout.blocks import Bullet, Fill, Image, QRCode, Spacer, Stack
-from brochure.layout.pages import Composition, Page, safety_warnings
-from brochure.press.geometry import MM, PageBoxes
+from brochure.ground.page import Composition, Page
+from brochure.layout.pages import safety_warnings
+from brochure.ground.boxes import MM, PageBoxes
 from brochure.text import CJKParagraph, TextStyle
 
 WHITE = (0, 0, 0, 0)
@@ -27,7 +28,7 @@ def min_body_pt(distance_m: float) -> float:
 
 def qr_size(url: str, distance_m: float) -> float:
     """QR size (with quiet zone) in pt for scanning from ``distance_m``: module size from the distance, at least 1/10 of it."""
-    from brochure.render.qr import qr_modules, qr_size_for_distance
+    from brochure.draw.qr import qr_modules, qr_size_for_distance
 
     return max(qr_size_for_distance(distance_m, qr_modules(url, ec="Q")), distance_m * 1000 / 10 * MM)
 

@@ -35,9 +35,9 @@ from pikepdf import Array, Dictionary, Name, Pdf, String
 
 from brochure import __version__
 from brochure.content.model import Press
-from brochure.errors import PressError
+from brochure.ground.errors import PressError
 
-from .geometry import PageBoxes
+from brochure.ground.boxes import PageBoxes
 
 DEFAULT_CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
 REGISTRY = "http://www.color.org"

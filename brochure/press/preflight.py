@@ -37,9 +37,9 @@ import pikepdf
 from pikepdf import Name
 
 from brochure.cache import cache_dir, write_atomic
-from brochure.errors import BrochureError
+from brochure.ground.errors import BrochureError
 
-from .geometry import MM
+from brochure.ground.boxes import MM
 
 PASS, WARN, FAIL = "pass", "warn", "fail"
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
@@ -764,7 +764,7 @@ def _image_ink(xo, limit: float) -> tuple[float, float] | None:
         if im.width * im.height > INK_FULL_PIXELS:
             # a banner-sized photo at half its resolution: still finer than print can show,
             # and a quarter of the memory
-            from brochure.press.images import decode_reduced
+            from brochure.images.prepare import decode_reduced
 
             decode_reduced(im, 2)
         im = im.convert("CMYK") if im.mode != "CMYK" else im

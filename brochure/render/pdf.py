@@ -13,8 +13,8 @@ from pathlib import Path
 from reportlab import rl_config
 from reportlab.pdfgen import canvas as rl_canvas
 
-from brochure.layout.pages import Composition
-from brochure.press.marks import draw_marks
+from brochure.ground.page import Composition
+from brochure.draw.marks import draw_marks
 
 
 def render(comp: Composition, path: Path, *, font_name: str, marks: bool = True,

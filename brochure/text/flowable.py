@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from reportlab.platypus.flowables import Flowable
 
-from brochure.render.textdraw import draw_run, set_fill
+from brochure.draw.text import draw_run, set_fill
 from brochure.text.layout import layout_lines
 from brochure.text.line import Line
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from reportlab.lib.rl_accel import fp_str
 from reportlab.platypus.flowables import Flowable
 
-from brochure.render.textdraw import draw_run, set_fill, tj_operators
+from brochure.draw.text import draw_run, set_fill, tj_operators
 from brochure.text.layout import layout_lines
 from brochure.text.line import Line
 

@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from brochure.errors import BrochureError, ContentError, Location
+from brochure.ground.errors import BrochureError, ContentError, Location
 from brochure.workflow.lint import Finding, Source, fixed_source, lint
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import yaml
 
-from brochure.errors import ContentError, Location
+from brochure.ground.errors import ContentError, Location
 from brochure.workflow.lint import fix_halfwidth, normalised, safe_fix
 
 #: A line ending like this ends its paragraph.

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from brochure.errors import Location
+from brochure.ground.errors import Location
 
 # --- characters -----------------------------------------------------------
 

@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from brochure.errors import BrochureError
+from brochure.ground.errors import BrochureError
 
 INTERVAL = 0.3
 #: A file that keeps changing for this many polls is built anyway.

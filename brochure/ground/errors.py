@@ -73,3 +73,7 @@ class BuildWarning:
     def __str__(self) -> str:
         prefix = f"{self.where}: " if self.where else ""
         return f"{prefix}警告：{self.zh} / warning: {self.en}"
+
+
+#: What a build stopped by Ctrl-C or SIGTERM says: nothing in out/ was changed.
+INTERRUPTED = "已中断，out/ 中原有的 PDF 未被改动。 / interrupted; the PDFs in out/ are unchanged."

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from reportlab.pdfgen.canvas import Canvas
 
-from .color import cmyk
-from .color import registration as registration_colour
-from .geometry import MM, PageBoxes
+from brochure.ground.colour import cmyk
+from brochure.ground.colour import registration as registration_colour
+from brochure.ground.boxes import MM, PageBoxes
 
 MARK_WIDTH = 0.25   # pt
 MIN_SLUG = 3 * MM   # below this there is no room for marks; nothing is drawn

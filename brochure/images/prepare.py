@@ -3,8 +3,8 @@
 ``prepare_photo`` turns a source photo (JPEG, PNG with or without alpha, TIFF,
 WebP, BMP; RGB, greyscale or CMYK; any EXIF orientation; with or without an
 embedded ICC profile) into a CMYK JPEG sized for its frame, cached under a name
-derived from everything that affects the result.  ``draw_image`` places it on a
-ReportLab canvas so it lands in the PDF as a DeviceCMYK DCT image.
+derived from everything that affects the result.  ``brochure.draw.image`` places
+it on a ReportLab canvas so it lands in the PDF as a DeviceCMYK DCT image.
 
 Colour decisions:
 
@@ -35,9 +35,9 @@ from pathlib import Path
 
 from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
-from brochure.errors import BuildWarning, PressError
+from brochure.ground.errors import BuildWarning, PressError
 
-from .geometry import MM
+from brochure.ground.boxes import MM
 
 # A 100-megapixel limit: far above any camera, far below a decompression bomb.
 # Pillow warns above this and refuses above twice this; both become PressError.
@@ -385,14 +385,3 @@ def prepare_photo(src: Path, frame_w_pt: float, frame_h_pt: float, *, fit: str =
             f"({draw_w / MM:.0f}×{draw_h / MM:.0f} mm), below {min_ppi:.0f} ppi; it will print soft. "
             "Use a larger original or place it smaller."))
     return result
-
-
-def draw_image(canvas, prepared: PreparedImage, x: float, y: float) -> None:
-    """Place a prepared image with its frame's lower-left at (x, y).
-
-    ReportLab passes a .jpg file through as DCTDecode and, for a 4-channel JPEG,
-    writes /Decode [1 0 1 0 1 0 1 0].  That is right for the Adobe-inverted CMYK
-    JPEGs Pillow writes (and only for those), so only our own files go here.
-    """
-    canvas.drawImage(str(prepared.path), x + prepared.offset_x, y + prepared.offset_y,
-                     width=prepared.draw_w, height=prepared.draw_h)

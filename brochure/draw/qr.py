@@ -12,9 +12,9 @@ import functools
 import qrcode
 from qrcode.exceptions import DataOverflowError
 
-from brochure.errors import PressError
-from brochure.press.color import cmyk
-from brochure.press.geometry import MM
+from brochure.ground.errors import PressError
+from brochure.ground.colour import cmyk
+from brochure.ground.boxes import MM
 
 MIN_MODULE_MM = 0.4        # smaller modules are unreliable off a printing press
 MIN_SIZE_MM = 20.0         # hand-held scanning needs at least 2 cm

@@ -1,0 +1,6 @@
+"""The ground floor: the vocabulary every stage shares, importing nothing of the package.
+
+Units and page boxes (``boxes``), CMYK colours (``colour``), the page model that
+layout hands to render (``page``), the errors a staff member reads (``errors``)
+and the rules and thresholds that more than one stage applies (``rules``).
+"""

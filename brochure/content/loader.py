@@ -49,7 +49,9 @@ def load(path: str | Path) -> m.Content:
             "the content file is empty. Start from the example content.yaml.",
             Location(display_path(path), 1, 1),
         )
-    return _Loader(path).content(root_node)
+    loader = _Loader(path)
+    loader.source_lines = text.split("\n")
+    return loader.content(root_node)
 
 
 class _Loader(Reader):

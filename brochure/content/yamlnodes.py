@@ -112,6 +112,11 @@ def _too_large(size: int, where: Location) -> ContentError:
     )
 
 
+def _has_cjk(text: str) -> bool:
+    return any("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" or "\U00020000" <= c <= "\U0003ffff"
+               for c in text)
+
+
 def _place(text: str, index: int) -> tuple[int, int]:
     """1-based line and column of character ``index`` in ``text``."""
     line = text.count("\n", 0, index) + 1
@@ -199,6 +204,8 @@ class Reader:
 
     def __init__(self, path: Path):
         self.path = path
+        #: The file's lines, when known: a text value's neighbourhood is checked for comments that took words.
+        self.source_lines: list[str] = []
 
     def where(self, node: yaml.Node) -> Location:
         return location(self.path, node)
@@ -270,10 +277,47 @@ class Reader:
         if node.tag == "tag:yaml.org,2002:null" or (node.value == "" and not allow_empty):
             raise self.fail(node, f"“{name}”不能为空。", f"'{name}' must not be empty.")
         where = self.where(node)
+        self._refuse_comment_beside(node, name)
         value = clean_text(node.value, where, name)
         if not value and not allow_empty:
             raise self.fail(node, f"“{name}”不能为空（只有空格或不可见字符）。", f"'{name}' must not be empty (it has only spaces or invisible characters).")
         return Text(value, where)
+
+    def _refuse_comment_beside(self, node: yaml.Node, name: str) -> None:
+        """Refuse a comment that YAML cut from printed words, rather than print what was left.
+
+        In an unquoted value `` #`` starts a comment, so ``- 新增段落 #1：今年…`` prints
+        only 新增段落.  Chinese news text uses #话题# and #1 all the time, so a
+        comment on the same line as Chinese words is an error, and so is a comment
+        line holding Chinese text that continues a value (indented under it).  A
+        setting's value (a profile path, a font family) may keep its note.
+        """
+        if node.style not in (None, "") or not self.source_lines:      # quoted or block text: # is a character
+            return
+        end = node.end_mark
+        line = self.source_lines[end.line] if end.line < len(self.source_lines) else ""
+        rest = line[end.column:]
+        found = None
+        if rest.lstrip(" ").startswith("#") and _has_cjk(node.value):     # words, not a setting's value
+            found = (end.line, end.column + len(rest) - len(rest.lstrip(" ")))
+        else:
+            following = self.source_lines[end.line + 1] if end.line + 1 < len(self.source_lines) else ""
+            stripped = following.lstrip(" ")
+            indent = len(following) - len(stripped)
+            if stripped.startswith("#") and indent >= node.start_mark.column and _has_cjk(stripped):
+                found = (end.line + 1, indent)
+        if found is None:
+            return
+        where = Location(display_path(self.path), found[0] + 1, found[1] + 1)
+        raise ContentError(
+            f"“{name}”的文字后面有“#”：YAML 会把“#”及其后的文字当作注释丢掉，不会印出来。"
+            "如果“#”是正文的一部分（如 #1、#话题#），请给这一段加上引号：- \"……\"；"
+            "如果是说明，请把它单独写在上一行。",
+            f"a '#' follows the text of '{name}': YAML drops '#' and everything after it as a comment, so it "
+            "would not be printed. If the '#' belongs to the text (#1, #topic#), put the paragraph in quotes: "
+            "- \"…\"; if it is a note, put it on a line of its own above.",
+            where,
+        )
 
     def number(self, node: yaml.Node, name: str, *, minimum: float | None = None, maximum: float | None = None) -> float:
         self.expect(node, "number", name)

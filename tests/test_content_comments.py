@@ -1,0 +1,66 @@
+"""A `` #`` that YAML would take as a comment never silently cuts printed words."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from brochure.content import load
+from brochure.ground.errors import ContentError
+from conftest import MINIMAL, make_project
+
+PARAGRAPH = "      - 该基地一期于2020年4月投产，具备年产5万吨改性工程塑料的生产能力。\n"
+
+
+def with_paragraph(line: str) -> str:
+    assert PARAGRAPH in MINIMAL
+    return MINIMAL.replace(PARAGRAPH, PARAGRAPH + line)
+
+
+def line_of(text: str, needle: str) -> int:
+    return text.splitlines().index(next(s for s in text.splitlines() if needle in s)) + 1
+
+
+@pytest.mark.parametrize("line, needle", [
+    ("      - 新增测试段落 #1：今年秋季，园区新签约项目3个。\n", "新增测试段落"),
+    ("      - 新增测试段落 #话题# 今年秋季。\n", "新增测试段落"),
+])
+def test_a_comment_beside_words_is_refused_at_its_place(tmp_path, line, needle):
+    column = line.index("#") + 1
+    text = with_paragraph(line)
+    path = make_project(tmp_path, text)
+    with pytest.raises(ContentError) as caught:
+        load(path)
+    err = caught.value
+    assert (err.where.line, err.where.column) == (line_of(text, needle), column)
+    assert "引号" in err.zh and "quotes" in err.en
+
+
+def test_a_comment_line_continuing_a_paragraph_is_refused(tmp_path):
+    text = with_paragraph("      - 新增测试段落\n        #1：今年秋季，园区新签约项目3个。\n")
+    with pytest.raises(ContentError) as caught:
+        load(make_project(tmp_path, text))
+    assert caught.value.where.line == line_of(text, "#1：今年秋季")
+
+
+def test_quoted_words_keep_their_hash(tmp_path):
+    text = with_paragraph('      - "新增测试段落 #1：今年秋季，园区新签约项目3个。"\n')
+    content = load(make_project(tmp_path, text))
+    assert any("#1：今年秋季" in t for t in content.texts())
+
+
+def test_notes_on_their_own_lines_and_beside_settings_are_kept(tmp_path):
+    text = MINIMAL.replace("      title: 测试手册\n", "      # 书名 the title\n      title: 测试手册\n")
+    text += "settings:\n  brochure:\n    press:\n      pdfx: PDF/X-1a:2001   # 或 or PDF/X-4\n"
+    content = load(make_project(tmp_path, text))
+    assert content.document.title == "测试手册"
+
+
+def test_check_refuses_it_too(tmp_path):
+    path = make_project(tmp_path, with_paragraph("      - 新增测试段落 #1：今年秋季。\n"))
+    run = subprocess.run([sys.executable, "-m", "brochure", "check", str(path)], capture_output=True, text=True,
+                         cwd=tmp_path, timeout=120)
+    assert run.returncode == 2, run.stderr
+    assert "Traceback" not in run.stderr
+    assert f"content.yaml:{line_of(path.read_text(encoding='utf-8'), '新增测试段落')}:16:" in run.stderr

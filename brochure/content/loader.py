@@ -27,6 +27,8 @@ PAGE_SIZES: dict[str, tuple[float, float]] = {
     "board": (1200, 900),
     "展板": (1200, 900),
 }
+#: A poster name becomes a file name (poster-NAME.pdf, poster-NAME.preflight.json): kept well short.
+MAX_POSTER_NAME = 40
 POSTER_PARTS = ["title", "hero", "figures", "honours", "summaries", "qr"]
 #: Default foot (mm) kept free at the bottom of a roll-up banner for its stand.
 ROLLUP_FOOT = 150.0
@@ -459,8 +461,21 @@ class _Loader(Reader):
             if not name.replace("-", "").replace("_", "").isalnum() or not name.isascii():
                 raise self.fail(v["name"], f"海报名称“{name}”只能用英文字母、数字、- 和 _（它会成为文件名）。",
                                 f"poster name '{name}' may only use letters, digits, - and _ (it becomes a file name).")
-            if name in names:
-                raise self.fail(v["name"], f"海报名称“{name}”重复。", f"duplicate poster name '{name}'.")
+            if len(name) > MAX_POSTER_NAME:
+                raise self.fail(v["name"], f"海报名称太长（{len(name)} 个字符）：它会成为文件名，请不超过 {MAX_POSTER_NAME} 个字符。",
+                                f"the poster name is too long ({len(name)} characters): it becomes a file name; "
+                                f"use at most {MAX_POSTER_NAME}.")
+            if name.lower() == "brochure" or name.lower().startswith("poster-"):
+                raise self.fail(v["name"], f"海报名称不能是“{name}”：宣传册的输出已叫 brochure，海报文件名会自动加上 poster-。"
+                                "请换一个名字，例如 a1 或 rollup。",
+                                f"a poster cannot be named '{name}': the brochure's output is called brochure, and poster "
+                                "files get poster- in front by themselves. Choose another name, e.g. a1 or rollup.")
+            same = next((k for k in names if k.lower() == name.lower()), None)
+            if same is not None:
+                first = self.where(names[same])
+                raise self.fail(v["name"], f"海报名称“{name}”与第 {first.line} 行的“{same}”重复（文件名不分大小写）。请换一个名字。",
+                                f"the poster name '{name}' repeats '{same}' of line {first.line} (file names ignore case). "
+                                "Choose another name.")
             names[name] = v["name"]
             size_key = v["size"].value if isinstance(v["size"], yaml.ScalarNode) else ""
             poster = m.Poster(

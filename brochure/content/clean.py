@@ -26,8 +26,9 @@ ZERO_WIDTH[ord("\t")] = " "
 
 
 #: What cannot be printed: control characters (category Cc; line breaks excepted), the line and
-#: paragraph separators, and U+FFFD.  Found with one regular expression, not a test per character.
-_UNPRINTABLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffd]")
+#: paragraph separators, U+FFFD, and lone surrogates (a quoted "\\ud800" escape is no character at all).
+#: Found with one regular expression, not a test per character.
+_UNPRINTABLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffd\ud800-\udfff]")
 
 
 def clean_text(value: str, where: Location, name: str) -> str:
@@ -42,6 +43,14 @@ def clean_text(value: str, where: Location, name: str) -> str:
                 "请从原稿重新复制这段文字。",
                 f"'{name}' contains the replacement character {code} (character {offset + 1}): the text was once "
                 "opened with the wrong encoding. Copy this text again from the original.",
+                where,
+            )
+        if "\ud800" <= ch <= "\udfff":
+            raise ContentError(
+                f"“{name}”中有无效的字符编码 {code}（第 {offset + 1} 个字符）：单独的代理码位不是一个字符，印不出来。"
+                f"请删除引号中的“\\u{ord(ch):04x}”写法，直接写出要印的字。",
+                f"'{name}' contains the invalid code {code} (character {offset + 1}): a lone surrogate is not a "
+                f"character and cannot be printed. Delete the \\u{ord(ch):04x} escape and type the character itself.",
                 where,
             )
         raise ContentError(

@@ -1,4 +1,4 @@
-"""A `` #`` that YAML would take as a comment never silently cuts printed words."""
+"""Printed words are never silently cut or garbled: a `` #`` YAML would take as a comment, a lone surrogate."""
 from __future__ import annotations
 
 import subprocess
@@ -64,3 +64,11 @@ def test_check_refuses_it_too(tmp_path):
     assert run.returncode == 2, run.stderr
     assert "Traceback" not in run.stderr
     assert f"content.yaml:{line_of(path.read_text(encoding='utf-8'), '新增测试段落')}:16:" in run.stderr
+
+
+def test_a_lone_surrogate_is_refused_at_its_place(tmp_path):
+    text = with_paragraph('      - "\\ud800坏"\n')
+    with pytest.raises(ContentError) as caught:
+        load(make_project(tmp_path, text))
+    assert caught.value.where.line == line_of(text, "ud800")
+    assert "U+D800" in caught.value.zh and "\\ud800" in caught.value.en

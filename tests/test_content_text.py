@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -72,3 +73,20 @@ def test_a_lone_surrogate_is_refused_at_its_place(tmp_path):
         load(make_project(tmp_path, text))
     assert caught.value.where.line == line_of(text, "ud800")
     assert "U+D800" in caught.value.zh and "\\ud800" in caught.value.en
+
+
+@pytest.mark.parametrize("kind", ["fifo", "loop", "device"])
+def test_a_content_file_that_is_not_a_regular_file_is_refused_without_waiting(tmp_path, kind):
+    import os
+
+    path = tmp_path / "content.yaml"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "loop":
+        path.symlink_to(path)
+    else:
+        path = Path("/dev/null")
+    run = subprocess.run([sys.executable, "-m", "brochure", "check", str(path)], capture_output=True, text=True,
+                         cwd=tmp_path, timeout=60)          # a FIFO used to hang here
+    assert run.returncode == 2 and "Traceback" not in run.stderr, run.stderr
+    assert ("不是一个普通文件" if kind != "loop" else "无法读取内容文件") in run.stderr

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import functools
 import os
+import stat
 import unicodedata
 from pathlib import Path
 
@@ -32,7 +33,7 @@ def _display_path(path: Path, cwd: str) -> str:
     # resolving touches the file system: once per file, not once per YAML node
     try:
         return str(path.resolve().relative_to(Path(cwd).resolve()))
-    except (ValueError, OSError):
+    except (ValueError, OSError, RuntimeError):      # RuntimeError: a symbolic-link loop
         return str(path)
 
 
@@ -57,10 +58,20 @@ def read_text_file(path: Path) -> str:
                 f"this is a folder, not a content file. Give the path of the content file, e.g. {inside}.",
                 where,
             )
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise _too_large(size, where)
-        with open(path, "rb") as f:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; what was opened is checked, not the name
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with open(fd, "rb", closefd=True) as f:
+            st = os.fstat(f.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise ContentError(
+                    "这不是一个普通文件（而是管道、设备或套接字），不能作为内容文件读取。请给出 content.yaml 文件本身。",
+                    "this is not a regular file (a pipe, device or socket) and cannot be read as a content file. "
+                    "Give the content.yaml file itself.",
+                    where,
+                )
+            if st.st_size > MAX_BYTES:
+                raise _too_large(st.st_size, where)
+            os.set_blocking(f.fileno(), True)
             raw = f.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise ContentError(

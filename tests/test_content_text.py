@@ -90,3 +90,21 @@ def test_a_content_file_that_is_not_a_regular_file_is_refused_without_waiting(tm
                          cwd=tmp_path, timeout=60)          # a FIFO used to hang here
     assert run.returncode == 2 and "Traceback" not in run.stderr, run.stderr
     assert ("不是一个普通文件" if kind != "loop" else "无法读取内容文件") in run.stderr
+
+
+def test_alias_amplification_is_refused_small_and_fast(tmp_path):
+    """One long honour item referenced 20 000 times: a 0.5 MB file that once asked for gigabytes."""
+    item = "    - 国家级产粮大县（区）"
+    assert item in MINIMAL
+    text = MINIMAL.replace(item, "    - &big " + "长" * 100_000 + "\n" + "    - *big\n" * 20_000)
+    with pytest.raises(ContentError) as caught:
+        load(make_project(tmp_path, text))
+    assert caught.value.where.line == line_of(text, "&big")
+    assert "引用" in caught.value.zh and "aliases" in caught.value.en
+
+
+def test_a_few_aliases_are_fine(tmp_path):
+    item = "    - 国家级产粮大县（区）"
+    text = MINIMAL.replace(item, "    - &one 国家级产粮大县（区）\n    - *one")
+    content = load(make_project(tmp_path, text))
+    assert list(content.honours.items).count(content.honours.items[0]) == 2

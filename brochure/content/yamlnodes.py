@@ -134,6 +134,45 @@ def _place(text: str, index: int) -> tuple[int, int]:
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
+#: What the tree may expand to through aliases (*name): far above any brochure, far below memory's end.
+MAX_EXPANDED_CHARS = 2 * MAX_BYTES
+MAX_EXPANDED_NODES = 200_000
+
+
+def check_expansion(path: Path, root: yaml.Node | None) -> None:
+    """Refuse a tree that aliases would blow up (one long value referenced thousands of times).
+
+    An alias costs nothing in the file but is read again at every reference, so
+    a 500 KB file could ask for gigabytes.  The nodes are counted as they would
+    be read, and the count stops at the limit, so the check itself stays small.
+    """
+    chars = nodes = 0
+    stack = [root] if root is not None else []
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        nodes += 1
+        if isinstance(node, yaml.ScalarNode):
+            chars += len(node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+        reused = id(node) in seen
+        seen.add(id(node))
+        if chars > MAX_EXPANDED_CHARS or nodes > MAX_EXPANDED_NODES:
+            where = location(path, node) if reused else Location(display_path(path))
+            raise ContentError(
+                f"内容文件通过引用（*名称）展开后太大（超过 {MAX_EXPANDED_CHARS // 10000} 万字或 {MAX_EXPANDED_NODES} 项）。"
+                "宣传册不需要这样反复引用同一段文字：请删去多余的 * 引用，直接写出要印的内容。",
+                f"the content file expands through its aliases (*name) to more than {MAX_EXPANDED_CHARS:,} characters "
+                f"or {MAX_EXPANDED_NODES:,} items. A brochure needs no such repetition: delete the extra * references "
+                "and write out what is to be printed.",
+                where,
+            )
+
+
 def compose(path: Path, text: str) -> yaml.Node | None:
     """Parse ``text`` into a node tree; syntax errors become ContentError at their place.
 
@@ -146,11 +185,16 @@ def compose(path: Path, text: str) -> yaml.Node | None:
     fast = getattr(yaml, "CSafeLoader", None)
     if fast is not None and "\t" not in text and not yaml.reader.Reader.NON_PRINTABLE.search(text):
         try:
-            return yaml.compose(text, Loader=fast)
+            root = yaml.compose(text, Loader=fast)
         except Exception:
             pass
+        else:
+            check_expansion(path, root)
+            return root
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        check_expansion(path, root)
+        return root
     except yaml.reader.ReaderError as exc:
         # a character YAML refuses anywhere in the file: a control character, or U+FFFE/U+FFFF
         line, column = _place(text, exc.position)

@@ -226,8 +226,15 @@ LOADER = [
         "'preface' contains the replacement character U+FFFD (character 3): the text was once opened with the wrong "
         "encoding. Copy this text again from the original.")),
     Case("qr-url-not-http", edit("https://example.org/a", "ftp://example.org/a"), expected(
-        "content.yaml:6:15", "二维码网址必须以 http:// 或 https:// 开头且不含空格，现为“ftp://example.org/a”。",
-        "the QR code URL must start with http:// or https:// and contain no spaces, not 'ftp://example.org/a'.")),
+        "content.yaml:6:15", "二维码网址必须以 http:// 或 https:// 开头、带有网站域名（如 www.zznews.gov.cn）且不含空格，"
+        "现为“ftp://example.org/a”。",
+        "the QR code URL must start with http:// or https://, name a web site (e.g. www.zznews.gov.cn) and contain "
+        "no spaces, not 'ftp://example.org/a'.")),
+    Case("qr-url-without-host", edit("https://example.org/a", "https://"), expected(
+        "content.yaml:6:15", "二维码网址必须以 http:// 或 https:// 开头、带有网站域名（如 www.zznews.gov.cn）且不含空格，"
+        "现为“https://”。",
+        "the QR code URL must start with http:// or https://, name a web site (e.g. www.zznews.gov.cn) and contain "
+        "no spaces, not 'https://'.")),
     Case("qr-url-over-300-bytes", edit("https://example.org/a", "https://example.org/" + "a" * 300), expected(
         "content.yaml:6:15", "二维码网址太长（320 字节），印刷尺寸下难以扫描。请使用不超过 300 字节的短网址。",
         "the QR code URL is too long (320 bytes) to scan at print size. Use a short URL of at most 300 bytes.")),

@@ -129,3 +129,18 @@ def test_qr_decodes_as_a_phone_sees_it_from_the_scanning_distance(presets):
         pdf.close()
         found = [r.text for r in zxingcpp.read_barcodes(image)]
         assert found == [content.document.online_url], (poster.name, image.size)
+
+
+def test_a_poster_with_no_room_left_for_an_area_says_so_in_plain_words(tmp_path):
+    """Reading distance 10 m on A3: the type is so large the title has no room at all (once '-3213% too long')."""
+    def crowded(tree):
+        tree["posters"] = [dict(name="tiny", size="A3", shows=["title", "hero", "figures", "honours", "summaries", "qr"],
+                                hero="lily", distance=10)]
+
+    path = copy_project(tmp_path, data=crowded)
+    run = build_project(path, "--only", "tiny")
+    assert run.returncode == 2 and "Traceback" not in run.stderr, run.stderr
+    assert "没有留给" in run.stderr and "no room left" in run.stderr and "shows" in run.stderr
+    assert "%" not in run.stderr
+    line = path.read_text(encoding="utf-8").splitlines().index("- name: tiny") + 1
+    assert f"content.yaml:{line}:" in run.stderr

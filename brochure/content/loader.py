@@ -121,11 +121,14 @@ class _Loader(Reader):
 
     def url(self, node):
         url = self.text(node, "online_url")
-        if not (url.startswith("https://") or url.startswith("http://")) or any(c.isspace() for c in url):
+        scheme, _, rest = url.partition("://")
+        host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0].rpartition("@")[2].split(":", 1)[0]
+        if scheme not in ("http", "https") or any(c.isspace() for c in url) or "." not in host.strip("."):
             raise self.fail(
                 node,
-                f"二维码网址必须以 http:// 或 https:// 开头且不含空格，现为“{url}”。",
-                f"the QR code URL must start with http:// or https:// and contain no spaces, not '{url}'.",
+                f"二维码网址必须以 http:// 或 https:// 开头、带有网站域名（如 www.zznews.gov.cn）且不含空格，现为“{url}”。",
+                f"the QR code URL must start with http:// or https://, name a web site (e.g. www.zznews.gov.cn) "
+                f"and contain no spaces, not '{url}'.",
             )
         if len(url.encode("utf-8")) > 300:
             raise self.fail(

@@ -61,6 +61,14 @@ class PosterComposer:
         block, h = height_at(hi)
         if h <= height:
             return block, h, hi
+        if height < lo * 1.5:          # not even one line at the smallest size: the other areas took the room
+            raise LayoutError(
+                f"海报“{self.p.name}”上已没有留给“{area}”区域的位置（只剩 {max(height, 0) / MM:.0f} 毫米高）："
+                "其他区域已占满画面。请在 content.yaml 的 shows 中去掉一个区域，或换用更大的尺寸。",
+                f"poster '{self.p.name}' has no room left for the '{area}' area (only {max(height, 0) / MM:.0f} mm "
+                "high): the other areas fill the poster. Drop an area from 'shows' in content.yaml, or use a larger size.",
+                self.p.where,
+            )
         block, h = height_at(lo)
         if h > height:
             over = h / height

@@ -282,16 +282,16 @@ PHOTOS = [
 
 FONTS = [
     Case("emoji", edit("时序更替", "时序😀更替"), expected(
-        "content.yaml:19:7", "字体 Noto Serif CJK SC Regular、Noto Sans CJK SC Bold、Noto Serif CJK SC Bold、Noto Sans CJK SC Regular "
-        "缺少 1 个字符：“😀” U+1F600（content.yaml:19:7）。请换用包含这些字符的字体（放进 fonts/ 文件夹），或修改文字。",
-        "font Noto Serif CJK SC Regular, Noto Sans CJK SC Bold, Noto Serif CJK SC Bold, Noto Sans CJK SC Regular lacks "
-        "1 character(s): '😀' U+1F600 (content.yaml:19:7). Use a font that has them (put it into fonts/) or change the text.")),
+        "content.yaml:19:7", "字体 Noto Serif CJK SC Regular 缺少 1 个字符：“😀” U+1F600（content.yaml:19:7）。这些字会印成空白方框。"
+        "请换用包含这些字符的字体（放进 fonts/ 文件夹），或修改文字。",
+        "font Noto Serif CJK SC Regular lacks 1 character(s): '😀' U+1F600 (content.yaml:19:7). They would print as blank "
+        "boxes. Use a font that has them (put it into fonts/) or change the text.")),
     # U+20000, the first CJK Extension B ideograph: Noto CJK SC does not have it.
     Case("cjk-extension-b", edit("headline: 锚定“高分子”", "headline: 锚定“𠀀分子”"), expected(
-        "content.yaml:22:15", "字体 Noto Serif CJK SC Regular、Noto Sans CJK SC Bold、Noto Serif CJK SC Bold、Noto Sans CJK SC Regular "
-        "缺少 1 个字符：“𠀀” U+20000（content.yaml:22:15）。请换用包含这些字符的字体（放进 fonts/ 文件夹），或修改文字。",
-        "font Noto Serif CJK SC Regular, Noto Sans CJK SC Bold, Noto Serif CJK SC Bold, Noto Sans CJK SC Regular lacks "
-        "1 character(s): '𠀀' U+20000 (content.yaml:22:15). Use a font that has them (put it into fonts/) or change the text.")),
+        "content.yaml:22:15", "字体 Noto Serif CJK SC Regular 缺少 1 个字符：“𠀀” U+20000（content.yaml:22:15）。这些字会印成空白方框。"
+        "请换用包含这些字符的字体（放进 fonts/ 文件夹），或修改文字。",
+        "font Noto Serif CJK SC Regular lacks 1 character(s): '𠀀' U+20000 (content.yaml:22:15). They would print as blank "
+        "boxes. Use a font that has them (put it into fonts/) or change the text.")),
     Case("font-not-installed", edit("", "", "settings:\n  fonts:\n    body: {family: 方正书宋}\n"), expected(
         "content.yaml:33:20", "FONT_ZH", "FONT_EN")),
 ]

@@ -176,7 +176,7 @@ def _proof(args) -> int:
     print(f"已写出 wrote {result.contact_sheet}（全部 {len(result.pages)} 页的缩略图 / thumbnails of all {len(result.pages)} pages）")
     if args.typesetting:
         from brochure.fonts import FontLibrary
-        from brochure.text.proof import write_proof
+        from brochure.workflow.typesetting_proof import write_proof
 
         sheet = write_proof(_out_dir(args) / "proof-typesetting.pdf", FontLibrary(Path(args.path).absolute().parent))
         print(f"已写出 wrote {sheet}（每条排版规则的前后对比 / each typesetting rule, before and after）")

@@ -2,21 +2,23 @@
 
 Errors in the user's input (BrochureError) print as ``file:line:col: 中文 / English``
 with exit status 2 and no traceback.
+
+Each command imports its pipeline or workflow module inside its function: they
+bring in ReportLab, pikepdf, PDFium and PIL, and a command (or ``--help``) loads
+only what it uses, which keeps start-up short.
 """
 from __future__ import annotations
 
+import argparse
 import os
+import signal
 import sys
+from pathlib import Path
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:            # argparse and pathlib are imported when used: `brochure build` may need neither
-    import argparse
-    from pathlib import Path
+from brochure.ground.errors import INTERRUPTED, BrochureError
 
 
-def _parser() -> "argparse.ArgumentParser":
-    import argparse
-
+def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="brochure", description="从 content.yaml 生成可印刷的宣传册与展板 PDF / "
                                 "print-ready brochure and poster PDFs from content.yaml")
     sub = p.add_subparsers(dest="command", required=True)
@@ -83,11 +85,7 @@ def run() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; its exit status."""
-    from pathlib import Path
-
     args = _parser().parse_args(argv)
-    from brochure.ground.errors import BrochureError
-
     try:
         if args.command == "preflight":
             from brochure.press.preflight import main_preflight
@@ -101,15 +99,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "watch":
             print("已停止监视。 / stopped watching.", file=sys.stderr)
             return 0
-        from brochure.ground.errors import INTERRUPTED
-
         print(INTERRUPTED, file=sys.stderr)
         return 130
 
 
 def _out_dir(args) -> Path:
-    from pathlib import Path
-
     return Path(args.out) if args.out else Path(args.path).absolute().parent / "out"
 
 
@@ -123,8 +117,6 @@ def _built(output) -> None:
 
 
 def _build(args) -> int:
-    from pathlib import Path
-
     from brochure.build import build
 
     for output in build(Path(args.path), _out_dir(args), only=args.only):
@@ -133,8 +125,6 @@ def _build(args) -> int:
 
 
 def _check(args) -> int:
-    from pathlib import Path
-
     from brochure.workflow.check import check
 
     report = check(Path(args.path), fix=args.fix or args.output is not None, fix_path=Path(args.output) if args.output else None, force=args.force)
@@ -162,8 +152,6 @@ def _check(args) -> int:
 
 
 def _proof(args) -> int:
-    from pathlib import Path
-
     from brochure.workflow.proof import proof
 
     result = proof(Path(args.path), _out_dir(args), only=args.only)
@@ -176,7 +164,7 @@ def _proof(args) -> int:
     print(f"已写出 wrote {result.contact_sheet}（全部 {len(result.pages)} 页的缩略图 / thumbnails of all {len(result.pages)} pages）")
     if args.typesetting:
         from brochure.fonts import FontLibrary
-        from brochure.text.proof import write_proof
+        from brochure.workflow.typesetting_proof import write_proof
 
         sheet = write_proof(_out_dir(args) / "proof-typesetting.pdf", FontLibrary(Path(args.path).absolute().parent))
         print(f"已写出 wrote {sheet}（每条排版规则的前后对比 / each typesetting rule, before and after）")
@@ -184,8 +172,6 @@ def _proof(args) -> int:
 
 
 def _import(args) -> int:
-    from pathlib import Path
-
     from brochure.workflow.importer import import_text
 
     result = import_text(Path(args.text), Path(args.output), force=args.force)
@@ -205,10 +191,6 @@ def _import(args) -> int:
 
 
 def _watch(args) -> int:
-    from pathlib import Path
-
-    import signal
-
     from brochure.workflow.watch import watch
 
     def stop(*_):

@@ -176,7 +176,7 @@ def test_punctuation_trims_come_from_the_glyph_ink(tmp_path, body_face):
 def test_proof_page_sets_every_rule_before_and_after(tmp_path, library):
     import pypdfium2 as pdfium
 
-    from brochure.text import proof
+    from brochure.workflow import typesetting_proof as proof
 
     faces = proof.load_faces(library)
     path = proof.write_proof(tmp_path / "proof-typesetting.pdf", faces=faces)

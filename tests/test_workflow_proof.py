@@ -78,10 +78,11 @@ def test_contact_sheet_shows_every_page(proofed):
 def test_cli_only_proofs_one_output_and_says_what_it_wrote(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     make_project(tmp_path, SMALL)
-    assert main(["proof", "--only", "brochure"]) == 0
+    assert main(["proof", "--only", "brochure", "--typesetting"]) == 0
     out = capsys.readouterr().out
     pngs = sorted((tmp_path / "out" / "proof").glob("*.png"))
     assert [p.name for p in pngs] == ["brochure-p01.png", "brochure-p02.png", "brochure-p03.png",
                                       "brochure-p04.png", "contact-sheet.png"]
     assert pages_in(tmp_path / "out" / "brochure.pdf") == 4
     assert "brochure-p01.png … brochure-p04.png" in out and "contact-sheet.png" in out and "4 张 PNG" in out
+    assert pages_in(tmp_path / "out" / "proof-typesetting.pdf") >= 1 and "proof-typesetting.pdf" in out

@@ -31,11 +31,13 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 stamp=.venv/.installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ tools/setup.sh -nt "$stamp" ]; then
   echo "正在安装 Python 依赖 installing Python packages into .venv"
   .venv/bin/python -m pip install -q --upgrade pip
-  # compat: a plain path in a .pth file; the default import hook costs every start-up ~10 ms
-  .venv/bin/python -m pip install -q -e '.[test]' --config-settings editable_mode=compat
+  # setuptools' default editable mode: new modules under brochure/ are found without reinstalling.
+  # Its import hook costs a bare `python` ~9 ms, but `import brochure.cli` none measurable (30 ms
+  # either way): the modules the hook loads are ones the command loads anyway.
+  .venv/bin/python -m pip install -q -e '.[test]'
   touch "$stamp"
 fi
 

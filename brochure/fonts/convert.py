@@ -543,11 +543,3 @@ def assemble(info: dict, chars: dict[int, tuple[int, int]], glyphs: dict[int, tu
     metrics.verts = verts
     return data, metrics
 
-
-def build_ttf(source: FontSource, chars: set[str]) -> tuple[bytes, Metrics]:
-    """Convert the needed part of ``source`` to a TrueType font, without any cache; return bytes and metrics."""
-    face = SourceFace(source)
-    info = build_info(source, face.ff)
-    resolved = resolve(face, info, {ord(c) for c in chars})
-    glyphs = convert_glyphs(face, sorted(needed_glyphs(resolved)))
-    return assemble(info, resolved, glyphs, chars, source.family, source.style)

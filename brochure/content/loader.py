@@ -8,7 +8,9 @@ import yaml
 from brochure.content import model as m
 from brochure.content.photos import check_photo
 from brochure.content.yamlnodes import Reader, compose, display_path, read_text_file
+from brochure.ground.colour import total_ink
 from brochure.ground.errors import ContentError, Location
+from brochure.ground.rules import IMAGE_SUFFIXES, MIN_BLEED_MM, POSTER_MIN_PPI
 
 MM_PER_IN = 25.4
 
@@ -30,7 +32,6 @@ PAGE_SIZES: dict[str, tuple[float, float]] = {
 POSTER_PARTS = ["title", "hero", "figures", "honours", "summaries", "qr"]
 #: Default foot (mm) kept free at the bottom of a roll-up banner for its stand.
 ROLLUP_FOOT = 150.0
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff"}
 #: The least room a brochure page must leave for text: the area inside the margins (mm),
 #: characters of body type per column, and lines per column.
 MIN_TEXT_AREA = (40, 60)
@@ -359,18 +360,24 @@ class _Loader(Reader):
         return tuple(self.number(n, name, minimum=0, maximum=100) for n in vals)
 
     def check_ink(self, content: m.Content, node) -> None:
-        """Every palette colour within the strictest output's total-ink limit (300 % by default)."""
-        from brochure.ground.colour import total_ink
-
+        """Every palette colour within the strictest output's total-ink limit (300 % by default),
+        and none of them registration colour (every ink at 100 %, for crop marks only)."""
         limit = min([content.brochure.press.ink_limit] + [p.press.ink_limit for p in content.posters])
+        where = self.where(node) if node is not None else None
         for name, value in vars(content.palette).items():
             ink = total_ink(value)
             if ink > limit:
-                where = self.where(node) if node is not None else None
                 raise ContentError(
                     f"颜色“{name}”的总墨量 {ink:.0f}% 超过上限 {limit:.0f}%，印刷时会粘脏。请降低 C、M、Y 的数值。",
                     f"colour '{name}' has {ink:.0f}% total ink, over the {limit:.0f}% limit: it would set off on press. "
                     "Lower its C, M or Y.",
+                    where,
+                )
+            if all(v >= 99 for v in value):
+                raise ContentError(
+                    f"颜色“{name}”是套准色（四色都是 100%），只能用于裁切线，不能用于内容。请降低 C、M、Y 的数值。",
+                    f"colour '{name}' is registration colour (all four inks at 100%), for crop marks only, "
+                    "not for content. Lower its C, M or Y.",
                     where,
                 )
 
@@ -411,8 +418,8 @@ class _Loader(Reader):
             elif key in ("output_profile", "output_condition"):
                 setattr(p, key, str(self.text(n, key)))
             else:
-                # print shops (and preflight) need at least 3 mm of bleed
-                limits = {"bleed": (3, 20), "safety": (0, 50), "ink_limit": (150, 400), "min_ppi": (30, 1200)}[key]
+                # print shops (and preflight) need at least MIN_BLEED_MM of bleed
+                limits = {"bleed": (MIN_BLEED_MM, 20), "safety": (0, 50), "ink_limit": (150, 400), "min_ppi": (30, 1200)}[key]
                 setattr(p, key, self.number(n, key, minimum=limits[0], maximum=limits[1]))
         if p.output_profile != "default":
             prof = (self.root / p.output_profile).resolve()
@@ -479,6 +486,6 @@ class _Loader(Reader):
             poster.foot = ROLLUP_FOOT if size_key in ("rollup", "易拉宝") else 0.0
             if "foot" in v:
                 poster.foot = self.number(v["foot"], "foot", minimum=0, maximum=poster.page.height / 2)
-            poster.press = self.press(v.get("press"), m.Press(min_ppi=150.0))
+            poster.press = self.press(v.get("press"), m.Press(min_ppi=POSTER_MIN_PPI))
             posters.append(poster)
         return posters

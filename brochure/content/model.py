@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from brochure.ground.errors import Location
+from brochure.ground.rules import INK_LIMIT, MIN_PPI
 
 
 class Text(str):
@@ -134,8 +135,8 @@ class Press:
     pdfx: str = "PDF/X-1a:2001"   # or "PDF/X-4"
     output_profile: str = "default"   # "default" = Ghostscript's SWOP CMYK, or a path to .icc
     output_condition: str = "CGATS TR 001"
-    ink_limit: float = 300.0   # percent
-    min_ppi: float = 300.0
+    ink_limit: float = INK_LIMIT   # percent
+    min_ppi: float = MIN_PPI       # posters: POSTER_MIN_PPI
 
 
 @dataclass

@@ -8,11 +8,10 @@ import yaml
 from brochure.content import model as m
 from brochure.content.photos import check_photo
 from brochure.content.yamlnodes import Reader, compose, display_path, read_text_file
+from brochure.ground.boxes import MM
 from brochure.ground.colour import total_ink
 from brochure.ground.errors import ContentError, Location
-from brochure.ground.rules import IMAGE_SUFFIXES, MIN_BLEED_MM, POSTER_MIN_PPI
-
-MM_PER_IN = 25.4
+from brochure.ground.rules import IMAGE_SUFFIXES, MIN_BLEED_MM, PDFX_STANDARDS, POSTER_MIN_PPI
 
 #: Trim sizes in mm (portrait).  Posters add "-landscape" to turn them.
 PAGE_SIZES: dict[str, tuple[float, float]] = {
@@ -300,7 +299,7 @@ class _Loader(Reader):
                 f"inside its margins, too little for text (at least {MIN_TEXT_AREA[0]}×{MIN_TEXT_AREA[1]} mm). "
                 "Use a larger page or smaller margins.",
             )
-        em = t.body_size / 72 * MM_PER_IN
+        em = t.body_size / MM
         for key, columns in (("columns", b.columns), ("front_columns", b.front_columns)):
             column = (width - (columns - 1) * b.gutter) / columns
             if column < MIN_COLUMN_EMS * em:
@@ -311,7 +310,7 @@ class _Loader(Reader):
                     f"with {columns} columns each is only {max(column, 0):.0f} mm wide, too narrow for {MIN_COLUMN_EMS} "
                     f"characters of {t.body_size:g} pt. Use fewer columns ({key}), a smaller gutter or a smaller body_size.",
                 )
-        lines = height / (t.leading / 72 * MM_PER_IN)
+        lines = height / (t.leading / MM)
         if lines < MIN_LINES:
             raise self.fail(
                 node,
@@ -414,7 +413,7 @@ class _Loader(Reader):
             if key in ("marks", "color_bar", "slug"):
                 setattr(p, key, self.boolean(n, key))
             elif key == "pdfx":
-                p.pdfx = self.choice(n, key, ["PDF/X-1a:2001", "PDF/X-4"])
+                p.pdfx = self.choice(n, key, list(PDFX_STANDARDS))
             elif key in ("output_profile", "output_condition"):
                 setattr(p, key, str(self.text(n, key)))
             else:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from brochure.ground.errors import Location
-from brochure.ground.rules import INK_LIMIT, MIN_PPI
+from brochure.ground.rules import INK_LIMIT, MIN_PPI, X1A
 
 
 class Text(str):
@@ -132,7 +132,7 @@ class Press:
     marks: bool = True
     color_bar: bool = False
     slug: bool = False
-    pdfx: str = "PDF/X-1a:2001"   # or "PDF/X-4"
+    pdfx: str = X1A                # or X4
     output_profile: str = "default"   # "default" = Ghostscript's SWOP CMYK, or a path to .icc
     output_condition: str = "CGATS TR 001"
     ink_limit: float = INK_LIMIT   # percent

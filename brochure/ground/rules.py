@@ -34,6 +34,11 @@ def format_name(pillow_format: str) -> str:
 
 # --- the press --------------------------------------------------------------
 
+#: The PDF/X standards an output can be finished to (the first is the default).
+X1A = "PDF/X-1a:2001"
+X4 = "PDF/X-4"
+PDFX_STANDARDS = (X1A, X4)
+
 #: Total area coverage (C+M+Y+K, percent) a coated-paper press accepts by default.
 INK_LIMIT = 300.0
 #: Least effective resolution of a photo at its placed size, brochure and posters (seen from afar).

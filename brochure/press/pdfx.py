@@ -41,11 +41,10 @@ from PIL import ImageCms
 from brochure import __version__
 from brochure.ground.boxes import PageBoxes
 from brochure.ground.errors import PressError
+from brochure.ground.rules import X1A, X4
 
 DEFAULT_CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
 REGISTRY = "http://www.color.org"
-X1A = "PDF/X-1a:2001"
-X4 = "PDF/X-4"
 CREATOR = f"brochure {__version__}"
 PRODUCER = f"brochure {__version__} (ReportLab, pikepdf)"
 

@@ -39,6 +39,7 @@ from brochure.content import load
 from brochure.content.model import Content, Press
 from brochure.content.yamlnodes import display_path
 from brochure.ground.errors import BrochureError, ContentError, FontError, LayoutError, PressError
+from brochure.ground import rules
 from brochure.ground.boxes import MM, PageBoxes
 
 #: Words the layout itself prints (not from content.yaml); their glyphs are needed too.
@@ -131,7 +132,7 @@ def photo_loader(content: Content, press: Press):
 
     from brochure.press.pdfx import output_profile_path
 
-    profile = output_profile_path(press)
+    profile = output_profile_path(press.output_profile)
 
     def load_photo(photo, width_pt, height_pt):
         where = photo.file_where or photo.where
@@ -209,15 +210,7 @@ def source_date(content: Content) -> int:
 
     Either way the same inputs give the same bytes.
     """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
-        return int(epoch)
-    inputs = [content.source] + [p.file for p in content.photos.values()]
-    times = []
-    for p in inputs:
-        with contextlib.suppress(OSError):
-            times.append(p.stat().st_mtime)
-    return int(max(times, default=0))
+    return rules.source_date([content.source] + [p.file for p in content.photos.values()], os.environ)
 
 
 # --- temporary files -----------------------------------------------------------
@@ -446,7 +439,7 @@ def _render_key(raw: Path, comp, press: Press, content: Content) -> str:
     from brochure.press.pdfx import output_profile_path
 
     h = hashlib.sha256(raw.read_bytes())
-    profile = output_profile_path(press)            # the profile file itself may be replaced in place
+    profile = output_profile_path(press.output_profile)   # the profile file itself may be replaced in place
     h.update(repr((press, comp.title, str(content.document.author), str(content.document.language),
                    [p.boxes for p in comp.pages], comp.qr_urls, str(profile), _stat(profile))).encode())
     return h.hexdigest()
@@ -454,7 +447,7 @@ def _render_key(raw: Path, comp, press: Press, content: Content) -> str:
 
 def _stage(comp, press: Press, out_dir: Path, content: Content, font_name: str, tag: str,
            memory: Memory | None = None) -> _Staged:
-    from brochure.press.pdfx import finish
+    from brochure.press.pdfx import finish, output_profile_path
     from brochure.press.preflight import preflight
     from brochure.render.pdf import render
 
@@ -476,8 +469,9 @@ def _stage(comp, press: Press, out_dir: Path, content: Content, font_name: str, 
                 staged.unchanged = staged.output.unchanged = True
                 staged.output.preflight = before.preflight
                 return staged
-        finish(raw, done, boxes=[p.boxes for p in comp.pages], press=press, title=comp.title,
-               author=str(content.document.author), language=content.document.language,
+        finish(raw, done, boxes=[p.boxes for p in comp.pages], pdfx=press.pdfx,
+               profile=output_profile_path(press.output_profile), output_condition=press.output_condition,
+               title=comp.title, author=str(content.document.author), language=content.document.language,
                source_date_epoch=source_date(content))
         raw.unlink()
         # the quick preflight: ink from the file's colour values and image samples, QR codes

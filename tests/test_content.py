@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import pytest
+from PIL import Image
 
 from brochure.content import load
 from brochure.ground.errors import ContentError
-from conftest import MINIMAL, ROOT, make_project
+from conftest import MINIMAL, ROOT, build_project, make_print_project, make_project
 
 
 def error_for(tmp_path, text: str) -> ContentError:
@@ -127,3 +128,29 @@ def test_palette_over_the_ink_limit_is_refused(tmp_path):
 def test_rich_black_within_the_limit_loads(tmp_path):
     text = MINIMAL + "settings:\n  palette:\n    rich_black: [60, 40, 40, 100]\n"
     assert load(make_project(tmp_path, text)).palette.rich_black == (60, 40, 40, 100)
+
+
+def test_a_webp_photo_loads_and_builds(tmp_path):
+    """The loader accepts every format the press prints: one list of photo formats for both."""
+    path = make_print_project(tmp_path, MINIMAL.replace("images/p1.jpg", "images/p1.webp"))
+    Image.new("RGB", (1800, 1200), (180, 120, 90)).save(tmp_path / "images" / "p1.webp", quality=90)
+    content = load(path)
+    assert content.photos["p1"].file.name == "p1.webp" and content.warnings == []
+    run = build_project(path, "-o", str(tmp_path / "out"))
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "out" / "brochure.pdf").stat().st_size > 0
+
+
+def test_registration_colour_is_refused_even_within_the_ink_limit(tmp_path):
+    text = (MINIMAL + "settings:\n  palette:\n    accent: [100, 100, 100, 100]\n"
+            "  brochure:\n    press:\n      ink_limit: 400\n")
+    err = error_for(tmp_path, text)
+    assert "accent" in err.en and "registration" in err.en and "套准色" in err.zh
+    assert err.where.line == 33   # the accent: line
+
+
+def test_a_palette_colour_needs_four_values(tmp_path):
+    err = error_for(tmp_path, MINIMAL + "settings:\n  palette:\n    tint: [1, 2, 3]\n")
+    assert "tint" in err.en and "four numbers" in err.en
+    err = error_for(tmp_path, MINIMAL + "settings:\n  palette:\n    tint: [0, 120, 0, 0]\n")
+    assert "tint" in err.en

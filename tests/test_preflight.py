@@ -7,12 +7,11 @@ import pytest
 from reportlab.lib.colors import CMYKColor
 from reportlab.pdfgen.canvas import Canvas
 
-from brochure.content.model import Press
 from brochure.ground.boxes import MM, PageBoxes
 from brochure.press.pdfx import finish
 from brochure.press.preflight import FAIL, PASS, WARN, main_preflight, preflight, report_path
 
-from test_press_support import EPOCH, URL, build_finished, build_raw, have_fonts, have_gs, photo
+from test_press_support import EPOCH, URL, build_finished, build_raw, have_fonts, have_gs, photo, press_values
 
 pytestmark = pytest.mark.skipif(not (have_fonts() and have_gs()),
                                 reason="needs DroidSansFallback, DejaVuSans and Ghostscript")
@@ -97,7 +96,7 @@ def test_bleed_too_small_fails(tmp_path):
     boxes = PageBoxes.from_mm(148, 210, bleed_mm=1, slug_mm=0)
     raw = build_raw(tmp_path, boxes, marks=False)
     out = tmp_path / "thin.pdf"
-    finish(raw, out, boxes=boxes, press=Press(), title="t", author="a", source_date_epoch=EPOCH)
+    finish(raw, out, boxes=boxes, **press_values(), title="t", author="a", source_date_epoch=EPOCH)
     check = preflight(out).by_name("boxes")
     assert check.status == FAIL and "1.0 mm" in check.details[0]
 
@@ -111,7 +110,7 @@ def test_rgb_image_allowed_nowhere_and_icc_only_in_x4(tmp_path):
     c.showPage()
     c.save()
     out = tmp_path / "x4.pdf"
-    finish(raw, out, boxes=boxes, press=Press(pdfx="PDF/X-4"), title="t", author="a", source_date_epoch=EPOCH)
+    finish(raw, out, boxes=boxes, **press_values("PDF/X-4"), title="t", author="a", source_date_epoch=EPOCH)
     assert preflight(out).by_name("images").status == FAIL            # DeviceRGB is not allowed in X-4 either
 
 
@@ -151,7 +150,7 @@ def _finished(tmp_path, draw, name="q"):
     c.showPage()
     c.save()
     out = tmp_path / f"{name}.pdf"
-    finish(raw, out, boxes=boxes, press=Press(), title="t", author="a", source_date_epoch=EPOCH)
+    finish(raw, out, boxes=boxes, **press_values(), title="t", author="a", source_date_epoch=EPOCH)
     return out
 
 

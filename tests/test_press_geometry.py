@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from brochure.ground.colour import RICH_BLACK, check_palette, cmyk, total_ink
+from brochure.ground.colour import cmyk, total_ink
 from brochure.ground.boxes import MM, PageBoxes
 
 
@@ -35,21 +35,6 @@ def test_bad_boxes_rejected():
 def test_cmyk_and_ink():
     c = cmyk(60, 40, 40, 100)
     assert (c.cyan, c.magenta, c.yellow, c.black) == pytest.approx((0.6, 0.4, 0.4, 1.0))
-    assert total_ink(RICH_BLACK) == 240
+    assert total_ink((60, 40, 40, 100)) == 240
     with pytest.raises(ValueError):
         cmyk(120, 0, 0, 0)
-
-
-def test_check_palette():
-    assert check_palette({"accent": (0, 100, 100, 10), "rich": RICH_BLACK}) == []
-    problems = check_palette({"mud": (80, 80, 80, 100), "reg": (100, 100, 100, 100), "bad": (1, 2, 3)})
-    text = "\n".join(problems)
-    assert "mud" in text and "340%" in text
-    assert "reg" in text and "registration" in text
-    assert "bad" in text
-
-
-def test_check_palette_accepts_dataclass():
-    from brochure.content.model import Palette
-
-    assert check_palette(Palette()) == []

@@ -22,6 +22,13 @@ def prep(src, w_mm=50, h_mm=50, tmp=None, **kw):
                          cache_dir=tmp or src.parent / "cache", **kw)
 
 
+def size_of(prepared):
+    """The prepared photo's pixel size, as recorded and as written."""
+    with Image.open(prepared.path) as im:
+        assert im.size == (prepared.pixel_w, prepared.pixel_h)
+    return (prepared.pixel_w, prepared.pixel_h)
+
+
 def cmyk_at(prepared, xy):
     with Image.open(prepared.path) as im:
         assert im.mode == "CMYK" and im.format == "JPEG"
@@ -34,7 +41,7 @@ def test_png_with_alpha_is_flattened_on_white(tmp_path):
     src = tmp_path / "alpha.png"
     im.save(src)
     p = prep(src, 60, 60)
-    assert p.pixel_size == (800, 800)
+    assert size_of(p) == (800, 800)
     white = cmyk_at(p, (700, 400))
     assert max(white) < 8                                # transparent became paper white
     green = cmyk_at(p, (100, 400))
@@ -75,7 +82,7 @@ def test_low_ppi_photo_warns_with_file_ppi_and_size(tmp_path):
     assert len(p.warnings) == 1 and isinstance(p.warnings[0], BuildWarning)
     w = str(p.warnings[0])
     assert "small.jpg" in w and "72 ppi" in w and "100×50 mm" in w
-    assert p.pixel_size == (283, 142)                      # never upsampled
+    assert size_of(p) == (283, 142)                      # never upsampled
 
 
 def test_large_photo_is_downsampled_to_target(tmp_path):
@@ -92,7 +99,7 @@ def test_cover_crops_around_focus(tmp_path):
     im.save(src)
     left = prep(src, 40, 40, focus=(0.0, 0.5))
     right = prep(src, 40, 40, focus=(1.0, 0.5))
-    assert left.pixel_size == (600, 600)
+    assert size_of(left) == (600, 600)
     assert cmyk_at(left, (50, 300))[3] > 200              # black kept on the left
     assert cmyk_at(right, (50, 300))[3] < 20              # cropped away
     assert left.path != right.path
@@ -114,7 +121,7 @@ def test_exif_orientation_is_applied(tmp_path):
     src = tmp_path / "rotated.jpg"
     im.save(src, exif=exif, quality=95)
     p = prep(src, 20, 40, fit="contain")
-    assert p.pixel_size == (200, 400)
+    assert size_of(p) == (200, 400)
     assert cmyk_at(p, (100, 50))[3] > 200                 # stored left is now the top
     assert cmyk_at(p, (100, 350))[3] < 30
 
@@ -144,7 +151,7 @@ def test_palette_and_16bit_inputs(tmp_path):
     pal = Image.new("P", (200, 200), 0)
     pal.putpalette([255, 0, 0] + [0] * 765)
     pal.save(tmp_path / "pal.png")
-    assert prep(tmp_path / "pal.png", 20, 20).pixel_size == (200, 200)
+    assert size_of(prep(tmp_path / "pal.png", 20, 20)) == (200, 200)
     Image.new("I;16", (200, 200), 40000).save(tmp_path / "deep.png")
     k = cmyk_at(prep(tmp_path / "deep.png", 20, 20), (100, 100))[3]
     assert 90 < k < 110                                   # 40000/65535 grey, not clipped to white
@@ -228,15 +235,15 @@ def test_a_much_larger_jpeg_is_decoded_reduced_and_cropped_in_the_same_place(tmp
     src = tmp_path / "huge.jpg"
     im.save(src, quality=90)
     reductions = []
-    real_open = images._open
+    real_open = images.open_photo
 
     def spy(path, **kw):
         reductions.append(kw.get("reduce", 1.0))
         return real_open(path, **kw)
 
-    monkeypatch.setattr(images, "_open", spy)
+    monkeypatch.setattr(images, "open_photo", spy)
     p = prep(src, 50, 50, focus=(0.0, 0.5))
-    assert p.pixel_size == (round(50 / 25.4 * 300),) * 2
+    assert size_of(p) == (round(50 / 25.4 * 300),) * 2
     assert reductions and max(reductions) >= 4              # decoded at 1/4 of its size
     # the left half of the frame is the black strip (1500 of the 3000 px square crop), the right white
     assert cmyk_at(p, (20, p.pixel_h // 2))[3] > 200
@@ -263,9 +270,9 @@ def test_a_large_rgb_photo_converted_in_bands_is_the_same_as_converted_whole(tmp
     src = tmp_path / "big.jpg"
     varied.save(src, quality=92)
     im = Image.open(src).convert("RGB")
-    whole = images._to_cmyk(im, None, CMYK_PROFILE, src)
+    whole = images.to_cmyk(im, None, CMYK_PROFILE, src)
     monkeypatch.setattr(images, "BAND_ROWS", 64)                  # several bands, the last one short
-    banded = images._to_cmyk(im.split(), None, CMYK_PROFILE, src)
+    banded = images.to_cmyk(im.split(), None, CMYK_PROFILE, src)
     assert banded.mode == "CMYK" and banded.tobytes() == whole.tobytes()
     # and prepare_photo takes that path above the threshold, with the same result
     monkeypatch.setattr(images, "BANDS_ABOVE_PIXELS", 100_000)

@@ -1,22 +1,24 @@
 """PDF/X finishing, read back with pikepdf, poppler and pypdfium2; marks in the slug."""
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import pikepdf
 import pytest
 from reportlab.lib.colors import CMYKColor
 from reportlab.pdfgen.canvas import Canvas
 
-from brochure.content.model import Press
 from brochure.ground.errors import PressError
 from brochure.ground.boxes import MM, PageBoxes
 from brochure.draw.marks import draw_marks
-from brochure.press.pdfx import finish
+from brochure.ground.rules import source_date
+from brochure.press.pdfx import DEFAULT_CMYK_PROFILE, X4, finish, output_profile_path
 
 from test_press_support import (CJK_TEXT, EPOCH, build_finished, build_raw, fonts, have_fonts,
-                                render)
+                                press_values, render)
 
 pytestmark = pytest.mark.skipif(not have_fonts(), reason="needs DroidSansFallback and DejaVuSans")
 
@@ -25,7 +27,7 @@ def test_boxes_on_every_page(tmp_path):
     boxes = PageBoxes.from_mm(148, 210, bleed_mm=3, slug_mm=10)
     raw = build_raw(tmp_path, boxes, pages=3)
     out = tmp_path / "out.pdf"
-    finish(raw, out, boxes=boxes, press=Press(), title="t", author="a", source_date_epoch=EPOCH)
+    finish(raw, out, boxes=boxes, **press_values(), title="t", author="a", source_date_epoch=EPOCH)
     with pikepdf.open(out) as pdf:
         assert len(pdf.pages) == 3
         for page in pdf.pages:
@@ -59,7 +61,7 @@ def test_x1a_keys_intent_and_metadata(tmp_path):
         assert int(icc.N) == 4 and icc.read_bytes()[12:20] == b"prtrCMYK"
         assert str(pdf.Root.Lang) == "zh-CN"
         assert "/ID" in pdf.trailer
-        # the XMP agrees, and reading it did not wipe Info (NOTES.md item 7)
+        # the XMP agrees, and reading it did not wipe Info (pikepdf's sync of XMP into Info is not used)
         meta = pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False)
         assert meta["dc:title"] == "非凡10年·渌口篇"
         assert meta["pdf:Trapped"] == "False"
@@ -86,16 +88,15 @@ def test_x4_identification(tmp_path):
         assert pdf.Root.OutputIntents[0].DestOutputProfile is not None
 
 
-def test_deterministic_bytes(tmp_path, monkeypatch):
+def test_deterministic_bytes(tmp_path):
     boxes = PageBoxes.from_mm(148, 210, bleed_mm=3, slug_mm=10)
     raw = build_raw(tmp_path, boxes)
     a, b, c, d = (tmp_path / f"{n}.pdf" for n in "abcd")
-    kw = dict(boxes=boxes, press=Press(), title="非凡10年", author="渌口区")
+    kw = dict(boxes=boxes, **press_values(), title="非凡10年", author="渌口区")
     finish(raw, a, source_date_epoch=EPOCH, **kw)
     finish(raw, b, source_date_epoch=EPOCH, **kw)
     assert a.read_bytes() == b.read_bytes()
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
-    finish(raw, c, **kw)
+    finish(raw, c, source_date_epoch=source_date([raw], {"SOURCE_DATE_EPOCH": str(EPOCH)}), **kw)
     assert c.read_bytes() == a.read_bytes()
     finish(raw, d, source_date_epoch=EPOCH + 1, **kw)
     assert d.read_bytes() != a.read_bytes()
@@ -142,10 +143,10 @@ def test_transparency_refused_for_x1a_and_nothing_written(tmp_path):
     c.save()
     dst = tmp_path / "out.pdf"
     with pytest.raises(PressError) as e:
-        finish(raw, dst, boxes=boxes, press=Press(), title="t", author="a", source_date_epoch=EPOCH)
+        finish(raw, dst, boxes=boxes, **press_values(), title="t", author="a", source_date_epoch=EPOCH)
     assert "透明" in str(e.value) and "transparency" in str(e.value)
     assert not dst.exists()
-    finish(raw, dst, boxes=boxes, press=Press(pdfx="PDF/X-4"), title="t", author="a",
+    finish(raw, dst, boxes=boxes, **press_values(X4), title="t", author="a",
            source_date_epoch=EPOCH)                       # allowed in X-4
     assert dst.exists()
 
@@ -154,13 +155,34 @@ def test_bad_profile_and_standard(tmp_path):
     boxes = PageBoxes.from_mm(100, 100)
     raw = build_raw(tmp_path, boxes, marks=False)
     dst = tmp_path / "out.pdf"
-    srgb = "/usr/share/color/icc/ghostscript/srgb.icc"
+    srgb = Path("/usr/share/color/icc/ghostscript/srgb.icc")
     with pytest.raises(PressError) as e:
-        finish(raw, dst, boxes=boxes, press=Press(output_profile=srgb), title="t", author="a")
+        finish(raw, dst, boxes=boxes, **press_values(profile=srgb), title="t", author="a",
+               source_date_epoch=EPOCH)
     assert "CMYK" in str(e.value)
     with pytest.raises(PressError):
-        finish(raw, dst, boxes=boxes, press=Press(pdfx="PDF/X-3"), title="t", author="a")
+        finish(raw, dst, boxes=boxes, **press_values("PDF/X-3"), title="t", author="a",
+               source_date_epoch=EPOCH)
     assert not dst.exists()
+
+
+def test_output_profile_path_from_the_setting():
+    assert output_profile_path("default") == output_profile_path("") == DEFAULT_CMYK_PROFILE
+    assert output_profile_path("/srv/press/coated.icc") == Path("/srv/press/coated.icc")
+
+
+def test_source_date_from_the_environment_or_the_newest_input(tmp_path):
+    old, new = tmp_path / "old.yaml", tmp_path / "new.jpg"
+    old.write_text("a")
+    new.write_text("b")
+    os.utime(old, (1_600_000_000, 1_600_000_000))
+    os.utime(new, (1_650_000_000.7, 1_650_000_000.7))
+    assert source_date([old, new], {"SOURCE_DATE_EPOCH": str(EPOCH)}) == EPOCH
+    assert source_date([old, new], {}) == 1_650_000_000
+    assert source_date([old, tmp_path / "gone.png"], {"SOURCE_DATE_EPOCH": ""}) == 1_600_000_000
+    # a value that is not a whole number is ignored, as an unset one is
+    assert source_date([old], {"SOURCE_DATE_EPOCH": "yesterday"}) == 1_600_000_000
+    assert source_date([], {}) == 0
 
 
 # --- marks -------------------------------------------------------------------
@@ -221,7 +243,7 @@ def test_deterministic_across_reportlab_runs(tmp_path):
         c.showPage()
         c.save()
         out = tmp_path / f"out{i}.pdf"
-        finish(raw, out, boxes=boxes, press=Press(), title="t", author="a", source_date_epoch=EPOCH)
+        finish(raw, out, boxes=boxes, **press_values(), title="t", author="a", source_date_epoch=EPOCH)
         outs.append(out.read_bytes())
         if i == 0:
             time.sleep(1.1)

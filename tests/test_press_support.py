@@ -9,13 +9,12 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from brochure.content.model import Press
 from brochure.ground.colour import cmyk
 from brochure.ground.boxes import MM, PageBoxes
 from brochure.draw.image import draw_image
 from brochure.images.prepare import prepare_photo
 from brochure.draw.marks import draw_marks
-from brochure.press.pdfx import DEFAULT_CMYK_PROFILE, finish
+from brochure.press.pdfx import DEFAULT_CMYK_PROFILE, X1A, finish
 from brochure.draw.qr import draw_qr
 
 CMYK_PROFILE = DEFAULT_CMYK_PROFILE
@@ -25,6 +24,11 @@ LATIN_TTF = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 CJK_TEXT = "奋进新征程 建功新时代"
 URL = "https://example.org/lukou/2022"
 EPOCH = 1662000000
+
+
+def press_values(pdfx: str = X1A, profile: Path = CMYK_PROFILE) -> dict:
+    """The press settings ``finish`` takes, as content.yaml's defaults give them."""
+    return dict(pdfx=pdfx, profile=profile, output_condition="CGATS TR 001")
 
 
 def fonts() -> tuple[str, str]:
@@ -75,11 +79,11 @@ def build_raw(tmp: Path, boxes: PageBoxes, *, url: str = URL, marks: bool = True
     return raw
 
 
-def build_finished(tmp: Path, *, pdfx: str = "PDF/X-1a:2001", **kw) -> tuple[Path, PageBoxes]:
+def build_finished(tmp: Path, *, pdfx: str = X1A, **kw) -> tuple[Path, PageBoxes]:
     boxes = PageBoxes.from_mm(148, 210, bleed_mm=3, slug_mm=10 if kw.get("marks", True) else 0)
     raw = build_raw(tmp, boxes, **kw)
     out = tmp / "out.pdf"
-    finish(raw, out, boxes=boxes, press=Press(pdfx=pdfx), title="非凡10年·渌口篇", author="渌口区融媒体中心",
+    finish(raw, out, boxes=boxes, **press_values(pdfx), title="非凡10年·渌口篇", author="渌口区融媒体中心",
            source_date_epoch=EPOCH)
     return out, boxes
 

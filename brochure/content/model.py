@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from brochure.ground.errors import Location
+from brochure.ground.rules import INK_LIMIT, MIN_PPI, X1A
 
 
 class Text(str):
@@ -131,11 +132,11 @@ class Press:
     marks: bool = True
     color_bar: bool = False
     slug: bool = False
-    pdfx: str = "PDF/X-1a:2001"   # or "PDF/X-4"
+    pdfx: str = X1A                # or X4
     output_profile: str = "default"   # "default" = Ghostscript's SWOP CMYK, or a path to .icc
     output_condition: str = "CGATS TR 001"
-    ink_limit: float = 300.0   # percent
-    min_ppi: float = 300.0
+    ink_limit: float = INK_LIMIT   # percent
+    min_ppi: float = MIN_PPI       # posters: POSTER_MIN_PPI
 
 
 @dataclass

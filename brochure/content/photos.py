@@ -20,9 +20,8 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from brochure.ground.errors import BuildWarning, ContentError, Location
-from brochure.images.prepare import EXTENSIONS, MAX_PIXELS, SUPPORTED_FORMATS, decode_reduced
-
-FORMAT_NAMES = {"MPO": "JPEG"}
+from brochure.ground.rules import IMAGE_FORMATS, IMAGE_SUFFIXES, MAX_PIXELS, format_name
+from brochure.images.prepare import decode_reduced
 
 
 #: Files already found good in this process, by (path, size, modification time): ``brochure watch``
@@ -66,7 +65,7 @@ def _decode(path: Path, rel: str, where: Location) -> str:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as im:
                 fmt = im.format or "?"
-                if fmt not in SUPPORTED_FORMATS:
+                if fmt not in IMAGE_FORMATS:
                     raise fail(f"实际是 {fmt} 格式，不能用于印刷。请用看图软件打开后另存为 JPEG 或 PNG。",
                                f"is really a {fmt} file, which cannot be printed. "
                                "Open it in an image viewer and save it as JPEG or PNG.")
@@ -98,8 +97,8 @@ def _decode(path: Path, rel: str, where: Location) -> str:
 
 
 def _label_warnings(path: Path, rel: str, where: Location, fmt: str) -> list[BuildWarning]:
-    actual = FORMAT_NAMES.get(fmt, fmt)
-    labelled = EXTENSIONS.get(path.suffix.lower())
+    actual = format_name(fmt)
+    labelled = IMAGE_SUFFIXES.get(path.suffix.lower())
     if labelled and labelled != actual:
         return [BuildWarning(
             f"图片“{rel}”的内容是 {actual} 格式，扩展名却是 {path.suffix}；照常使用。建议把扩展名改为 .{actual.lower()}。",

@@ -25,6 +25,7 @@ Colour decisions:
 """
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import io
 import os
@@ -35,13 +36,11 @@ from pathlib import Path
 
 from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
-from brochure.ground.errors import BuildWarning, PressError
-
 from brochure.ground.boxes import MM
+from brochure.ground.errors import BuildWarning, PressError
+from brochure.ground.rules import IMAGE_FORMATS, IMAGE_SUFFIXES, MAX_PIXELS, MIN_PPI, TARGET_PPI
 
-# A 100-megapixel limit: far above any camera, far below a decompression bomb.
-# Pillow warns above this and refuses above twice this; both become PressError.
-MAX_PIXELS = 100_000_000
+# Pillow warns above MAX_PIXELS and refuses above twice that; both become PressError.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 
@@ -54,11 +53,6 @@ OPTIMIZE_MAX_PIXELS = 4_000_000
 BANDS_ABOVE_PIXELS = 4_000_000
 BAND_ROWS = 256
 
-SUPPORTED_FORMATS = {"JPEG", "PNG", "TIFF", "WEBP", "BMP", "MPO"}
-EXTENSIONS = {
-    ".jpg": "JPEG", ".jpeg": "JPEG", ".jpe": "JPEG", ".png": "PNG", ".tif": "TIFF",
-    ".tiff": "TIFF", ".webp": "WEBP", ".bmp": "BMP",
-}
 INTENT = ImageCms.Intent.RELATIVE_COLORIMETRIC
 FLAGS = ImageCms.Flags.BLACKPOINTCOMPENSATION
 
@@ -75,10 +69,6 @@ class PreparedImage:
     effective_ppi: float = 0.0       # of the source pixels used, at placed size
     warnings: list[BuildWarning] = field(default_factory=list)
     source: Path | None = None
-
-    @property
-    def pixel_size(self) -> tuple[int, int]:
-        return (self.pixel_w, self.pixel_h)
 
 
 # --- errors -------------------------------------------------------------
@@ -97,7 +87,7 @@ def _check_file(src: Path) -> None:
         raise _fail(src, "文件是空的（0 字节），可能复制失败。请重新复制原图。",
                     "the file is empty (0 bytes); the copy probably failed. Copy the original again.")
     ext = src.suffix.lower()
-    if ext not in EXTENSIONS:
+    if ext not in IMAGE_SUFFIXES:
         raise _fail(src, f"不支持的文件类型“{ext or '无扩展名'}”。请另存为 JPEG（.jpg）或 PNG。",
                     f"unsupported file type '{ext or 'no extension'}'. Save it as JPEG (.jpg) or PNG.")
 
@@ -113,7 +103,7 @@ def decode_reduced(im: Image.Image, most: float) -> None:
         im.draft(im.mode, (max(1, im.width // scale), max(1, im.height // scale)))
 
 
-def _open(src: Path, *, load: bool = True, reduce: float = 1.0) -> Image.Image:
+def open_photo(src: Path, *, load: bool = True, reduce: float = 1.0) -> Image.Image:
     """Open (and with ``load`` fully decode); every failure becomes a PressError saying what to do.
 
     ``reduce`` >= 2 lets a JPEG decode at 1/2, 1/4 or 1/8 of its size (never below
@@ -123,7 +113,7 @@ def _open(src: Path, *, load: bool = True, reduce: float = 1.0) -> Image.Image:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             im = Image.open(src)
-            if im.format not in SUPPORTED_FORMATS:
+            if im.format not in IMAGE_FORMATS:
                 im.close()
                 raise _fail(src, f"格式 {im.format} 不适合印刷。请另存为 JPEG 或 PNG。",
                             f"format {im.format} is not suitable for print. Save it as JPEG or PNG.")
@@ -208,7 +198,7 @@ def _description(profile) -> str:
         return ""
 
 
-def _to_cmyk(im: Image.Image | tuple[Image.Image, ...], icc: bytes | None, profile: Path,
+def to_cmyk(im: Image.Image | tuple[Image.Image, ...], icc: bytes | None, profile: Path,
              src: Path) -> Image.Image:
     """The photo in the press's CMYK; ``im`` may be an RGB photo's three planes (``Image.split``),
     converted a band of rows at a time into the result (the same pixels as converting it whole)."""
@@ -236,7 +226,7 @@ def _to_cmyk(im: Image.Image | tuple[Image.Image, ...], icc: bytes | None, profi
     except (ImageCms.PyCMSError, OSError, ValueError) as e:
         if icc and mode == "RGB":
             # a broken embedded profile: fall back to sRGB rather than stop the build
-            return _to_cmyk(im, None, profile, src)
+            return to_cmyk(im, None, profile, src)
         if icc and mode == "CMYK":
             return im
         raise _fail(src, f"颜色转换失败（{e}）。请检查输出色彩配置文件 {profile}。",
@@ -263,8 +253,6 @@ def release_memory() -> None:
     poster-sized photos grows by hundreds of megabytes.  Elsewhere it does nothing.
     """
     try:
-        import ctypes
-
         ctypes.CDLL(None).malloc_trim(0)
     except (OSError, AttributeError):
         pass
@@ -281,8 +269,8 @@ def _digest(path: Path) -> str:
 
 
 def prepare_photo(src: Path, frame_w_pt: float, frame_h_pt: float, *, fit: str = "cover",
-                  focus: tuple[float, float] = (0.5, 0.5), target_ppi: float = 300,
-                  min_ppi: float = 300, profile: Path, cache_dir: Path) -> PreparedImage:
+                  focus: tuple[float, float] = (0.5, 0.5), target_ppi: float = TARGET_PPI,
+                  min_ppi: float = MIN_PPI, profile: Path, cache_dir: Path) -> PreparedImage:
     """Make ``src`` print-ready for a frame of frame_w_pt x frame_h_pt points.
 
     cover: crop to the frame's aspect around ``focus`` (0..1 from left/top) and
@@ -301,7 +289,7 @@ def prepare_photo(src: Path, frame_w_pt: float, frame_h_pt: float, *, fit: str =
     if not profile.is_file():
         raise PressError(f"找不到输出色彩配置文件 {profile}。", f"output colour profile {profile} not found.")
 
-    with _open(src, load=False) as header:
+    with open_photo(src, load=False) as header:
         w, h = _oriented_size(header)
 
     # geometry, in source pixels after orientation
@@ -333,7 +321,7 @@ def prepare_photo(src: Path, frame_w_pt: float, frame_h_pt: float, *, fit: str =
     if not out.exists():
         # decode fully only on a cache miss: a cached result means these exact bytes decoded before;
         # a photo much larger than needed is decoded at a fraction of its size
-        im = _open(src, reduce=min(used_w / out_w, used_h / out_h))
+        im = open_photo(src, reduce=min(used_w / out_w, used_h / out_h))
         try:
             ImageOps.exif_transpose(im, in_place=True)      # no second copy when nothing turns
         except Exception:          # a broken EXIF block must not stop the build
@@ -351,10 +339,10 @@ def prepare_photo(src: Path, frame_w_pt: float, frame_h_pt: float, *, fit: str =
             # is two 46 MB copies.  Its three 1-byte planes hold the same pixels in 3/4 of that.
             planes = im.split()
             del im
-            cmyk = _to_cmyk(planes, icc, profile, src)
+            cmyk = to_cmyk(planes, icc, profile, src)
             del planes
         else:
-            cmyk = _to_cmyk(im, icc, profile, src)
+            cmyk = to_cmyk(im, icc, profile, src)
             del im                 # the RGB pixels are not needed while the JPEG is written
         cache_dir.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".jpg.tmp")

@@ -11,14 +11,13 @@ naming the poster, the area and roughly how many characters to cut.
 from __future__ import annotations
 
 from brochure.content.model import Content, Poster
+from brochure.ground.colour import WHITE
 from brochure.ground.errors import LayoutError
 from brochure.layout.blocks import Bullet, Fill, Image, QRCode, Spacer, Stack
 from brochure.ground.page import Composition, Page
 from brochure.layout.pages import safety_warnings
 from brochure.ground.boxes import MM, PageBoxes
 from brochure.text import CJKParagraph, TextStyle
-
-WHITE = (0, 0, 0, 0)
 
 
 def min_body_pt(distance_m: float) -> float:

@@ -4,9 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from brochure.content.model import Content
+from brochure.ground.colour import WHITE
 from brochure.text import TextStyle
-
-WHITE = (0, 0, 0, 0)
 
 
 @dataclass

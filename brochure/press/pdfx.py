@@ -9,13 +9,18 @@ ReportLab cannot write an OutputIntent, page boxes or PDF/X identification, so
   for both X-1a and X-4, and it helps the RIP);
 * Info keys (Title, Author, dates, Trapped, GTS_PDFX* for X-1a) and a matching
   XMP packet written here in full (pdfxid:GTS_PDFXVersion for X-4), so
-  pikepdf's metadata sync never wipes Info (NOTES.md item 7);
+  pikepdf's metadata sync never wipes Info (editing the XMP through pikepdf's
+  ``open_metadata`` copies it back into Info on close and deletes the Info
+  entries the packet lacks);
 * catalog /Lang; PDF version 1.3 (X-1a) or 1.6 (X-4);
 * ReportLab's unused, unembedded Helvetica resource is dropped; ASCII85 around
   JPEG data is removed;
-* dates come from ``source_date_epoch`` or the SOURCE_DATE_EPOCH environment
-  variable, and the trailer /ID from the content, so equal inputs give equal
-  bytes.
+* dates come from ``source_date_epoch`` (the caller's document date, see
+  ``brochure.ground.rules.source_date``), and the trailer /ID from the content,
+  so equal inputs give equal bytes.
+
+Press settings arrive as plain values (the standard, the profile file, the
+output condition): this floor knows nothing of content.yaml.
 
 For X-1a any transparency is an error: it is forbidden and cannot be fixed here.
 """
@@ -24,7 +29,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
-import os
 import time
 import uuid
 from html import escape as _html_escape
@@ -32,17 +36,15 @@ from pathlib import Path
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf, String
+from PIL import ImageCms
 
 from brochure import __version__
-from brochure.content.model import Press
-from brochure.ground.errors import PressError
-
 from brochure.ground.boxes import PageBoxes
+from brochure.ground.errors import PressError
+from brochure.ground.rules import X1A, X4
 
 DEFAULT_CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
 REGISTRY = "http://www.color.org"
-X1A = "PDF/X-1a:2001"
-X4 = "PDF/X-4"
 CREATOR = f"brochure {__version__}"
 PRODUCER = f"brochure {__version__} (ReportLab, pikepdf)"
 
@@ -54,10 +56,10 @@ def escape(text: str) -> str:
 
 # --- inputs -------------------------------------------------------------
 
-def output_profile_path(press: Press) -> Path:
-    """The ICC file named by ``press.output_profile`` ("default" is Ghostscript's SWOP)."""
-    if press.output_profile not in ("", "default"):
-        return Path(press.output_profile)
+def output_profile_path(output_profile: str) -> Path:
+    """The ICC file a press setting names: a path, or "default" (or "") for Ghostscript's SWOP."""
+    if output_profile not in ("", "default"):
+        return Path(output_profile)
     if DEFAULT_CMYK_PROFILE.is_file():
         return DEFAULT_CMYK_PROFILE
     raise PressError(
@@ -82,25 +84,10 @@ def read_output_profile(path: Path) -> tuple[bytes, str]:
                          "CMYK profile.")
     description = path.stem
     try:
-        from PIL import ImageCms
         description = ImageCms.getOpenProfile(io.BytesIO(data)).profile.profile_description or description
     except Exception:
         pass
     return data, description.strip()
-
-
-def resolve_epoch(source_date_epoch: int | None) -> int:
-    """The build time: the argument, else $SOURCE_DATE_EPOCH, else now."""
-    if source_date_epoch is not None:
-        return int(source_date_epoch)
-    env = os.environ.get("SOURCE_DATE_EPOCH")
-    if env:
-        try:
-            return int(env)
-        except ValueError:
-            raise PressError(f"环境变量 SOURCE_DATE_EPOCH 不是整数：{env!r}",
-                             f"SOURCE_DATE_EPOCH is not an integer: {env!r}") from None
-    return int(time.time())
 
 
 def pdf_date(epoch: int) -> str:
@@ -194,7 +181,7 @@ def _unwrap_ascii85_jpegs(pdf: Pdf) -> None:
                 del obj["/DecodeParms"]
 
 
-def _transparency(pdf: Pdf) -> list[str]:
+def find_transparency(pdf: Pdf) -> list[str]:
     """Where the file uses transparency (forbidden in PDF/X-1a), walking every page's resources."""
     found: list[str] = []
 
@@ -235,6 +222,9 @@ def _transparency(pdf: Pdf) -> list[str]:
     for n, page in enumerate(pdf.pages, 1):
         walk(n, page.obj, set())
     return list(dict.fromkeys(found))
+
+
+_transparency = find_transparency     # the name preflight imports until it uses find_transparency
 
 
 # --- metadata -------------------------------------------------------------
@@ -278,21 +268,22 @@ def _xmp(*, title: str, author: str, language: str, created: str, pdfx: str, doc
 
 # --- the public function --------------------------------------------------
 
-def finish(src: Path, dst: Path, *, boxes: list[PageBoxes] | PageBoxes, press: Press,
-           title: str, author: str, language: str = "zh-CN",
-           source_date_epoch: int | None = None) -> None:
+def finish(src: Path, dst: Path, *, boxes: list[PageBoxes] | PageBoxes, pdfx: str, profile: Path,
+           output_condition: str, title: str, author: str, language: str = "zh-CN",
+           source_date_epoch: int) -> None:
     """Rewrite the ReportLab PDF ``src`` as a PDF/X file at ``dst``.
 
-    ``boxes`` is one PageBoxes for all pages or one per page.  Raises
-    PressError (and writes nothing) when the profile is unusable, the page
-    count does not match, or an X-1a file would contain transparency.
+    ``boxes`` is one PageBoxes for all pages or one per page; ``pdfx`` is X1A or
+    X4; ``profile`` the CMYK output profile (see ``output_profile_path``) and
+    ``output_condition`` its registered name; ``source_date_epoch`` the document
+    date.  Raises PressError (and writes nothing) when the profile is unusable,
+    the page count does not match, or an X-1a file would contain transparency.
     """
-    pdfx = press.pdfx
     if pdfx not in (X1A, X4):
         raise PressError(f"不支持的 PDF/X 标准“{pdfx}”，请用 {X1A} 或 {X4}。",
                          f"unsupported PDF/X standard '{pdfx}'; use {X1A} or {X4}.")
-    profile_bytes, profile_desc = read_output_profile(output_profile_path(press))
-    epoch = resolve_epoch(source_date_epoch)
+    profile_bytes, profile_desc = read_output_profile(profile)
+    epoch = int(source_date_epoch)
 
     with Pdf.open(src) as pdf:
         pages = list(pdf.pages)
@@ -312,7 +303,7 @@ def finish(src: Path, dst: Path, *, boxes: list[PageBoxes] | PageBoxes, press: P
         _unwrap_ascii85_jpegs(pdf)
 
         if pdfx == X1A:
-            found = _transparency(pdf)
+            found = find_transparency(pdf)
             if found:
                 raise PressError(
                     f"PDF/X-1a 不允许透明效果，但文件中有：{'；'.join(found)}。"
@@ -326,7 +317,7 @@ def finish(src: Path, dst: Path, *, boxes: list[PageBoxes] | PageBoxes, press: P
         icc.write(_deflated(profile_bytes), filter=Name.FlateDecode)   # compressed once, not on every save
         intent = Dictionary(
             Type=Name.OutputIntent, S=Name.GTS_PDFX,
-            OutputConditionIdentifier=String(press.output_condition),
+            OutputConditionIdentifier=String(output_condition),
             OutputCondition=String(profile_desc),
             RegistryName=String(REGISTRY),
             Info=String(profile_desc),
@@ -360,7 +351,7 @@ def finish(src: Path, dst: Path, *, boxes: list[PageBoxes] | PageBoxes, press: P
                 # the profile by its own bytes, as it was hashed before it was stored compressed
                 h.update(profile_bytes if obj.objgen == icc.objgen else bytes(obj.read_raw_bytes()))
         h.update(repr([pb for pb in page_boxes]).encode())
-        h.update(repr((title, author, language, epoch, pdfx, press.output_condition)).encode())
+        h.update(repr((title, author, language, epoch, pdfx, output_condition)).encode())
         doc_id = str(uuid.UUID(bytes=h.digest()[:16], version=4))
         xmp = pikepdf.Stream(pdf, _xmp(title=title, author=author, language=language,
                                        created=xmp_date(epoch), pdfx=pdfx, doc_id=doc_id))

@@ -137,7 +137,7 @@ def test_exit_status_2_for_a_schema_error(tmp_path, capsys):
 
 def test_fix_writes_a_copy_and_keeps_comments(tmp_path, capsys):
     text = ("# 说明 a comment\n" + MINIMAL
-            .replace(PREFACE, "    - 时序 更替,万物维新.  # 行尾注释 trailing comment")
+            .replace(PREFACE, "    # 前言的注释 a note on the preface\n    - 时序 更替,万物维新.")
             .replace("  headline: 锚定“高分子”", "  headline: 锚定 “高分子”"))
     path = make_project(tmp_path, text)
     original = path.read_bytes()
@@ -146,7 +146,7 @@ def test_fix_writes_a_copy_and_keeps_comments(tmp_path, capsys):
     assert path.read_bytes() == original
     copy = fixed.read_text(encoding="utf-8")
     assert copy == text.replace("时序 更替,万物维新.", "时序更替，万物维新。")   # only those characters changed
-    assert "锚定 “高分子”" in copy and "# 行尾注释 trailing comment" in copy
+    assert "锚定 “高分子”" in copy and "    # 前言的注释 a note on the preface\n" in copy
     assert "自动修复 3 处" in capsys.readouterr().out
     assert main(["check", "content.fixed.yaml"]) == 0
 

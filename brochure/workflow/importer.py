@@ -404,10 +404,10 @@ def render(d: Draft) -> str:
 
     out += ["document:", f"  title: {value('document.title', doc_title)}"]
     out += [f"  author: {value('document.author', author)}"]
-    out += [f"  publisher: {value('document.publisher', author)}   # 出版单位，请核对 the publisher: check it"]
+    out += ["  # 出版单位，请核对。The publisher: check it.", f"  publisher: {value('document.publisher', author)}"]
     todo.append("document.date")
-    out += ["  # 原文未写出版日期。The text does not give the issue date.",
-            f"  date: {TODO}            # 如 2022年9月 e.g. 2022年9月",
+    out += ["  # 原文未写出版日期，请填写，如 2022年9月。The text does not give the issue date: fill it in, e.g. 2022年9月.",
+            f"  date: {TODO}",
             "  language: zh-CN",
             "  # 二维码指向此网址：请换成本文电子版的网址。The QR code points here: use the article's online URL.",
             "  online_url: https://example.com/",

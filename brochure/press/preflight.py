@@ -40,6 +40,7 @@ from brochure.cache import cache_dir, write_atomic
 from brochure.ground.errors import BrochureError
 
 from brochure.ground.boxes import MM
+from brochure.press.transparency import find_transparency
 
 PASS, WARN, FAIL = "pass", "warn", "fail"
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
@@ -678,8 +679,7 @@ def _check_colour(scan: _Scan, report: Report) -> None:
 
 
 def _check_transparency(pdf: pikepdf.Pdf, report: Report, *, x4: bool) -> None:
-    from .pdfx import _transparency
-    found = _transparency(pdf)
+    found = find_transparency(pdf)
     if found and not x4:
         report.add("transparency", FAIL, "PDF/X-1a 中有透明效果", "transparency in PDF/X-1a", found)
     else:

@@ -115,6 +115,22 @@ def test_rgb_image_allowed_nowhere_and_icc_only_in_x4(tmp_path):
     assert preflight(out).by_name("images").status == FAIL            # DeviceRGB is not allowed in X-4 either
 
 
+def test_transparency_added_after_finishing_fails_x1a(good, tmp_path):
+    """Finishing refuses transparency in PDF/X-1a; a file given it afterwards is caught by preflight."""
+    import pikepdf
+
+    out = tmp_path / "see-through.pdf"
+    with pikepdf.open(good) as pdf:
+        page = pdf.pages[0]
+        states = page.Resources.get("/ExtGState")
+        if states is None:
+            states = page.Resources.ExtGState = pikepdf.Dictionary()
+        states.GSsee = pikepdf.Dictionary(Type=pikepdf.Name.ExtGState, ca=0.5)
+        pdf.save(out)
+    check = preflight(out, thorough=False).by_name("transparency")
+    assert check.status == FAIL and "page 1: opacity ca=0.5 (/GSsee)" in check.details
+
+
 def test_main_writes_json_beside_pdf(good, bad, capsys):
     assert main_preflight(good) == 0
     data = json.loads(report_path(good).read_text(encoding="utf-8"))

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import pikepdf
 from pikepdf import Name
 
-RGB_SPACES = {"/DeviceRGB", "/CalRGB", "/RGB"}
-OK_DEVICE_SPACES = {"/DeviceCMYK", "/DeviceGray", "/CMYK", "/G", "/CalGray"}
+RGB_SPACES = frozenset({"/DeviceRGB", "/CalRGB", "/RGB"})
+OK_DEVICE_SPACES = frozenset({"/DeviceCMYK", "/DeviceGray", "/CMYK", "/G", "/CalGray"})
 
 Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -32,6 +32,8 @@ def _mul(m: Matrix, n: Matrix) -> Matrix:
 
 @dataclass
 class Placement:
+    """One image drawn on a page: its pixels, its size there, its colour space."""
+
     page: int
     name: str
     width_px: int
@@ -44,6 +46,8 @@ class Placement:
 
 @dataclass
 class Scan:
+    """What the walk of a whole file found, for the checks to judge."""
+
     images: list[Placement] = field(default_factory=list)
     colour_problems: list[str] = field(default_factory=list)
     fonts: dict[tuple, tuple[int, str, object]] = field(default_factory=dict)
@@ -53,11 +57,11 @@ class Scan:
 
 
 #: Operators that paint with the fill colour, the stroke colour, or both (text: at ET).
-_FILL_OPS = {"f", "F", "f*"}
-_STROKE_OPS = {"S", "s"}
-_BOTH_OPS = {"B", "B*", "b", "b*"}
-_PATH_OPS = {"m", "l", "c", "v", "y", "re"}
-_COLOUR_OPS = {"k", "K", "g", "G", "sc", "scn", "SC", "SCN", "cs", "CS", "rg", "RG", "gs"}
+_FILL_OPS = frozenset({"f", "F", "f*"})
+_STROKE_OPS = frozenset({"S", "s"})
+_BOTH_OPS = frozenset({"B", "B*", "b", "b*"})
+_PATH_OPS = frozenset({"m", "l", "c", "v", "y", "re"})
+_COLOUR_OPS = frozenset({"k", "K", "g", "G", "sc", "scn", "SC", "SCN", "cs", "CS", "rg", "RG", "gs"})
 #: What the walk reads (the rest, glyph strings above all, is skipped while parsing).
 _WALK_OPS = " ".join(sorted({"q", "Q", "cm", "sh", "Do", "BI", "ID", "EI", "BT", "ET", "Tr", "Tm", "Td", "TD", "n"}
                             | _COLOUR_OPS | _FILL_OPS | _STROKE_OPS | _BOTH_OPS | _PATH_OPS))

@@ -476,10 +476,8 @@ def _stage(comp, press: Press, out_dir: Path, content: Content, font_name: str, 
         raw.unlink()
         # the quick preflight: ink from the file's colour values and image samples, QR codes
         # rendered only where they were placed (``brochure preflight`` renders every page)
-        pages = memory.pages if memory is not None else _page_store(content, comp.name)
         report = preflight(done, expect_urls=comp.qr_urls, min_ppi=press.min_ppi, ink_limit=press.ink_limit,
-                           thorough=False, qr_regions=qr_regions(comp), page_cache=pages)
-        pages.save()
+                           thorough=False, qr_regions=qr_regions(comp), store=None)
         if not report.ok:
             report.path = final.name
             raise PressError(

@@ -114,6 +114,22 @@ def test_rgb_image_allowed_nowhere_and_icc_only_in_x4(tmp_path):
     assert preflight(out).by_name("images").status == FAIL            # DeviceRGB is not allowed in X-4 either
 
 
+def test_transparency_added_after_finishing_fails_x1a(good, tmp_path):
+    """Finishing refuses transparency in PDF/X-1a; a file given it afterwards is caught by preflight."""
+    import pikepdf
+
+    out = tmp_path / "see-through.pdf"
+    with pikepdf.open(good) as pdf:
+        page = pdf.pages[0]
+        states = page.Resources.get("/ExtGState")
+        if states is None:
+            states = page.Resources.ExtGState = pikepdf.Dictionary()
+        states.GSsee = pikepdf.Dictionary(Type=pikepdf.Name.ExtGState, ca=0.5)
+        pdf.save(out)
+    check = preflight(out, thorough=False).by_name("transparency")
+    assert check.status == FAIL and "page 1: opacity ca=0.5 (/GSsee)" in check.details
+
+
 def test_main_writes_json_beside_pdf(good, bad, capsys):
     assert main_preflight(good) == 0
     data = json.loads(report_path(good).read_text(encoding="utf-8"))
@@ -231,37 +247,98 @@ def test_qr_regions_render_only_there_and_fall_back_to_the_page(good):
     assert report.by_name("qr").status == PASS
 
 
-def test_page_cache_reads_an_identical_page_once_and_reports_the_same(good, bad, monkeypatch):
-    """brochure watch keeps what preflight read from each page: a page that is byte for byte the
-    same is not walked or extracted again, and the report (failures included) is unchanged."""
-    import brochure.press.preflight as pf
+class CountingStore:
+    """A store kept in a dict (the Store interface), counting what preflight asks of it."""
 
-    cache: dict = {}
-    first_good = preflight(good, expect_urls=[URL], thorough=False, page_cache=cache)
-    first_bad = preflight(bad, thorough=False, page_cache=cache)
-    assert first_good.ok and not first_bad.ok and len(cache) == 2       # two different pages
+    def __init__(self):
+        self.entries: dict[tuple[str, str], bytes] = {}
+        self.gets: list[tuple[str, str]] = []
+        self.puts: list[tuple[str, str]] = []
 
-    walked = []
-    real_walk = pf._walk
-    monkeypatch.setattr(pf, "_walk", lambda *a, **k: walked.append(a[3]) or real_walk(*a, **k))
-    again_good = preflight(good, expect_urls=[URL], thorough=False, page_cache=cache)
-    again_bad = preflight(bad, thorough=False, page_cache=cache)
-    assert walked == []                                                  # nothing read again
+    def get(self, kind: str, key: str) -> bytes | None:
+        self.gets.append((kind, key))
+        return self.entries.get((kind, key))
+
+    def put(self, kind: str, key: str, data: bytes) -> None:
+        self.puts.append((kind, key))
+        self.entries[kind, key] = data
+
+
+def test_store_reads_an_identical_page_once_and_reports_the_same(good, bad):
+    """What preflight read from each page is kept: a page that is byte for byte the same is not
+    read again (nothing new is put), and the report (failures included) is unchanged."""
+    store = CountingStore()
+    first_good = preflight(good, expect_urls=[URL], thorough=False, store=store)
+    first_bad = preflight(bad, thorough=False, store=store)
+    assert first_good.ok and not first_bad.ok
+    assert sum(kind == "preflight" for kind, _ in store.entries) == 2      # two different pages
+    assert any(kind == "ink" for kind, _ in store.entries)                 # the good file's photo
+    for data in store.entries.values():
+        json.loads(data)                                                   # plain JSON, no pickles
+
+    store.gets.clear()
+    store.puts.clear()
+    again_good = preflight(good, expect_urls=[URL], thorough=False, store=store)
+    again_bad = preflight(bad, thorough=False, store=store)
+    assert store.puts == []                                                # nothing read again
+    assert ("preflight", next(k for kind, k in store.entries if kind == "preflight")) in store.gets
     assert again_good.to_json() == first_good.to_json()
-    assert again_bad.to_json() == first_bad.to_json()                    # the RGB and ink failures replayed
+    assert again_bad.to_json() == first_bad.to_json()                      # the RGB and ink failures replayed
     assert "rg" in "\n".join(again_bad.by_name("colour").details)
+
+
+def test_without_a_store_nothing_is_kept_and_the_report_is_the_same(good):
+    assert (preflight(good, expect_urls=[URL], thorough=False).to_json()
+            == preflight(good, expect_urls=[URL], thorough=False, store=CountingStore()).to_json())
+
+
+@pytest.mark.parametrize("tamper", [
+    lambda data: b"not json",
+    lambda data: b'{"key": "x"}',
+    lambda data: json.dumps(dict(json.loads(data), paints="nothing")).encode(),
+    lambda data: json.dumps(dict(json.loads(data), key="0" * 40)).encode(),       # another page's entry
+    lambda data: json.dumps(dict(json.loads(data), han=True)).encode(),
+])
+def test_a_tampered_page_entry_is_read_again_not_trusted(bad, tamper):
+    """An entry that is not this page's reading (damaged, another page's, wrong shapes) is ignored:
+    the page is read again, the report is the same, and the entry is replaced."""
+    store = CountingStore()
+    first = preflight(bad, thorough=False, store=store)
+    (key,) = [k for kind, k in store.entries if kind == "preflight"]
+    good_entry = store.entries["preflight", key]
+    store.entries["preflight", key] = tamper(good_entry)
+    store.puts.clear()
+    again = preflight(bad, thorough=False, store=store)
+    assert again.to_json() == first.to_json()
+    assert store.puts == [("preflight", key)] and store.entries["preflight", key] == good_entry
+
+
+def test_a_tampered_ink_entry_is_measured_again(tmp_path):
+    from PIL import Image
+
+    im = Image.new("CMYK", (600, 600), (40, 40, 40, 40))
+    im.paste((242, 242, 242, 242), (0, 0, 180, 180))
+    jpg = tmp_path / "dark.jpg"
+    im.save(jpg, quality=95)
+    out = _finished(tmp_path, lambda c, b: c.drawImage(str(jpg), 0, 0, 50 * MM, 50 * MM), "dark")
+    store = CountingStore()
+    first = preflight(out, thorough=False, store=store)
+    (key,) = [k for kind, k in store.entries if kind == "ink"]
+    store.entries["ink", key] = b'{"max": "low"}'
+    again = preflight(out, thorough=False, store=store)
+    assert again.by_name("ink") == first.by_name("ink") and again.by_name("ink").status == FAIL
 
 
 def test_page_key_changes_with_any_byte_the_checks_read(good, tmp_path):
     """A different colour in the content, or a different image behind the same name, is a new page."""
     import pikepdf
 
-    from brochure.press.preflight import _page_key
+    from brochure.press.preflight.scan import page_key
 
     with pikepdf.open(good) as pdf:
         page = pdf.pages[0]
-        before = _page_key(page, False, {})
-        assert _page_key(page, False, {}) == before and _page_key(page, True, {}) != before
+        before = page_key(page, False, {})
+        assert page_key(page, False, {}) == before and page_key(page, True, {}) != before
         stream = page.Contents if isinstance(page.Contents, pikepdf.Stream) else page.Contents[0]
         stream.write(stream.read_bytes() + b"\n0 0 0 1 k\n")
-        assert _page_key(page, False, {}) != before
+        assert page_key(page, False, {}) != before

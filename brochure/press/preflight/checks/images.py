@@ -1,0 +1,35 @@
+"""The images check: the colour space of every image and its effective ppi where it is placed."""
+from __future__ import annotations
+
+from brochure.ground.boxes import MM
+
+from ..report import FAIL, PASS, WARN, Report
+from ..scan import Scan, cs_bad
+
+
+def check_images(scan: Scan, report: Report, *, x4: bool, min_ppi: float) -> None:
+    bad_cs, low, very_low = [], [], []
+    for im in scan.images:
+        if im.colorspace == "ImageMask":
+            continue
+        if cs_bad(im.colorspace, x4):
+            bad_cs.append(f"page {im.page}: {im.name} in {im.colorspace}")
+        if im.width_pt <= 0 or im.height_pt <= 0:
+            continue
+        ppi = min(im.width_px / (im.width_pt / 72), im.height_px / (im.height_pt / 72))
+        where = (f"page {im.page}: {im.name} {ppi:.0f} ppi at "
+                 f"{im.width_pt / MM:.0f}×{im.height_pt / MM:.0f} mm")
+        if ppi < min_ppi / 2:
+            very_low.append(where)
+        elif ppi < min_ppi - 0.5:
+            low.append(where)
+    details = bad_cs + very_low + low
+    if bad_cs or very_low:
+        report.add("images", FAIL,
+                   f"图片颜色不是 CMYK/灰度，或分辨率远低于 {min_ppi:.0f} ppi",
+                   f"images not CMYK/grey, or far below {min_ppi:.0f} ppi", details)
+    elif low:
+        report.add("images", WARN, f"有图片低于 {min_ppi:.0f} ppi", f"images below {min_ppi:.0f} ppi", details)
+    else:
+        report.add("images", PASS, f"{len(scan.images)} 张图片颜色与分辨率合格",
+                   f"{len(scan.images)} images: colour and resolution OK")

@@ -1,0 +1,64 @@
+"""What preflight found: a ``Report`` of ``Check``s, each pass / warn / fail with a Chinese and an English message."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+PASS, WARN, FAIL = "pass", "warn", "fail"
+
+
+@dataclass
+class Check:
+    name: str
+    status: str                      # pass | warn | fail
+    zh: str
+    en: str
+    details: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        mark = {PASS: "✓", WARN: "!", FAIL: "✗"}[self.status]
+        return f"{mark} {self.name}: {self.zh} / {self.en}"
+
+
+@dataclass
+class Report:
+    path: str
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(c.status != FAIL for c in self.checks)
+
+    def by_name(self, name: str) -> Check:
+        for c in self.checks:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    def add(self, name: str, status: str, zh: str, en: str, details: list[str] | None = None) -> Check:
+        c = Check(name, status, zh, en, list(details or []))
+        self.checks.append(c)
+        return c
+
+    def summary(self) -> str:
+        fails = sum(c.status == FAIL for c in self.checks)
+        warns = sum(c.status == WARN for c in self.checks)
+        if fails:
+            head = f"印前检查未通过：{fails} 项错误，{warns} 项警告 / preflight FAILED: {fails} errors, {warns} warnings"
+        elif warns:
+            head = f"印前检查通过，有 {warns} 项警告 / preflight passed with {warns} warnings"
+        else:
+            head = "印前检查通过 / preflight passed"
+        lines = [f"{self.path}: {head}"]
+        for c in self.checks:
+            if c.status != PASS:
+                lines.append("  " + c.line())
+                lines.extend(f"      {d}" for d in c.details[:5])
+                if len(c.details) > 5:
+                    lines.append(f"      … (+{len(c.details) - 5})")
+        return "\n".join(lines)
+
+    def to_json(self) -> str:
+        return json.dumps({"path": self.path, "ok": self.ok,
+                           "checks": [asdict(c) for c in self.checks]},
+                          ensure_ascii=False, indent=2)

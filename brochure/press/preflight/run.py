@@ -1,0 +1,92 @@
+"""``preflight``: open the file once, walk its pages, run every check, and keep what it read in a store."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pikepdf
+
+from .checks.boxes import check_boxes, page_box
+from .checks.colour import check_colour, check_transparency
+from .checks.fonts import check_fonts
+from .checks.images import check_images
+from .checks.ink import check_ink_render, check_ink_values
+from .checks.pdfx import check_pdfx
+from .kept import KIND, PageRead, Store
+from .reading import Region, text_and_qr
+from .report import FAIL, Report
+from .scan import IDENTITY, Scan, page_key, walk
+
+
+def preflight(pdf: Path, *, expect_urls: list[str] | None = None, min_ppi: float = 300,
+              ink_limit: float = 300, thorough: bool = True, qr_regions: list[Region] | None = None,
+              store: Store | None = None) -> Report:
+    """Check a finished PDF; never writes anything but to ``store``.
+
+    ``thorough`` measures total ink on a Ghostscript render of every page; otherwise
+    (every build) from the colour values and image samples in the file: quick, and
+    never lower than the render, which averages.  ``qr_regions`` -- (page index, (x0, y0, x1, y1) in page
+    space) where QR codes were placed -- limits the QR render to those areas; the
+    whole pages are still scanned if a code is not found there.  ``store`` (None:
+    nothing is kept) keeps what was read from each page (colours, images, extracted
+    text, QR codes decoded where placed) under kind "preflight", keyed by a digest of
+    everything the page is made of (``page_key``): a page identical to one already
+    checked is not read again, and PDFium is loaded only if some page must be.  The
+    quick ink check keeps each image's reading there too, under kind "ink".
+    """
+    pdf = Path(pdf)
+    report = Report(path=str(pdf))
+    try:
+        doc = pikepdf.open(pdf)
+    except (pikepdf.PdfError, OSError) as e:
+        report.add("open", FAIL, f"无法打开 PDF（{e}）", f"cannot open the PDF ({e})")
+        return report
+    known: dict[str, PageRead] = {}          # this run's page readings, by page key
+    stored: dict[str, bytes] = {}            # the entries they were read from, as found in the store
+    keys: list[str | None] = []
+    with doc:
+        flavour = check_pdfx(doc, report)
+        x4 = flavour == "PDF/X-4"
+        check_boxes(doc, report)
+        scan = Scan()
+        digests: dict = {}
+        for n, page in enumerate(doc.pages, 1):
+            bleed = page_box(page, "/BleedBox") or page_box(page, "/MediaBox")
+            if bleed is not None:
+                scan.bleed[n] = tuple(bleed)
+            key = page_key(page, x4, digests) if store is not None else None
+            keys.append(key)
+            read = _recall(store, key, known, stored) if key is not None else None
+            if read is not None:
+                read.replay(page, n, scan)
+            else:
+                before = len(scan.colour_problems), len(scan.images)
+                walk(page.obj, page.obj.get("/Resources"), IDENTITY, n, scan, x4, set())
+                if key is not None:
+                    known[key] = PageRead.of(scan, n, before)
+        check_fonts(scan, report)
+        check_images(scan, report, x4=x4, min_ppi=min_ppi)
+        check_colour(scan, report)
+        check_transparency(doc, report, x4=x4)
+        if not thorough:
+            check_ink_values(scan, report, limit=ink_limit, store=store)
+    if thorough:
+        check_ink_render(pdf, report, limit=ink_limit)
+    text_and_qr(pdf, report, expect_urls, qr_regions,
+                [known.get(k) if k is not None else None for k in keys] if store is not None else None)
+    if store is not None:
+        for key, read in known.items():      # what is new, or was read further (text, QR codes)
+            data = read.to_json(key)
+            if data != stored.get(key):
+                store.put(KIND, key, data)
+    return report
+
+
+def _recall(store: Store, key: str, known: dict[str, PageRead], stored: dict[str, bytes]) -> PageRead | None:
+    """The reading of the page with ``key``: from this run (an identical page) or from the store."""
+    read = known.get(key)
+    if read is None:
+        data = store.get(KIND, key)
+        read = PageRead.from_json(data, key) if data is not None else None
+        if read is not None:
+            known[key], stored[key] = read, data
+    return read

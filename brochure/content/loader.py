@@ -38,8 +38,10 @@ MIN_COLUMN_EMS = 4
 MIN_LINES = 10
 
 
-def load(path: str | Path) -> m.Content:
-    """Load and validate a content file.  Raises ContentError with file:line:col."""
+def load(path: str | Path, *, checked_photos: dict | None = None) -> m.Content:
+    """Load and validate a content file.  Raises ContentError with file:line:col.
+
+    ``checked_photos`` (a session's memo) remembers the photo files already found good."""
     path = Path(path).absolute()
     text = read_text_file(path)
     root_node = compose(path, text)
@@ -49,12 +51,13 @@ def load(path: str | Path) -> m.Content:
             "the content file is empty. Start from the example content.yaml.",
             Location(display_path(path), 1, 1),
         )
-    return _Loader(path).content(root_node)
+    return _Loader(path, checked_photos).content(root_node)
 
 
 class _Loader(Reader):
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, checked_photos: dict | None = None):
         super().__init__(path)
+        self.checked_photos = checked_photos
         self.root = path.parent
         self.warnings: list = []
 
@@ -253,7 +256,7 @@ class _Loader(Reader):
                 f"图片“{rel}”的格式不受支持。请使用 JPEG、PNG 或 TIFF。",
                 f"image '{rel}' is not a supported format. Use JPEG, PNG or TIFF.",
             )
-        self.warnings += check_photo(target, str(rel), self.where(node))
+        self.warnings += check_photo(target, str(rel), self.where(node), self.checked_photos)
         return target
 
     def figure(self, node):

@@ -36,7 +36,7 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Name
 
-from brochure.cache import cache_dir, write_atomic
+from brochure.ground.store import cache_dir, write_atomic
 from brochure.ground.errors import BrochureError
 
 from brochure.ground.boxes import MM

@@ -34,6 +34,7 @@ from brochure.layout.checks import check_qr
 from brochure.layout.pages import check_on_page
 from brochure.layout.poster import compose_poster
 from brochure.layout.styles import brochure_styles
+from brochure.press.pdfx import finish, output_profile_path
 from brochure.render.pdf import render
 from brochure.text.store import LineSetter
 
@@ -68,9 +69,6 @@ def load_faces(content: Content, session: Session | None = None):
 
 
 def photo_loader(content: Content, press: Press, session: Session):
-    # pikepdf (through press.pdfx) is not needed by a build whose outputs are all unchanged until a photo is placed
-    from brochure.press.pdfx import output_profile_path
-
     profile = output_profile_path(press)
     folder = session.store.folder("images")
 
@@ -178,9 +176,6 @@ def share(names: list[str], jobs: int, area: dict[str, float] | None = None) -> 
 
 def _render_key(raw: Path, comp, press: Press, content: Content, final: Path) -> str:
     """The render's bytes and everything else finishing adds to them (the date only if SOURCE_DATE_EPOCH sets it)."""
-    # pikepdf is needed only when an output is finished; see photo_loader
-    from brochure.press.pdfx import output_profile_path
-
     h = hashlib.sha256(raw.read_bytes())
     profile = output_profile_path(press)            # the profile file itself may be replaced in place
     try:
@@ -215,8 +210,7 @@ def _stage(comp, press: Press, out_dir: Path, content: Content, font_name: str, 
                     staged.unchanged = staged.output.unchanged = True
                     staged.output.preflight = KeptReport(True, final_json.read_text(encoding="utf-8"))
                     return staged
-        # pikepdf and PDFium: only for an output that changed (see photo_loader)
-        from brochure.press.pdfx import finish
+        # preflight (and the PDFium, zxing and Pillow checks it brings) only for an output that changed
         from brochure.press.preflight import preflight
 
         done = temp_file(out_dir, comp.name, "pdf.part", tag)

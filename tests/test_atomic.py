@@ -23,7 +23,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from brochure import build as pipeline
+import brochure.build as pipeline
+from brochure.ground.errors import LayoutError
 from conftest import MINIMAL, POSTER, start, temps, wait_for_temp
 from conftest import make_print_project as project
 
@@ -223,7 +224,7 @@ def test_an_error_in_a_forked_output_is_raised_here_and_renames_none(tmp_path):
     path = project(tmp_path, MINIMAL.replace("    photos: [p1]\n", f"    photos: [p1]\n    summary: {long}\n") + POSTER)
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "brochure.pdf").write_bytes(b"%PDF-1.4 previous\n")
-    with pytest.raises(pipeline.LayoutError) as err:
+    with pytest.raises(LayoutError) as err:
         pipeline.build(path, tmp_path / "out", jobs=2)    # the brochure here, the poster in a child
     assert "summaries" in str(err.value)
     assert files(tmp_path / "out") == {"brochure.pdf": b"%PDF-1.4 previous\n"}
@@ -253,7 +254,7 @@ def test_sigterm_stops_forked_outputs_too(tmp_path):
 def test_an_interrupt_a_library_turned_into_an_error_is_still_an_interrupt(tmp_path, monkeypatch):
     """ReportLab opens files under a bare ``except``: Ctrl-C or SIGTERM arriving there becomes an
     OSError.  The build reports the interruption, not an internal error, and leaves out/ alone."""
-    import brochure.render.pdf as render_module
+    from reportlab.pdfgen import canvas as rl_canvas
 
     path = project(tmp_path)
     (tmp_path / "out").mkdir()
@@ -266,7 +267,7 @@ def test_an_interrupt_a_library_turned_into_an_error_is_still_an_interrupt(tmp_p
         except BaseException:                             # what a bare except does with it
             raise OSError("Cannot open resource") from None
 
-    monkeypatch.setattr(render_module, "render", swallowed)
+    monkeypatch.setattr(rl_canvas, "Canvas", swallowed)      # where the renderer opens its file
     with pytest.raises(KeyboardInterrupt):
         pipeline.build(path, tmp_path / "out", jobs=1)
     assert files(tmp_path / "out") == {"brochure.pdf": b"%PDF-1.4 previous\n"}

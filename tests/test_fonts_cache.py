@@ -15,7 +15,7 @@ from fontTools.ttLib import TTFont
 from brochure.fonts import FontLibrary
 from brochure.fonts import convert, library
 from brochure.fonts.glyphstore import GlyphStore
-from brochure.fonts.library import BASE_CHARS, clear_memory, default_cache_dir
+from brochure.fonts.library import BASE_CHARS, default_cache_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTO = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
@@ -25,13 +25,6 @@ NEW = "龘"                      # in Noto CJK, in no test text, no vertical for
 FOUR = [(SERIF, "Regular"), (SANS, "Bold"), (SERIF, "Bold"), (SANS, "Regular")]
 
 pytestmark = pytest.mark.skipif(not NOTO.exists(), reason="fonts-noto-cjk is not installed")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_memory():
-    clear_memory()
-    yield
-    clear_memory()
 
 
 def _run(code: str, *args: str) -> subprocess.CompletedProcess:
@@ -126,7 +119,6 @@ def test_fontconfig_answer_is_remembered_and_checked(tmp_path, monkeypatch):
     FontLibrary(ROOT, tmp_path).source(SERIF, "Regular")
     lookups = json.loads((tmp_path / "lookups.json").read_text(encoding="utf-8"))
     assert lookups["system"][f"{SERIF}\tRegular"][0] == str(NOTO)
-    clear_memory()
 
     def refuse(*a, **k):
         raise AssertionError("fc-list must not run when the answer is remembered")
@@ -137,7 +129,6 @@ def test_fontconfig_answer_is_remembered_and_checked(tmp_path, monkeypatch):
     # a remembered file that changed (size or date) is asked for again
     lookups["system"][f"{SERIF}\tRegular"][2] += 1
     (tmp_path / "lookups.json").write_text(json.dumps(lookups), encoding="utf-8")
-    clear_memory()
     calls = []
     real = subprocess.run
     monkeypatch.setattr(subprocess, "run", lambda *a, **k: calls.append(a) or real(*a, **k))
@@ -187,7 +178,6 @@ def test_a_damaged_glyph_store_is_ignored_and_rebuilt(tmp_path, damage):
     for entry in list(cache.glob("*.ttf")) + list(cache.glob("*.json")):
         if entry.name != "lookups.json":
             entry.unlink()                          # so the font is assembled from the store again
-    clear_memory()
     lib = FontLibrary(ROOT, cache)
     face = lib.face(SERIF, "Regular", TEXT)
     assert lib.conversions == 1                     # converted afresh, nothing taken from the damaged file
@@ -206,7 +196,6 @@ def test_a_damaged_assembled_font_is_rebuilt(tmp_path, what):
         face.path.write_bytes(good[: len(good) // 3])
     if what in ("json", "both"):
         meta.write_text('{"metrics": {"family": ', encoding="utf-8")
-    clear_memory()
     again = FontLibrary(ROOT, tmp_path)
     rebuilt = again.face(SERIF, "Regular", TEXT)
     assert again.glyph_conversions == 0             # the glyph store still serves
@@ -217,7 +206,6 @@ def test_a_damaged_assembled_font_is_rebuilt(tmp_path, what):
 def test_a_damaged_lookup_file_is_ignored(tmp_path):
     FontLibrary(ROOT, tmp_path).face(SERIF, "Regular", TEXT)
     (tmp_path / "lookups.json").write_bytes(b"\x00{not json")
-    clear_memory()
     lib = FontLibrary(ROOT, tmp_path)
     assert lib.face(SERIF, "Regular", TEXT).has("株") and lib.conversions == 0
     assert json.loads((tmp_path / "lookups.json").read_text(encoding="utf-8"))["format"] == 1
@@ -251,17 +239,19 @@ def test_processes_writing_the_cache_at_once_keep_it_whole(tmp_path):
     assert all(ord(c) in store.chars for t in texts for c in t)
 
 
-# --- process memory --------------------------------------------------------------------------------------
-def test_an_unchanged_request_in_one_process_returns_the_same_face(tmp_path):
-    face = FontLibrary(ROOT, tmp_path).face(SERIF, "Regular", TEXT)
+# --- a library's memory (a watch session keeps one library) ---------------------------------------------
+def test_an_unchanged_request_to_one_library_returns_the_same_face(tmp_path):
+    lib = FontLibrary(ROOT, tmp_path)
+    face = lib.face(SERIF, "Regular", TEXT)
+    conversions = lib.conversions
     for entry in tmp_path.iterdir():                    # not read again: the disk may even be gone
         if entry.suffix in (".ttf", ".json") and entry.name != "lookups.json":
             entry.unlink()
-    lib = FontLibrary(ROOT, tmp_path)
     assert lib.face(SERIF, "Regular", set(TEXT)) is face
-    assert lib.conversions == 0
+    assert lib.conversions == conversions
+    glyphs = lib.glyph_conversions
     grown = lib.face(SERIF, "Regular", TEXT + NEW)     # grown: only the new glyph, from the store in memory
-    assert lib.glyph_conversions == 1 and grown.has(NEW)
+    assert lib.glyph_conversions == glyphs + 1 and grown.has(NEW)
 
 
 # --- fast paths agree with fontTools ------------------------------------------------------------------------
@@ -326,7 +316,6 @@ def forking(monkeypatch):
 
 def _serial_font(tmp_path: Path, monkeypatch) -> bytes:
     monkeypatch.setattr(convert, "PARALLEL_MIN_GLYPHS", 10**9)
-    clear_memory()
     return FontLibrary(ROOT, tmp_path / "serial").face(SERIF, "Regular", TEXT).path.read_bytes()
 
 
@@ -370,6 +359,16 @@ def test_cache_folder_is_used_as_given(tmp_path, monkeypatch):
     assert not (tmp_path / "fonts").exists()
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert default_cache_dir() == tmp_path / "xdg" / "brochure" / "fonts"
+
+
+def test_the_default_fonts_folder_is_private(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    folder = default_cache_dir()
+    FontLibrary(ROOT, folder).face(SERIF, "Regular", "中")
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert {p.stat().st_mode & 0o777 for p in folder.iterdir() if p.is_file()} == {0o600}
+    folder.chmod(0o777)                                   # writable by anyone: not used
+    assert default_cache_dir() != folder
 
 
 def test_fonts_of_the_old_nested_layout_are_removed(tmp_path):

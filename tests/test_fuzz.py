@@ -324,7 +324,7 @@ def check_build(folder: Path, text: str, only: str) -> None:
         (out / name).write_bytes(data)
     try:
         with time_limit(HANG_S):
-            outputs = build(folder / "content.yaml", out, only=only, log=lambda *a: None)
+            outputs = build(folder / "content.yaml", out, only=only)
     except BrochureError as exc:
         event(f"refused: {type(exc).__name__}: {exc.en[:40]}")
         assert_clean_error(exc)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from brochure import build as pipeline
+import brochure.build as pipeline
+from brochure.build import Session
+from brochure.ground.store import Store
 from brochure.text import layout, store
 from conftest import MINIMAL, POSTER, make_print_project
 
@@ -18,17 +20,15 @@ def fresh(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     calls = []
-    real = layout._layout_lines
+    real = layout.set_lines
 
     def counting(text, style, width, vertical):
         calls.append(text)
         return real(text, style, width, vertical)
 
-    monkeypatch.setattr(layout, "_layout_lines", counting)
+    monkeypatch.setattr(layout, "set_lines", counting)
 
     def new_process():                 # what a new `brochure build` starts with: nothing in memory
-        layout._MEMO.clear()
-        layout.use_store(None)
         calls.clear()
 
     new_process()
@@ -49,7 +49,7 @@ def test_a_second_run_sets_nothing_again_and_writes_the_same_bytes(tmp_path, fre
     path = project(tmp_path / "p")
     pipeline.build(path, tmp_path / "one", jobs=1)
     assert calls, "the first build sets its paragraphs"
-    assert list((tmp_path / "cache" / "brochure" / "layout").glob("*.pickle"))
+    assert list((tmp_path / "cache" / "brochure" / "layout").glob("*.entry"))
 
     new_process()
     pipeline.build(path, tmp_path / "two", jobs=1)
@@ -66,8 +66,8 @@ def test_a_damaged_store_is_ignored(tmp_path, fresh):
     calls, new_process = fresh
     path = project(tmp_path / "p")
     pipeline.build(path, tmp_path / "one", jobs=1)
-    for f in (tmp_path / "cache" / "brochure" / "layout").glob("*.pickle"):
-        f.write_bytes(b"not a pickle")
+    for f in (tmp_path / "cache" / "brochure" / "layout").glob("*.entry"):
+        f.write_bytes(f.read_bytes()[:-7] + b"damaged")
     new_process()
     pipeline.build(path, tmp_path / "two", jobs=1)
     assert calls                                          # set again from scratch
@@ -79,8 +79,8 @@ def test_lines_written_by_other_code_are_not_read(tmp_path, fresh, monkeypatch):
     path = project(tmp_path / "p")
     pipeline.build(path, tmp_path / "one", jobs=1)
     new_process()
-    monkeypatch.setattr(store, "code_version", lambda: "changed-code")
-    pipeline.build(path, tmp_path / "two", jobs=1)
+    changed = Session(store=Store(tmp_path / "cache" / "brochure", code={"layout": "changed-code"}))
+    pipeline.build(path, tmp_path / "two", jobs=1, session=changed)
     assert calls                                          # the text code changed: everything is set again
 
 
@@ -89,5 +89,18 @@ def test_encoding_round_trips_lines(tmp_path):
     from brochure.text import TextStyle
 
     face = FontLibrary(tmp_path, tmp_path / "fonts").face("Noto Serif CJK SC", "Regular", "渌口区高分子新材料PVDF，。")
-    lines = layout._layout_lines("渌口区高分子新材料PVDF，渌口区高分子新材料。", TextStyle(face=face, size=10, leading=14, indent=2), 60, False)
+    lines = layout.set_lines("渌口区高分子新材料PVDF，渌口区高分子新材料。", TextStyle(face=face, size=10, leading=14, indent=2), 60, False)
     assert store.decode(store.encode(lines)) == lines
+
+
+def test_one_session_sets_a_paragraph_once(tmp_path, fresh):
+    """``brochure watch``: the second build of a session finds every paragraph in its memory."""
+    calls, new_process = fresh
+    path = project(tmp_path / "p")
+    session = Session.in_memory()
+    pipeline.build(path, tmp_path / "one", jobs=1, session=session)
+    assert calls and session.memo("lines")
+    new_process()
+    pipeline.build(path, tmp_path / "two", jobs=1, session=session)
+    assert calls == []
+    assert pdfs(tmp_path / "one") == pdfs(tmp_path / "two")

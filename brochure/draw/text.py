@@ -21,12 +21,8 @@ from reportlab.lib.rl_accel import fp_str
 def _encode(font, text: str, doc) -> list[tuple[str, int]]:
     """(PDF font resource name, byte code) for each character of ``text``."""
     out: list[tuple[str, int]] = []
-    # a line alternates between 256-character subsets: their names are looked up once per document
-    names = doc.__dict__.setdefault("_brochure_subset_names", {})
     for subset, codes in font.splitString(text, doc):
-        name = names.get((font.fontName, subset))
-        if name is None:
-            name = names[(font.fontName, subset)] = font.getSubsetInternalName(subset, doc)
+        name = font.getSubsetInternalName(subset, doc)      # a dictionary look-up in ReportLab's own state
         out.extend(zip([name] * len(codes), codes))
     return out
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from brochure.ground.errors import FontError
+from brochure.ground.store import locked, write_atomic
 
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 
@@ -185,11 +186,8 @@ class LookupCache:
         return self._empty()
 
     def _save(self, folder_key: str | None, folder_entry: dict | None, sys_key: str | None, sys_entry) -> None:
-        from brochure.cache import write_atomic
-        from brochure.cache import locked
-
         with contextlib.suppress(OSError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             with locked(self.path.with_name(self.path.name + ".lock")):
                 data = self._read()                     # another process may have added answers
                 if folder_key is not None:

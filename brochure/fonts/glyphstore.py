@@ -22,7 +22,7 @@ import os
 import struct
 from pathlib import Path
 
-from brochure.cache import locked, write_atomic
+from brochure.ground.store import locked, write_atomic
 
 MAGIC = b"BROCHURE-GLYPHS\n"
 STORE_FORMAT = 2                # bump when the records change meaning
@@ -101,7 +101,7 @@ class GlyphStore:
 
     def save(self, path: Path) -> None:
         """Merge with the file on disk (under a lock) and replace it atomically."""
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         with locked(path.with_name(path.name + ".lock")):
             self.refresh(path)
             write_atomic(path, self.to_bytes())

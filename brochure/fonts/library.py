@@ -22,9 +22,12 @@ store lacks (one new character: milliseconds) and assembles the font for the
 set from the store.  The first conversion of a face splits its glyphs with a
 forked process where that is safe and worth it.
 
-Within one process (``brochure watch`` rebuilding after each save) faces,
-stores and identities are also remembered in memory, so an unchanged request
-returns the same Face at once and a grown one converts just the new glyphs.
+One library also remembers faces, stores and identities in memory (the
+session of ``brochure watch`` keeps one library for every rebuild), so an
+unchanged request returns the same Face at once and a grown one converts just
+the new glyphs.  The folder is private (0700, files 0600; see
+``brochure.ground.store``) and each assembled font is checked against the
+sha256 in its ``.json`` before use.
 """
 from __future__ import annotations
 
@@ -36,7 +39,7 @@ import sys
 from pathlib import Path
 from typing import Iterable
 
-from brochure.cache import write_atomic
+from brochure.ground.store import Store, write_atomic
 from brochure.ground.errors import FontError
 from brochure.fonts.convert import Metrics
 from brochure.fonts.discover import FontSource, LookupCache
@@ -54,32 +57,18 @@ BASE_CHARS = frozenset(
     + list("，。、；：！？“”‘’（）《》〈〉「」『』【】〔〕〖〗［］｛｝—…·～％‰℃°×÷±＋－＝／　▲●■◆★")
 )
 
-# --- process-wide memory -----------------------------------------------------------------------
-_FACES: dict[tuple[str, str], Face] = {}            # (cache folder, key) -> Face
-_STORES: dict[tuple[str, str], GlyphStore] = {}     # (cache folder, identity) -> store
-_IDENTITIES: dict[tuple, str] = {}                  # (path, index, size, mtime_ns, inode) -> identity
-_LOOKUPS: dict[str, LookupCache] = {}
-_MEMORY_LIMIT = 64
+MEMORY_LIMIT = 64                 # faces, stores and identities one library remembers
 
 
 def _remember(table: dict, key, value) -> None:
-    if len(table) >= _MEMORY_LIMIT:
+    if len(table) >= MEMORY_LIMIT:
         table.pop(next(iter(table)))
     table[key] = value
 
 
-def clear_memory() -> None:
-    """Forget the faces, stores and answers remembered in this process (the disk cache stays)."""
-    _FACES.clear()
-    _STORES.clear()
-    _IDENTITIES.clear()
-    _LOOKUPS.clear()
-
-
 def default_cache_dir() -> Path:
-    from brochure.cache import cache_dir
-
-    return cache_dir("fonts")
+    """The private fonts folder of the default cache (a temporary one if that cannot be trusted)."""
+    return Store().folder("fonts")
 
 
 def _cannot_read(path: Path, exc: Exception) -> FontError:
@@ -96,13 +85,15 @@ class FontLibrary:
         self.glyph_conversions = 0    # glyphs converted from a source font by this library
         self._sources: dict[tuple[str, str], FontSource] = {}
         self._faces: dict[str, Face] = {}
+        self._stores: dict[str, GlyphStore] = {}        # identity -> glyph store
+        self._identities: dict[tuple, str] = {}         # (path, index, size, mtime_ns, inode) -> identity
+        self._lookup_cache: LookupCache | None = None
 
     # --- finding the font ------------------------------------------------------------------------
     def _lookups(self) -> LookupCache:
-        key = str(self.cache_dir)
-        if key not in _LOOKUPS:
-            _remember(_LOOKUPS, key, LookupCache(self.cache_dir))
-        return _LOOKUPS[key]
+        if self._lookup_cache is None:
+            self._lookup_cache = LookupCache(self.cache_dir)
+        return self._lookup_cache
 
     def source(self, family: str, style: str) -> FontSource:
         """The font file and face index for family/style (FontError if there is none)."""
@@ -117,7 +108,7 @@ class FontLibrary:
         except OSError as exc:
             raise _cannot_read(src.path, exc) from exc
         memo = (str(src.path), src.index, st.st_size, st.st_mtime_ns, st.st_ino)
-        ident = _IDENTITIES.get(memo)
+        ident = self._identities.get(memo)
         if ident is None:
             from brochure.fonts.sfnt import FontFile, FormatError
             try:
@@ -128,7 +119,7 @@ class FontLibrary:
                 ident = ff.identity()
             finally:
                 ff.close()
-            _remember(_IDENTITIES, memo, ident)
+            _remember(self._identities, memo, ident)
         return ident
 
     # --- faces -------------------------------------------------------------------------------------
@@ -141,16 +132,15 @@ class FontLibrary:
         charset.discard("\n")
         identity = self._identity(src)
         key = self._key(identity, family, style, charset)
-        face = self._faces.get(key) or _FACES.get((str(self.cache_dir), key))
+        face = self._faces.get(key)
         if face is not None:
-            self._faces[key] = face
             return face
         name = f"{family.replace(' ', '')}-{style.replace(' ', '')}-{key[:10]}"
         ttf_path, json_path = self._paths(key)
         loaded = self._load(json_path, ttf_path)
         if loaded is None:
             data, metrics = self._build(src, identity, charset, family, style)
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            self.cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
             write_atomic(ttf_path, data)
             write_atomic(json_path, json.dumps(
                 {"metrics": metrics.to_json(), "ttf_sha256": hashlib.sha256(data).hexdigest()},
@@ -160,8 +150,7 @@ class FontLibrary:
             data, metrics = loaded
         face = Face.register(name, ttf_path, metrics, data=data)
         face.metrics_key = hashlib.sha256(json.dumps([CACHE_FORMAT, identity, family, style]).encode()).hexdigest()[:24]
-        self._faces[key] = face
-        _remember(_FACES, (str(self.cache_dir), key), face)
+        _remember(self._faces, key, face)
         return face
 
     # --- the assembled-font cache ----------------------------------------------------------------------
@@ -220,11 +209,10 @@ class FontLibrary:
         return self.cache_dir / f"{identity[:40]}.glyphs"
 
     def _store(self, identity: str) -> GlyphStore:
-        memo = (str(self.cache_dir), identity)
-        store = _STORES.get(memo)
+        store = self._stores.get(identity)
         if store is None:
             store = GlyphStore.load(self._store_path(identity), identity) or GlyphStore(identity)
-            _remember(_STORES, memo, store)
+            _remember(self._stores, identity, store)
         return store
 
     def _build(self, src: FontSource, identity: str, charset: set[str], family: str, style: str):

@@ -33,8 +33,9 @@ def qr_size(url: str, distance_m: float) -> float:
 
 
 class PosterComposer:
-    def __init__(self, content: Content, poster: Poster, faces: dict, photo_loader, boxes: PageBoxes):
-        self.c, self.p, self.faces = content, poster, faces
+    def __init__(self, content: Content, poster: Poster, faces: dict, photo_loader, boxes: PageBoxes,
+                 setter=None):
+        self.c, self.p, self.faces, self.setter = content, poster, faces, setter
         self.load_photo, self.boxes = photo_loader, boxes
         self.page = Page(boxes, label="poster")
         self.warnings: list = []
@@ -47,7 +48,8 @@ class PosterComposer:
     # -- text ---------------------------------------------------------------------
     def style(self, role: str, size: float, **kw) -> TextStyle:
         base = dict(face=self.faces[role], size=size, leading=size * 1.45, color=self.c.palette.text,
-                    align="left", indent=0, cjk_latin_space=self.c.typography.cjk_latin_space, overprint=False)
+                    align="left", indent=0, cjk_latin_space=self.c.typography.cjk_latin_space, overprint=False,
+                    setter=self.setter)
         base.update(kw)
         return TextStyle(**base)
 
@@ -285,5 +287,7 @@ class PosterComposer:
             self.qr(x, top, width, height)
 
 
-def compose_poster(content: Content, poster: Poster, faces: dict, photo_loader, boxes: PageBoxes) -> Composition:
-    return PosterComposer(content, poster, faces, photo_loader, boxes).compose()
+def compose_poster(content: Content, poster: Poster, faces: dict, photo_loader, boxes: PageBoxes,
+                   setter=None) -> Composition:
+    """The poster's page; ``setter`` (``brochure.text.store.LineSetter``) remembers set paragraphs."""
+    return PosterComposer(content, poster, faces, photo_loader, boxes, setter).compose()

@@ -31,6 +31,7 @@ import hashlib
 import io
 import time
 import uuid
+import zlib
 from html import escape as _html_escape
 from pathlib import Path
 
@@ -99,21 +100,11 @@ def xmp_date(epoch: int) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
 
 
-_DEFLATED: dict[bytes, bytes] = {}
-
-
 def _deflated(data: bytes) -> bytes:
-    """``data`` compressed as qpdf would (zlib's default level), kept for the next build in this process.
-
-    The output profile is the largest stream of a text-only page (190 kB for SWOP),
-    and qpdf compresses it twice per save when the /ID is derived from the content.
-    """
-    key = hashlib.sha256(data).digest()
-    got = _DEFLATED.get(key)
-    if got is None:
-        import zlib
-        got = _DEFLATED[key] = zlib.compress(data)
-    return got
+    """``data`` compressed as qpdf would (zlib's default level): the output profile is the largest stream
+    of a text-only page (190 kB for SWOP), and qpdf would compress it twice per save when the /ID is
+    derived from the content.  (A few milliseconds per output: not worth remembering between builds.)"""
+    return zlib.compress(data)
 
 
 # --- page work ----------------------------------------------------------

@@ -1,37 +1,28 @@
-"""Set paragraphs kept between runs: a one-shot build re-breaks only what changed.
+"""LineSetter: the paragraphs a session has set, in memory and in the cache between runs.
 
-Within one process ``layout.layout_lines`` remembers every paragraph it set.  This
-store carries that across processes: the lines of each paragraph, keyed by
-everything they depend on -- the text, the face's metrics (source font and
-converter, not the face's character set), size, alignment, indent, spacing,
-measure, and the source of this package's text code, so a changed algorithm never
-reads old results.  Lines are stored as plain tuples (fast to read and write) and
-turned back into ``Line`` objects only when asked for.
+A rebuild after a one-character edit (``brochure watch``) re-breaks only the
+paragraph that changed: paragraphs already set are found in the session's memo
+``"lines"`` by text, face, size, alignment, indent, spacing, measure and
+direction.  Lines are never modified after they are set, so sharing them is safe.
 
-One file per content file and group of outputs, in $XDG_CACHE_HOME/brochure/layout;
-it holds just the paragraphs the last build used, so it never grows beyond one
-document's worth.  A damaged or unreadable file is ignored (everything is set again).
+Across processes (one ``brochure build`` after another) the same lines come from
+the store, kind ``"layout"``: one entry per content file and group of outputs,
+holding the paragraphs the last build of it used (so it never grows beyond one
+document's worth), keyed within by everything the lines depend on -- the face's
+metrics (source font and converter, not its character set) rather than the face
+object.  The store mixes in the source of this package, so a changed algorithm
+never reads old results.  Lines are kept as marshalled plain tuples (fast to
+read and write, no pickle) and turned back into ``Line`` objects only when asked
+for.  A missing or damaged entry counts as empty (everything is set again).
 """
 from __future__ import annotations
 
-import contextlib
 import hashlib
-from pathlib import Path
+import marshal
 
-from brochure.cache import Kept
 from brochure.text.line import Glyph, Line
 
-FORMAT = 1
-_SOURCES = Path(__file__).resolve().parent
-
-
-def code_version() -> str:
-    """A digest of the text package's source: set lines are valid only for the code that set them."""
-    h = hashlib.sha256(str(FORMAT).encode())
-    for path in sorted(_SOURCES.glob("*.py")):
-        with contextlib.suppress(OSError):
-            h.update(path.name.encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()[:16]
+MEMO_LIMIT = 20_000                   # paragraphs one session keeps in memory
 
 
 def encode(lines: list[Line]) -> tuple:
@@ -45,25 +36,58 @@ def decode(data: tuple) -> list[Line]:
             for glyphs, natural, width, measure, last, start, end, left in data]
 
 
-class Store(Kept):
-    """The paragraphs of one file on disk, and those this process used or set since opening it."""
+class LineSetter:
+    """Set lines for one group of outputs: from ``memo``, else from the store entry ``key``, else freshly.
 
-    def __init__(self, path: Path):
-        super().__init__(Path(path), code_version())
+    ``store`` follows ``brochure.ground.store.Store`` (None: memory only).
+    """
 
-    def key(self, *parts) -> str:
-        return hashlib.sha1(repr((self.version,) + parts).encode("utf-8")).hexdigest()
+    def __init__(self, memo: dict, store=None, key: str = ""):
+        self.memo, self.store, self.key = memo, store, key
+        self.known: dict = {}
+        self.used: dict = {}
+        self.changed = False
+        if store is not None:
+            data = store.get("layout", key)
+            try:
+                known = marshal.loads(data) if data is not None else {}
+            except (ValueError, EOFError, TypeError):
+                known = {}
+            self.known = known if isinstance(known, dict) else {}
 
-    def get(self, key: str) -> list[Line] | None:
-        data = super().get(key)
-        return None if data is None else decode(data)
+    def lines(self, text: str, style, width: float, vertical: bool, set_lines) -> list[Line]:
+        """The lines of ``text``; ``set_lines(text, style, width, vertical)`` sets them when nobody has."""
+        key = (text, id(style.face), style.face.name, style.size, style.align, style.indent, style.cjk_latin_space,
+               round(width, 4), vertical)
+        lines = self.memo.get(key)
+        disk_key = None
+        if self.store is not None:
+            disk_key = hashlib.sha1(repr((text, style.face.metrics_key, style.size, style.align, style.indent,
+                                          style.cjk_latin_space, round(width, 4), vertical)).encode("utf-8")).hexdigest()
+        if lines is not None:
+            if disk_key is not None and disk_key not in self.used:
+                data = self.known.get(disk_key)
+                self.used[disk_key] = data if data is not None else encode(lines)
+                self.changed = self.changed or data is None
+            return lines
+        if disk_key is not None:
+            data = self.known.get(disk_key)
+            if data is not None:
+                lines = decode(data)
+                self.used[disk_key] = data
+        if lines is None:
+            lines = set_lines(text, style, width, vertical)
+            if disk_key is not None:
+                self.used[disk_key] = encode(lines)
+                self.changed = True
+        if len(self.memo) >= MEMO_LIMIT:
+            self.memo.clear()
+        self.memo[key] = lines
+        return lines
 
-    def put(self, key: str, lines: list[Line]) -> None:
-        self[key] = encode(lines)
-
-    def note(self, key: str, lines: list[Line]) -> None:
-        """``lines`` (remembered in the process) were used again: keep them in the file."""
-        if key not in self.used:
-            data = self.known.get(key)
-            self.used[key] = data if data is not None else encode(lines)
-            self.changed = self.changed or data is None
+    def save(self) -> None:
+        """Keep what this group used for the next run, if anything is new or left out (never raises)."""
+        if self.store is None or (not self.changed and self.used.keys() == self.known.keys()):
+            return
+        self.store.put("layout", self.key, marshal.dumps(self.used))
+        self.known, self.changed = dict(self.used), False

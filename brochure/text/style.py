@@ -1,7 +1,7 @@
 """TextStyle: how a piece of text is set (face, size, grid step, colour, alignment)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from brochure.fonts import Face
 
@@ -20,6 +20,8 @@ class TextStyle:
     overprint: bool = False           # K100 text overprints on press
     space_before: int = 0             # whole grid lines
     space_after: int = 0
+    #: where set paragraphs are remembered (``brochure.text.store.LineSetter``; None: set every time)
+    setter: object = field(default=None, compare=False, repr=False)
 
     def __post_init__(self):
         if self.align not in ALIGNMENTS:

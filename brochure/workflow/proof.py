@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from brochure.build import build as build_outputs
+
 #: Resolution of the page previews.
 DPI = 100
 #: No preview is longer than this on its long side (posters are scaled down to it).
@@ -97,7 +99,7 @@ def proof(content_path: Path, out_dir: Path, *, only: str | None = None, dpi: fl
           max_side: int = MAX_SIDE_PX, build=None) -> ProofResult:
     """Build ``content_path`` into ``out_dir`` (as ``brochure build`` does), then write the previews."""
     if build is None:
-        from brochure.build import build
+        build = build_outputs
     outputs = build(Path(content_path), Path(out_dir), only=only)
     dest = Path(out_dir) / "proof"
     dest.mkdir(parents=True, exist_ok=True)

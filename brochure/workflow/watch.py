@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Callable
 
 from brochure.ground.errors import BrochureError
+from brochure.build import Session, close_residents
+from brochure.build import build as build_outputs
 
 INTERVAL = 0.3
 #: A file that keeps changing for this many polls is built anyway.
@@ -71,7 +73,7 @@ class Rebuild:
     seconds: float
     outputs: list = field(default_factory=list)     # brochure.build.Output
     error: BaseException | None = None
-    memory: object = None                           # brochure.build.Memory, handed to the next rebuild
+    session: Session | None = None                  # what the session keeps, handed to the next rebuild
 
 
 @dataclass
@@ -96,35 +98,34 @@ def _summary(result: Rebuild) -> str:
 def rebuild(content_path: Path, out_dir: Path, only: str | None, build: Callable, echo: Callable,
             previous: Rebuild | None = None) -> Rebuild:
     """One build, reported in a line or two.  Given the ``previous`` rebuild, outputs whose
-    render did not change are kept as they are in out/ (see ``brochure.build.Memory``).
+    render did not change are kept as they are in out/, and its session (paragraphs, fonts, photos
+    and processes for the posters) serves this one.
 
     The first build of a session runs in this process only, so this process's
     memory of set paragraphs covers every output; later ones share the work with
     forked processes, which start from that memory.
     """
     started = time.monotonic()
-    memory = previous.memory if previous is not None else None
+    session = previous.session if previous is not None else None
     kwargs = {}
-    if memory is None:
-        from brochure.build import Memory
-
-        memory = Memory()
+    if session is None:
+        session = Session()
         kwargs["jobs"] = 1
     try:
-        outputs = build(content_path, out_dir, only=only, memory=memory, **kwargs)
+        outputs = build(content_path, out_dir, only=only, session=session, **kwargs)
     except BrochureError as exc:
-        result = Rebuild(False, time.monotonic() - started, error=exc, memory=memory)
+        result = Rebuild(False, time.monotonic() - started, error=exc, session=session)
         echo(f"  错误 error: {exc}")
         echo(f"  {out_dir.name}/ 中仍是上一次成功生成的 PDF。改正后保存，会自动重建。 / "
              f"{out_dir.name}/ keeps the last good PDFs. Fix the file and save: it rebuilds by itself.")
         return result
     except Exception as exc:  # a fault in the program itself: report it and keep watching
-        result = Rebuild(False, time.monotonic() - started, error=exc, memory=memory)
+        result = Rebuild(False, time.monotonic() - started, error=exc, session=session)
         echo(traceback.format_exc().rstrip())
         echo(f"  内部错误，{out_dir.name}/ 中仍是上一次成功生成的 PDF。请把上面的信息发给维护人员。 / "
              f"internal error; {out_dir.name}/ keeps the last good PDFs. Please send the text above to the maintainer.")
         return result
-    result = Rebuild(True, time.monotonic() - started, outputs=list(outputs), memory=memory)
+    result = Rebuild(True, time.monotonic() - started, outputs=list(outputs), session=session)
     echo(_summary(result))
     for output in result.outputs:
         for w in output.warnings:
@@ -142,7 +143,7 @@ def watch(content_path: Path, out_dir: Path, *, only: str | None = None, interva
     without real time passing; ``build`` defaults to ``brochure.build.build``.
     """
     if build is None:
-        from brochure.build import build
+        build = build_outputs
     content_path, out_dir = Path(content_path), Path(out_dir)
     log = WatchLog()
 
@@ -167,13 +168,9 @@ def watch(content_path: Path, out_dir: Path, *, only: str | None = None, interva
 
 
 def _end(log: WatchLog) -> None:
-    """Keep the paragraphs set during the session for the next run (one write, at the end), and
-    stop the processes it kept for its outputs (one memory serves every rebuild)."""
-    from brochure.text import layout
-
-    layout.save_store()
-    if log.rebuilds and log.rebuilds[-1].memory is not None:
-        log.rebuilds[-1].memory.close()
+    """Stop the processes the session kept for its outputs (one session serves every rebuild)."""
+    if log.rebuilds and log.rebuilds[-1].session is not None:
+        close_residents(log.rebuilds[-1].session)
 
 
 def _loop(content_path, out_dir, only, build, echo, log, last, stopped, poll) -> None:

@@ -1,0 +1,41 @@
+"""Checks of content against what the layout can print, made before any page is composed."""
+from __future__ import annotations
+
+from brochure.content.model import Content
+from brochure.draw.qr import MIN_MODULE_MM, qr_modules
+from brochure.ground.boxes import MM
+from brochure.ground.errors import ContentError, PressError
+from brochure.layout.brochure import QR_SIZE
+
+QUIET_MODULES = 4
+
+
+def check_qr(content: Content) -> None:
+    """The brochure prints its QR code at a fixed size: refuse a URL too long to scan there, at its line."""
+    url = content.document.online_url
+
+    def module_mm(u: str) -> float:
+        try:
+            return QR_SIZE / MM / (qr_modules(u, "Q") + 2 * QUIET_MODULES)
+        except PressError:
+            return 0.0
+
+    got = module_mm(url)
+    if got >= MIN_MODULE_MM:
+        return
+    lo, hi = 0, len(url)            # the longest prefix that still fits: the length to aim for
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if module_mm(url[:mid]) >= MIN_MODULE_MM:
+            lo = mid
+        else:
+            hi = mid - 1
+    size = QR_SIZE / MM
+    n = len(url.encode("utf-8"))
+    raise ContentError(
+        f"二维码网址太长（{n} 字节）：印成 {size:.0f} mm 的二维码时每个点只有 {got:.2f} mm（至少要 {MIN_MODULE_MM} mm），"
+        f"手机扫不出来。请改用不超过 {lo} 个字符的短网址。",
+        f"the QR code URL is too long ({n} bytes): printed as a {size:.0f} mm code its modules would be "
+        f"{got:.2f} mm (at least {MIN_MODULE_MM} mm needed), too small to scan. Use a short URL of at most {lo} characters.",
+        url.where,
+    )

@@ -1,56 +1,64 @@
-"""A build session keeps preflight's reading of each page: an unchanged page is not read again
-(PDFium is not even loaded), and the reports are the same.  (Between one-shot builds the readings
-are to be kept in the cache store once preflight takes one.)"""
+"""Preflight's reading of each page is kept in the cache store: an unchanged page is not read again,
+in the same session or the next one-shot build, and the reports are the same.  A damaged entry is
+read again, never trusted."""
 from __future__ import annotations
 
 import json
-
-import pytest
+from collections import Counter
 
 import brochure.build as pipeline
 from brochure.build import Session
-from brochure.press import preflight as pf
+from brochure.ground.store import Store
 from test_layout_store import project
 
 
-@pytest.fixture
-def counting(monkeypatch, tmp_path):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    walked, extracted = [], []
-    real_walk, real_text = pf._walk, pf._check_text_and_qr
+class CountingStore(Store):
+    """The real store, counting what is read and written, by kind."""
 
-    def walk(*args, **kwargs):
-        walked.append(args[3])
-        return real_walk(*args, **kwargs)
+    def __init__(self, root):
+        super().__init__(root)
+        self.gets: Counter = Counter()
+        self.puts: Counter = Counter()
 
-    def text(pdf, report, expect_urls, qr_regions=None, pages_read=None):
-        before = [r.han if r is not None else None for r in (pages_read or [])]
-        real_text(pdf, report, expect_urls, qr_regions, pages_read)
-        extracted.append(sum(1 for b in before if b is None) if pages_read is not None else -1)
+    def get(self, kind, key):
+        self.gets[kind] += 1
+        return super().get(kind, key)
 
-    monkeypatch.setattr(pf, "_walk", walk)
-    monkeypatch.setattr(pf, "_check_text_and_qr", text)
-    return walked, extracted
+    def put(self, kind, key, data):
+        self.puts[kind] += 1
+        super().put(kind, key, data)
 
 
 def reports(out):
     return {p.name: json.loads(p.read_text(encoding="utf-8"))["checks"] for p in sorted(out.glob("*.preflight.json"))}
 
 
-def test_unchanged_pages_are_not_read_again(tmp_path, counting):
-    walked, extracted = counting
+def test_unchanged_pages_are_not_read_again_between_builds(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     path = project(tmp_path / "p")
-    session = Session()
-    pipeline.build(path, tmp_path / "one", jobs=1, session=session)
-    assert walked and all(extracted)                    # the first build reads every page
-    walked.clear()
-    extracted.clear()
-    pipeline.build(path, tmp_path / "two", jobs=1, session=session)
-    assert walked == [] and extracted == [0, 0]          # brochure and poster: nothing read again
+    first = CountingStore(tmp_path / "cache")
+    pipeline.build(path, tmp_path / "one", jobs=1, session=Session(store=first))
+    assert first.puts["preflight"] >= 2 and first.puts["ink"] >= 1      # every page read, every photo measured
+
+    second = CountingStore(tmp_path / "cache")                           # the next one-shot build
+    pipeline.build(path, tmp_path / "two", jobs=1, session=Session(store=second))
+    assert second.gets["preflight"] >= 2
+    assert second.puts["preflight"] == 0 and second.puts["ink"] == 0   # nothing read again
     assert reports(tmp_path / "one") == reports(tmp_path / "two")
 
-    walked.clear()
-    pipeline.build(path, tmp_path / "three", jobs=1)      # a new session reads them from scratch
-    assert walked
-    assert reports(tmp_path / "one") == reports(tmp_path / "three")
+
+def test_damaged_page_readings_are_read_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    path = project(tmp_path / "p")
+    pipeline.build(path, tmp_path / "one", jobs=1, session=Session(store=Store(tmp_path / "cache")))
+    entries = sorted((tmp_path / "cache" / "preflight").glob("*.entry"))
+    assert entries
+    for entry in entries:                                # a flipped byte in each, and one truncated
+        data = bytearray(entry.read_bytes())
+        data[-3] ^= 0x55
+        entry.write_bytes(bytes(data))
+    entries[0].write_bytes(entries[0].read_bytes()[:20])
+    again = CountingStore(tmp_path / "cache")
+    pipeline.build(path, tmp_path / "two", jobs=1, session=Session(store=again))
+    assert again.puts["preflight"] >= len(entries)
+    assert reports(tmp_path / "one") == reports(tmp_path / "two")

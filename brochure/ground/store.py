@@ -37,7 +37,7 @@ SOURCES = {
     "finish": ("press", "render", "draw"),
 }
 PACKAGE = Path(__file__).resolve().parent.parent
-MAGIC = b"BRS1"
+MAGIC = b"BRS2"
 
 
 def default_root() -> Path:
@@ -116,6 +116,15 @@ def locked(lock_path: Path):
         os.close(fd)             # closing releases the lock
 
 
+def _seal(name: str, payload: bytes) -> bytes:
+    """What an entry's header holds: a digest of its own name (kind, code and key) and its bytes.
+
+    A truncated or altered payload fails it, and so does a whole entry copied
+    over another's name: an entry is only ever read for the key it was written for.
+    """
+    return hashlib.sha256(name.encode() + b"\0" + payload).digest()
+
+
 class Store:
     """Verified entries of bytes on disk under ``root`` (None: in this process's memory only)."""
 
@@ -160,7 +169,7 @@ class Store:
         except OSError:
             return None
         head, payload = data[:len(MAGIC) + 32], data[len(MAGIC) + 32:]
-        if head != MAGIC + hashlib.sha256(payload).digest():
+        if head != MAGIC + _seal(path.name, payload):
             with contextlib.suppress(OSError):
                 path.unlink()
             return None
@@ -173,4 +182,4 @@ class Store:
             self.memory[(kind, key)] = data
             return
         with contextlib.suppress(OSError):
-            write_atomic(path, MAGIC + hashlib.sha256(data).digest() + data)
+            write_atomic(path, MAGIC + _seal(path.name, data) + data)

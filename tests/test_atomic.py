@@ -71,7 +71,7 @@ def test_sigkill_mid_build_keeps_previous_pdfs_and_next_build_cleans_up(built):
     with pikepdf.open(out / "brochure.pdf") as pdf:
         assert len(pdf.pages) == 4
     report = json.loads((out / "brochure.preflight.json").read_text(encoding="utf-8"))
-    assert report["ok"] and report["path"] == str(Path("out") / "brochure.pdf")
+    assert report["ok"] and report["path"] == "brochure.pdf"          # the file beside it, no folder
 
 
 def test_sigterm_stops_cleanly(built):

@@ -127,3 +127,40 @@ def test_an_unchanged_output_in_out_is_left_as_it_is(tmp_path, cache):
     third = pipeline.build(path, tmp_path / "out", jobs=1)
     assert not third[0].unchanged and (tmp_path / "out" / "brochure.pdf").read_bytes().startswith(b"%PDF-1.")
     assert (tmp_path / "out" / "brochure.pdf").stat().st_size > 1000
+
+
+def test_the_same_content_gives_the_same_bytes_from_any_cache_folder(tmp_path, monkeypatch):
+    """Names in the PDF come from content alone: no cache path, user or machine can be read from it."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    path = make_print_project(tmp_path / "p", MINIMAL + POSTER)
+    got = []
+    for n, root in enumerate([tmp_path / "alice-cache", tmp_path / "bob" / "x" / "cache"]):
+        out = tmp_path / f"out{n}"
+        pipeline.build(path, out, jobs=1, session=Session(store=Store(root)))
+        got.append(pdfs(out))
+        for pdf in out.glob("*.pdf"):
+            data = pdf.read_bytes()
+            assert b"alice" not in data and b"bob" not in data and str(tmp_path).encode() not in data
+        for report in out.glob("*.json"):
+            assert str(tmp_path) not in report.read_text(encoding="utf-8"), report
+    assert got[0] == got[1]
+
+
+@pytest.mark.parametrize("damage", ["truncated", "swapped"])
+def test_a_cached_photo_is_verified_before_it_is_used(tmp_path, cache, damage):
+    from PIL import Image
+
+    path = make_print_project(tmp_path / "p", MINIMAL)
+    pipeline.build(path, tmp_path / "one", jobs=1)
+    before = pdfs(tmp_path / "one")
+    photos = sorted((cache / "images").glob("*.jpg"))
+    assert photos
+    for photo in photos:
+        if damage == "truncated":
+            photo.write_bytes(photo.read_bytes()[:500])
+        else:
+            Image.new("CMYK", Image.open(photo).size, (0, 255, 0, 0)).save(photo, "JPEG")
+    for p in (tmp_path / "one").iterdir():
+        p.unlink()
+    pipeline.build(path, tmp_path / "one", jobs=1)
+    assert pdfs(tmp_path / "one") == before

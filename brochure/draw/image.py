@@ -1,5 +1,7 @@
-"""Placing a print-ready photo on a ReportLab canvas."""
+"""Placing a print-ready photo on a ReportLab canvas, under a name that comes from the photo alone."""
 from __future__ import annotations
+
+from reportlab.pdfbase import pdfdoc
 
 from brochure.images.prepare import PreparedImage
 
@@ -10,6 +12,25 @@ def draw_image(canvas, prepared: PreparedImage, x: float, y: float) -> None:
     ReportLab passes a .jpg file through as DCTDecode and, for a 4-channel JPEG,
     writes /Decode [1 0 1 0 1 0 1 0].  That is right for the Adobe-inverted CMYK
     JPEGs Pillow writes (and only for those), so only our own files go here.
+
+    ``canvas.drawImage`` names the image XObject after a digest of the file's
+    path, so the same content built from another cache folder (another user,
+    another machine) gave other bytes, and the name could be traced back to
+    the path.  The XObject is registered here under the prepared file's own
+    name, a digest of what the photo is made of, the way drawImage does it.
     """
-    canvas.drawImage(str(prepared.path), x + prepared.offset_x, y + prepared.offset_y,
-                     width=prepared.draw_w, height=prepared.draw_h)
+    doc = canvas._doc
+    name = f"Photo{prepared.path.stem.partition('-')[0]}"
+    reg = doc.getXObjectName(name)
+    if doc.idToObject.get(reg) is None:
+        xobject = pdfdoc.PDFImageXObject(name, str(prepared.path))
+        xobject.name = name
+        canvas._setXObjects(xobject)
+        doc.Reference(xobject, reg)
+        doc.addForm(name, xobject)
+    canvas.saveState()
+    canvas.translate(x + prepared.offset_x, y + prepared.offset_y)
+    canvas.scale(prepared.draw_w, prepared.draw_h)
+    canvas._code.append(f"/{reg} Do")
+    canvas.restoreState()
+    canvas._formsinuse.append(name)

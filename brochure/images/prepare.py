@@ -268,6 +268,35 @@ def _digest(path: Path) -> str:
     return h.hexdigest()
 
 
+#: Hex digits of the JPEG's own sha256 in its cached name: what is read back is what was written.
+CHECK_HEX = 16
+
+
+def _cached(folder: Path, key: str) -> Path | None:
+    """The cached JPEG for ``key`` if its bytes still match the digest in its name; others are deleted.
+
+    A truncated file printed as a blank photo and a swapped one printed as it was,
+    and both passed preflight: a cached photo is never used unverified.
+    """
+    try:
+        candidates = [e.path for e in os.scandir(folder) if e.name.startswith(key + "-") and e.name.endswith(".jpg")]
+    except OSError:
+        return None
+    for name in candidates:
+        path = Path(name)
+        try:
+            good = path.is_file() and not path.is_symlink() and _digest(path)[:CHECK_HEX] == path.stem[len(key) + 1:]
+        except OSError:
+            good = False
+        if good:
+            return path
+        try:
+            path.unlink()
+        except OSError:
+            pass
+    return None
+
+
 def prepare_photo(src: Path, frame_w_pt: float, frame_h_pt: float, *, fit: str = "cover",
                   focus: tuple[float, float] = (0.5, 0.5), target_ppi: float = TARGET_PPI,
                   min_ppi: float = MIN_PPI, profile: Path, cache_dir: Path) -> PreparedImage:
@@ -316,9 +345,9 @@ def prepare_photo(src: Path, frame_w_pt: float, frame_h_pt: float, *, fit: str =
     ])
     key = hashlib.sha256(key_src.encode()).hexdigest()[:32]
     cache_dir = Path(cache_dir)
-    out = cache_dir / f"{key}.jpg"
+    out = _cached(cache_dir, key)
 
-    if not out.exists():
+    if out is None:
         # decode fully only on a cache miss: a cached result means these exact bytes decoded before;
         # a photo much larger than needed is decoded at a fraction of its size
         im = open_photo(src, reduce=min(used_w / out_w, used_h / out_h))
@@ -352,6 +381,7 @@ def prepare_photo(src: Path, frame_w_pt: float, frame_h_pt: float, *, fit: str =
                 # per cent of file size for a brochure photo, not 90 MB for a banner's
                 cmyk.save(f, "JPEG", quality=JPEG_QUALITY, dpi=(target_ppi, target_ppi),
                           optimize=cmyk.width * cmyk.height <= OPTIMIZE_MAX_PIXELS)
+            out = cache_dir / f"{key}-{_digest(Path(tmp))[:CHECK_HEX]}.jpg"
             os.replace(tmp, out)
         except BaseException:
             try:

@@ -59,6 +59,8 @@ class Report:
         return "\n".join(lines)
 
     def to_json(self) -> str:
-        return json.dumps({"path": self.path, "ok": self.ok,
+        """The report as JSON; the PDF by its file name only (the report sits beside it), so no folder,
+        user name or machine is written into it and the same PDF gives the same report anywhere."""
+        return json.dumps({"path": self.path.replace("\\", "/").rsplit("/", 1)[-1], "ok": self.ok,
                            "checks": [asdict(c) for c in self.checks]},
                           ensure_ascii=False, indent=2)

@@ -152,3 +152,38 @@ def test_the_readers_see_a_bad_import(tmp_path):
     up = upward_imports(root)
     assert len(up) == 2 and all("brochure/text/probe.py" in w for w in up), up
     assert private_imports(root) == ["brochure/text/probe.py:3: takes _parser from brochure.cli"]
+
+
+def test_a_build_changes_no_module_level_value(tmp_path, monkeypatch):
+    """State is passed, never kept in modules: two builds in one process leave every module's values as they were."""
+    import importlib
+    import types
+
+    from conftest import MINIMAL, POSTER, make_print_project
+
+    names = [n for n in modules() if not n.endswith("__main__")]
+    loaded = [importlib.import_module(n) for n in names]
+
+    def snapshot():
+        values = {}
+        for module in loaded:
+            for key, value in vars(module).items():
+                if key.startswith("__") or isinstance(value, (types.ModuleType, types.FunctionType, type,
+                                                              types.BuiltinFunctionType)):
+                    continue
+                if isinstance(value, (dict, list, set, bytearray)):
+                    values[f"{module.__name__}.{key}"] = repr(value)
+                elif hasattr(value, "cache_info"):                 # an lru_cache: a memo kept in the module
+                    values[f"{module.__name__}.{key}"] = repr(value.cache_info())
+        return values
+
+    from brochure.build import Session, build
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    path = make_print_project(tmp_path / "p", MINIMAL + POSTER)
+    before = snapshot()
+    build(path, tmp_path / "out", jobs=1, session=Session.in_memory())
+    build(path, tmp_path / "out2", jobs=1, session=Session.in_memory())
+    after = snapshot()
+    changed = sorted(k for k in before if before[k] != after.get(k))
+    assert not changed, f"module-level values a build changed: {changed}"

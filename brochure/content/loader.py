@@ -8,7 +8,8 @@ import yaml
 from brochure.content import model as m
 from brochure.content.photos import check_photo
 from brochure.content.settings import SettingsReader
-from brochure.content.yamlnodes import compose, display_path, read_text_file
+from brochure.content.files import display_path, read_text_file
+from brochure.content.yamlnodes import compose
 from brochure.ground.errors import ContentError, Location
 from brochure.ground.rules import IMAGE_SUFFIXES, POSTER_MIN_PPI
 

@@ -7,7 +7,6 @@ square, quiet zone included.
 """
 from __future__ import annotations
 
-import functools
 
 import qrcode
 from qrcode.exceptions import DataOverflowError
@@ -27,19 +26,13 @@ EC_LEVELS = {
 
 
 def qr_matrix(url: str, ec: str = "Q") -> list[list[bool]]:
-    """The module matrix for ``url`` (no quiet zone); True is a dark module."""
-    return [list(row) for row in _matrix(str(url), ec)]
-
-
-@functools.lru_cache(maxsize=64)
-def _matrix(url: str, ec: str) -> tuple[tuple[bool, ...], ...]:
-    # choosing the mask tries all eight: worth doing once per URL, not once per drawing
-    q = _qr(url, ec)
+    """The module matrix for ``url`` (no quiet zone); True is a dark module.  About 5 ms: made per drawing."""
+    q = _qr(str(url), ec)
     try:
         q.make(fit=True)
     except (DataOverflowError, ValueError):   # ValueError: would need version > 40
-        raise _too_long(url) from None
-    return tuple(tuple(row) for row in q.get_matrix())
+        raise _too_long(str(url)) from None
+    return [list(row) for row in q.get_matrix()]
 
 
 def _too_long(url: str) -> PressError:
@@ -60,7 +53,6 @@ def _qr(url: str, ec: str):
     return q
 
 
-@functools.lru_cache(maxsize=256)
 def qr_modules(url: str, ec: str = "Q") -> int:
     """Width of the symbol in modules, without the quiet zone (from the version; no mask is chosen)."""
     q = _qr(str(url), ec)

@@ -232,7 +232,7 @@ class Source:
 
     @classmethod
     def read(cls, path: Path) -> "Source":
-        from brochure.content.yamlnodes import read_text_file
+        from brochure.content.files import read_text_file
 
         return cls(path, read_text_file(path))
 

@@ -18,21 +18,12 @@ from brochure.ground.colour import total_ink
 from brochure.ground.errors import ContentError
 from brochure.ground.rules import MIN_BLEED_MM, PDFX_STANDARDS
 
-#: Trim sizes in mm (portrait).  Posters add "-landscape" to turn them.
-PAGE_SIZES: dict[str, tuple[float, float]] = {
-    "A0": (841, 1189),
-    "A1": (594, 841),
-    "A2": (420, 594),
-    "A3": (297, 420),
-    "A4": (210, 297),
-    "A5": (148, 210),
-    "大16开": (210, 285),
-    "16k": (210, 285),
-    "rollup": (800, 2000),
-    "易拉宝": (800, 2000),
-    "board": (1200, 900),
-    "展板": (1200, 900),
-}
+#: Trim sizes in mm (portrait), by their ISO or trade name; posters add "-landscape" to turn them.
+_SIZES = {"A0": (841, 1189), "A1": (594, 841), "A2": (420, 594), "A3": (297, 420), "A4": (210, 297),
+          "A5": (148, 210), "16k": (210, 285), "rollup": (800, 2000), "board": (1200, 900)}
+#: The Chinese names staff use for the same sizes.
+_CHINESE = {"大16开": "16k", "易拉宝": "rollup", "展板": "board"}
+PAGE_SIZES: dict[str, tuple[float, float]] = {**_SIZES, **{zh: _SIZES[en] for zh, en in _CHINESE.items()}}
 #: The least room a brochure page must leave for text: the area inside the margins (mm),
 #: characters of body type per column, and lines per column.
 MIN_TEXT_AREA = (40, 60)

@@ -108,3 +108,24 @@ def test_a_few_aliases_are_fine(tmp_path):
     text = MINIMAL.replace(item, "    - &one 国家级产粮大县（区）\n    - *one")
     content = load(make_project(tmp_path, text))
     assert list(content.honours.items).count(content.honours.items[0]) == 2
+
+
+def test_a_half_width_colon_in_a_paragraph_is_named(tmp_path):
+    text = with_paragraph("      - 段落: 今年秋季，园区新签约项目3个。\n")
+    with pytest.raises(ContentError) as caught:
+        load(make_project(tmp_path, text))
+    err = caught.value
+    line = line_of(text, "段落: 今年")
+    assert (err.where.line, err.where.column) == (line, text.splitlines()[line - 1].index(":") + 1)
+    assert "全角“：”" in err.zh and "quotes" in err.en
+
+
+@pytest.mark.parametrize("second", ["新签约项目3个。", "  新签约项目3个。", "新签约项目：3个。"])
+def test_a_paragraph_broken_across_two_lines_is_named_at_the_break(tmp_path, second):
+    text = with_paragraph(f"      - 今年秋季，园区\n{second}\n")
+    with pytest.raises(ContentError) as caught:
+        load(make_project(tmp_path, text))
+    err = caught.value
+    line = line_of(text, "新签约项目")
+    assert err.where.line == line
+    assert f"请把第 {line} 行接到第 {line - 1} 行的末尾" in err.zh and f"Join line {line} to the end of line {line - 1}" in err.en

@@ -26,6 +26,12 @@ def location(path: Path, node: yaml.Node | yaml.Mark) -> Location:
     return Location(display_path(path), mark.line + 1, mark.column + 1)
 
 
+def _colon_in_words(node: yaml.Node) -> bool:
+    """A one-pair mapping whose key is Chinese words: a paragraph cut in two by ': '."""
+    return (isinstance(node, yaml.MappingNode) and len(node.value) == 1
+            and isinstance(node.value[0][0], yaml.ScalarNode) and _has_cjk(node.value[0][0].value))
+
+
 def _has_cjk(text: str) -> bool:
     return any("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" or "\U00020000" <= c <= "\U0003ffff"
                for c in text)
@@ -76,6 +82,32 @@ def check_expansion(path: Path, root: yaml.Node | None) -> None:
             )
 
 
+def _broken_paragraph(path: Path, text: str, exc: yaml.MarkedYAMLError) -> ContentError | None:
+    """A paragraph whose second half went onto a line of its own, said as such (not "a colon is missing").
+
+    YAML reads the unindented half as the start of a new key and then misses its
+    colon; the error it reports is one line later still.  Staff pasting from a
+    newspaper page break lines like this all the time.
+    """
+    mark = exc.context_mark
+    if mark is None or "could not find expected ':'" not in (exc.problem or ""):
+        return None
+    lines = text.split("\n")
+    here = lines[mark.line] if mark.line < len(lines) else ""
+    above = next((lines[n] for n in range(mark.line - 1, -1, -1) if lines[n].strip()), "")
+    value_above = above.split(": ", 1)[1] if ": " in above else above.lstrip(" ").removeprefix("- ")
+    if not (_has_cjk(here) and _has_cjk(value_above)) or ": " in here:
+        return None
+    return ContentError(
+        f"这一行看起来是上一段的后半截：一段文字要写在同一行里，YAML 把这半截当成了新的一项。"
+        f"请把第 {mark.line + 1} 行接到第 {mark.line} 行的末尾（删掉中间的换行）。",
+        f"this line looks like the second half of the paragraph above: a paragraph must stay on one line, and "
+        f"YAML took this half for a new entry. Join line {mark.line + 1} to the end of line {mark.line} "
+        "(delete the line break between them).",
+        Location(display_path(path), mark.line + 1, mark.column + 1),
+    )
+
+
 def compose(path: Path, text: str) -> yaml.Node | None:
     """Parse ``text`` into a node tree; syntax errors become ContentError at their place.
 
@@ -110,6 +142,9 @@ def compose(path: Path, text: str) -> yaml.Node | None:
             Location(display_path(path), line, column),
         ) from None
     except yaml.MarkedYAMLError as exc:
+        broken = _broken_paragraph(path, text, exc)
+        if broken is not None:
+            raise broken from None
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "syntax error"
         zh = "YAML 语法错误"
@@ -185,6 +220,16 @@ class Reader:
             "mapping": isinstance(node, yaml.MappingNode),
             "list": isinstance(node, yaml.SequenceNode),
         }.get(kind, isinstance(node, yaml.ScalarNode))
+        if not ok and kind == "text" and _colon_in_words(node):
+            key = node.value[0][0]
+            raise ContentError(
+                f"“{name}”这一段里有半角冒号加空格（“: ”），YAML 把它读成了“键: 值”，这一段就不是文字了。"
+                "请把这个冒号改成全角“：”，或给整段加上引号。",
+                f"'{name}': this paragraph has a half-width colon followed by a space (': '), which YAML reads as "
+                "'key: value', so the paragraph is no longer text. Change the colon to the full-width '：', or put "
+                "the paragraph in quotes.",
+                Location(self.shown, key.end_mark.line + 1, key.end_mark.column + 1),
+            )
         if not ok:
             zh, en = TYPE_NAMES[kind]
             found = "list" if isinstance(node, yaml.SequenceNode) else "mapping" if isinstance(node, yaml.MappingNode) else "text"

@@ -10,18 +10,98 @@ only what it uses, which keeps start-up short.
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
+import re
 import signal
 import sys
 from pathlib import Path
 
 from brochure.ground.errors import INTERRUPTED, BrochureError
+from brochure.ground.words import plural
+
+
+#: argparse's own messages, in the words a staff member reads: (English start, Chinese, hint).
+_USAGE_ZH = [
+    ("the following arguments are required: command", "请写出要做的事：build、check、proof、watch、import 或 preflight",
+     "say what to do: build, check, proof, watch, import or preflight"),
+    ("the following arguments are required:", "缺少必填的参数：", None),
+    ("unrecognized arguments:", "无法识别的参数：", None),
+    ("expected one argument", "这个选项后面要跟一个值", None),
+    ("invalid choice:", "无效的选择：", None),
+]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its usage errors said in Chinese and English like every other message."""
+
+    def error(self, message: str):
+        zh, en = message, message
+        choice = re.match(r"argument (\S+): invalid choice: '(.*)' \(choose from (.*)\)", message)
+        if choice:
+            options = [o.strip(" '") for o in choice[3].split(",")]
+            close = difflib.get_close_matches(choice[2], options, n=1)
+            what_zh = "命令" if choice[1] == "command" else f"{choice[1]} 的值"
+            what_en = "command" if choice[1] == "command" else f"value for {choice[1]}"
+            zh = (f"没有“{choice[2]}”这个{what_zh}" + (f"，您是不是想写“{close[0]}”" if close else "")
+                  + f"；可用的有：{'、'.join(options)}")
+            en = (f"there is no {what_en} '{choice[2]}'" + (f"; did you mean '{close[0]}'?" if close else "")
+                  + f" Choose one of: {', '.join(options)}")
+            message = ""
+        for start, said, hint in _USAGE_ZH if message else ():
+            if start in message:
+                rest = message.split(start, 1)[1].strip()
+                zh = said + (rest if not hint else "")
+                en = hint or message
+                break
+        self.exit(2, f"错误 error: {zh}。用 {self.prog} --help 查看用法。\n"
+                     f"            {en}. See {self.prog} --help.\n")
+
+
+class _Version(argparse.Action):
+    """``--version``: this program and the libraries and fonts that shape its output."""
+
+    def __init__(self, option_strings, dest, **kw):
+        super().__init__(option_strings, dest, nargs=0, help="显示版本 / show the versions of brochure, its libraries and fonts")
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(version_text(Path("content.yaml")))
+        parser.exit(0)
+
+
+def version_text(content_path: Path) -> str:
+    """brochure's version, the versions of the libraries that shape the PDFs, and the fonts content.yaml uses."""
+    from importlib import metadata
+
+    lines = []
+    for dist in ("brochure", "reportlab", "fonttools", "pikepdf", "Pillow", "pypdfium2", "zxing-cpp", "qrcode", "PyYAML"):
+        try:
+            lines.append(f"{dist} {metadata.version(dist)}")
+        except metadata.PackageNotFoundError:
+            lines.append(f"{dist} 未安装 not installed")
+    try:
+        from brochure.content import load
+        from brochure.fonts.discover import find_font
+
+        content = load(content_path)
+        for role in ("body", "heading", "display", "caption"):
+            spec = getattr(content.fonts, role)
+            try:
+                found = find_font(content.root, str(spec.family), str(spec.style))
+                where = found.path
+            except BrochureError:
+                where = "未找到 not found"
+            lines.append(f"字体 font {role}: {spec.family} {spec.style} ({where})")
+    except BrochureError:
+        lines.append(f"字体 fonts: 无法读取 {content_path} / cannot read {content_path}")
+    return "\n".join(lines)
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="brochure", description="从 content.yaml 生成可印刷的宣传册与展板 PDF / "
-                                "print-ready brochure and poster PDFs from content.yaml")
-    sub = p.add_subparsers(dest="command", required=True)
+    p = _Parser(prog="brochure", description="从 content.yaml 生成可印刷的宣传册与展板 PDF / "
+                "print-ready brochure and poster PDFs from content.yaml")
+    p.add_argument("--version", action=_Version)
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def content_arg(cmd):
         cmd.add_argument("path", nargs="?", default="content.yaml", help="内容文件 / content file (default content.yaml)")
@@ -132,22 +212,34 @@ def _check(args) -> int:
         print(f"错误 error: {error}", file=sys.stderr)
     for warning in report.warnings:
         print(warning, file=sys.stderr)
-    for finding in report.findings:
-        print(finding)
-    fixable = sum(1 for f in report.findings if f.fixable)
+    fx = report.fix
+    # after --fix, only what is left for the staff member is listed: the rest is done
+    shown = [f for f in report.findings if not (fx and f.fixable)]
+    for finding in shown:
+        text = str(finding)
+        if fx:
+            text = text.replace("（--fix 可自动修复）", "").replace(" (--fix repairs it)", "")
+        print(text)
     if report.errors:
         print(f"发现 {len(report.errors)} 个错误：请按上面的提示改正后再检查。 / "
-              f"{len(report.errors)} error(s): fix them as described above, then check again.", file=sys.stderr)
+              f"{plural(len(report.errors), 'error')}: fix them as described above, then check again.", file=sys.stderr)
+    if fx:
+        left_zh = f"还有 {fx.remaining} 处需要您按上面的提示手工修改（它们改动字词或需要判断，不能自动改）。" if fx.remaining else "没有需要手工修改的了。"
+        left_en = (f"{plural(fx.remaining, 'finding')} above {'is' if fx.remaining == 1 else 'are'} left for you: "
+                   "they change words or need a judgement, so they are not fixed automatically." if fx.remaining
+                   else "Nothing is left to fix by hand.")
+        print(f"已自动修复 {fx.fixed} 处，写入副本 {fx.path}（{args.path} 未改动）；核对后用它替换 {args.path}。{left_zh} / "
+              f"fixed {plural(fx.fixed, 'finding')} into the copy {fx.path} ({args.path} is unchanged); check it, "
+              f"then use it in place of {args.path}. {left_en}")
     elif report.findings:
-        hint_zh = f"其中 {fixable} 处可用 brochure check --fix 自动修复" if fixable and not report.fix else "请逐处修改"
-        hint_en = f"brochure check --fix repairs {fixable} of them" if fixable and not report.fix else "fix them one by one"
-        print(f"发现 {len(report.findings)} 处标点问题，{hint_zh}。 / {len(report.findings)} punctuation finding(s); {hint_en}.")
-    else:
+        fixable = sum(1 for f in report.findings if f.fixable)
+        hint_zh = f"其中 {fixable} 处可用 brochure check --fix 自动修复，其余请按提示手工修改" if fixable else "请按提示逐处修改"
+        hint_en = (f"brochure check --fix repairs {fixable} of them, fix the rest as described" if fixable
+                   else "fix them as described")
+        print(f"发现 {len(report.findings)} 处标点问题，{hint_zh}。 / "
+              f"{plural(len(report.findings), 'punctuation finding')}; {hint_en}.")
+    elif not report.errors:
         print("检查通过，没有发现问题。下一步：brochure build。 / check passed, nothing found. Next: brochure build.")
-    if report.fix:
-        fx = report.fix
-        print(f"已写出 wrote {fx.path}：自动修复 {fx.fixed} 处，还有 {fx.remaining} 处需手工修改；核对后用它替换 {args.path}。 / "
-              f"{fx.fixed} fixed, {fx.remaining} left for you; check it, then use it in place of {args.path}.")
     return report.status
 
 

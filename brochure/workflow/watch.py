@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from brochure.ground.errors import BrochureError
+from brochure.ground.words import plural
 from brochure.build import Session, close_residents
 from brochure.build import build as build_outputs
 
@@ -92,7 +93,7 @@ def _summary(result: Rebuild) -> str:
         parts_en += " (unchanged: " + ", ".join(o.name for o in kept) + ")"
     warnings = sum(len(o.warnings) for o in result.outputs)
     return (f"  已重建 {parts}，{warnings} 条警告，用时 {result.seconds:.2f} 秒 / "
-            f"rebuilt {parts_en}; {warnings} warning(s); {result.seconds:.2f} s")
+            f"rebuilt {parts_en}; {plural(warnings, 'warning')}; {result.seconds:.2f} s")
 
 
 def rebuild(content_path: Path, out_dir: Path, only: str | None, build: Callable, echo: Callable,

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from brochure.ground.boxes import MM
+from brochure.ground.words import plural
 
 from .kept import PageRead
 from .report import FAIL, PASS, WARN, Report
@@ -127,9 +128,9 @@ def check_text_and_qr(pdf_path: Path, report: Report, expect_urls: list[str] | N
                        [f"expected {u}" for u in missing] + [f"found {line}" for line in lines])
             return
         report.add("qr", PASS, f"{len(found)} 个二维码可识别且网址正确",
-                   f"{len(found)} QR codes decode to the expected URLs", lines)
+                   f"{plural(len(found), 'QR code')} decode to the expected URLs", lines)
     elif found:
-        report.add("qr", PASS, f"{len(found)} 个二维码可识别", f"{len(found)} QR codes decode", lines)
+        report.add("qr", PASS, f"{len(found)} 个二维码可识别", f"{plural(len(found), 'QR code')} decode", lines)
     else:
         report.add("qr", PASS, "未发现二维码", "no QR codes found")
 

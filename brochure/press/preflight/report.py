@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
+from brochure.ground.words import plural
+
 PASS, WARN, FAIL = "pass", "warn", "fail"
 
 
@@ -44,9 +46,10 @@ class Report:
         fails = sum(c.status == FAIL for c in self.checks)
         warns = sum(c.status == WARN for c in self.checks)
         if fails:
-            head = f"印前检查未通过：{fails} 项错误，{warns} 项警告 / preflight FAILED: {fails} errors, {warns} warnings"
+            head = (f"印前检查未通过：{fails} 项错误，{warns} 项警告 / "
+                    f"preflight FAILED: {plural(fails, 'error')}, {plural(warns, 'warning')}")
         elif warns:
-            head = f"印前检查通过，有 {warns} 项警告 / preflight passed with {warns} warnings"
+            head = f"印前检查通过，有 {warns} 项警告 / preflight passed with {plural(warns, 'warning')}"
         else:
             head = "印前检查通过 / preflight passed"
         lines = [f"{self.path}: {head}"]

@@ -138,6 +138,11 @@ def _parser() -> argparse.ArgumentParser:
     f = sub.add_parser("preflight", help="印前检查 PDF / preflight a PDF")
     f.add_argument("pdf", help="PDF 文件 / the PDF file")
     f.add_argument("--url", action="append", default=None, help="二维码应指向的网址 / expected QR URL")
+    f.add_argument("--content", default=None,
+                   help="按这个内容文件中的印刷设置检查（默认：PDF 所在 out/ 旁边或当前文件夹的 content.yaml）/ "
+                        "check under this content file's press settings (default: the content.yaml beside out/ or here)")
+    f.add_argument("--min-ppi", type=float, default=None, help="照片最低分辨率 / minimum photo resolution")
+    f.add_argument("--max-ink", type=float, default=None, help="总墨量上限 % / total ink limit, per cent")
     return p
 
 
@@ -151,6 +156,9 @@ def run() -> None:
     argv = sys.argv[1:]
     try:
         code = main(argv)
+    except BrokenPipeError:            # the reader went away (| head): nothing more to say to it
+        code = 0
+        sys.stdout = sys.stderr = open(os.devnull, "w")
     except SystemExit as exc:          # argparse: --help, usage errors
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         if exc.code is not None and not isinstance(exc.code, int):
@@ -168,9 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "preflight":
-            from brochure.press.preflight import main_preflight
-
-            return main_preflight(Path(args.pdf), expect_urls=args.url)
+            return _preflight(args)
         return COMMANDS[args.command](args)
     except BrochureError as exc:
         print(f"错误 error: {exc}", file=sys.stderr)
@@ -261,6 +267,31 @@ def _proof(args) -> int:
         sheet = write_proof(_out_dir(args) / "proof-typesetting.pdf", FontLibrary(Path(args.path).absolute().parent))
         print(f"已写出 wrote {sheet}（每条排版规则的前后对比 / each typesetting rule, before and after）")
     return 0
+
+
+def _preflight(args) -> int:
+    """The same settings as the build: the output's press settings in content.yaml, unless options say otherwise."""
+    from brochure.press.preflight import main_preflight
+    from brochure.ground import rules
+
+    pdf = Path(args.pdf)
+    candidates = [Path(args.content)] if args.content else \
+        [pdf.absolute().parent.parent / "content.yaml", Path("content.yaml")]
+    min_ppi, ink, urls, source = rules.MIN_PPI, rules.INK_LIMIT, None, "默认 defaults"
+    found = next((c for c in candidates if c.is_file()), None)
+    if found is not None:
+        from brochure.content import load
+
+        content = load(found)
+        press = content.brochure.press if pdf.stem == "brochure" else next(
+            (p.press for p in content.posters if pdf.stem == f"poster-{p.name}"), None)
+        if press is not None:
+            min_ppi, ink, urls, source = press.min_ppi, press.ink_limit, [str(content.document.online_url)], str(found)
+    if args.min_ppi is not None or args.max_ink is not None or args.url:
+        source = "命令行选项 options" if found is None else f"{source} + 命令行选项 options"
+    return main_preflight(pdf, expect_urls=args.url or urls,
+                          min_ppi=args.min_ppi if args.min_ppi is not None else min_ppi,
+                          ink_limit=args.max_ink if args.max_ink is not None else ink, source=source)
 
 
 def _import(args) -> int:

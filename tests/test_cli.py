@@ -57,3 +57,27 @@ def test_fix_says_once_what_it_fixed_and_lists_only_what_is_left(tmp_path, capsy
     assert "--fix 可自动修复" not in out and "--fix repairs it" not in out
     assert "content.fixed.yaml" in out and out.count("已自动修复") == 1
     assert "请逐处修改" not in out
+
+
+def test_standalone_preflight_applies_the_builds_settings_and_names_photos(built, tmp_path):
+    """poster-a1 has min_ppi 150 in content.yaml: standalone preflight agrees with the build."""
+    import json
+    import shutil
+
+    from conftest import ROOT
+
+    pdf = tmp_path / "poster-a1.pdf"
+    shutil.copy(built / "poster-a1.pdf", pdf)
+    shutil.copy(built / "poster-a1.preflight.json", tmp_path / "poster-a1.preflight.json")
+    built_report = json.loads((tmp_path / "poster-a1.preflight.json").read_text(encoding="utf-8"))
+    r = run("preflight", str(pdf), "--content", str(ROOT / "content.yaml"))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "150 ppi" in r.stdout and "FormXob" not in r.stdout and "注意" not in r.stdout
+    again = json.loads((tmp_path / "poster-a1.preflight.json").read_text(encoding="utf-8"))
+    # the same verdicts (the ink figure differs: standalone preflight measures a render of every page)
+    assert [(c["name"], c["status"]) for c in again["checks"]] == [(c["name"], c["status"]) for c in built_report["checks"]]
+    assert again["settings"] == built_report["settings"]
+
+    stricter = run("preflight", str(pdf), "--content", str(ROOT / "content.yaml"), "--min-ppi", "300")
+    assert "sanwang-lily.jpg" in stricter.stdout                      # the photo by its file, not a PDF object
+    assert "注意" in stricter.stdout and "min_ppi: 150.0 -> 300.0" in stricter.stdout

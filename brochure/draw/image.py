@@ -6,6 +6,15 @@ from reportlab.pdfbase import pdfdoc
 from brochure.images.prepare import PreparedImage
 
 
+def photo_name(prepared: PreparedImage) -> str:
+    """The image's resource name: ``Photo.<source file name>.<digest>``, so that preflight, reading only
+    the PDF, can name the photo a staff member knows; a name that is not plain ASCII goes as hex."""
+    shown = prepared.source.name if prepared.source is not None else "photo"
+    if not all(c.isascii() and (c.isalnum() or c in "._-") for c in shown):
+        shown = "x" + shown.encode("utf-8").hex()
+    return f"Photo.{shown}.{prepared.path.stem.partition('-')[0][:16]}"
+
+
 def draw_image(canvas, prepared: PreparedImage, x: float, y: float) -> None:
     """Place a prepared image with its frame's lower-left at (x, y).
 
@@ -16,11 +25,11 @@ def draw_image(canvas, prepared: PreparedImage, x: float, y: float) -> None:
     ``canvas.drawImage`` names the image XObject after a digest of the file's
     path, so the same content built from another cache folder (another user,
     another machine) gave other bytes, and the name could be traced back to
-    the path.  The XObject is registered here under the prepared file's own
-    name, a digest of what the photo is made of, the way drawImage does it.
+    the path.  The XObject is registered here under the source photo's file
+    name and a digest of what it is made of (``photo_name``), the way drawImage does it.
     """
     doc = canvas._doc
-    name = f"Photo{prepared.path.stem.partition('-')[0]}"
+    name = photo_name(prepared)
     reg = doc.getXObjectName(name)
     if doc.idToObject.get(reg) is None:
         xobject = pdfdoc.PDFImageXObject(name, str(prepared.path))

@@ -26,6 +26,7 @@ class Check:
 class Report:
     path: str
     checks: list[Check] = field(default_factory=list)
+    settings: dict = field(default_factory=dict)      # what the PDF was checked against
 
     @property
     def ok(self) -> bool:
@@ -65,5 +66,6 @@ class Report:
         """The report as JSON; the PDF by its file name only (the report sits beside it), so no folder,
         user name or machine is written into it and the same PDF gives the same report anywhere."""
         return json.dumps({"path": self.path.replace("\\", "/").rsplit("/", 1)[-1], "ok": self.ok,
+                           "settings": self.settings,
                            "checks": [asdict(c) for c in self.checks]},
                           ensure_ascii=False, indent=2)

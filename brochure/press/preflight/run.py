@@ -34,7 +34,8 @@ def preflight(pdf: Path, *, expect_urls: list[str] | None = None, min_ppi: float
     quick ink check keeps each image's reading there too, under kind "ink".
     """
     pdf = Path(pdf)
-    report = Report(path=str(pdf))
+    report = Report(path=str(pdf), settings={"min_ppi": min_ppi, "ink_limit": ink_limit,
+                                             "expect_urls": list(expect_urls or [])})
     try:
         doc = pikepdf.open(pdf)
     except (pikepdf.PdfError, OSError) as e:

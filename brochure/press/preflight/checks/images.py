@@ -7,17 +7,31 @@ from ..report import FAIL, PASS, WARN, Report
 from ..scan import Scan, cs_bad
 
 
+def shown_name(name: str) -> str:
+    """The photo's file name where the PDF's resource name carries it (``…Photo.<file>.<digest>``)."""
+    _, found, rest = name.partition("Photo.")
+    if not found or "." not in rest:
+        return name
+    shown = rest.rsplit(".", 1)[0]
+    if shown.startswith("x") and len(shown) % 2 == 1:
+        try:
+            return bytes.fromhex(shown[1:]).decode("utf-8")
+        except ValueError:
+            return shown
+    return shown
+
+
 def check_images(scan: Scan, report: Report, *, x4: bool, min_ppi: float) -> None:
     bad_cs, low, very_low = [], [], []
     for im in scan.images:
         if im.colorspace == "ImageMask":
             continue
         if cs_bad(im.colorspace, x4):
-            bad_cs.append(f"page {im.page}: {im.name} in {im.colorspace}")
+            bad_cs.append(f"page {im.page}: {shown_name(im.name)} in {im.colorspace}")
         if im.width_pt <= 0 or im.height_pt <= 0:
             continue
         ppi = min(im.width_px / (im.width_pt / 72), im.height_px / (im.height_pt / 72))
-        where = (f"page {im.page}: {im.name} {ppi:.0f} ppi at "
+        where = (f"page {im.page}: {shown_name(im.name)} {ppi:.0f} ppi at "
                  f"{im.width_pt / MM:.0f}×{im.height_pt / MM:.0f} mm")
         if ppi < min_ppi / 2:
             very_low.append(where)

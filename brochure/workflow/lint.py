@@ -23,6 +23,7 @@ from pathlib import Path
 
 import yaml
 
+from brochure.content.yamlnodes import read_text_file
 from brochure.ground.errors import Location
 
 # --- characters -----------------------------------------------------------
@@ -232,8 +233,6 @@ class Source:
 
     @classmethod
     def read(cls, path: Path) -> "Source":
-        from brochure.content.yamlnodes import read_text_file
-
         return cls(path, read_text_file(path))
 
     def node_for(self, text) -> yaml.ScalarNode | None:

@@ -54,7 +54,7 @@ CLOSERS = {close: open_ for open_, close in PAIRS.items()}
 QUOTE_STYLES = {"curly": ("“", "”"), "corner": ("「", "」"), "straight": ('"', '"')}
 _STYLE_OF = {"“": "curly", "”": "curly", "「": "corner", "」": "corner", "『": "corner", "』": "corner", '"': "straight"}
 #: Ties between quote styles go to the mainland standard, “”.
-_STYLE_ORDER = ["curly", "corner", "straight"]
+_STYLE_ORDER = ("curly", "corner", "straight")
 
 
 # --- rules on one string ----------------------------------------------------

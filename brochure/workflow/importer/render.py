@@ -9,7 +9,7 @@ import yaml
 
 from brochure.workflow.importer.draft import TODO, Draft, Paragraph, Section
 
-_INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 
 
 def scalar(s: str) -> str:

@@ -7,17 +7,22 @@ import shutil
 import subprocess
 import sys
 import time
+from array import array
 from pathlib import Path
 
 import pikepdf
 import pytest
+from fontTools.misc.roundTools import otRound
 from fontTools.ttLib import TTFont
+from fontTools.ttLib.tables import ttProgram
+from fontTools.ttLib.tables._g_l_y_f import Glyph, GlyphCoordinates
 from reportlab.pdfgen.canvas import Canvas
 
 from brochure.content.model import Text
 from brochure.ground.errors import FontError, Location
 from brochure.fonts import FontLibrary, check_coverage
 from brochure.fonts.discover import find_in_system
+from brochure.fonts.glyf import encode_glyph
 from brochure.draw.text import draw_run
 
 FAMILY = "Noto Serif CJK SC"
@@ -217,3 +222,25 @@ def test_two_charsets_of_one_face_draw_their_own_glyphs_under_the_font_s_own_nam
             assert base == {first.pdf_font.face.name.decode()}
         extracted = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
         assert text in extracted.replace(" ", "")
+
+
+def test_glyf_packing_equals_fonttools_on_every_kind_of_delta():
+    """Zero, short (both signs), long (both signs) deltas on each axis, half-way rounding,
+    and runs of equal flags longer than one repeat byte can count."""
+    square = ([(0, 0), (0, 700), (300.5, 700), (-40.5, 699.5), (1000, 0)], [1, 1, 0, 1, 1])
+    steps = ([(10 * i, -3 * i) for i in range(1, 600)], [1] * 599)      # 599 equal flags in a row
+    wide = ([(-2000, 5), (2000, -1500), (2000, 1500), (2255, 1500), (2000, 1245)], [1, 0, 1, 1, 0])
+    for contours in ([square], [steps], [square, wide, steps], [wide]):
+        glyph = Glyph()
+        glyph.numberOfContours = len(contours)
+        glyph.coordinates = GlyphCoordinates([(otRound(x), otRound(y)) for pts, _ in contours for x, y in pts])
+        glyph.flags = array("B", [f for _, on in contours for f in on])
+        ends, last = [], -1
+        for pts, _ in contours:
+            last += len(pts)
+            ends.append(last)
+        glyph.endPtsOfContours = ends
+        glyph.program = ttProgram.Program()
+        glyph.program.fromBytecode(b"")
+        assert encode_glyph(contours) == glyph.compile(None)
+    assert encode_glyph([]) == b""

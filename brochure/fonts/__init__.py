@@ -6,9 +6,11 @@
 
 Stages, one module each: ``discover`` (project fonts/ then fontconfig, answers
 remembered), ``sfnt`` (reading a face's tables, writing a TrueType file),
-``outlines`` (CFF charstrings -> TrueType glyphs, one glyph at a time),
-``opentype`` (halt/vert/fwid from GSUB/GPOS), ``convert`` (per-face data,
-per-character glyphs, assembling a font and its metrics), ``glyphstore`` (the
+``cff`` (a CFF table's structures), ``outlines`` (CFF charstrings ->
+TrueType glyphs, one glyph at a time), ``glyf`` (packing a glyph),
+``opentype`` (halt/vert/fwid from GSUB/GPOS), ``faceinfo`` (per-face data),
+``convert`` (per-character glyphs), ``assembly`` (a font and its metrics
+from converted glyphs), ``glyphstore`` (the
 per-face store of converted glyphs), ``library`` (caches, registration),
 ``face`` (the Face object), ``coverage`` (missing characters as a FontError).
 """

@@ -10,7 +10,10 @@ import math
 
 from reportlab.platypus.flowables import Flowable
 
+from brochure.draw.image import draw_image
+from brochure.draw.qr import draw_qr
 from brochure.ground.colour import cmyk
+from brochure.text import CJKParagraph
 
 
 def grid_ceil(height: float, leading: float) -> float:
@@ -18,16 +21,30 @@ def grid_ceil(height: float, leading: float) -> float:
     return math.ceil(height / leading - 1e-6) * leading
 
 
-class Fill(Flowable):
-    """A filled rectangle (band, tint, box background), optionally with a rule around it."""
+class Box(Flowable):
+    """A block of a fixed size, whatever room it is offered; draws nothing (so also a spacer)."""
 
-    def __init__(self, width, height, color, *, stroke=None, line_width=0.5):
+    def __init__(self, width, height):
         super().__init__()
         self.width, self.height = width, height
-        self.color, self.stroke, self.line_width = color, stroke, line_width
 
     def wrap(self, aw, ah):
         return self.width, self.height
+
+    def draw(self):
+        pass
+
+
+class Spacer(Box):
+    """Empty room of a fixed size."""
+
+
+class Fill(Box):
+    """A filled rectangle (band, tint, box background), optionally with a rule around it."""
+
+    def __init__(self, width, height, color, *, stroke=None, line_width=0.5):
+        super().__init__(width, height)
+        self.color, self.stroke, self.line_width = color, stroke, line_width
 
     def draw(self):
         c = self.canv
@@ -39,16 +56,12 @@ class Fill(Flowable):
         c.rect(0, 0, self.width, self.height, stroke=int(self.stroke is not None), fill=int(self.color is not None))
 
 
-class Rule(Flowable):
+class Rule(Box):
     """A thin line from (0, 0) to (width, height): horizontal or vertical."""
 
     def __init__(self, width, height, color=(0, 0, 0, 100), line_width=0.3, overprint=True):
-        super().__init__()
-        self.width, self.height = width, height
+        super().__init__(width, height)
         self.color, self.line_width, self.overprint = color, line_width, overprint
-
-    def wrap(self, aw, ah):
-        return self.width, self.height
 
     def draw(self):
         c = self.canv
@@ -89,48 +102,25 @@ class Stack(Flowable):
             part.drawOn(c, self.pad, y)
 
 
-class Spacer(Flowable):
-    def __init__(self, width, height):
-        super().__init__()
-        self.width, self.height = width, height
-
-    def wrap(self, aw, ah):
-        return self.width, self.height
-
-    def draw(self):
-        pass
-
-
-class Image(Flowable):
+class Image(Box):
     """A prepared (print-ready CMYK) photo filling a frame, with a placeholder note when it is one."""
 
     def __init__(self, prepared, width, height):
-        super().__init__()
-        self.prepared, self.width, self.height = prepared, width, height
-
-    def wrap(self, aw, ah):
-        return self.width, self.height
+        super().__init__(width, height)
+        self.prepared = prepared
 
     def draw(self):
-        from brochure.draw.image import draw_image
-
         draw_image(self.canv, self.prepared, 0, 0)
 
 
-class QRCode(Flowable):
+class QRCode(Box):
     """A vector QR code, K100 on white with its quiet zone, ``size`` including the quiet zone."""
 
     def __init__(self, url, size, ec="Q"):
-        super().__init__()
+        super().__init__(size, size)
         self.url, self.size, self.ec = url, size, ec
-        self.width = self.height = size
-
-    def wrap(self, aw, ah):
-        return self.size, self.size
 
     def draw(self):
-        from brochure.draw.qr import draw_qr
-
         draw_qr(self.canv, self.url, 0, 0, self.size, ec=self.ec)
 
 
@@ -204,8 +194,6 @@ class Bullet(Flowable):
 
     def __init__(self, mark, paragraph, style):
         super().__init__()
-        from brochure.text import CJKParagraph
-
         self.mark = CJKParagraph(mark, style)
         self.paragraph = paragraph
         self.hang = style.size * 1.25

@@ -11,7 +11,7 @@ notes page) before the back cover, never blank pages in the middle.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from brochure.content.model import Content, Photo
 from brochure.ground.errors import LayoutError
@@ -25,20 +25,6 @@ from brochure.text import CJKParagraph, VerticalText
 
 QR_SIZE = 32 * MM        # printed size including the quiet zone (≥ 20 mm)
 MIN_LINES_AFTER_HEADING = 3
-
-
-@dataclass
-class Frame:
-    """The type area of one page: x0..x1, bottom..top in trim coordinates, on the grid."""
-
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-
-    @property
-    def width(self) -> float:
-        return self.x1 - self.x0
 
 
 class BrochureComposer:
@@ -55,17 +41,17 @@ class BrochureComposer:
         self._photo_blocks: dict[tuple[str, float], Stack] = {}
 
     # -- geometry ------------------------------------------------------------
-    def frame(self, number: int, *, head: bool) -> Frame:
-        """Type area of page ``number`` (1-based; odd pages are right-hand pages)."""
+    def frame(self, number: int, *, head: bool) -> Column:
+        """Type area of page ``number`` (1-based; odd pages are right-hand pages), as one wide column on the grid."""
         top_m, outer, bottom_m, inner = (v * MM for v in self.settings.margins)
         W, H = self.boxes.trim_w, self.boxes.trim_h
         left = inner if number % 2 else outer
         right = outer if number % 2 else inner
         top = H - top_m - (2 * self.L if head else 0)
         lines = int((top - bottom_m) // self.L)
-        return Frame(left, W - right, top, top - lines * self.L)
+        return Column(left, W - right - left, top, top - lines * self.L)
 
-    def columns(self, frame: Frame, n: int, top: float, bottom: float | None = None) -> list[Column]:
+    def columns(self, frame: Column, n: int, top: float, bottom: float | None = None) -> list[Column]:
         """``n`` columns across the frame, each a whole number of body characters wide (clreq:
         the measure is a multiple of the character size, so all-Han lines set solid); what
         is left over widens the gutters beyond the configured minimum."""
@@ -73,15 +59,15 @@ class BrochureComposer:
         w = (frame.width - (n - 1) * self.gutter) / n
         w = max(size, (w // size) * size)
         gutter = (frame.width - n * w) / (n - 1) if n > 1 else 0.0
-        return [Column(frame.x0 + i * (w + gutter), w, top, frame.bottom if bottom is None else bottom)
+        return [Column(frame.x + i * (w + gutter), w, top, frame.bottom if bottom is None else bottom)
                 for i in range(n)]
 
-    def snap(self, frame: Frame, y: float) -> float:
+    def snap(self, frame: Column, y: float) -> float:
         """The grid line at or below ``y``."""
         lines = -(-(frame.top - y) // self.L)
         return frame.top - lines * self.L
 
-    def new_page(self, label: str) -> tuple[Page, Frame]:
+    def new_page(self, label: str) -> tuple[Page, Column]:
         page = Page(self.boxes, label=label)
         self.pages.append(page)
         number = len(self.pages)
@@ -94,17 +80,17 @@ class BrochureComposer:
     def para(self, text, style):
         return CJKParagraph(text, style)
 
-    def running_head(self, page: Page, frame: Frame, number: int) -> None:
+    def running_head(self, page: Page, frame: Column, number: int) -> None:
         s, L = self.s, self.L
         y_rule = frame.top + 0.6 * L
         title = self.para(f"{self.c.masthead.slogan}　{self.c.masthead.title}", s.running)
         _, h = title.wrap(frame.width, L)
-        page.add(title, frame.x0, y_rule + 2, frame.width, h, "furniture")
-        page.add(Rule(frame.width, 0, self.c.palette.accent, 0.8, overprint=False), frame.x0, y_rule, frame.width, 0, "furniture")
+        page.add(title, frame.x, y_rule + 2, frame.width, h, "furniture")
+        page.add(Rule(frame.width, 0, self.c.palette.accent, 0.8, overprint=False), frame.x, y_rule, frame.width, 0, "furniture")
         folio = self.para(str(number), replace(s.running, align="left" if number % 2 == 0 else "right"))
         _, h = folio.wrap(frame.width, L)
         bottom_m = self.settings.margins[2] * MM
-        page.add(folio, frame.x0, bottom_m - L - 0.2 * L, frame.width, h, "furniture")
+        page.add(folio, frame.x, bottom_m - L - 0.2 * L, frame.width, h, "furniture")
 
     def caption_block(self, photo: Photo, width: float):
         return self.para(f"▲{photo.caption} {photo.credit}", self.s.caption)
@@ -127,7 +113,7 @@ class BrochureComposer:
                               self.para(section.headline, self.s.section), self.c.palette.accent, self.L)
 
     # -- the front page --------------------------------------------------------------
-    def front(self) -> tuple[Page, Frame, float]:
+    def front(self) -> tuple[Page, Column, float]:
         page, frame = self.new_page("front")
         s, L, c = self.s, self.L, self.c
         W, H, bleed = self.boxes.trim_w, self.boxes.trim_h, self.boxes.bleed
@@ -140,12 +126,12 @@ class BrochureComposer:
         title = self.para(c.masthead.title, s.masthead)
         _, h2 = title.wrap(frame.width, 8 * L)
         y = H - self.settings.margins[0] * MM - h1
-        page.add(slogan, frame.x0, y, frame.width, h1, "text")
+        page.add(slogan, frame.x, y, frame.width, h1, "text")
         y -= h2
-        page.add(title, frame.x0, y, frame.width, h2, "text")
+        page.add(title, frame.x, y, frame.width, h2, "text")
         issue = self.para(f"{c.document.publisher}　{c.document.date}", replace(s.running, color=(0, 0, 0, 0), align="right", overprint=False))
         _, h3 = issue.wrap(frame.width, L)
-        page.add(issue, frame.x0, band_y + 0.5 * L, frame.width, h3, "text")
+        page.add(issue, frame.x, band_y + 0.5 * L, frame.width, h3, "text")
         # headline stack
         y = self.snap(frame, band_y - L)
         parts = []
@@ -155,14 +141,14 @@ class BrochureComposer:
         parts.append(self.para(c.lead.byline, s.byline))
         head = Stack(frame.width, parts, leading=L)
         _, h = head.wrap(frame.width, H)
-        page.add(head, frame.x0, y - h, frame.width, h, "heading")
+        page.add(head, frame.x, y - h, frame.width, h, "heading")
         y -= h + L
         # sidebar (column 1) beside photo + preface (columns 2..n)
         n = self.settings.front_columns
         cols = self.columns(frame, n, y)
         side_w = cols[0].width
         right_x = cols[1].x if n > 1 else cols[0].x
-        right_w = frame.x1 - right_x
+        right_w = frame.x + frame.width - right_x
         right_parts = []
         if c.lead.photo:
             right_parts.append(self.photo_block(c.photos[c.lead.photo], right_w))
@@ -205,7 +191,7 @@ class BrochureComposer:
         return box
 
     # -- sections --------------------------------------------------------------------
-    def sections(self, page: Page, frame: Frame, y: float) -> None:
+    def sections(self, page: Page, frame: Column, y: float) -> None:
         """Each section: heading across the columns, its photos, then its text through columns and pages.
 
         A section starts where the previous one ended when its heading, its photos and a
@@ -230,7 +216,7 @@ class BrochureComposer:
                 else:
                     page, frame = self.new_page("inner")
                     y, n = frame.top, self.settings.columns
-            page.add(heading, frame.x0, y - hh, frame.width, hh, "heading")
+            page.add(heading, frame.x, y - hh, frame.width, hh, "heading")
             y -= hh
             cols = self.place_photos(page.items, self.columns(frame, n, y), photos)
             late: list = []   # a floated photo is drawn after the text it interrupts, so the text reads on unbroken
@@ -319,40 +305,40 @@ class BrochureComposer:
         y = frame.top
         title = self.para(c.masthead.title, s.back_title)
         _, h = title.wrap(frame.width, H)
-        page.add(title, frame.x0, y - h, frame.width, h, "heading")
+        page.add(title, frame.x, y - h, frame.width, h, "heading")
         y -= h + L
         slogan = self.para(c.masthead.slogan, replace(s.back_text, size=s.back_text.size * 1.4, leading=2 * L))
         _, h = slogan.wrap(frame.width, H)
-        page.add(slogan, frame.x0, y - h, frame.width, h, "text")
+        page.add(slogan, frame.x, y - h, frame.width, h, "text")
         y -= h + 2 * L
         panel = self.figures_panel(frame.width)
         if panel is not None:
             _, h = panel.wrap(frame.width, H)
-            page.add(panel, frame.x0, y - h, frame.width, h, "box")
+            page.add(panel, frame.x, y - h, frame.width, h, "box")
             y -= h + L
         qr = QRCode(c.document.online_url, QR_SIZE)
-        qx = frame.x0 + (frame.width - QR_SIZE) / 2
+        qx = frame.x + (frame.width - QR_SIZE) / 2
         qy = (y + band_h) / 2 - QR_SIZE / 2 + 1.5 * L   # the QR block centred between the figures and the band
         page.add(qr, qx, qy, QR_SIZE, QR_SIZE, "qr")
         cta = self.para(c.document.call_to_action, s.back_text)
         _, h = cta.wrap(frame.width, L * 2)
-        page.add(cta, frame.x0, qy - h - 0.3 * L, frame.width, h, "text")
+        page.add(cta, frame.x, qy - h - 0.3 * L, frame.width, h, "text")
         url = self.para(c.document.online_url, s.back_text)
         _, h2 = url.wrap(frame.width, L * 2)
-        page.add(url, frame.x0, qy - h - h2 - 0.3 * L, frame.width, h2, "text")
+        page.add(url, frame.x, qy - h - h2 - 0.3 * L, frame.width, h2, "text")
         white = replace(s.back_text, color=(0, 0, 0, 0), overprint=False)
         pub = self.para(f"{c.document.publisher}　{c.document.date}", white)
         _, h = pub.wrap(frame.width, L * 2)
-        page.add(pub, frame.x0, band_h / 2 - h / 2, frame.width, h, "text")
+        page.add(pub, frame.x, band_h / 2 - h / 2, frame.width, h, "text")
 
     def notes_page(self) -> None:
         page, frame = self.new_page("inner")
         title = self.para("笔记 / 备忘", self.s.section)
         _, h = title.wrap(frame.width, frame.top - frame.bottom)
-        page.add(title, frame.x0, frame.top - h, frame.width, h, "heading")
+        page.add(title, frame.x, frame.top - h, frame.width, h, "heading")
         y = frame.top - h - 2 * self.L
         while y > frame.bottom + self.L:
-            page.add(Rule(frame.width, 0, (0, 0, 0, 30), 0.3), frame.x0, y, frame.width, 0, "rule")
+            page.add(Rule(frame.width, 0, (0, 0, 0, 30), 0.3), frame.x, y, frame.width, 0, "rule")
             y -= 2 * self.L
 
     def compose(self) -> Composition:

@@ -1,7 +1,7 @@
 """Flowing blocks through columns, and balancing columns where a section ends.
 
 A ``Column`` is a slot of a page: x, width, and the top and bottom of the room
-left in it (trim coordinates, y up).  ``fill`` pours blocks into columns in
+left in it (trim coordinates, y up); a page's whole type area is one too.  ``fill`` pours blocks into columns in
 order, splitting where a block allows it (text splits between lines, with its
 own widow/orphan control); ``balance`` finds the lowest common bottom, on the
 baseline grid, at which the blocks still fit, so a section's columns end level

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import yaml
 
+from brochure.content.files import read_text_file
 from brochure.ground.errors import Location
 
 # --- characters -----------------------------------------------------------
@@ -53,7 +54,7 @@ CLOSERS = {close: open_ for open_, close in PAIRS.items()}
 QUOTE_STYLES = {"curly": ("“", "”"), "corner": ("「", "」"), "straight": ('"', '"')}
 _STYLE_OF = {"“": "curly", "”": "curly", "「": "corner", "」": "corner", "『": "corner", "』": "corner", '"': "straight"}
 #: Ties between quote styles go to the mainland standard, “”.
-_STYLE_ORDER = ["curly", "corner", "straight"]
+_STYLE_ORDER = ("curly", "corner", "straight")
 
 
 # --- rules on one string ----------------------------------------------------
@@ -232,8 +233,6 @@ class Source:
 
     @classmethod
     def read(cls, path: Path) -> "Source":
-        from brochure.content.files import read_text_file
-
         return cls(path, read_text_file(path))
 
     def node_for(self, text) -> yaml.ScalarNode | None:

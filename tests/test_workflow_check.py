@@ -48,7 +48,7 @@ def test_halfwidth_punctuation_next_to_han_at_its_column(tmp_path):
     found = findings(tmp_path, MINIMAL.replace(PREFACE, "    - 时序更替,万物维新.约3.5亿"))
     assert places(found, "halfwidth") == [(19, 11), (19, 16)]
     assert all(f.fixable for f in found)
-    assert str(found[0]).startswith("content.yaml:19:11: 中文里用了半角 ,") and "/ half-width ','" in str(found[0])
+    assert str(found[0]).startswith("content.yaml:19:11: 警告：中文里用了半角“,”，请改为全角“，”") and "/ warning: half-width ','" in str(found[0])
 
 
 def test_column_in_a_quoted_scalar_counts_the_quote(tmp_path):

@@ -119,7 +119,7 @@ def _halfwidth_offsets(s: str) -> tuple[list[int], list[int]]:
 def halfwidth_issues(s: str) -> list[Issue]:
     fixable, ellipses = _halfwidth_offsets(s)
     issues = [Issue(i, "halfwidth",
-                    f"中文里用了半角 {s[i]}：请改为全角 {HALF_TO_FULL[s[i]]}（--fix 可自动修复）",
+                    f"中文里用了半角“{s[i]}”，请改为全角“{HALF_TO_FULL[s[i]]}”（--fix 可自动修复）",
                     f"half-width '{s[i]}' in Chinese text: use '{HALF_TO_FULL[s[i]]}' (--fix repairs it)", True)
               for i in fixable]
     issues += [Issue(i, "halfwidth", "中文省略号请用 ……（两个全角省略号）", "use '……' for an ellipsis in Chinese text")
@@ -314,8 +314,8 @@ class Finding:
     en: str
     fixable: bool = False
 
-    def __str__(self) -> str:
-        return f"{self.where}: {self.zh} / {self.en}"
+    def __str__(self) -> str:              # read like every other warning of the tool
+        return f"{self.where}: 警告：{self.zh} / warning: {self.en}"
 
 
 def _sort_key(f: Finding):

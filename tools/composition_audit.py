@@ -382,17 +382,23 @@ def check_legs(pages: list[PageData], body: tuple[str, float]) -> list[Finding]:
             else:
                 bands.append([foot, [(k, run)]])
         for _, members in bands:
-            feet: dict[int, Line] = {}
+            feet: dict[int, tuple[float, Line]] = {}     # column -> (where it ends, its last line)
+            left, right = min(r[0].x0 for _, r in members), max(r[0].x1 for _, r in members)
             for k, run in members:
-                if k not in feet or run[-1].y < feet[k].y:
-                    feet[k] = run[-1]
+                last = run[-1]
+                under = [s.y0 for s in p.shapes if s.kind != "stroke" and not s.white and s.x0 <= last.x0 + 1
+                         and s.x1 >= last.x1 - 1 and last.y - 2 * leading <= s.y1 <= last.y
+                         and s.w < 0.9 * (right - left)]     # (one as wide as the module is the next module)
+                end = min(under + [last.y])      # a photo or box closing the column is its foot
+                if k not in feet or end < feet[k][0]:
+                    feet[k] = (end, last)
             if len(feet) < 2:
                 continue
-            low, high = min(feet.values(), key=lambda l: l.y), max(feet.values(), key=lambda l: l.y)
-            if high.y - low.y > leading + 0.5:
-                findings.append(p.at("balance", high.x0, high.y,
-                                     f"columns end {(high.y - low.y) / leading:.1f} lines apart "
-                                     f"(column {1 + next(k for k, l in feet.items() if l is high)} is short)"))
+            low = min(e for e, _ in feet.values())
+            k, (high, line) = max(feet.items(), key=lambda kv: kv[1][0])
+            if high - low > leading + 0.5:
+                findings.append(p.at("balance", line.x0, line.y, f"columns end {(high - low) / leading:.1f} "
+                                     f"lines apart (column {k + 1} is short)"))
     return findings
 
 

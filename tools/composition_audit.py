@@ -23,8 +23,9 @@ Heuristics (they hold on our own outputs; a PDF set otherwise may fool them)
   box, rule, page edge) shows as a larger step.  Reported: legs of fewer than
   5 lines, and legs deeper than 250 mm.
 * Column balance: legs of neighbouring columns that overlap in height form a
-  module (one story's text); their columns' last baselines must lie within one
-  leading of each other.
+  module (one story's text); their columns' feet must lie within one leading
+  of each other.  A column's foot is its last baseline, or the bottom of a
+  photo or box narrower than the module that closes it (within two leadings).
 * Empty band: a horizontal band, inside the margins (the smallest distance of
   any text from the trim's left or right edge), with no text, image or
   non-white fill, taller than 10 % of the trim height; top and foot included.
@@ -44,6 +45,7 @@ Heuristics (they hold on our own outputs; a PDF set otherwise may fool them)
 * Running heads and folios: a short line near the top or foot (outer 12 % of the
   trim height) repeated on two pages or more, and folios (digits alone there).
   Even pages want them on the left, odd ones on the right; centred is fine.
+  The covers (first and last page of three or more) are not checked.
 * Posters (trim wider than 230 mm or taller than 330 mm) skip the page rules
   above and get: text under 14 pt; figures rows (a digit-bearing (font, size)
   used by three blocks or more on the page; a block is the value with its label
@@ -98,9 +100,7 @@ def _apply(m, x, y):
     return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
 
 
-# --------------------------------------------------------------------------------------------
-# What is painted besides text
-# --------------------------------------------------------------------------------------------
+# ---- What is painted besides text --------------------------------------------------------------
 @dataclass
 class Shape:
     kind: str                     # fill | stroke | image
@@ -111,13 +111,8 @@ class Shape:
     rects: list = field(default_factory=list)    # the rectangles of a path drawn with ``re`` only
     white: bool = False
 
-    @property
-    def w(self):
-        return self.x1 - self.x0
-
-    @property
-    def h(self):
-        return self.y1 - self.y0
+    w = property(lambda self: self.x1 - self.x0)
+    h = property(lambda self: self.y1 - self.y0)
 
 
 def _bbox(points):
@@ -182,21 +177,14 @@ def read_shapes(page) -> list[Shape]:
     return shapes
 
 
-# --------------------------------------------------------------------------------------------
-# Dash and ellipsis glyphs: their ink, from the embedded font programs
-# --------------------------------------------------------------------------------------------
+# ---- Dash and ellipsis glyphs: their ink, from the embedded font programs ----------------------
 @dataclass
 class MarkInk:
     advance: float                       # em
     contours: list[tuple[float, float]]  # x extents of the glyph's contours, em, left to right
 
-    @property
-    def left(self):
-        return self.contours[0][0]
-
-    @property
-    def right(self):
-        return max(c[1] for c in self.contours)
+    left = property(lambda self: self.contours[0][0])
+    right = property(lambda self: max(c[1] for c in self.contours))
 
 
 def read_mark_ink(pdf) -> dict[tuple[str, str], MarkInk]:
@@ -245,30 +233,17 @@ def read_mark_ink(pdf) -> dict[tuple[str, str], MarkInk]:
     return out
 
 
-# --------------------------------------------------------------------------------------------
-# Lines
-# --------------------------------------------------------------------------------------------
+# ---- Lines -------------------------------------------------------------------------------------
 @dataclass
 class Line:
     page: int
     y: float
     glyphs: list[Glyph]
 
-    @property
-    def x0(self):
-        return min(g.x for g in self.glyphs)
-
-    @property
-    def x1(self):
-        return max(g.x + g.advance for g in self.glyphs)
-
-    @property
-    def size(self):
-        return max(g.size for g in self.glyphs)
-
-    @property
-    def text(self):
-        return "".join(g.char for g in self.glyphs)
+    x0 = property(lambda self: min(g.x for g in self.glyphs))
+    x1 = property(lambda self: max(g.x + g.advance for g in self.glyphs))
+    size = property(lambda self: max(g.size for g in self.glyphs))
+    text = property(lambda self: "".join(g.char for g in self.glyphs))
 
 
 def make_lines(glyphs: list[Glyph], page: int, gap_em: float = 1.0) -> list[Line]:
@@ -290,9 +265,7 @@ def make_lines(glyphs: list[Glyph], page: int, gap_em: float = 1.0) -> list[Line
     return sorted(lines, key=lambda l: (-l.y, l.x0))
 
 
-# --------------------------------------------------------------------------------------------
-# Findings
-# --------------------------------------------------------------------------------------------
+# ---- Findings ----------------------------------------------------------------------------------
 @dataclass
 class Finding:
     rule: str          # leg-shallow | leg-deep | balance | empty-band | box-fit | dash | ellipsis | padding-page
@@ -314,9 +287,7 @@ class PageData:
         return Finding(rule, self.number, round((x - self.trim[0]) / MM, 1), round((self.trim[3] - y) / MM, 1),
                        detail)
 
-    @property
-    def height(self):
-        return self.trim[3] - self.trim[1]
+    height = property(lambda self: self.trim[3] - self.trim[1])
 
 
 def _merge(intervals):
@@ -595,9 +566,7 @@ def check_number_units(p: PageData) -> list[Finding]:
     return out
 
 
-# --------------------------------------------------------------------------------------------
-# The audit
-# --------------------------------------------------------------------------------------------
+# ---- The audit ---------------------------------------------------------------------------------
 def audit(path: Path | str) -> dict:
     """The findings for the PDF at ``path``: {"file", "kind", "pages", "body", "findings", "summary"}.
 

@@ -1,0 +1,638 @@
+#!/usr/bin/env python3
+"""Audit the composition of a brochure or poster PDF as a newspaper designer (美编) would.
+
+    python tools/composition_audit.py out/brochure.pdf [out/poster-*.pdf ...] [--json]
+
+The rules are those of the design brief (LAYOUT.md: legs, modules, white space,
+boxes, dashes, padding pages, posters, running heads).  Only the PDF is read:
+glyphs come from tools/typeset_audit.py's content-stream reader (origin, size
+as font size times the text and graphics matrices, ``/ToUnicode`` text), and a
+second pass over the same streams here collects what else is painted: images
+(``Do`` of an image XObject, placed by the CTM), filled and stroked paths (their
+bounding boxes, and the rectangles of a path made of ``re`` only).  Positions in
+findings are millimetres from the trim box's top-left corner (``/TrimBox``, or
+the media box), the way a designer measures a page.
+
+Heuristics (they hold on our own outputs; a PDF set otherwise may fool them)
+-----------------------------------------------------------------------------
+* Body text is the most common (font, size) pair of the document; its lines
+  are glyphs on one baseline no more than an em apart, its columns the x ranges
+  those lines cover on a page, its leading the most common baseline step.
+* A leg is a run of body lines in one column whose baselines follow each other
+  at no more than 1.5 leadings; anything else between them (headline, photo,
+  box, rule, page edge) shows as a larger step.  Reported: legs of fewer than
+  5 lines, and legs deeper than 250 mm.
+* Column balance: legs of neighbouring columns that overlap in height form a
+  module (one story's text); their columns' feet must lie within one leading
+  of each other.  A column's foot is its last baseline, or the bottom of a
+  photo or box narrower than the module that closes it (within two leadings).
+* Empty band: a horizontal band, inside the margins (the smallest distance of
+  any text from the trim's left or right edge), with no text, image or
+  non-white fill, taller than 10 % of the trim height; top and foot included.
+* Box: a filled or stroked rectangle at least 20 mm each way lying wholly inside
+  the trim (bands that bleed are backgrounds, not boxes) and holding text.  It
+  fails when its last baseline (less a descent of 0.2 em) lies more than two of
+  its own line steps above its bottom edge.
+* Dashes and ellipses: two U+2014 (or U+2026) glyphs drawn one after the other
+  on a baseline.  The ink of each comes from the embedded font program
+  (``/FontFile2``; the advance box when it cannot be read).  A dash fails when
+  the ink of its halves does not touch (a gap of 0.02 em or more that no fill or
+  stroke bridges); an ellipsis when the pitch of its six dots across the join
+  differs from the pitch within a glyph by more than 0.08 em.
+* Padding pages (documents of three pages or more, inner pages only): less than
+  25 % of the live area covered (on a 2 mm raster), or a ruled notes page (six
+  or more long horizontal rules, or a heading 笔记 / 备忘).
+* Running heads and folios: a short line near the top or foot (outer 12 % of the
+  trim height) repeated on two pages or more, and folios (digits alone there).
+  Even pages want them on the left, odd ones on the right; centred is fine.
+  The covers (first and last page of three or more) are not checked.
+* Posters (trim wider than 230 mm or taller than 330 mm) skip the page rules
+  above and get: text under 14 pt; figures rows (a digit-bearing (font, size)
+  used by three blocks or more on the page; a block is the value with its label
+  directly under it) centred on the box holding them, else on the trim, within
+  2 mm, and 3 mm or more apart; a line ending in a number whose next line of
+  the same block starts with its unit or word.  A roll-up (800 x 2000 mm trim)
+  also wants its QR code's centre 1.0-1.5 m above the trim bottom and the code
+  150 mm or larger.  A QR code is a fill of 40 or more rectangles sharing one
+  module height, whose extent is square.
+
+The exit status is 1 when any rule fails, 2 when a file is missing or unreadable.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pikepdf
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))   # the sibling tool, run as a script or loaded by path
+from typeset_audit import Glyph, parse_to_unicode, read_glyphs  # noqa: E402
+
+MM = 72 / 25.4
+SHALLOW_LEG_LINES = 5
+DEEP_LEG_MM = 250
+EMPTY_BAND = 0.10            # of the trim height
+BOX_MIN_MM = 20
+PADDING_COVER = 0.25
+POSTER_MIN_PT = 14.0
+ROLLUP_MM = (800, 2000)
+QR_HEIGHT_M = (1.0, 1.5)
+QR_MIN_MM = 150
+FIGURES_CENTRE_MM = 2.0
+FIGURES_GAP_MM = 3.0
+EDGE_ZONE = 0.12             # running heads and folios: the outer part of the trim height
+UNITS = set("%％‰℃°′″")
+
+
+def _mul(m1, m2):
+    a1, b1, c1, d1, e1, f1 = m1
+    a2, b2, c2, d2, e2, f2 = m2
+    return (a1 * a2 + b1 * c2, a1 * b2 + b1 * d2, c1 * a2 + d1 * c2, c1 * b2 + d1 * d2,
+            e1 * a2 + f1 * c2 + e2, e1 * b2 + f1 * d2 + f2)
+
+
+def _apply(m, x, y):
+    return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
+
+
+# ---- What is painted besides text --------------------------------------------------------------
+@dataclass
+class Shape:
+    kind: str                     # fill | stroke | image
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    rects: list = field(default_factory=list)    # the rectangles of a path drawn with ``re`` only
+    white: bool = False
+
+    w = property(lambda self: self.x1 - self.x0)
+    h = property(lambda self: self.y1 - self.y0)
+
+
+def _bbox(points):
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def read_shapes(page) -> list[Shape]:
+    """Images and painted paths of one page (Form XObjects included), in drawing order."""
+    shapes: list[Shape] = []
+
+    def run(owner, resources, ctm, depth):
+        xobjects = resources.get("/XObject", pikepdf.Dictionary())
+        stack, subpaths, rects, only_rects = [], [], [], True
+        fill_white = stroke_white = False
+        for operands, op in pikepdf.parse_content_stream(owner):
+            op = str(op)
+            nums = [float(v) for v in operands] if op in ("cm", "m", "l", "c", "v", "y", "re", "k", "K", "g", "G",
+                                                          "rg", "RG") else []
+            if op == "q":
+                stack.append((ctm, fill_white, stroke_white))
+            elif op == "Q" and stack:
+                ctm, fill_white, stroke_white = stack.pop()
+            elif op == "cm":
+                ctm = _mul(tuple(nums), ctm)
+            elif op in ("m", "l", "c", "v", "y"):
+                if op == "m" or not subpaths:
+                    subpaths.append([])
+                subpaths[-1] += [_apply(ctm, nums[i], nums[i + 1]) for i in range(0, len(nums) - 1, 2)]
+                only_rects = False
+            elif op == "re":
+                x, y, w, h = nums
+                corners = [_apply(ctm, x + dx, y + dy) for dx in (0, w) for dy in (0, h)]
+                subpaths.append(corners)
+                rects.append(_bbox(corners))
+            elif op in ("k", "g", "rg", "K", "G", "RG"):
+                white = all(v == 0 for v in nums) if op in ("k", "K") else all(v == 1 for v in nums)
+                if op.islower():
+                    fill_white = white
+                else:
+                    stroke_white = white
+            elif op in ("f", "F", "f*", "B", "B*", "b", "b*", "S", "s", "n"):
+                if subpaths and op in ("S", "s"):     # each stroked subpath apart: rules, crop marks
+                    shapes.extend(Shape("stroke", *_bbox(sp), [], stroke_white) for sp in subpaths if sp)
+                elif subpaths and op != "n":
+                    shapes.append(Shape("fill", *_bbox([pt for sp in subpaths for pt in sp]),
+                                        rects if only_rects else [], fill_white))
+                subpaths, rects, only_rects = [], [], True
+            elif op == "Do":
+                xo = xobjects.get(str(operands[0]))
+                if xo is None:
+                    continue
+                if xo.get("/Subtype") == "/Image":
+                    shapes.append(Shape("image", *_bbox([_apply(ctm, x, y) for x in (0, 1) for y in (0, 1)])))
+                elif xo.get("/Subtype") == "/Form" and depth < 12:
+                    m = tuple(float(v) for v in xo.get("/Matrix", [1, 0, 0, 1, 0, 0]))
+                    run(xo, xo.get("/Resources", resources), _mul(m, ctm), depth + 1)
+            elif op == "INLINE IMAGE":
+                shapes.append(Shape("image", *_bbox([_apply(ctm, x, y) for x in (0, 1) for y in (0, 1)])))
+
+    run(page, page.get("/Resources", pikepdf.Dictionary()), (1, 0, 0, 1, 0, 0), 0)
+    return shapes
+
+
+# ---- Dash and ellipsis glyphs: their ink, from the embedded font programs ----------------------
+@dataclass
+class MarkInk:
+    advance: float                       # em
+    contours: list[tuple[float, float]]  # x extents of the glyph's contours, em, left to right
+
+    left = property(lambda self: self.contours[0][0])
+    right = property(lambda self: max(c[1] for c in self.contours))
+
+
+def read_mark_ink(pdf) -> dict[tuple[str, str], MarkInk]:
+    """(font name without subset tag, '—' or '…') -> the glyph's ink, for every font that has them."""
+    out: dict[tuple[str, str], MarkInk] = {}
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Type") != "/Font" or "/ToUnicode" not in obj:
+            continue
+        if obj.get("/Subtype") not in ("/Type0", "/TrueType"):
+            continue
+        try:
+            codes = {c: ch for c, ch in parse_to_unicode(obj.ToUnicode.read_bytes()).items() if ch in ("—", "…")}
+            if not codes:
+                continue
+            base = str(obj.get("/BaseFont", "/?"))[1:]
+            name = base.split("+", 1)[1] if len(base) > 7 and base[6] == "+" else base
+            cid = obj.get("/Subtype") == "/Type0"
+            desc = (obj.DescendantFonts[0] if cid else obj).get("/FontDescriptor")
+            if desc is None or "/FontFile2" not in desc:
+                continue
+            from fontTools.ttLib import TTFont      # deferred: only PDFs with dashes or ellipses need it
+            tt = TTFont(io.BytesIO(desc.FontFile2.read_bytes()))
+            upm, glyf, order = tt["head"].unitsPerEm, tt["glyf"], tt.getGlyphOrder()
+            cmap = {}
+            if not cid:
+                for pid, eid in ((1, 0), (3, 0), (3, 1)):
+                    sub = tt["cmap"].getcmap(pid, eid)
+                    if sub is not None:
+                        cmap = {(c & 0xFF if (pid, eid) == (3, 0) else c): n for c, n in sub.cmap.items()}
+                        break
+            for code_b, ch in codes.items():
+                code = int.from_bytes(code_b, "big")
+                gname = order[code] if cid and code < len(order) else cmap.get(code)
+                if gname is None or gname not in glyf:
+                    continue
+                coords, ends, _ = glyf[gname].getCoordinates(glyf)
+                contours, start = [], 0
+                for end in ends:
+                    xs = [p[0] for p in coords[start:end + 1]]
+                    contours.append((min(xs) / upm, max(xs) / upm))
+                    start = end + 1
+                if contours:
+                    out[(name, ch)] = MarkInk(tt["hmtx"][gname][0] / upm, sorted(contours))
+        except Exception:   # a font we cannot read: its marks fall back to their advance boxes
+            continue
+    return out
+
+
+# ---- Lines -------------------------------------------------------------------------------------
+@dataclass
+class Line:
+    page: int
+    y: float
+    glyphs: list[Glyph]
+
+    x0 = property(lambda self: min(g.x for g in self.glyphs))
+    x1 = property(lambda self: max(g.x + g.advance for g in self.glyphs))
+    size = property(lambda self: max(g.size for g in self.glyphs))
+    text = property(lambda self: "".join(g.char for g in self.glyphs))
+
+
+def make_lines(glyphs: list[Glyph], page: int, gap_em: float = 1.0) -> list[Line]:
+    """Glyphs on one baseline no more than ``gap_em`` (of the larger size) apart, top to bottom."""
+    rows: dict[float, list[Glyph]] = defaultdict(list)
+    for g in sorted((g for g in glyphs if g.horizontal and not g.char.isspace()), key=lambda g: -g.y):
+        key = next((y for y in rows if abs(y - g.y) <= 0.2 * g.size), g.y)
+        rows[key].append(g)
+    lines = []
+    for y, gs in rows.items():
+        gs.sort(key=lambda g: (g.x, g.order))
+        cur = [gs[0]]
+        for g in gs[1:]:
+            if g.x - max(h.x + h.advance for h in cur) > gap_em * max(g.size, cur[-1].size):
+                lines.append(Line(page, y, cur))
+                cur = []
+            cur.append(g)
+        lines.append(Line(page, y, cur))
+    return sorted(lines, key=lambda l: (-l.y, l.x0))
+
+
+# ---- Findings ----------------------------------------------------------------------------------
+@dataclass
+class Finding:
+    rule: str          # leg-shallow | leg-deep | balance | empty-band | box-fit | dash | ellipsis | padding-page
+    page: int          # | poster-text | qr-height | qr-size | figures-centre | figures-gap | number-unit | mirror
+    x_mm: float        # from the trim's left edge
+    y_mm: float        # from the trim's top edge
+    detail: str
+
+
+@dataclass
+class PageData:
+    number: int
+    trim: tuple[float, float, float, float]
+    glyphs: list[Glyph]
+    shapes: list[Shape]
+    lines: list[Line] = field(default_factory=list)
+
+    def at(self, rule: str, x: float, y: float, detail: str) -> Finding:
+        return Finding(rule, self.number, round((x - self.trim[0]) / MM, 1), round((self.trim[3] - y) / MM, 1),
+                       detail)
+
+    height = property(lambda self: self.trim[3] - self.trim[1])
+
+
+def _merge(intervals):
+    out = []
+    for a, b in sorted(intervals):
+        if out and a <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return out
+
+
+def _ink_boxes(p: PageData):
+    """Boxes of everything visible: glyphs, images, non-white fills."""
+    boxes = [(g.x, g.y - 0.12 * g.size, g.x + max(g.advance, 0.5 * g.size), g.y + 0.88 * g.size)
+             for g in p.glyphs if not g.char.isspace()]
+    boxes += [(s.x0, s.y0, s.x1, s.y1) for s in p.shapes if s.kind != "stroke" and not s.white]
+    return boxes
+
+
+# ---- legs and column balance ----------------------------------------------------------------
+def check_legs(pages: list[PageData], body: tuple[str, float]) -> list[Finding]:
+    findings, legs_by_page, steps = [], {}, Counter()
+    for p in pages:
+        lines = [l for l in make_lines([g for g in p.glyphs if (g.font, round(g.size, 2)) == body], p.number)]
+        columns = _merge([(l.x0, l.x1) for l in lines])
+        cols: dict[int, list[Line]] = defaultdict(list)
+        for l in lines:
+            k = next(i for i, (a, b) in enumerate(columns) if a <= l.x0 <= b)
+            if cols[k] and abs(cols[k][-1].y - l.y) < 0.2 * body[1]:
+                cols[k][-1].glyphs += l.glyphs       # one baseline, split by a wide gap
+            else:
+                cols[k].append(l)
+        for col in cols.values():
+            steps.update(round(a.y - b.y, 2) for a, b in zip(col, col[1:]))
+        legs_by_page[p.number] = cols
+    near = {d: n for d, n in steps.items() if 0 < d < 3 * body[1]}
+    leading = max(near, key=lambda d: (near[d], -d)) if near else 1.2 * body[1]
+    for p in pages:
+        legs = []                    # (column, [lines])
+        for k, col in sorted(legs_by_page[p.number].items()):
+            run = [col[0]]
+            for l in col[1:]:
+                if run[-1].y - l.y > 1.5 * leading:
+                    legs.append((k, run))
+                    run = []
+                run.append(l)
+            legs.append((k, run))
+        for k, run in legs:
+            depth = (run[0].y - run[-1].y + leading) / MM
+            if len(run) < SHALLOW_LEG_LINES:
+                findings.append(p.at("leg-shallow", run[0].x0, run[0].y,
+                                     f"leg of {len(run)} line{'s' * (len(run) > 1)} in column {k + 1}: {run[0].text[:12]}"))
+            elif depth > DEEP_LEG_MM:
+                findings.append(p.at("leg-deep", run[0].x0, run[0].y, f"leg {depth:.0f} mm deep in column {k + 1}"))
+        # modules: legs overlapping in height, their columns' last baselines level within a leading
+        bands: list[list] = []
+        for k, run in sorted(legs, key=lambda kr: -kr[1][0].y):
+            top, foot = run[0].y, run[-1].y
+            if bands and top >= bands[-1][0] - 0.5:
+                bands[-1][0] = min(bands[-1][0], foot)
+                bands[-1][1].append((k, run))
+            else:
+                bands.append([foot, [(k, run)]])
+        for _, members in bands:
+            feet: dict[int, tuple[float, Line]] = {}     # column -> (where it ends, its last line)
+            left, right = min(r[0].x0 for _, r in members), max(r[0].x1 for _, r in members)
+            for k, run in members:
+                last = run[-1]
+                under = [s.y0 for s in p.shapes if s.kind != "stroke" and not s.white and s.x0 <= last.x0 + 1
+                         and s.x1 >= last.x1 - 1 and last.y - 2 * leading <= s.y1 <= last.y
+                         and s.w < 0.9 * (right - left)]     # (one as wide as the module is the next module)
+                end = min(under + [last.y])      # a photo or box closing the column is its foot
+                if k not in feet or end < feet[k][0]:
+                    feet[k] = (end, last)
+            if len(feet) < 2:
+                continue
+            low = min(e for e, _ in feet.values())
+            k, (high, line) = max(feet.items(), key=lambda kv: kv[1][0])
+            if high - low > leading + 0.5:
+                findings.append(p.at("balance", line.x0, line.y, f"columns end {(high - low) / leading:.1f} "
+                                     f"lines apart (column {k + 1} is short)"))
+    return findings
+
+
+# ---- white space, boxes, padding pages --------------------------------------------------------
+def check_bands(p: PageData, margin: float) -> list[Finding]:
+    lo, hi = p.trim[1] + margin, p.trim[3] - margin
+    busy = _merge([(max(lo, b[1]), min(hi, b[3])) for b in _ink_boxes(p) if b[3] > lo and b[1] < hi
+                   and b[2] > p.trim[0] and b[0] < p.trim[2]])
+    edges = [hi] + [v for a, b in reversed(busy) for v in (b, a)] + [lo]
+    out = []
+    for top, foot in zip(edges[::2], edges[1::2]):
+        if top - foot > EMPTY_BAND * p.height:
+            out.append(p.at("empty-band", p.trim[0] + margin, top,
+                            f"nothing drawn for {(top - foot) / MM:.0f} mm "
+                            f"({(p.trim[3] - top) / MM:.0f}-{(p.trim[3] - foot) / MM:.0f} mm from the top)"))
+    return out
+
+
+def check_boxes(p: PageData) -> list[Finding]:
+    out, tx0, ty0, tx1, ty1 = [], *p.trim
+    for s in p.shapes:
+        if s.kind == "image" or s.white and s.kind == "fill" or min(s.w, s.h) < BOX_MIN_MM * MM:
+            continue
+        if s.x0 < tx0 + 0.5 or s.y0 < ty0 + 0.5 or s.x1 > tx1 - 0.5 or s.y1 > ty1 - 0.5 or len(s.rects) > 1:
+            continue
+        inside = [l for l in p.lines if s.x0 <= l.x0 and l.x1 <= s.x1 + 1 and s.y0 < l.y < s.y1]
+        if not inside:
+            continue
+        ys = sorted({round(l.y, 1) for l in inside}, reverse=True)
+        steps = sorted(a - b for a, b in zip(ys, ys[1:]))
+        last = min(inside, key=lambda l: l.y)
+        step = steps[len(steps) // 2] if steps else 1.5 * last.size
+        empty = last.y - 0.2 * last.size - s.y0
+        if empty > 2 * step:
+            out.append(p.at("box-fit", s.x0, s.y0, f"box {s.h / MM:.0f} mm tall ends {empty / MM:.0f} mm "
+                            f"({empty / step:.1f} lines, {empty / s.h:.0%}) below its last line: "
+                            f"{inside[0].text[:10]}"))
+    return out
+
+
+def check_padding(p: PageData, margin: float) -> list[Finding]:
+    x0, y0, x1, y1 = p.trim[0] + margin, p.trim[1] + margin, p.trim[2] - margin, p.trim[3] - margin
+    cell = 2 * MM
+    nx, ny = max(1, int((x1 - x0) / cell)), max(1, int((y1 - y0) / cell))
+    covered = set()
+    for bx0, by0, bx1, by1 in _ink_boxes(p):
+        for i in range(max(0, int((bx0 - x0) / cell)), min(nx, int((bx1 - x0) / cell) + 1)):
+            for j in range(max(0, int((by0 - y0) / cell)), min(ny, int((by1 - y0) / cell) + 1)):
+                covered.add((i, j))
+    share = len(covered) / (nx * ny)
+    rules = [s for s in p.shapes if s.kind == "stroke" and s.h < 1 and s.w > 0.5 * (x1 - x0)]
+    notes = any(w in l.text for l in p.lines for w in ("笔记", "备忘", "Notes", "NOTES"))
+    if len(rules) >= 6 or notes:
+        return [p.at("padding-page", x0, y1, "ruled notes page (笔记/备忘)")]
+    if share < PADDING_COVER:
+        return [p.at("padding-page", x0, y1, f"only {share:.0%} of the live area used")]
+    return []
+
+
+# ---- dashes and ellipses ------------------------------------------------------------------
+def check_marks(p: PageData, ink: dict) -> list[Finding]:
+    out = []
+    for a, b in zip(p.glyphs, p.glyphs[1:]):
+        if a.char != b.char or a.char not in "—…" or not (a.horizontal and b.horizontal):
+            continue
+        if abs(a.y - b.y) > 0.01 or not -0.3 * a.size < b.x - (a.x + a.advance) < 0.5 * a.size:
+            continue
+        ia, ib = ink.get((a.font, a.char)), ink.get((b.font, b.char))
+        sa = a.advance / ia.advance if ia and ia.advance else a.size
+        sb = b.advance / ib.advance if ib and ib.advance else b.size
+        if a.char == "—":
+            left = a.x + (ia.right * sa if ia else a.advance)
+            right = b.x + (ib.left * sb if ib else 0.0)
+            gap = right - left
+            bridged = any(s.kind != "image" and not s.white and s.h < a.size and s.x0 <= left + 0.01 and s.x1 >= right - 0.01
+                          and s.y0 <= a.y + 0.6 * a.size and s.y1 >= a.y for s in p.shapes)
+            if gap >= 0.02 * a.size and not bridged:
+                out.append(p.at("dash", a.x, a.y, f"—— drawn as two glyphs {gap:.2f} pt apart"))
+        elif ia and ib and len(ia.contours) >= 2:
+            centres = [(c0 + c1) / 2 for c0, c1 in ia.contours]
+            pitch = (centres[-1] - centres[0]) / (len(centres) - 1) * sa
+            across = b.x + sum(ib.contours[0]) / 2 * sb - (a.x + centres[-1] * sa)
+            if abs(across - pitch) > 0.08 * a.size:
+                out.append(p.at("ellipsis", a.x, a.y, f"…… dots {pitch:.2f} pt apart, {across:.2f} pt across the join"))
+    return out
+
+
+# ---- running heads and folios ----------------------------------------------------------------
+def check_mirror(pages: list[PageData]) -> list[Finding]:
+    out, seen = [], Counter()
+    edge = {p.number: [l for l in p.lines if l.y > p.trim[3] - EDGE_ZONE * p.height
+                       or l.y < p.trim[1] + EDGE_ZONE * p.height] for p in pages}
+    for lines in edge.values():
+        seen.update({l.text for l in lines})
+    for p in pages:
+        for l in edge[p.number]:
+            folio = l.text.isdigit() and len(l.text) <= 3
+            if not folio and (seen[l.text] < 2 or len(l.text) > 40):
+                continue
+            centre, mid, w = (l.x0 + l.x1) / 2, (p.trim[0] + p.trim[2]) / 2, p.trim[2] - p.trim[0]
+            side = "centre" if abs(centre - mid) < 0.05 * w else "left" if centre < mid else "right"
+            parity = int(l.text) if folio else p.number
+            want = "left" if parity % 2 == 0 else "right"
+            if side not in ("centre", want):
+                what = "folio" if folio else "running head"
+                out.append(p.at("mirror", l.x0, l.y, f"{what} {l.text[:16]!r} on the {side} of "
+                                f"{'an even' if want == 'left' else 'an odd'} page (outside edge: {want})"))
+    return out
+
+
+# ---- posters ---------------------------------------------------------------------------------
+def find_qr(p: PageData) -> Shape | None:
+    for s in p.shapes:
+        if s.kind != "fill" or s.white or len(s.rects) < 40:
+            continue
+        m = Counter(round(min(r[2] - r[0], r[3] - r[1]), 2) for r in s.rects).most_common(1)[0][0]
+        mods = [r for r in s.rects if abs(min(r[2] - r[0], r[3] - r[1]) - m) < 0.02 * m + 0.01]
+        if len(mods) >= 0.9 * len(s.rects) and m > 0:
+            x0, y0, x1, y1 = _bbox([(r[0], r[1]) for r in mods] + [(r[2], r[3]) for r in mods])
+            if abs((x1 - x0) - (y1 - y0)) < 0.1 * (x1 - x0) and 21 <= (x1 - x0) / m <= 177:
+                return Shape("qr", x0, y0, x1, y1)
+    return None
+
+
+def check_poster(p: PageData) -> list[Finding]:
+    out = []
+    for l in p.lines:
+        small = min(g.size for g in l.glyphs)
+        if small < POSTER_MIN_PT - 0.05:
+            out.append(p.at("poster-text", l.x0, l.y, f"{small:.1f} pt text (at least {POSTER_MIN_PT:g}): {l.text[:16]}"))
+    w, h = (p.trim[2] - p.trim[0]) / MM, p.height / MM
+    if abs(w - ROLLUP_MM[0]) < 5 and abs(h - ROLLUP_MM[1]) < 5:
+        qr = find_qr(p)
+        if qr is None:
+            out.append(p.at("qr-height", p.trim[0], p.trim[1], "roll-up without a QR code"))
+        else:
+            height = ((qr.y0 + qr.y1) / 2 - p.trim[1]) / MM / 1000
+            if not QR_HEIGHT_M[0] <= height <= QR_HEIGHT_M[1]:
+                out.append(p.at("qr-height", qr.x0, qr.y1, f"QR code centre {height:.2f} m above the floor "
+                                f"(wants {QR_HEIGHT_M[0]:g}-{QR_HEIGHT_M[1]:g} m)"))
+            if qr.w / MM < QR_MIN_MM - 0.5:
+                out.append(p.at("qr-size", qr.x0, qr.y1, f"QR code {qr.w / MM:.0f} mm (at least {QR_MIN_MM} mm)"))
+    return out + check_figures(p) + check_number_units(p)
+
+
+def check_figures(p: PageData) -> list[Finding]:
+    groups = defaultdict(list)
+    for l in p.lines:
+        big = max(l.glyphs, key=lambda g: g.size)
+        if any(g.char.isdigit() and g.size == big.size for g in l.glyphs):
+            groups[(big.font, round(big.size, 1))].append(l)
+    out = []
+    for values in groups.values():
+        if len(values) < 3:
+            continue
+        rows = defaultdict(list)
+        for v in values:
+            under = [l for l in p.lines if 0 < v.y - l.y < 2.5 * v.size and l.x0 < v.x1 and l.x1 > v.x0
+                     and l not in values]
+            label = max(under, key=lambda l: l.y) if under else None
+            x0, x1 = (min(v.x0, label.x0), max(v.x1, label.x1)) if label else (v.x0, v.x1)
+            rows[round(v.y)].append((x0, x1, v))
+        for blocks in rows.values():
+            blocks.sort(key=lambda b: b[0])
+            y = blocks[0][2].y
+            left, right = blocks[0][0], max(b[1] for b in blocks)
+            holder = [s for s in p.shapes if s.kind == "fill" and not s.white and len(s.rects) <= 1
+                      and s.x0 <= left and s.x1 >= right and s.y0 <= y <= s.y1 and s.w < p.trim[2] - p.trim[0]]
+            ref = min(holder, key=lambda s: s.w) if holder else None
+            mid = (ref.x0 + ref.x1) / 2 if ref else (p.trim[0] + p.trim[2]) / 2
+            off = ((left + right) / 2 - mid) / MM
+            if abs(off) > FIGURES_CENTRE_MM:
+                out.append(p.at("figures-centre", left, y, f"figures row {off:+.1f} mm off the "
+                                f"{'box' if ref else 'page'} centre: {' '.join(b[2].text for b in blocks)}"))
+            for a, b in zip(blocks, blocks[1:]):
+                if (b[0] - a[1]) / MM < FIGURES_GAP_MM:
+                    out.append(p.at("figures-gap", a[1], y, f"figure blocks {(b[0] - a[1]) / MM:.1f} mm apart "
+                                    f"(at least {FIGURES_GAP_MM:g}): {a[2].text} | {b[2].text}"))
+    return out
+
+
+def check_number_units(p: PageData) -> list[Finding]:
+    out = []
+    for a in p.lines:
+        if not a.text or not (a.text[-1].isdigit() or a.text[-1] in UNITS):
+            continue
+        below = [b for b in p.lines if 0 < a.y - b.y < 1.8 * a.size and b.x0 < a.x1 and b.x1 > a.x0]
+        if not below:
+            continue
+        b = max(below, key=lambda l: l.y)
+        first = b.text[0]
+        if not first.isdigit() and (first.isalpha() or first in UNITS):
+            out.append(p.at("number-unit", a.x1, a.y, f"number broken from its unit: {a.text[-6:]} | {b.text[:6]}"))
+    return out
+
+
+# ---- The audit ---------------------------------------------------------------------------------
+def audit(path: Path | str) -> dict:
+    """The findings for the PDF at ``path``: {"file", "kind", "pages", "body", "findings", "summary"}.
+
+    ``kind`` is brochure, poster or rollup; each finding is a dict of :class:`Finding`'s fields.
+    """
+    path = Path(path)
+    glyph_pages, _ = read_glyphs(path)
+    pages = []
+    with pikepdf.open(str(path)) as pdf:
+        ink = read_mark_ink(pdf)
+        for n, (page, glyphs) in enumerate(zip(pdf.pages, glyph_pages), 1):
+            box = page.obj.get("/TrimBox", page.mediabox)
+            pages.append(PageData(n, tuple(float(v) for v in box), glyphs, read_shapes(page.obj)))
+    for p in pages:
+        p.lines = make_lines(p.glyphs, p.number)
+    w, h = ((pages[0].trim[2] - pages[0].trim[0]) / MM, pages[0].height / MM) if pages else (0, 0)
+    kind = ("rollup" if abs(w - ROLLUP_MM[0]) < 5 and abs(h - ROLLUP_MM[1]) < 5
+            else "poster" if w > 230 or h > 330 else "brochure")
+    pairs = Counter((g.font, round(g.size, 2)) for p in pages for g in p.glyphs if g.horizontal and not g.char.isspace())
+    body = max(pairs, key=pairs.get) if pairs else None
+    lefts = [g.x - p.trim[0] for p in pages for g in p.glyphs if g.x > p.trim[0]]
+    margin = min(lefts) if lefts else 0.0
+    findings: list[Finding] = []
+    if kind == "brochure" and body is not None:
+        findings += check_legs(pages, body)
+    for p in pages:
+        findings += check_bands(p, margin) + check_boxes(p) + check_marks(p, ink)
+        if kind == "brochure" and len(pages) >= 3 and 1 < p.number < len(pages):
+            findings += check_padding(p, margin)
+        if kind != "brochure":
+            findings += check_poster(p)
+    if kind == "brochure":
+        findings += check_mirror(pages[1:-1] if len(pages) >= 3 else pages)     # not the covers
+    findings.sort(key=lambda f: (f.page, f.y_mm, f.x_mm))
+    return {"file": str(path), "kind": kind, "pages": len(pages),
+            "body": {"font": body[0], "size": body[1]} if body else None,
+            "findings": [asdict(f) for f in findings], "summary": dict(Counter(f.rule for f in findings))}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("pdf", type=Path, nargs="+")
+    ap.add_argument("--json", action="store_true", help="print the reports as JSON (the summary goes to stderr)")
+    args = ap.parse_args(argv)
+    reports, status = [], 0
+    for pdf in args.pdf:
+        try:
+            reports.append(audit(pdf))
+        except (OSError, pikepdf.PdfError) as exc:
+            print(f"{pdf}: {exc}", file=sys.stderr)
+            return 2
+    for r in reports:
+        if not args.json:
+            for f in r["findings"]:
+                print(f"{r['file']}: p{f['page']} at {f['x_mm']:.0f},{f['y_mm']:.0f} mm  {f['rule']:<14} {f['detail']}")
+        status = max(status, 1 if r["findings"] else 0)
+    if args.json:
+        print(json.dumps(reports, ensure_ascii=False, indent=1))
+    total = Counter()
+    for r in reports:
+        total.update(r["summary"])
+    verdict = ", ".join(f"{k} {v}" for k, v in sorted(total.items())) or "no findings"
+    print(f"summary: {len(reports)} file{'s' * (len(reports) > 1)}, {sum(r['pages'] for r in reports)} pages: "
+          f"{verdict} -> {'FAIL' if status else 'OK'}", file=sys.stderr if args.json else sys.stdout)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

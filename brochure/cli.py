@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from brochure.ground.errors import INTERRUPTED, BrochureError
+from brochure.ground.interrupts import Interrupts
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -75,6 +76,9 @@ def run() -> None:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         if exc.code is not None and not isinstance(exc.code, int):
             print(exc.code, file=sys.stderr)
+    except KeyboardInterrupt as exc:   # after main had returned: its own handler says what out/ holds
+        print(getattr(exc, "message", INTERRUPTED), file=sys.stderr)
+        code = 130
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
@@ -95,11 +99,11 @@ def main(argv: list[str] | None = None) -> int:
     except BrochureError as exc:
         print(f"错误 error: {exc}", file=sys.stderr)
         return exc.exit_status
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         if args.command == "watch":
             print("已停止监视。 / stopped watching.", file=sys.stderr)
             return 0
-        print(INTERRUPTED, file=sys.stderr)
+        print(getattr(exc, "message", INTERRUPTED), file=sys.stderr)      # unchanged, or all new
         return 130
 
 
@@ -117,9 +121,13 @@ def _built(output) -> None:
 
 
 def _build(args) -> int:
+    # from here to the end of the process (it ends right after), SIGTERM and Ctrl-C say what out/ holds,
+    # also while the build is being imported or its results printed
+    interrupts = Interrupts()
+    interrupts.install()
     from brochure.build import build
 
-    for output in build(Path(args.path), _out_dir(args), only=args.only):
+    for output in build(Path(args.path), _out_dir(args), only=args.only, interrupts=interrupts):
         _built(output)
     return 0
 

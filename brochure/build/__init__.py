@@ -2,8 +2,8 @@
 
 ``pipeline`` runs the stages; ``inputs`` reads what they need (faces, photos,
 compositions); ``stage`` renders, finishes and preflights one output into
-temporary files; ``outputs`` writes into out/ safely; ``signals`` turns Ctrl-C
-and SIGTERM into a clean stop; ``pool`` shares the outputs among forked processes.
+temporary files (named and cleaned up by ``outputs``); ``commit`` moves them all
+into out/ or none; ``pool`` shares the outputs among forked processes.
 """
 from brochure.build.inputs import load_faces, output_names, source_date
 from brochure.build.outputs import (HOST_TAG, KeptReport, Output, build_tag, is_stale, remove_own_temps,

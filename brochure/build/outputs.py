@@ -1,4 +1,4 @@
-"""Writing outputs safely: temporary names, staging, commit, stale-temp removal, disk errors.
+"""Writing outputs safely: temporary names, the staged files, stale-temp removal, disk errors.
 
 Nothing is written into ``out/`` until it is known to be good, and nothing of
 the user's (content.yaml, images/, fonts/) is ever written at all:
@@ -7,10 +7,10 @@ the user's (content.yaml, images/, fonts/) is ever written at all:
   (``.NAME.~PID-HOST-TOKEN.RANDOM.raw.pdf`` / ``.pdf.part`` / ``.json.part``: unique per
   process, hidden, never matching ``*.pdf``), finished to PDF/X and preflighted.
 * Only when every requested output has passed preflight are they renamed into
-  place (``os.replace``, atomic on one file system), each PDF together with its
-  ``.preflight.json``.  A failed build, or one stopped with Ctrl-C or SIGTERM,
-  leaves every previous PDF in ``out/`` byte for byte as it was and removes its
-  own temporary files.
+  place, each PDF together with its ``.preflight.json``, all or none
+  (``commit``).  A failed build, or one stopped with Ctrl-C or SIGTERM before
+  then, leaves every previous PDF in ``out/`` byte for byte as it was and
+  removes its own temporary files.
 * A build killed outright (SIGKILL, power cut) cannot clean up; the next build
   removes such leftovers: temporary files whose process (named in the file
   name, on this machine) no longer runs, and any older than an hour.  Files of
@@ -155,6 +155,13 @@ def prepare_out_dir(out_dir: Path) -> bool:
     return created
 
 
+def new_file_mode() -> int:
+    """The permissions a new file gets under this process's umask (0644 under 022)."""
+    mask = os.umask(0o022)           # reading the umask means setting it: put it straight back
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_synced(path: Path, text: str) -> None:
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)
@@ -186,13 +193,12 @@ class Staged:
     temps: list[Path]
     unchanged: bool = False          # the same render as the PDF already in out/: nothing to rename
 
-    def commit(self) -> Output:
+    def moves(self) -> list[tuple[Path, Path]]:
+        """(temporary file, final name) of the PDF and its report; none for an output left unchanged."""
         if self.unchanged:
-            return self.output
+            return []
         final = self.output.path
-        os.replace(self.pdf, final)
-        os.replace(self.report, final.with_name(f"{self.output.name}.preflight.json"))
-        return self.output
+        return [(self.pdf, final), (self.report, final.with_name(f"{self.output.name}.preflight.json"))]
 
     def discard(self) -> None:
         for t in self.temps:

@@ -12,24 +12,26 @@ import contextlib
 from pathlib import Path
 
 from brochure.build import pool
+from brochure.build.commit import commit
 from brochure.build.inputs import load_faces, output_names
-from brochure.build.outputs import Output, Staged, build_tag, disk_error, prepare_out_dir, remove_own_temps
-from brochure.build.signals import Interrupts
+from brochure.build.outputs import Output, Staged, build_tag, prepare_out_dir, remove_own_temps
 from brochure.build.stage import make, worker_make
 from brochure.content import load
 from brochure.ground.errors import BrochureError
+from brochure.ground.interrupts import Interrupts
 from brochure.ground.session import Session
 from brochure.layout.checks import check_qr
 
 
 def build(content_path: Path, out_dir: Path, only: str | None = None, jobs: int | None = None,
-          session: Session | None = None) -> list[Output]:
+          session: Session | None = None, interrupts: Interrupts | None = None) -> list[Output]:
     """Build every output (or ``only`` one) of ``content_path`` into ``out_dir``; all or nothing.
 
     With more than one CPU core the posters are made in forked processes while
     this one makes the brochure (``jobs``, or $BROCHURE_JOBS, sets how many).
     A ``session`` given (``brochure watch``) keeps its memory, and its processes
-    for the posters, from one build to the next.
+    for the posters, from one build to the next.  ``interrupts`` given (the
+    ``brochure build`` command) knows afterwards whether out/ was changed.
     """
     content_path, out_dir = Path(content_path), Path(out_dir)
     resident = session is not None
@@ -52,7 +54,7 @@ def build(content_path: Path, out_dir: Path, only: str | None = None, jobs: int 
     workers: list[pool.Worker] = []
     created = False
     tag = build_tag()
-    interrupts = Interrupts()
+    interrupts = interrupts or Interrupts()
     try:
         with interrupts.handled():
             created = prepare_out_dir(out_dir)
@@ -78,19 +80,19 @@ def build(content_path: Path, out_dir: Path, only: str | None = None, jobs: int 
                 if not resident:
                     worker.close()
             staged = [by_name[name] for name in wanted]          # committed in the order of content.yaml
-            try:
-                outputs = [s.commit() for s in staged]
-            except OSError as exc:
-                raise disk_error(exc, out_dir) from None
+            with interrupts.held():          # an interrupt now waits until every output is in place
+                outputs = commit(staged, tag)
+                interrupts.changed = interrupts.changed or not all(s.unchanged for s in staged)
     except BaseException as exc:
-        for worker in workers:
-            worker.stop()
-        for s in staged:
-            s.discard()
-        remove_own_temps(out_dir, tag)
-        if created:
-            with contextlib.suppress(OSError):
-                out_dir.rmdir()         # only if still empty
+        with interrupts.held(act_after=False):          # already stopping: a second interrupt waits for the cleanup
+            for worker in workers:
+                worker.stop()
+            for s in staged:
+                s.discard()
+            remove_own_temps(out_dir, tag)
+            if created:
+                with contextlib.suppress(OSError):
+                    out_dir.rmdir()         # only if still empty
         reported = interrupts.reported(exc)
         if reported is not exc:
             raise reported from exc

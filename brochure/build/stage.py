@@ -17,10 +17,10 @@ from brochure.build import pool
 from brochure.build.inputs import compositions, load_faces, qr_regions, source_date
 from brochure.build.outputs import (DISK_ERRNOS, KeptReport, Output, Staged, disk_error, file_digest, fsync_file,
                                     temp_file, write_synced)
-from brochure.build.signals import Interrupts
 from brochure.content import load
 from brochure.content.model import Content, Press
 from brochure.ground.errors import PressError
+from brochure.ground.interrupts import Interrupts
 from brochure.ground.session import Session
 from brochure.images.prepare import release_memory
 from brochure.layout.pages import check_on_page

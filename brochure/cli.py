@@ -71,7 +71,7 @@ def run() -> None:
     """
     argv = sys.argv[1:]
     try:
-        code = main(argv)
+        code = main(argv, ending=True)
     except SystemExit as exc:          # argparse: --help, usage errors
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         if exc.code is not None and not isinstance(exc.code, int):
@@ -87,9 +87,15 @@ def run() -> None:
     os._exit(code)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run one command; its exit status."""
+def main(argv: list[str] | None = None, ending: bool = False) -> int:
+    """Run one command; its exit status.
+
+    ``ending``: the process ends right after (the ``brochure`` command itself), so
+    the interrupt handlers of build and proof stay until then, and a signal while
+    the results are printed still says what out/ holds.
+    """
     args = _parser().parse_args(argv)
+    args.ending = ending
     try:
         if args.command == "preflight":
             from brochure.press.preflight import main_preflight
@@ -121,14 +127,13 @@ def _built(output) -> None:
 
 
 def _build(args) -> int:
-    # from here to the end of the process (it ends right after), SIGTERM and Ctrl-C say what out/ holds,
-    # also while the build is being imported or its results printed
+    # SIGTERM and Ctrl-C say what out/ holds, also while the build is imported or its results printed
     interrupts = Interrupts()
-    interrupts.install()
-    from brochure.build import build
+    with interrupts.handled(put_back=not args.ending):
+        from brochure.build import build
 
-    for output in build(Path(args.path), _out_dir(args), only=args.only, interrupts=interrupts):
-        _built(output)
+        for output in build(Path(args.path), _out_dir(args), only=args.only, interrupts=interrupts):
+            _built(output)
     return 0
 
 
@@ -160,9 +165,19 @@ def _check(args) -> int:
 
 
 def _proof(args) -> int:
+    interrupts = Interrupts()           # as for build: an interrupt while the PNGs are written says so
+    with interrupts.handled(put_back=not args.ending):
+        return _proof_with(args, interrupts)
+
+
+def _proof_with(args, interrupts: Interrupts) -> int:
+    from brochure.build import build
     from brochure.workflow.proof import proof
 
-    result = proof(Path(args.path), _out_dir(args), only=args.only)
+    def build_outputs(path, out, only=None):
+        return build(path, out, only=only, interrupts=interrupts)
+
+    result = proof(Path(args.path), _out_dir(args), only=args.only, build=build_outputs)
     for output in result.outputs:
         _built(output)
         pngs = [p for p in result.pages if p.name.startswith(f"{output.name}-p")]

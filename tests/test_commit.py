@@ -238,7 +238,26 @@ def test_sigterm_at_any_moment_leaves_all_old_or_all_new_and_says_which(tmp_path
         if code == 0:
             assert state == "new" and stdout.count("已生成 built") == 2, said
         elif code == 130:
-            assert stderr.strip() == (INTERRUPTED if state == "old" else INTERRUPTED_WRITTEN), said
+            assert stderr.strip().splitlines()[-1] == (INTERRUPTED if state == "old" else INTERRUPTED_WRITTEN), said
         else:                                   # stopped before the command could set its handler
             assert code == -signal.SIGTERM and state == "old" and stdout == "", said
     assert seen["old"] and seen["new"], seen
+
+
+def test_sigterm_while_proof_pages_are_written_says_the_pdfs_are_new(tmp_path):
+    """``brochure proof`` builds, then renders PNGs: stopped then, the PDFs in out/ are the new ones."""
+    project(tmp_path, MINIMAL)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "brochure.pdf").write_bytes(b"%PDF-1.4 previous\n")
+    proc = subprocess.Popen([sys.executable, "-m", "brochure", "proof", "content.yaml", "-o", "out"], cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    while proc.poll() is None and not (out / "proof").is_dir():
+        time.sleep(0.001)
+    proc.send_signal(signal.SIGTERM)
+    stdout, stderr = proc.communicate(timeout=120)
+    assert (out / "brochure.pdf").read_bytes() != b"%PDF-1.4 previous\n"
+    if proc.returncode == 0:                        # it finished first: then it says what it wrote
+        assert "已生成 built" in stdout and "contact-sheet.png" in stdout, stderr
+    else:
+        assert proc.returncode == 130 and stderr.strip().splitlines()[-1] == INTERRUPTED_WRITTEN, stderr

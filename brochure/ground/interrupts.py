@@ -53,15 +53,22 @@ class Interrupts:
         except (ValueError, OSError):
             return {}
 
+    @staticmethod
+    def restore(previous: dict) -> None:
+        """Put back the handlers ``install`` returned."""
+        for sig, handler in previous.items():
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+
     @contextlib.contextmanager
-    def handled(self):
-        """SIGTERM and SIGINT call ``interrupt`` within; the previous handlers come back after."""
+    def handled(self, put_back: bool = True):
+        """SIGTERM and SIGINT call ``interrupt`` within; the previous handlers come back after
+        (unless not ``put_back``: a process that ends right after keeps them to the end)."""
         previous = self.install()
         try:
             yield
         finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+            if put_back:
+                self.restore(previous)
 
     @contextlib.contextmanager
     def held(self, act_after: bool = True):

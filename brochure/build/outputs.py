@@ -157,7 +157,12 @@ def prepare_out_dir(out_dir: Path) -> bool:
 
 def new_file_mode() -> int:
     """The permissions a new file gets under this process's umask (0644 under 022)."""
-    mask = os.umask(0o022)           # reading the umask means setting it: put it straight back
+    with contextlib.suppress(OSError, ValueError):
+        with open("/proc/self/status", encoding="ascii", errors="replace") as f:   # Linux: read, not set
+            for line in f:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    mask = os.umask(0o022)           # elsewhere reading the umask means setting it: put it straight back
     os.umask(mask)
     return 0o666 & ~mask
 

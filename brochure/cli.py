@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from brochure.ground.errors import INTERRUPTED, BrochureError
+from brochure.ground.interrupts import Interrupts
 from brochure.ground.words import plural
 
 
@@ -155,7 +156,7 @@ def run() -> None:
     """
     argv = sys.argv[1:]
     try:
-        code = main(argv)
+        code = main(argv, ending=True)
     except BrokenPipeError:            # the reader went away (| head): nothing more to say to it
         code = 0
         sys.stdout = sys.stderr = open(os.devnull, "w")
@@ -163,6 +164,9 @@ def run() -> None:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         if exc.code is not None and not isinstance(exc.code, int):
             print(exc.code, file=sys.stderr)
+    except KeyboardInterrupt as exc:   # after main had returned: its own handler says what out/ holds
+        print(getattr(exc, "message", INTERRUPTED), file=sys.stderr)
+        code = 130
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
@@ -171,9 +175,15 @@ def run() -> None:
     os._exit(code)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run one command; its exit status."""
+def main(argv: list[str] | None = None, ending: bool = False) -> int:
+    """Run one command; its exit status.
+
+    ``ending``: the process ends right after (the ``brochure`` command itself), so
+    the interrupt handlers of build and proof stay until then, and a signal while
+    the results are printed still says what out/ holds.
+    """
     args = _parser().parse_args(argv)
+    args.ending = ending
     try:
         if args.command == "preflight":
             return _preflight(args)
@@ -181,11 +191,11 @@ def main(argv: list[str] | None = None) -> int:
     except BrochureError as exc:
         print(f"错误 error: {exc}", file=sys.stderr)
         return exc.exit_status
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         if args.command == "watch":
             print("已停止监视。 / stopped watching.", file=sys.stderr)
             return 0
-        print(INTERRUPTED, file=sys.stderr)
+        print(getattr(exc, "message", INTERRUPTED), file=sys.stderr)      # unchanged, or all new
         return 130
 
 
@@ -203,10 +213,13 @@ def _built(output) -> None:
 
 
 def _build(args) -> int:
-    from brochure.build import build
+    # SIGTERM and Ctrl-C say what out/ holds, also while the build is imported or its results printed
+    interrupts = Interrupts()
+    with interrupts.handled(put_back=not args.ending):
+        from brochure.build import build
 
-    for output in build(Path(args.path), _out_dir(args), only=args.only):
-        _built(output)
+        for output in build(Path(args.path), _out_dir(args), only=args.only, interrupts=interrupts):
+            _built(output)
     return 0
 
 
@@ -250,9 +263,19 @@ def _check(args) -> int:
 
 
 def _proof(args) -> int:
+    interrupts = Interrupts()           # as for build: an interrupt while the PNGs are written says so
+    with interrupts.handled(put_back=not args.ending):
+        return _proof_with(args, interrupts)
+
+
+def _proof_with(args, interrupts: Interrupts) -> int:
+    from brochure.build import build
     from brochure.workflow.proof import proof
 
-    result = proof(Path(args.path), _out_dir(args), only=args.only)
+    def build_outputs(path, out, only=None):
+        return build(path, out, only=only, interrupts=interrupts)
+
+    result = proof(Path(args.path), _out_dir(args), only=args.only, build=build_outputs)
     for output in result.outputs:
         _built(output)
         pngs = [p for p in result.pages if p.name.startswith(f"{output.name}-p")]

@@ -1,12 +1,15 @@
 """Stage 8: build the outputs of a content file into out/ (``build``), all or nothing.
 
-``pipeline`` runs the stages, ``outputs`` writes into out/ safely, ``pool`` shares
-the outputs among forked processes.
+``pipeline`` runs the stages; ``inputs`` reads what they need (faces, photos,
+compositions); ``stage`` renders, finishes and preflights one output into
+temporary files (named and cleaned up by ``outputs``); ``commit`` moves them all
+into out/ or none; ``pool`` shares the outputs among forked processes.
 """
+from brochure.build.inputs import load_faces, output_names, source_date
 from brochure.build.outputs import (HOST_TAG, KeptReport, Output, build_tag, is_stale, remove_own_temps,
                                     remove_stale_temps, temp_file)
-from brochure.build.pipeline import build, jobs_for, load_faces, output_names, source_date
-from brochure.build.pool import close_residents
+from brochure.build.pipeline import build
+from brochure.build.pool import close_residents, jobs_for
 from brochure.ground.session import Session
 
 __all__ = ["HOST_TAG", "KeptReport", "Output", "Session", "build", "build_tag", "close_residents", "is_stale",

@@ -1,4 +1,4 @@
-"""Writing outputs safely: temporary names, staging, commit, stale-temp removal, disk errors, signals.
+"""Writing outputs safely: temporary names, the staged files, stale-temp removal, disk errors.
 
 Nothing is written into ``out/`` until it is known to be good, and nothing of
 the user's (content.yaml, images/, fonts/) is ever written at all:
@@ -7,10 +7,10 @@ the user's (content.yaml, images/, fonts/) is ever written at all:
   (``.NAME.~PID-HOST-TOKEN.RANDOM.raw.pdf`` / ``.pdf.part`` / ``.json.part``: unique per
   process, hidden, never matching ``*.pdf``), finished to PDF/X and preflighted.
 * Only when every requested output has passed preflight are they renamed into
-  place (``os.replace``, atomic on one file system), each PDF together with its
-  ``.preflight.json``.  A failed build, or one stopped with Ctrl-C or SIGTERM,
-  leaves every previous PDF in ``out/`` byte for byte as it was and removes its
-  own temporary files.
+  place, each PDF together with its ``.preflight.json``, all or none
+  (``commit``).  A failed build, or one stopped with Ctrl-C or SIGTERM before
+  then, leaves every previous PDF in ``out/`` byte for byte as it was and
+  removes its own temporary files.
 * A build killed outright (SIGKILL, power cut) cannot clean up; the next build
   removes such leftovers: temporary files whose process (named in the file
   name, on this machine) no longer runs, and any older than an hour.  Files of
@@ -24,10 +24,8 @@ import errno
 import hashlib
 import os
 import re
-import signal
 import socket
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -157,6 +155,18 @@ def prepare_out_dir(out_dir: Path) -> bool:
     return created
 
 
+def new_file_mode() -> int:
+    """The permissions a new file gets under this process's umask (0644 under 022)."""
+    with contextlib.suppress(OSError, ValueError):
+        with open("/proc/self/status", encoding="ascii", errors="replace") as f:   # Linux: read, not set
+            for line in f:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    mask = os.umask(0o022)           # elsewhere reading the umask means setting it: put it straight back
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_synced(path: Path, text: str) -> None:
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)
@@ -188,60 +198,14 @@ class Staged:
     temps: list[Path]
     unchanged: bool = False          # the same render as the PDF already in out/: nothing to rename
 
-    def commit(self) -> Output:
+    def moves(self) -> list[tuple[Path, Path]]:
+        """(temporary file, final name) of the PDF and its report; none for an output left unchanged."""
         if self.unchanged:
-            return self.output
+            return []
         final = self.output.path
-        os.replace(self.pdf, final)
-        os.replace(self.report, final.with_name(f"{self.output.name}.preflight.json"))
-        return self.output
+        return [(self.pdf, final), (self.report, final.with_name(f"{self.output.name}.preflight.json"))]
 
     def discard(self) -> None:
         for t in self.temps:
             with contextlib.suppress(OSError):
                 t.unlink()
-
-
-# --- signals -----------------------------------------------------------------------
-
-class Interrupts:
-    """SIGTERM behaves like Ctrl-C while a build runs, so its temporary files are removed.
-
-    Both raise KeyboardInterrupt, and both are remembered: a library that catches
-    everything (ReportLab's file opening does) may turn the interrupt into an error
-    of its own, which the build then reports as the interruption it was.
-    """
-
-    def __init__(self):
-        self.arrived = threading.Event()
-
-    @contextlib.contextmanager
-    def handled(self):
-        if threading.current_thread() is not threading.main_thread():
-            yield
-            return
-
-        def interrupt(signum, frame):
-            self.arrived.set()
-            raise KeyboardInterrupt
-
-        try:
-            # a signal this process was started to ignore (nohup, a background job) stays ignored
-            previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGINT)
-                        if signal.getsignal(sig) is not signal.SIG_IGN}
-        except (ValueError, OSError):
-            yield
-            return
-        try:
-            yield
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
-
-    def reported(self, exc: BaseException) -> BaseException:
-        """The exception to report: an interrupt that a library turned into an error is still an interrupt."""
-        if self.arrived.is_set() and not isinstance(exc, KeyboardInterrupt):
-            interrupted = KeyboardInterrupt()
-            interrupted.__cause__ = exc
-            return interrupted
-        return exc

@@ -1,5 +1,7 @@
 """Forked worker processes making some of a build's outputs, and the one way they talk to the parent.
 
+``jobs_for`` says how many processes a build uses, ``share`` which outputs each makes.
+
 Every child answers through a ``multiprocessing.connection.Connection`` over a
 pipe: ``send`` and ``recv`` of plain values, the staged temporary files or the
 error met.  For a one-shot build a worker makes its outputs at once from what
@@ -24,6 +26,30 @@ from brochure.images.prepare import release_memory
 
 #: The session memo holding the resident processes of ``brochure watch``, by the names they make.
 RESIDENTS = "residents"
+
+
+def jobs_for(count: int) -> int:
+    """How many processes share ``count`` outputs: $BROCHURE_JOBS, else one per CPU core."""
+    env = os.environ.get("BROCHURE_JOBS", "")
+    wanted = int(env) if env.isdigit() and int(env) > 0 else (os.cpu_count() or 1)
+    if not hasattr(os, "fork"):
+        return 1
+    return max(1, min(wanted, count))
+
+
+def share(names: list[str], jobs: int, area: dict[str, float] | None = None) -> list[list[str]]:
+    """Outputs per process: the brochure (the largest) alone in the first, the posters dealt round the rest.
+
+    Posters go largest page first (``area``): the largest photos are prepared while a
+    process is still small, and the longest work starts first.
+    """
+    if jobs <= 1 or len(names) <= 1:
+        return [names]
+    groups: list[list[str]] = [[names[0]]] + [[] for _ in range(jobs - 1)]
+    posters = sorted(names[1:], key=lambda n: -(area or {}).get(n, 0.0))
+    for i, name in enumerate(posters):
+        groups[1 + i % (jobs - 1)].append(name)
+    return [g for g in groups if g]
 
 
 def channel() -> tuple[Connection, Connection]:

@@ -77,3 +77,14 @@ class BuildWarning:
 
 #: What a build stopped by Ctrl-C or SIGTERM says: nothing in out/ was changed.
 INTERRUPTED = "已中断，out/ 中原有的 PDF 未被改动。 / interrupted; the PDFs in out/ are unchanged."
+#: What it says when the interrupt came once the new PDFs were all in place (it waits while they are moved).
+INTERRUPTED_WRITTEN = ("已中断，但新的 PDF 此前已全部写入 out/。 / "
+                       "interrupted, but only after the new PDFs had all been written to out/.")
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM, with what it means for out/ (``message``)."""
+
+    def __init__(self, message: str = INTERRUPTED):
+        super().__init__(message)
+        self.message = message

@@ -77,13 +77,6 @@ def private_folder(folder: Path) -> Path | None:
     return folder if trusted(folder) else None
 
 
-def cache_dir(kind: str) -> Path:
-    """The private folder ``kind`` of the default cache, for callers that keep files of their own
-    (preflight's ink readings until they move into a Store); a path nothing can be written to if the
-    cache cannot be trusted."""
-    return Store().folder(kind, scratch=False) or Path(os.devnull) / kind
-
-
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` as a 0600 file, via a temporary name, so no reader ever sees half of it."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name, suffix=".tmp")

@@ -1,0 +1,128 @@
+"""What a build reads before it draws anything: the faces, the photos, the compositions and the dates.
+
+``load_faces`` opens the four roles' fonts with every character the text and the
+layout need; ``compositions`` lays out the brochure and each poster lazily, with
+a ``photo_loader`` preparing each photo at its placed size; ``output_names``
+lists what a build makes, in the order of content.yaml.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import fields, replace
+
+from brochure.content.model import Content, Press
+from brochure.content.yamlnodes import display_path
+from brochure.fonts import FontLibrary, check_coverage
+from brochure.ground import rules
+from brochure.ground.boxes import MM, PageBoxes
+from brochure.ground.errors import FontError, LayoutError, PressError
+from brochure.ground.session import Session
+from brochure.images.prepare import prepare_photo
+from brochure.images.resolution import check_resolution
+from brochure.layout.brochure import compose_brochure
+from brochure.layout.poster import compose_poster
+from brochure.layout.styles import brochure_styles
+from brochure.press.pdfx import output_profile_path
+
+#: Words the layout itself prints (not from content.yaml); their glyphs are needed too.
+LAYOUT_WORDS = "数说十年笔记/备忘▲■　0123456789·"
+SLUG_MM = 10.0
+
+
+def boxes_for(width_mm: float, height_mm: float, press: Press) -> PageBoxes:
+    return PageBoxes.from_mm(width_mm, height_mm, bleed_mm=press.bleed, slug_mm=SLUG_MM if press.marks else 0.0)
+
+
+def load_faces(content: Content, session: Session | None = None):
+    """The faces of the four roles, from the session's font library (opened here if it has none)."""
+    session = session or Session()
+    library = session.fonts
+    if library is None or library.project_root != content.root:
+        library = session.fonts = FontLibrary(content.root, session.store.folder("fonts"))
+    chars = set("".join(content.texts())) | set(LAYOUT_WORDS)
+    faces = {}
+    for role in ("body", "heading", "display", "caption"):
+        spec = getattr(content.fonts, role)
+        try:
+            faces[role] = library.face(spec.family, spec.style, chars)
+        except FontError as exc:
+            where = getattr(spec.family, "where", None)
+            if exc.where is None and where is not None:   # name the settings line that asked for it
+                raise FontError(exc.zh, exc.en, where) from None
+            raise
+    check_coverage(list(faces.values()), content.texts())
+    return faces
+
+
+def photo_loader(content: Content, press: Press, session: Session):
+    profile = output_profile_path(press.output_profile)
+    folder = session.store.folder("images")
+
+    def load_photo(photo, width_pt, height_pt):
+        where = photo.file_where or photo.where
+        if width_pt <= 0 or height_pt <= 0:
+            # the layout found no room for the photo (a very small page): say so rather than fail inside Pillow
+            raise LayoutError(
+                f"照片“{photo.id}”在版面上没有位置（只剩 {max(width_pt, 0) / MM:.0f}×{max(height_pt, 0) / MM:.0f} mm）。"
+                "请加大页面或去掉这张照片。",
+                f"there is no room for photo '{photo.id}' on the page (only {max(width_pt, 0) / MM:.0f}×"
+                f"{max(height_pt, 0) / MM:.0f} mm). Use a larger page or leave the photo out.",
+                photo.where,
+            )
+        try:
+            prepared = prepare_photo(photo.file, width_pt, height_pt, fit=photo.fit, focus=photo.focus,
+                                     target_ppi=max(300.0, press.min_ppi), min_ppi=press.min_ppi,
+                                     profile=profile, cache_dir=folder)
+        except PressError as exc:
+            if exc.where is None and where is not None:
+                raise PressError(exc.zh, exc.en, where) from None
+            raise
+        rel = display_path(photo.file) if not photo.file.is_relative_to(content.root) else \
+            str(photo.file.relative_to(content.root))
+        check_resolution(prepared, photo.id, photo.file, rel, press.min_ppi, where)
+        return prepared
+
+    return load_photo
+
+
+def compositions(content: Content, faces, session: Session, setter=None, only: str | None = None):
+    """(Composition, Press) for the brochure and each poster, lazily."""
+    if only in (None, "brochure"):
+        b = content.brochure
+        styles = brochure_styles(content, faces)
+        if setter is not None:
+            styles = replace(styles, **{f.name: replace(getattr(styles, f.name), setter=setter) for f in fields(styles)})
+        yield compose_brochure(content, styles, photo_loader(content, b.press, session),
+                               boxes_for(b.page.width, b.page.height, b.press)), b.press
+    for poster in content.posters:
+        if only not in (None, poster.name, f"poster-{poster.name}"):
+            continue
+        yield compose_poster(content, poster, faces, photo_loader(content, poster.press, session),
+                             boxes_for(poster.page.width, poster.page.height, poster.press), setter), poster.press
+
+
+def qr_regions(comp) -> list[tuple[int, tuple[float, float, float, float]]]:
+    """Where each QR code was placed: (page index, (x0, y0, x1, y1) in PDF page space)."""
+    regions = []
+    for n, page in enumerate(comp.pages):
+        m = page.boxes.margin
+        for item in page.items:
+            if item.kind == "qr":
+                regions.append((n, (m + item.x, m + item.y, m + item.x + item.w, m + item.y + item.h)))
+    return regions
+
+
+def source_date(content: Content) -> int:
+    """The document date: SOURCE_DATE_EPOCH when set, else the newest input's modification time.
+
+    Either way the same inputs give the same bytes.
+    """
+    return rules.source_date([content.source] + [p.file for p in content.photos.values()], os.environ)
+
+
+def output_names(content: Content, only: str | None = None) -> list[str]:
+    """The outputs a build makes, in order: the brochure, then each poster (or just ``only``)."""
+    names = ["brochure"] + [p.name for p in content.posters]
+    if only is None:
+        return names
+    return [n for n in names if only in (n, f"poster-{n}")]

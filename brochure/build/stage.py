@@ -1,0 +1,154 @@
+"""Staging one output: render, finish to PDF/X and preflight into hidden temporary files in out/.
+
+An output whose render is the one behind the PDF already in out/ (both files
+hashed to be sure) is left as it is: not finished, preflighted or replaced again.
+``make`` stages a group of outputs in one process (this one or a forked worker)
+and answers with the staged files or the error met, never raising.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from brochure.build import pool
+from brochure.build.inputs import compositions, load_faces, qr_regions, source_date
+from brochure.build.outputs import (DISK_ERRNOS, KeptReport, Output, Staged, disk_error, file_digest, fsync_file,
+                                    temp_file, write_synced)
+from brochure.content import load
+from brochure.content.model import Content, Press
+from brochure.ground.errors import PressError
+from brochure.ground.interrupts import Interrupts
+from brochure.ground.session import Session
+from brochure.images.prepare import release_memory
+from brochure.layout.pages import check_on_page
+from brochure.press.pdfx import finish, output_profile_path
+from brochure.render.pdf import render
+from brochure.text.store import LineSetter
+
+
+def render_key(raw: Path, comp, press: Press, content: Content, final: Path) -> str:
+    """The render's bytes and everything else finishing adds to them (the date only if SOURCE_DATE_EPOCH sets it)."""
+    h = hashlib.sha256(raw.read_bytes())
+    profile = output_profile_path(press.output_profile)            # the profile file itself may be replaced in place
+    try:
+        st = profile.stat()
+        profile_stat = (st.st_size, st.st_mtime_ns)
+    except OSError:
+        profile_stat = None
+    h.update(repr((press, comp.title, str(content.document.author), str(content.document.language),
+                   [p.boxes for p in comp.pages], comp.qr_urls, str(profile), profile_stat,
+                   os.environ.get("SOURCE_DATE_EPOCH", ""), str(final))).encode())
+    return h.hexdigest()
+
+
+def stage(comp, press: Press, out_dir: Path, content: Content, font_name: str, tag: str,
+          session: Session) -> Staged:
+    """``comp`` rendered, finished and preflighted into temporary files (or found unchanged in out/)."""
+    final = out_dir / f"{comp.name}.pdf"
+    final_json = final.with_name(f"{comp.name}.preflight.json")
+    staged = Staged(Output(comp.name, final, len(comp.pages), comp.warnings), Path(), Path(), [])
+    try:
+        raw = temp_file(out_dir, comp.name, "raw.pdf", tag)
+        staged.temps.append(raw)
+        render(comp, raw, font_name=font_name, marks=press.marks, color_bar=press.color_bar,
+               slug_text=f"{final.name}" if press.slug else None)
+        key = render_key(raw, comp, press, content, final)
+        kept = session.store.get("finish", key)
+        if kept is not None:
+            with contextlib.suppress(ValueError, KeyError, TypeError):
+                known = json.loads(kept)
+                if file_digest(final) == known["pdf"] and file_digest(final_json) == known["json"]:
+                    staged.discard()            # out/ already holds exactly this: keep it
+                    staged.temps.clear()
+                    staged.unchanged = staged.output.unchanged = True
+                    staged.output.preflight = KeptReport(True, final_json.read_text(encoding="utf-8"))
+                    return staged
+        # deferred: preflight brings PDFium, zxing and Pillow, needed only for an output that changed
+        from brochure.press.preflight import preflight
+
+        done = temp_file(out_dir, comp.name, "pdf.part", tag)
+        staged.temps.append(done)
+        finish(raw, done, boxes=[p.boxes for p in comp.pages], pdfx=press.pdfx,
+               profile=output_profile_path(press.output_profile), output_condition=press.output_condition,
+               title=comp.title, author=str(content.document.author), language=content.document.language,
+               source_date_epoch=source_date(content))
+        raw.unlink()
+        # the quick preflight: ink from the file's colour values and image samples, QR codes
+        # rendered only where they were placed (``brochure preflight`` renders every page)
+        report = preflight(done, expect_urls=comp.qr_urls, min_ppi=press.min_ppi, ink_limit=press.ink_limit,
+                           thorough=False, qr_regions=qr_regions(comp), store=session.store)
+        if not report.ok:
+            report.path = final.name
+            raise PressError(
+                f"{final.name} 未通过印前检查，未写出：\n{report.summary()}",
+                f"{final.name} failed preflight and was not written (see above).",
+            )
+        report.path = str(final)
+        js = temp_file(out_dir, comp.name, "json.part", tag)
+        staged.temps.append(js)
+        text = report.to_json() + "\n"
+        write_synced(js, text)
+        fsync_file(done)
+        session.store.put("finish", key, json.dumps({"pdf": file_digest(done),
+                                                     "json": hashlib.sha256(text.encode("utf-8")).hexdigest()}).encode())
+        staged.output.preflight = report
+        staged.pdf, staged.report = done, js
+        return staged
+    except OSError as exc:
+        staged.discard()
+        if exc.errno in DISK_ERRNOS:
+            raise disk_error(exc, out_dir) from None
+        raise
+    except BaseException:
+        staged.discard()
+        raise
+
+
+def stage_named(name: str, content: Content, faces, out_dir: Path, tag: str, session: Session,
+                setter: LineSetter) -> Staged:
+    release_memory()           # what the previous output freed goes back before this one's photos are read
+    for comp, press in compositions(content, faces, session, setter, name):
+        check_on_page(comp)
+        return stage(comp, press, out_dir, content, faces["body"].name, tag, session)
+    raise AssertionError(f"no output named {name}")       # output_names() only gives real names
+
+
+def line_setter(content: Content, names: list[str], session: Session) -> LineSetter:
+    """The set paragraphs kept for these outputs of this content file."""
+    key = hashlib.sha256(repr((str(content.source), names)).encode("utf-8")).hexdigest()
+    return LineSetter(session.memo("lines"), session.store, key)
+
+
+def make(names: list[str], content: Content, faces, out_dir: Path, tag: str, session: Session,
+         interrupts: Interrupts) -> tuple[str, object]:
+    """Stage ``names`` in this process: ("ok", staged outputs) or ("error", the exception), to send back."""
+    staged: list[Staged] = []
+    try:
+        setter = line_setter(content, names, session)
+        for name in names:
+            staged.append(stage_named(name, content, faces, out_dir, tag, session, setter))
+        setter.save()
+        return ("ok", staged)
+    except BaseException as exc:         # noqa: BLE001 (everything goes back to the parent)
+        for s in staged:
+            s.discard()
+        return ("error", pool.transferable(interrupts.reported(exc)))
+
+
+def worker_make(session: Session, interrupts: Interrupts):
+    """What a worker process does with a request: (content, faces, out_dir, tag) or, resident, (path, out_dir, tag)."""
+    def answer(names, request):
+        if len(request) == 4:
+            content, faces, out_dir, tag = request
+        else:
+            content_path, out_dir, tag = request
+            try:
+                content = load(content_path, checked_photos=session.memo("photos"))
+                faces = load_faces(content, session)
+            except BaseException as exc:         # noqa: BLE001
+                return ("error", pool.transferable(exc))
+        return make(names, content, faces, out_dir, tag, session, interrupts)
+    return answer

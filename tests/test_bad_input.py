@@ -442,8 +442,8 @@ def test_preface_of_20000_characters_builds_or_fails_clearly(tmp_path):
     else:
         assert run.returncode == 2
         lines = stable(run.stderr).splitlines()
-        assert len(lines) == 2 and lines[0].startswith("错误 error: brochure.pdf 第 1 页")
-        assert "Shorten" in lines[1]
+        assert len(lines) == 2 and lines[0].startswith("错误 error: content.yaml:19:7: 头版放不下")   # the preface
+        assert "Shorten the preface" in lines[1]
         assert snapshot(tmp_path / "out") == before
 
 

@@ -93,7 +93,7 @@ def compositions(content: Content, faces, session: Session, setter=None, only: s
         if setter is not None:
             styles = replace(styles, **{f.name: replace(getattr(styles, f.name), setter=setter) for f in fields(styles)})
         yield compose_brochure(content, styles, photo_loader(content, b.press, session),
-                               boxes_for(b.page.width, b.page.height, b.press)), b.press
+                               boxes_for(b.page.width, b.page.height, b.press), store=session.store), b.press
     for poster in content.posters:
         if only not in (None, poster.name, f"poster-{poster.name}"):
             continue

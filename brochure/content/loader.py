@@ -7,6 +7,7 @@ import yaml
 
 from brochure.content import model as m
 from brochure.content.photos import check_photo
+from brochure.images.prepare import photo_pixels
 from brochure.content.settings import SettingsReader
 from brochure.content.files import display_path, read_text_file
 from brochure.content.yamlnodes import compose
@@ -196,6 +197,7 @@ class _Loader(SettingsReader):
             where=self.where(node),
             file_where=self.where(v["file"]),
         )
+        photo.pixels = photo_pixels(photo.file)
         if photo.caption.startswith("▲"):
             photo.caption = m.Text(photo.caption[1:].lstrip(), photo.caption.where)
         if "span" in v:

@@ -60,11 +60,12 @@ class Photo:
     file: Path                 # resolved, absolute
     caption: Text              # without the leading ▲; the renderer adds it
     credit: Text               # e.g. 李健 摄 / 渌口区融媒体中心 供图
-    span: int = 1              # columns; 0 means all columns
+    span: int | None = None    # columns; 0 means all columns; None: the layout chooses
     position: str = "top"      # top | bottom | inline
     fit: str = "cover"         # cover | contain
     focus: tuple[float, float] = (0.5, 0.5)   # focal point, 0..1 from left/top
     aspect: float = 1.5        # width / height of the placed frame
+    pixels: tuple[int, int] | None = None   # the photo as seen (EXIF orientation applied): its own shape
     where: Location | None = None       # the photo's entry under photos:
     file_where: Location | None = None  # its file: value, where image errors point
 

@@ -35,6 +35,7 @@ SOURCES = {
     "preflight": ("press/preflight", "press/transparency.py"),
     "fonts": ("fonts",),
     "finish": ("press", "render", "draw"),
+    "plan": ("layout", "text", "content"),
 }
 PACKAGE = Path(__file__).resolve().parent.parent
 MAGIC = b"BRS2"

@@ -141,6 +141,15 @@ def open_photo(src: Path, *, load: bool = True, reduce: float = 1.0) -> Image.Im
 
 # --- pixel work ---------------------------------------------------------
 
+def photo_pixels(path: Path) -> tuple[int, int] | None:
+    """The photo's width and height in pixels as it is seen (EXIF orientation applied); header only."""
+    try:
+        with Image.open(path) as im:
+            return _oriented_size(im)
+    except (OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError):
+        return None
+
+
 def _oriented_size(im: Image.Image) -> tuple[int, int]:
     orientation = im.getexif().get(0x0112, 1)
     w, h = im.size

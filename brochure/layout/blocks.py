@@ -208,3 +208,24 @@ class Bullet(Flowable):
         _, h = self.mark.wrap(self.hang, self.height)
         self.mark.drawOn(self.canv, 0, self.height - h)
         self.paragraph.drawOn(self.canv, self.hang, 0)
+
+
+class Row(Flowable):
+    """Blocks side by side at given widths, top-aligned, separated by ``gap``; one unsplittable block."""
+
+    def __init__(self, parts, widths, gap=0.0):
+        super().__init__()
+        self.parts, self.widths, self.gap = parts, widths, gap
+        self.width = sum(widths) + gap * (len(widths) - 1)
+        self._heights: list[float] = []
+
+    def wrap(self, aw, ah):
+        self._heights = [p.wrap(w, 1e6)[1] for p, w in zip(self.parts, self.widths)]
+        self.height = max(self._heights, default=0.0)
+        return self.width, self.height
+
+    def draw(self):
+        x = 0.0
+        for part, w, h in zip(self.parts, self.widths, self._heights):
+            part.drawOn(self.canv, x, self.height - h)
+            x += w + self.gap

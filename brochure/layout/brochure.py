@@ -1,44 +1,67 @@
 """The brochure: a newspaper special page recomposed as a saddle-stitched booklet.
 
-Front page: masthead band, headline and byline, the honour list as a boxed
-sidebar beside the lead photo and the preface box, then section A begins.
-Inner pages: running head, three columns with thin rules, sections opening
-with a letter badge and a headline across the columns, photos across one to
-all columns with ▲caption and credit, columns balanced where a section ends.
-Back page: key figures, the QR code to the online version, publisher and date.
-The page count is made a multiple of four with honest pages (key figures, a
-notes page) before the back cover, never blank pages in the middle.
+Front page: masthead band, headline and byline, the lead module (``front``),
+then section A.  Inner pages: running head, three columns with thin rules,
+sections opening with a letter badge and a headline across the columns, their
+first paragraph at the top of column 1, photos placed where they leave full
+legs, columns level where a section ends (``sections``).  Back page: key
+figures, the QR code to the online version, publisher and date.
+
+The layout is chosen, not poured: ``compose_brochure`` lays out candidate
+placements and frame heights of the section photos in full and keeps the one
+the rules (``plan.Rules``) score best.  The page count is a multiple of four;
+when the words need more pages than the fewest, the pages added are designed
+ones (the key figures, the honour list, the photos large), never ruled note
+pages, and the build says how many pages and how many characters to cut to
+go back.
 """
 from __future__ import annotations
 
-from dataclasses import replace
+import hashlib
+import json
+from dataclasses import fields, replace
 
-from brochure.content.model import Content, Photo
-from brochure.ground.errors import LayoutError
-from brochure.layout.blocks import Bullet, Fill, Grid, Image, QRCode, Rule, SectionHeading, Spacer, Stack
-from brochure.layout.flow import Column, balance, fill
-from brochure.ground.page import Composition, Page, Placed
-from brochure.layout.pages import safety_warnings
-from brochure.layout.styles import Styles
+from brochure.content.model import Content
 from brochure.ground.boxes import MM, PageBoxes
-from brochure.text import CJKParagraph, VerticalText
+from brochure.ground.errors import BuildWarning, LayoutError
+from brochure.ground.page import Composition, Page
+from brochure.layout.blocks import Bullet, Fill, Grid, QRCode, Rule, SectionHeading, Spacer, Stack
+from brochure.layout.fillers import FillerPages
+from brochure.layout.flow import Column
+from brochure.layout.front import LEAD, FrontPage
+from brochure.layout.pages import safety_warnings
+from brochure.layout.photos import PhotoFrames
+from brochure.layout.plan import Measure, PhotoChoice, Rules, foot_white, legs
+from brochure.layout.sections import SectionFlow
+from brochure.layout.styles import Styles
+from brochure.text import CJKParagraph
 
 QR_SIZE = 32 * MM        # printed size including the quiet zone (≥ 20 mm)
-MIN_LINES_AFTER_HEADING = 3
 
 
-class BrochureComposer:
-    def __init__(self, content: Content, styles: Styles, photo_loader, boxes: PageBoxes):
+class BrochureComposer(FrontPage, SectionFlow, PhotoFrames, FillerPages):
+    """One layout of the brochure for one ``plan`` (photo id -> PhotoChoice).
+
+    Without a ``photo_loader`` it is a trial: photos are empty frames of their size,
+    and nothing is prepared; what the rules need is noted in ``measure``.
+    """
+
+    def __init__(self, content: Content, styles: Styles, photo_loader, boxes: PageBoxes,
+                 plan: dict[str, PhotoChoice] | None = None, rules: Rules | None = None):
         self.c = content
         self.s = styles
         self.load_photo = photo_loader      # (Photo, width_pt, height_pt) -> PreparedImage
+        self.trial = photo_loader is None
+        self.plan = dict(plan or {})
+        self.rules = rules or Rules()
+        self.measure = Measure()
         self.boxes = boxes
         self.L = content.typography.leading
         self.settings = content.brochure
         self.gutter = self.settings.gutter * MM
         self.pages: list[Page] = []
         self.warnings: list = []
-        self._photo_blocks: dict[tuple[str, float], Stack] = {}
+        self._photo_blocks: dict[tuple, Stack] = {}
 
     # -- geometry ------------------------------------------------------------
     def frame(self, number: int, *, head: bool) -> Column:
@@ -92,193 +115,9 @@ class BrochureComposer:
         bottom_m = self.settings.margins[2] * MM
         page.add(folio, frame.x, bottom_m - L - 0.2 * L, frame.width, h, "furniture")
 
-    def caption_block(self, photo: Photo, width: float):
-        return self.para(f"▲{photo.caption} {photo.credit}", self.s.caption)
-
-    def photo_block(self, photo: Photo, width: float) -> Stack:
-        """The photo at ``width`` with its caption; prepared (and warned about) once per size."""
-        key = (photo.id, round(width, 3))
-        if key not in self._photo_blocks:
-            h_img = width / photo.aspect
-            prepared = self.load_photo(photo, width, h_img)
-            self.warnings.extend(prepared.warnings)
-            parts = [Image(prepared, width, h_img), Spacer(width, 3), self.caption_block(photo, width)]
-            block = Stack(width, parts, leading=self.L)
-            block.kind = "photo"
-            self._photo_blocks[key] = block
-        return self._photo_blocks[key]
-
     def section_heading(self, section, width: float) -> "SectionHeading":
         return SectionHeading(width, self.para(section.letter, self.s.badge),
                               self.para(section.headline, self.s.section), self.c.palette.accent, self.L)
-
-    # -- the front page --------------------------------------------------------------
-    def front(self) -> tuple[Page, Column, float]:
-        page, frame = self.new_page("front")
-        s, L, c = self.s, self.L, self.c
-        W, H, bleed = self.boxes.trim_w, self.boxes.trim_h, self.boxes.bleed
-        # masthead band, into the bleed on three sides
-        band_h = 7 * L + self.settings.margins[0] * MM
-        band_y = H - band_h
-        page.add(Fill(W + 2 * bleed, band_h + bleed, c.palette.accent), -bleed, band_y, W + 2 * bleed, band_h + bleed, "decoration")
-        slogan = self.para(c.masthead.slogan, s.slogan)
-        _, h1 = slogan.wrap(frame.width, 4 * L)
-        title = self.para(c.masthead.title, s.masthead)
-        _, h2 = title.wrap(frame.width, 8 * L)
-        y = H - self.settings.margins[0] * MM - h1
-        page.add(slogan, frame.x, y, frame.width, h1, "text")
-        y -= h2
-        page.add(title, frame.x, y, frame.width, h2, "text")
-        issue = self.para(f"{c.document.publisher}　{c.document.date}", replace(s.running, color=(0, 0, 0, 0), align="right", overprint=False))
-        _, h3 = issue.wrap(frame.width, L)
-        page.add(issue, frame.x, band_y + 0.5 * L, frame.width, h3, "text")
-        # headline stack
-        y = self.snap(frame, band_y - L)
-        parts = []
-        if c.lead.kicker:
-            parts.append(self.para(c.lead.kicker, s.kicker))
-        parts.append(self.para(c.lead.headline, s.headline))
-        parts.append(self.para(c.lead.byline, s.byline))
-        head = Stack(frame.width, parts, leading=L)
-        _, h = head.wrap(frame.width, H)
-        page.add(head, frame.x, y - h, frame.width, h, "heading")
-        y -= h + L
-        # sidebar (column 1) beside photo + preface (columns 2..n)
-        n = self.settings.front_columns
-        cols = self.columns(frame, n, y)
-        side_w = cols[0].width
-        right_x = cols[1].x if n > 1 else cols[0].x
-        right_w = frame.x + frame.width - right_x
-        right_parts = []
-        if c.lead.photo:
-            right_parts.append(self.photo_block(c.photos[c.lead.photo], right_w))
-            right_parts.append(Spacer(right_w, L))
-        preface = Stack(right_w, [self.para(c.lead.preface_title, s.preface_title)]
-                        + [self.para(p, s.preface) for p in c.lead.preface],
-                        pad=L * 0.75, background=c.palette.tint, leading=L)
-        _, hp = preface.wrap(right_w, H)
-        sidebar = self.sidebar(side_w)
-        _, hs = sidebar.wrap(side_w, H)
-        photo_h = sum(p.wrap(right_w, H)[1] for p in right_parts)
-        box_h = max(hs, photo_h + hp)
-        sidebar.min_height = box_h
-        preface.min_height = box_h - photo_h
-        _, hs = sidebar.wrap(side_w, H)
-        page.add(sidebar, cols[0].x, y - hs, side_w, hs, "box")
-        ry = y
-        for part in right_parts:
-            _, ph = part.wrap(right_w, H)
-            if isinstance(part, Stack):
-                page.add(part, right_x, ry - ph, right_w, ph, "photo")
-            ry -= ph
-        _, hp = preface.wrap(right_w, H)
-        page.add(preface, right_x, ry - hp, right_w, hp, "box")
-        return page, frame, y - box_h - L
-
-    def sidebar(self, width: float) -> Stack:
-        s, c, L = self.s, self.c, self.L
-        title = self.para(f"{c.honours.title}{c.honours.note}", s.sidebar_title)
-        if c.honours.orientation == "vertical":
-            height = max(len(i) for i in c.honours.items) * s.sidebar_item.size * 1.05 + L
-            items = [VerticalText("\n".join(c.honours.items), s.sidebar_item, height)]
-        else:
-            items = []
-            for item in c.honours.items:
-                items.append(Bullet("■", self.para(item, s.sidebar_item), s.sidebar_item))
-        box = Stack(width, [title, Spacer(width, L * 0.5)] + items, pad=L * 0.6,
-                    background=c.palette.tint, stroke=c.palette.accent, leading=L)
-        box.kind = "box"
-        return box
-
-    # -- sections --------------------------------------------------------------------
-    def sections(self, page: Page, frame: Column, y: float) -> None:
-        """Each section: heading across the columns, its photos, then its text through columns and pages.
-
-        A section starts where the previous one ended when its heading, its photos and a
-        few lines fit there.  When only the photos do not fit but the text runs on to the
-        next page anyway, the photos float to the top of that page, as a newspaper does;
-        otherwise the whole section starts on a new page.
-        """
-        L = self.L
-        for section in self.c.sections:
-            n = self.settings.columns if page.label != "front" else self.settings.front_columns
-            heading = self.section_heading(section, frame.width)
-            _, hh = heading.wrap(frame.width, frame.top - frame.bottom)
-            photos = [self.c.photos[p] for p in section.photos]
-            blocks = [self.para(p, self.s.body) for p in section.paragraphs]
-            floated: list[Photo] = []
-            tops = self.photo_room(self.columns(frame, n, y), photos)
-            room = y - frame.bottom
-            if room < hh + (max(tops) if tops else 0) + MIN_LINES_AFTER_HEADING * L:
-                if photos and room >= hh + MIN_LINES_AFTER_HEADING * L and \
-                        fill(self.columns(frame, n, y - hh), blocks)[1]:
-                    floated, photos = photos, []
-                else:
-                    page, frame = self.new_page("inner")
-                    y, n = frame.top, self.settings.columns
-            page.add(heading, frame.x, y - hh, frame.width, hh, "heading")
-            y -= hh
-            cols = self.place_photos(page.items, self.columns(frame, n, y), photos)
-            late: list = []   # a floated photo is drawn after the text it interrupts, so the text reads on unbroken
-            while True:
-                placed, rest, bottom = balance(cols, blocks, L)
-                if not placed and rest and cols[0].top >= frame.top:
-                    raise LayoutError(
-                        "正文在空白页上也放不下一行：请加大页面或减小页边距、字号。",
-                        "the text does not fit even on an empty page: enlarge the page or reduce the margins or type size.",
-                    )
-                page.items.extend(placed)
-                page.items.extend(late)
-                late = []
-                self.column_rules(page, cols, bottom)
-                if not rest:
-                    y = bottom - L
-                    break
-                page, frame = self.new_page("inner")
-                blocks = rest
-                cols = self.place_photos(late, self.columns(frame, self.settings.columns, frame.top), floated)
-                floated = []
-
-    def photo_frame(self, cols: list[Column], photo: Photo) -> tuple[int, float, float]:
-        """(columns spanned, x, width) of ``photo`` across the first of ``cols``; span 0 means all."""
-        span = len(cols) if photo.span == 0 or photo.span > len(cols) else photo.span
-        x0 = cols[0].x
-        return span, x0, cols[span - 1].x + cols[span - 1].width - x0
-
-    def photo_room(self, cols: list[Column], photos: list[Photo]) -> list[float]:
-        """Height each column loses to ``photos`` placed at its top."""
-        rooms = [0.0] * len(cols)
-        for photo in photos:
-            span, _, w = self.photo_frame(cols, photo)
-            _, h = self.photo_block(photo, w).wrap(w, 1e6)
-            for i in range(span):
-                rooms[i] += h + self.L
-        return rooms
-
-    def place_photos(self, items: list[Placed], cols: list[Column], photos: list[Photo]) -> list[Column]:
-        """Place ``photos`` at the top (or bottom) of ``cols`` into ``items``; returns the columns shortened."""
-        for photo in photos:
-            span, x0, w = self.photo_frame(cols, photo)
-            block = self.photo_block(photo, w)
-            _, h = block.wrap(w, 1e6)
-            if photo.position == "bottom":
-                y = max(c.bottom for c in cols[:span])
-                items.append(Placed(block, x0, y, w, h, "photo"))
-                for col in cols[:span]:
-                    col.bottom = y + h + self.L
-            else:
-                top = min(c.top for c in cols[:span])
-                items.append(Placed(block, x0, top - h, w, h, "photo"))
-                for col in cols[:span]:
-                    col.top = top - h - self.L
-        return cols
-
-    def column_rules(self, page: Page, cols: list[Column], bottom: float) -> None:
-        for left, right in zip(cols, cols[1:]):
-            x = (left.x + left.width + right.x) / 2
-            top = max(left.top, right.top)
-            if top - bottom > self.L:
-                page.add(Rule(0, top - bottom, (0, 0, 0, 60), 0.3), x, bottom, 0, top - bottom, "rule")
 
     # -- the back page ------------------------------------------------------------------
     def figures_panel(self, width: float):
@@ -331,29 +170,136 @@ class BrochureComposer:
         _, h = pub.wrap(frame.width, L * 2)
         page.add(pub, frame.x, band_h / 2 - h / 2, frame.width, h, "text")
 
-    def notes_page(self) -> None:
-        page, frame = self.new_page("inner")
-        title = self.para("笔记 / 备忘", self.s.section)
-        _, h = title.wrap(frame.width, frame.top - frame.bottom)
-        page.add(title, frame.x, frame.top - h, frame.width, h, "heading")
-        y = frame.top - h - 2 * self.L
-        while y > frame.bottom + self.L:
-            page.add(Rule(frame.width, 0, (0, 0, 0, 30), 0.3), frame.x, y, frame.width, 0, "rule")
-            y -= 2 * self.L
-
-    def compose(self) -> Composition:
+    def body(self) -> None:
+        """The front page and the sections, and what the rules count of them."""
         page, frame, y = self.front()
         self.sections(page, frame, y)
-        while (len(self.pages) + 1) % 4:
-            self.notes_page()
+        col_w = self.columns(self.frame(2, head=True), self.settings.columns, 0.0)[0].width
+        for number, page in enumerate(self.pages, 1):
+            self.measure.legs += legs(page, number, col_w, self.L)
+            self.measure.feet.append((number, foot_white(page, self.frame(number, head=number > 1).bottom, self.L)))
+        self.measure.pages = len(self.pages)
+
+    def compose(self) -> Composition:
+        self.body()
+        text_pages = len(self.pages)
+        self.fill_to_four()
         self.back()
         for page in self.pages:   # running heads and folios are drawn last: text reads on across pages
             page.items.sort(key=lambda item: item.kind == "furniture")
         comp = Composition("brochure", self.pages, str(self.c.document.title),
                            qr_urls=[str(self.c.document.online_url)], warnings=self.warnings)
+        if len(self.pages) > 4:
+            comp.warnings.append(self.page_count_note(text_pages))
         comp.warnings += safety_warnings(comp, self.settings.press.safety * MM)
         return comp
 
+    def page_count_note(self, text_pages: int) -> BuildWarning:
+        """Why the brochure has more than four pages, and what to cut to return to the fewer count."""
+        total = len(self.pages)
+        fewer = total - 4
+        spill = self.pages[fewer - 1:text_pages]              # text pages beyond what ``fewer`` pages hold
+        lines = [sum(round(i.h / self.L) for i in page.items if i.kind == "text" and i.w < self.L * 20)
+                 for page in spill]
+        per_line = int(self.columns(self.frame(2, head=True), self.settings.columns, 0.0)[0].width // self.s.body.size)
+        cut = sum(lines) * per_line
+        first = fewer if lines else text_pages
+        return BuildWarning(
+            f"宣传册共 {total} 页：正文排到第 {first} 页（那一页只有 {lines[0] if lines else 0} 行），"
+            f"所以补足到 {total} 页（4 的倍数）。删去约 {cut} 字可回到 {fewer} 页。",
+            f"the brochure has {total} pages: the text runs on to page {first} ({lines[0] if lines else 0} lines there), "
+            f"so it is made up to {total} pages (a multiple of four). Cut about {cut} characters to return to {fewer} pages.",
+        )
 
-def compose_brochure(content: Content, styles: Styles, photo_loader, boxes: PageBoxes) -> Composition:
-    return BrochureComposer(content, styles, photo_loader, boxes).compose()
+
+def candidates(composer: "BrochureComposer", photo, n: int) -> list[PhotoChoice]:
+    """The placements a designer would try for ``photo``: across one, two or all columns (as many as
+    content.yaml's ``span`` says, when it says), beside the opening text or above it, under the
+    headline or at the section's foot."""
+    found = []
+    asked = None if photo.span is None else n if photo.span == 0 else min(photo.span, n)
+    for span in range(1, n + 1) if asked is None else (asked,):
+        width = composer.span_width(span, n)
+        wished = composer.photo_lines(photo, width)[1]
+        places = ("top", "foot") if span == n else ("right", "left")
+        found += [PhotoChoice(span, place, wished) for place in places]
+    return found
+
+
+def search(content: Content, styles: Styles, boxes: PageBoxes, rules: Rules) -> dict[str, PhotoChoice]:
+    """The plan the rules score best.
+
+    Each photo in turn (the lead photo first) tries every placement and every frame
+    height its crop allows, the others held as they are; then the round is made
+    once more, since a later photo's choice changes what suits an earlier one.  A
+    trial lays out the front page and the sections in full without preparing any
+    photo (under a millisecond each: the paragraphs are set once).
+    """
+    n = content.brochure.columns
+    photos = [content.photos[p] for s in content.sections for p in s.photos]
+    probe = BrochureComposer(content, styles, None, boxes, {}, rules)
+    options: dict[str, list[PhotoChoice]] = {}
+    lead = probe.lead_options()
+    if lead:
+        options[LEAD] = lead
+    for photo in photos:
+        options[photo.id] = [replace(place, lines=lines) for place in candidates(probe, photo, n)
+                             for lines in range(*probe.photo_range(photo, place.span, n))]
+    if not options:
+        return {}
+
+    def score(plan: dict[str, PhotoChoice]) -> float:
+        trial = BrochureComposer(content, styles, None, boxes, plan, rules)
+        try:
+            trial.body()
+        except LayoutError:
+            return float("inf")
+        return trial.measure.score(rules)
+
+    plan: dict[str, PhotoChoice] = {}
+    best = score(plan)
+    for _ in range(2):
+        for key, choices in options.items():
+            groups: dict[tuple, list[PhotoChoice]] = {}
+            for option in choices:
+                groups.setdefault((option.span, option.place), []).append(option)
+            for group in groups.values():        # every other height, then the neighbours of the best
+                tried = {o.lines: score({**plan, key: o}) for o in group[::2]}
+                near = min(tried, key=tried.get)
+                tried.update({o.lines: score({**plan, key: o}) for o in group if abs(o.lines - near) == 1})
+                lines = min(tried, key=tried.get)
+                if tried[lines] < best:
+                    plan, best = {**plan, key: next(o for o in group if o.lines == lines)}, tried[lines]
+    return plan
+
+
+def compose_brochure(content: Content, styles: Styles, photo_loader, boxes: PageBoxes,
+                     rules: Rules | None = None, store=None) -> Composition:
+    """The brochure laid out by the best plan; ``store`` (the cache) keeps the plan found for these
+    words, photos and settings, so a rebuild of unchanged content does not search again."""
+    rules = rules or Rules()
+    key = plan_key(content, styles, boxes, rules)
+    plan = load_plan(store.get("plan", key)) if store is not None else None
+    if plan is None:
+        plan = search(content, styles, boxes, rules)
+        if store is not None:
+            store.put("plan", key, json.dumps({k: [v.span, v.place, v.lines] for k, v in plan.items()}).encode())
+    return BrochureComposer(content, styles, photo_loader, boxes, plan, rules).compose()
+
+
+def plan_key(content: Content, styles: Styles, boxes: PageBoxes, rules: Rules) -> str:
+    """A digest of everything a layout depends on: the content, the type styles (faces by name), the page."""
+    plain = [(f.name, repr(replace(getattr(styles, f.name), face=getattr(styles, f.name).face.name, setter=None)))
+             for f in fields(styles)]
+    return hashlib.sha256(repr((content, plain, boxes, rules)).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def load_plan(data: bytes | None) -> dict[str, PhotoChoice] | None:
+    """A plan read back from the cache, or None when absent or not one (it is then searched again)."""
+    if data is None:
+        return None
+    try:
+        return {str(k): PhotoChoice(int(span), str(place), int(lines))
+                for k, (span, place, lines) in json.loads(data).items()}
+    except (ValueError, TypeError, AttributeError):
+        return None

@@ -86,8 +86,19 @@ class LineSetter:
         return lines
 
     def save(self) -> None:
-        """Keep what this group used for the next run, if anything is new or left out (never raises)."""
-        if self.store is None or (not self.changed and self.used.keys() == self.known.keys()):
+        """Keep what this group used for the next run, when anything was set anew (never raises).
+
+        A build that finds its layout plan in the cache sets only the paragraphs of that
+        layout, fewer than a build that searched (which tries other measures for captions
+        and boxes), so the lines kept before and not used now stay too, up to as many
+        again as were used: the entry holds one document's worth, the search's included.
+        """
+        if self.store is None or not self.changed:
             return
-        self.store.put("layout", self.key, marshal.dumps(self.used))
-        self.known, self.changed = dict(self.used), False
+        kept = dict(self.used)
+        for key, data in self.known.items():
+            if len(kept) >= 2 * len(self.used):
+                break
+            kept.setdefault(key, data)
+        self.store.put("layout", self.key, marshal.dumps(kept))
+        self.known, self.changed = kept, False

@@ -224,3 +224,24 @@ def test_a_space_between_two_marks_keeps_them_full_width(body_face):
 
     assert gap("民声”“优资") == pytest.approx(5.0, abs=0.01)       # compressed pair: 1.5 em together
     assert gap("民声” “优资") == pytest.approx(10.0, abs=0.01)      # the writer's space: each mark whole
+
+
+def test_audit_finds_a_dash_with_a_gap_and_passes_one_drawn_whole(body_face, tmp_path):
+    from reportlab.pdfgen.canvas import Canvas
+
+    text = "发展——这是成果……"
+    plain, ours = tmp_path / "plain.pdf", tmp_path / "ours.pdf"
+    c = Canvas(str(plain), pagesize=(300, 200))
+    c.setFont(body_face.name, 20)
+    c.drawString(20, 100, text)              # the font's own glyphs, side bearings and all
+    c.save()
+    c = Canvas(str(ours), pagesize=(300, 200))
+    para = CJKParagraph(text, TextStyle(body_face, 20, 30, align="left"))
+    para.wrap(260, 200)
+    para.drawOn(c, 20, 100)
+    c.save()
+    for path, broken in ((plain, 1), (ours, 0)):
+        bars: list = []
+        pages, _ = audit_tool.read_glyphs(path, bars)
+        count, findings = audit_tool.dash_findings(pages[0], bars[0], 1)
+        assert (count, len(findings)) == (1, broken), (path.name, findings)

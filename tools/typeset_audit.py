@@ -44,6 +44,11 @@ block and falls short of the measure.
   paragraph whose left edge is more than 0.05 pt from the column's.
 * grid: body baselines on a page that are not congruent modulo the leading
   (within 0.1 pt), so neighbouring columns' lines do not line up.
+* dash-gap: a ``——`` (two U+2014 set edge to edge, in any text) that does not
+  read as one unbroken line: either its glyphs are painted and the ink of the
+  first ends more than 0.02 em before the ink of the second begins (fonts give
+  U+2014 side bearings), or they are invisible (``3 Tr``) and no filled
+  rectangle (``re f``) covers the two ems at the dash's height.
 
 Other horizontal text (captions, boxes, headings) is checked for kinsoku and
 lone characters only, where it runs to more than one line; vertical columns
@@ -257,6 +262,8 @@ class Glyph:
     trim_right: float = 0.0
     span: int = -1             # marked-content span with /ActualText (-1: none)
     order: int = 0             # drawing order on the page
+    visible: bool = True       # painted (text render mode other than 3 and 7)
+    ink: tuple[float, float] | None = None   # (xmin, xmax) of the glyph's outline, pt from its origin
 
     @property
     def left(self) -> float:
@@ -288,6 +295,7 @@ class PageReader:
         self.page_no = page_no
         self.glyphs: list[Glyph] = []
         self.spans: dict[int, str] = {}
+        self.bars: list[tuple[float, float, float, float]] = []   # filled rectangles (x0, y0, x1, y1), page space
         self._span_stack: list[int] = []
         self._next_span = 0
 
@@ -313,6 +321,8 @@ class PageReader:
         th, tl = 1.0, 0.0
         font: FontInfo | None = None
         fs = 0.0
+        mode = 0                       # text render mode
+        rects: list[tuple[float, float, float, float]] = []    # rectangles of the current path
 
         def show(data: bytes):
             nonlocal tm
@@ -331,10 +341,12 @@ class PageReader:
                 if len(ch) == 1 and horizontal:
                     tl_, tr_ = _trims(ch, w0 * (math.hypot(a, b) / size if size else 1), font.ink.get(code))
                 span = self._span_stack[-1] if self._span_stack else -1
+                ink = font.ink.get(code)
+                ink_pt = (ink[0] * size, ink[1] * size) if ink is not None and horizontal else None
                 for k, one in enumerate(ch or "\ufffd"):
                     self.glyphs.append(Glyph(self.page_no, one, trm[4], trm[5], adv if k == 0 else 0.0,
                                              size, font.name, horizontal, tl_ * size, tr_ * size,
-                                             span, len(self.glyphs)))
+                                             span, len(self.glyphs), mode not in (3, 7), ink_pt))
                 tx = (w0 * fs + tc + (tw if font.code_bytes == 1 and code == 32 else 0.0)) * th
                 tm = _mul((1, 0, 0, 1, tx, 0), tm)
 
@@ -376,6 +388,17 @@ class PageReader:
                 tl = float(operands[0])
             elif op == "Ts":
                 ts = float(operands[0])
+            elif op == "Tr":
+                mode = int(operands[0])
+            elif op == "re" and len(operands) == 4:
+                x, y, w, h = (float(v) for v in operands)
+                (x0, y0), (x1, y1) = _apply(ctm, x, y), _apply(ctm, x + w, y + h)
+                rects.append((min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
+            elif op in ("f", "F", "f*", "B", "B*", "b", "b*"):
+                self.bars.extend(rects)
+                rects = []
+            elif op in ("n", "S", "s"):
+                rects = []
             elif op == "Tj":
                 show(bytes(operands[0]))
             elif op in ("'", '"'):
@@ -414,14 +437,19 @@ class PageReader:
                     self._run(xo, xo.get("/Resources", resources), _mul(m, ctm), depth + 1)
 
 
+def _apply(m, x: float, y: float) -> tuple[float, float]:
+    a, b, c, d, e, f = m
+    return a * x + c * y + e, b * x + d * y + f
+
+
 def _decode_text_string(b: bytes) -> str:
     if b[:2] == b"\xfe\xff":
         return b[2:].decode("utf-16-be", "replace")
     return b.decode("latin-1")
 
 
-def read_glyphs(path: Path) -> tuple[list[list[Glyph]], list[dict[int, str]]]:
-    """Every page's glyphs (and ActualText spans) in drawing order."""
+def read_glyphs(path: Path, bars: list | None = None) -> tuple[list[list[Glyph]], list[dict[int, str]]]:
+    """Every page's glyphs (and ActualText spans) in drawing order; each page's filled rectangles into ``bars``."""
     pages, spans = [], []
     fonts: dict = {}
     with pikepdf.open(str(path)) as pdf:
@@ -429,7 +457,38 @@ def read_glyphs(path: Path) -> tuple[list[list[Glyph]], list[dict[int, str]]]:
             reader = PageReader(fonts, n)
             pages.append(reader.run(page))
             spans.append(reader.spans)
+            if bars is not None:
+                bars.append(reader.bars)
     return pages, spans
+
+
+DASH_GAP_EM = 0.02           # ink gap inside a —— that still reads as one line
+DASH_END_EM = 0.05           # a drawn bar may stop this short of the two ems' ends
+
+
+def dash_findings(glyphs: list[Glyph], bars: list[tuple[float, float, float, float]], page: int) -> tuple[int, list]:
+    """(number of horizontal ``——`` on the page, a Finding for each that is not one unbroken line)."""
+    count, out = 0, []
+    dashes = [g for g in glyphs if g.char == "\u2014" and g.horizontal]
+    for a, b in zip(dashes, dashes[1:]):
+        if b.order != a.order + 1 or abs(a.y - b.y) > 0.01 or abs(b.x - (a.x + a.advance)) > 0.01:
+            continue
+        count += 1
+        size = a.size
+        if a.visible and b.visible:
+            if a.ink is None or b.ink is None:
+                continue
+            gap = (b.x + b.ink[0]) - (a.x + a.ink[1])
+            if gap > DASH_GAP_EM * size:
+                out.append(Finding("dash-gap", page, -1, round(a.y, 2), "——",
+                                   f"{gap:.2f} pt of paper between the two dashes", False))
+            continue
+        lo, hi = a.x + DASH_END_EM * size, b.x + b.advance - DASH_END_EM * size
+        covered = any(x0 <= lo and x1 >= hi and a.y < y1 and y0 < a.y + size for x0, y0, x1, y1 in bars)
+        if not covered:
+            out.append(Finding("dash-gap", page, -1, round(a.y, 2), "——",
+                               "invisible dash glyphs without a bar drawn over them", False))
+    return count, out
 
 
 # --------------------------------------------------------------------------------------------
@@ -601,7 +660,8 @@ def audit(path: Path, body_size: float | None = None, leading: float | None = No
     ``leading`` the grid step (default: the most common line spacing) and
     ``measure`` the column width in pt (default: the right edge most lines reach).
     """
-    pages, spans = read_glyphs(path)
+    bars: list = []
+    pages, spans = read_glyphs(path, bars)
     horiz = [g for page in pages for g in page if g.horizontal and not g.char.isspace()]
     pairs = Counter((g.font, round(g.size, 2)) for g in horiz)
     if not pairs:
@@ -702,6 +762,12 @@ def audit(path: Path, body_size: float | None = None, leading: float | None = No
                                         "last line holds one character", False))
         findings += _vertical_findings(vertical, n)
 
+    dashes = 0
+    for n, glyphs in enumerate(pages, 1):
+        found, gaps = dash_findings(glyphs, bars[n - 1], n)
+        dashes += found
+        findings += gaps
+
     counts = Counter(f.kind for f in findings)
     kinsoku = sum(v for k, v in counts.items() if k.startswith("kinsoku"))
     ragged = counts["ragged-right"] + counts["ragged-left"]
@@ -713,7 +779,8 @@ def audit(path: Path, body_size: float | None = None, leading: float | None = No
         "kinsoku": kinsoku, "kinsoku_start": counts["kinsoku-start"], "kinsoku_end": counts["kinsoku-end"],
         "kinsoku_split": counts["kinsoku-split"], "lone": counts["lone"],
         "not_justified": ragged, "ragged_right": counts["ragged-right"], "ragged_left": counts["ragged-left"],
-        "off_grid": counts["grid"], "violations": len(findings),
+        "off_grid": counts["grid"], "dashes": dashes, "dash_gaps": counts["dash-gap"],
+        "violations": len(findings),
     }
     return {
         "file": str(path), "summary": summary, "grid": grid,
@@ -871,7 +938,8 @@ def summary_line(s: dict) -> str:
             f"({s['body_font']} {s['body_size']:g} pt, leading {s['leading']:g} pt); "
             f"kinsoku {s['kinsoku']} (start {s['kinsoku_start']}, end {s['kinsoku_end']}, "
             f"split {s['kinsoku_split']}), lone {s['lone']}, not justified {s['not_justified']}, "
-            f"off grid {s['off_grid']} -> {'OK' if ok else 'FAIL'}")
+            f"off grid {s['off_grid']}, dashes {s.get('dashes', 0)} (broken {s.get('dash_gaps', 0)})"
+            f" -> {'OK' if ok else 'FAIL'}")
 
 
 def main(argv=None) -> int:

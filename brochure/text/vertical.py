@@ -5,14 +5,16 @@ column height is the measure).  Punctuation and brackets use the font's
 vertical forms (``Face.vert``, from GSUB 'vert').  Western runs of one or two
 characters stand upright across the column (縦中横); longer runs are turned
 90° clockwise.  Each line of the text (split at newlines) starts a new column,
-e.g. one item of an honour list per column.
+e.g. one item of an honour list per column.  ``——`` and ``……`` run down the
+column as one unbroken bar and evenly spaced dots (``brochure.draw.text``
+draws them; the vertical-form glyphs stay underneath as invisible text).
 """
 from __future__ import annotations
 
 from reportlab.lib.rl_accel import fp_str
 from reportlab.platypus.flowables import Flowable
 
-from brochure.draw.text import draw_run, set_fill, tj_operators
+from brochure.draw.text import JOINED, draw_run, mark_operators, set_fill, tj_operators
 from brochure.text.layout import layout_lines
 from brochure.text.line import Line
 
@@ -82,7 +84,16 @@ class VerticalText(Flowable):
                         f"BT 0 -1 1 0 {fp_str(base_x)} {fp_str(cell_top)} Tm "
                         f"{tj_operators(canvas, face, size, run)} ET")
                 continue
+            whole = first.kind == "dash" and len(glyphs) >= 2 and first.char in JOINED
             for g in glyphs:
                 ch = face.vert(g.char) or g.char
                 baseline = top - g.x - face.ascent * size
-                draw_run(canvas, face, size, centre - size / 2, baseline, [(ch, 0.0)])
+                if whole:
+                    canvas.addLiteral(f"BT 1 0 0 1 {fp_str(centre - size / 2)} {fp_str(baseline)} Tm "
+                                      f"{tj_operators(canvas, face, size, [(ch, 0.0)], hidden=(0,))} ET")
+                else:
+                    draw_run(canvas, face, size, centre - size / 2, baseline, [(ch, 0.0)])
+            if whole:
+                last = glyphs[-1]
+                canvas.addLiteral(mark_operators(face, size, first.char, top - first.x,
+                                                 top - last.x - last.advance, centre, vertical=True))

@@ -12,6 +12,13 @@ from PIL import Image
 
 from brochure.ground.boxes import MM
 from brochure.ground.errors import Location, PressError
+from brochure.images.prepare import open_photo, oriented_size
+
+
+def pixel_size(source: Path) -> tuple[int, int]:
+    """The photo's width and height in pixels as it is seen (EXIF orientation applied); only its header is read."""
+    with open_photo(source, load=False) as im:
+        return oriented_size(im)
 
 
 def check_resolution(prepared, photo_id: str, source: Path, rel: str, min_ppi: float,

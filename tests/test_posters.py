@@ -6,6 +6,8 @@ import re
 
 import pikepdf
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
+from PIL import Image
 import pytest
 
 from brochure.content import PAGE_SIZES, load
@@ -33,6 +35,34 @@ def presets(tmp_path_factory):
     run = build_project(path)
     assert run.returncode == 0, run.stderr
     return load(path), folder / "out"
+
+
+def page_chars(page):
+    """(character, size in pt, bottom, top) of every visible character, from PDFium's text page."""
+    tp = page.get_textpage()
+    out = []
+    for i in range(tp.count_chars()):
+        ch = tp.get_text_range(i, 1)
+        if ch.strip():
+            _, b, _, t = tp.get_charbox(i)
+            out.append((ch, pdfium_raw.FPDFText_GetFontSize(tp.raw, i), b, t))
+    return out
+
+
+def text_lines(page):
+    """The page's text as lines: (baseline-ish y, size, text), characters grouped by PDFium's text rectangles."""
+    tp = page.get_textpage()
+    lines = []
+    for k in range(tp.count_rects()):
+        l, b, r, t = tp.get_rect(k)
+        lines.append((b, t, SPACE.sub("", tp.get_text_bounded(l, b, r, t))))
+    return lines
+
+
+def qr_box(page):
+    """Bounds of the QR code's white square (quiet zone included): the largest square path on the page."""
+    boxes = [o.get_bounds() for o in page.get_objects(max_depth=4) if o.type == pdfium_raw.FPDF_PAGEOBJ_PATH]
+    return max((b for b in boxes if abs((b[2] - b[0]) - (b[3] - b[1])) < 1), key=lambda b: b[2] - b[0])
 
 
 def expected_mm(size):
@@ -66,7 +96,7 @@ def test_poster_text_comes_from_content(presets):
             assert SPACE.sub("", s) in text, (size, s)
 
 
-def test_rollup_foot_is_free_of_content(tmp_path):
+def test_rollup_foot_is_free_of_content_and_its_qr_is_at_chest_height(tmp_path):
     path = copy_project(tmp_path)
     content = load(path)
     (rollup,) = [p for p in content.posters if p.name == "rollup"]
@@ -75,17 +105,21 @@ def test_rollup_foot_is_free_of_content(tmp_path):
     assert run.returncode == 0, run.stderr
     pdf = pdfium.PdfDocument(tmp_path / "out" / "poster-rollup.pdf")
     page = pdf[0]
-    trim_y0 = page.get_trimbox()[1]
+    trim_y0, trim_y1 = page.get_trimbox()[1], page.get_trimbox()[3]
     foot_top = trim_y0 + rollup.foot * MM
-    tp = page.get_textpage()
-    lowest = min(tp.get_charbox(i)[1] for i in range(tp.count_chars()) if tp.get_text_range(i, 1).strip())
+    chars = page_chars(page)
     objects = [o.get_bounds()[1] for o in page.get_objects(max_depth=4)]
+    x0, y0, x1, y1 = qr_box(page)
     pdf.close()
-    assert lowest > foot_top
-    assert min(objects) > foot_top or min(objects) < trim_y0  # only the bleed-crossing band, nothing else
-    # the QR code and its words sit just above the foot: no empty band between them and the stand
-    margin = max(15 * MM, 0.03 * (page_h := rollup.page.height * MM))
-    assert lowest - foot_top < margin + 0.05 * page_h, (lowest - foot_top) / MM
+    # nothing at all in the stand's foot but the closing band that runs into the bleed; no words in the lowest 300 mm
+    assert min(objects) > foot_top or min(objects) < trim_y0
+    assert min(b for _, _, b, _ in chars) - trim_y0 > 300 * MM, (min(b for _, _, b, _ in chars) - trim_y0) / MM
+    centre = ((y0 + y1) / 2 - trim_y0) / MM
+    assert 1000 <= centre <= 1500, centre
+    assert x1 - x0 >= 150 * MM - 0.5
+    text = "".join(ch for ch, _, _, _ in chars)
+    at = text.index(SPACE.sub("", content.masthead.title))
+    assert chars[at][2] > trim_y0 + (trim_y1 - trim_y0) * 2 / 3      # the headline in the top third
 
 
 def test_copy_fit_overflow_names_poster_area_and_cut(tmp_path):
@@ -144,3 +178,127 @@ def test_a_poster_with_no_room_left_for_an_area_says_so_in_plain_words(tmp_path)
     assert "%" not in run.stderr
     line = path.read_text(encoding="utf-8").splitlines().index("- name: tiny") + 1
     assert f"content.yaml:{line}:" in run.stderr
+
+
+def test_the_presets_rollup_puts_its_qr_code_at_chest_height(presets):
+    _, out = presets
+    pdf = pdfium.PdfDocument(out / "poster-rollup.pdf")
+    page = pdf[0]
+    trim_y0 = page.get_trimbox()[1]
+    x0, y0, x1, y1 = qr_box(page)
+    low = min(b for _, _, b, _ in page_chars(page)) - trim_y0
+    pdf.close()
+    assert 1000 * MM <= (y0 + y1) / 2 - trim_y0 <= 1500 * MM and x1 - x0 >= 150 * MM - 0.5
+    assert low > 300 * MM
+
+
+@pytest.mark.parametrize("size", PRESETS)
+def test_no_text_is_smaller_than_fine_print_and_the_hierarchy_holds(presets, size):
+    content, out = presets
+    pdf = pdfium.PdfDocument(out / f"poster-{size.lower()}.pdf")
+    chars = page_chars(pdf[0])
+    pdf.close()
+    assert min(s for _, s, _, _ in chars) >= 14 - 0.05
+    sizes = {}
+    text = "".join(ch for ch, _, _, _ in chars)
+
+    def size_of(s):
+        s = SPACE.sub("", s)
+        at = text.index(s)
+        return max(chars[at + k][1] for k in range(len(s)))
+
+    title = size_of(content.masthead.title)
+    numbers = min(size_of(f"{f.value}{f.unit}") for f in content.figures[:6])
+    summaries = min(size_of((s.summary or s.paragraphs[0])[:6]) for s in content.sections)
+    honours = max(size_of(i) for i in content.honours.items)
+    assert title > numbers > summaries >= honours, (title, numbers, summaries, honours)
+    # fine print read up close: caption, URL, publisher sized for the scanning distance
+    for fine in (content.document.online_url, content.document.publisher):
+        assert size_of(fine) >= 14
+
+
+@pytest.mark.parametrize("size", PRESETS)
+def test_the_hero_frame_keeps_two_thirds_of_the_photo(presets, size):
+    content, out = presets
+    photo = content.photos[content.posters[PRESETS.index(size)].hero]
+    with Image.open(photo.file) as im:
+        aspect = im.size[0] / im.size[1]
+    pdf = pdfium.PdfDocument(out / f"poster-{size.lower()}.pdf")
+    (frame,) = [o.get_bounds() for o in pdf[0].get_objects(max_depth=4) if o.type == pdfium_raw.FPDF_PAGEOBJ_IMAGE]
+    pdf.close()
+    l, b, r, t = frame
+    kept = min((r - l) / (t - b) / aspect, aspect / ((r - l) / (t - b)))
+    assert kept >= 2 / 3 - 0.005, kept
+
+
+def empty_bands(page):
+    """Heights of the horizontal bands of the trim in which nothing is drawn (a full-page background aside)."""
+    tx0, ty0, tx1, ty1 = page.get_trimbox()
+    spans = []
+    for o in page.get_objects(max_depth=4):
+        l, b, r, t = o.get_bounds()
+        b, t = max(b, ty0), min(t, ty1)
+        if t > b and r > tx0 and l < tx1 and not (t - b > 0.9 * (ty1 - ty0)):
+            spans.append((b, t))
+    bands, reached = [], ty0
+    for b, t in sorted(spans):
+        if b > reached:
+            bands.append(b - reached)
+        reached = max(reached, t)
+    return bands + [ty1 - reached], ty1 - ty0
+
+
+@pytest.mark.parametrize("size", PRESETS)
+def test_no_empty_band_across_the_poster(presets, size):
+    _, out = presets
+    pdf = pdfium.PdfDocument(out / f"poster-{size.lower()}.pdf")
+    bands, height = empty_bands(pdf[0])
+    pdf.close()
+    assert max(bands) <= 0.1 * height, max(bands) / MM
+
+
+@pytest.mark.parametrize("size", PRESETS)
+def test_figures_rows_are_centred_and_keep_numbers_and_labels_whole(presets, size):
+    content, out = presets
+    pdf = pdfium.PdfDocument(out / f"poster-{size.lower()}.pdf")
+    page = pdf[0]
+    tp = page.get_textpage()
+    x0, _, x1, _ = page.get_trimbox()
+    lines = []
+    for k in range(tp.count_rects()):
+        l, b, r, t = tp.get_rect(k)
+        lines.append((l, b, r, t, SPACE.sub("", tp.get_text_bounded(l, b, r, t))))
+    pdf.close()
+    figs = content.figures[:6]
+    numbers = [[ln for ln in lines if ln[4] == SPACE.sub("", f"{f.value}{f.unit}")] for f in figs]
+    assert all(len(n) == 1 for n in numbers), [f.value for f, n in zip(figs, numbers) if len(n) != 1]
+    numbers = [n[0] for n in numbers]
+    rows = []                     # numbers whose baselines are within a centimetre share a row
+    for l, b, r, t, _ in sorted(numbers, key=lambda n: -n[1]):
+        if rows and abs(rows[-1][0][1] - b) < 10 * MM:
+            rows[-1].append((l, b, r))
+        else:
+            rows.append([(l, b, r)])
+    rows = [[(l, r) for l, _, r in row] for row in rows]
+    centres = [sum(l + r for l, r in row) / 2 / len(row) for row in rows]
+    assert max(centres) - min(centres) < 5 * MM, [c / MM for c in centres]
+    for row in rows:
+        row.sort()
+        assert all(b[0] - a[1] >= 3 * MM for a, b in zip(row, row[1:])), row
+    labels = {SPACE.sub("", f.label) for f in figs}
+    for l, b, r, t, text in lines:
+        if any(text in label and text != label for label in labels):
+            assert len(text) >= 3, (size, text)
+
+
+@pytest.mark.parametrize("size", PRESETS)
+def test_honour_items_keep_a_bracket_group_with_its_word(presets, size):
+    content, out = presets
+    pdf = pdfium.PdfDocument(out / f"poster-{size.lower()}.pdf")
+    tp = pdf[0].get_textpage()
+    lines = [SPACE.sub("", tp.get_text_bounded(*tp.get_rect(k))) for k in range(tp.count_rects())]
+    pdf.close()
+    items = [SPACE.sub("", i) for i in content.honours.items]
+    for text in lines:
+        if any(text in i and text != i for i in items):
+            assert not text.startswith("（"), (size, text)

@@ -145,12 +145,13 @@ def photo_pixels(path: Path) -> tuple[int, int] | None:
     """The photo's width and height in pixels as it is seen (EXIF orientation applied); header only."""
     try:
         with Image.open(path) as im:
-            return _oriented_size(im)
+            return oriented_size(im)
     except (OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError):
         return None
 
 
-def _oriented_size(im: Image.Image) -> tuple[int, int]:
+def oriented_size(im: Image.Image) -> tuple[int, int]:
+    """The pixel size as the photo is meant to be seen (EXIF orientation applied)."""
     orientation = im.getexif().get(0x0112, 1)
     w, h = im.size
     return (h, w) if orientation in (5, 6, 7, 8) else (w, h)
@@ -328,7 +329,7 @@ def prepare_photo(src: Path, frame_w_pt: float, frame_h_pt: float, *, fit: str =
         raise PressError(f"找不到输出色彩配置文件 {profile}。", f"output colour profile {profile} not found.")
 
     with open_photo(src, load=False) as header:
-        w, h = _oriented_size(header)
+        w, h = oriented_size(header)
 
     # geometry, in source pixels after orientation
     if fit == "cover":

@@ -1,0 +1,286 @@
+"""The areas a poster is made of, each placed in a given rectangle: title band, hero photo,
+key figures, section summaries, honour list and the QR code with its call to action.
+
+Every text is copy-fitted between a smallest size set by the reading distance and a largest
+size that keeps the hierarchy (title, then hero photo, then key figures, then the message);
+fine print (caption, URL, publisher) is sized for the distance people scan from, never under 14 pt.
+"""
+from __future__ import annotations
+
+from brochure.content.model import Content, Poster
+from brochure.draw.qr import qr_modules, qr_size_for_distance
+from brochure.ground.boxes import MM, PageBoxes
+from brochure.ground.colour import WHITE
+from brochure.ground.errors import LayoutError
+from brochure.ground.page import Page
+from brochure.layout.blocks import Bullet, Fill, Image, QRCode, Spacer, Stack
+from brochure.layout.poster_blocks import Balanced
+from brochure.text import CJKParagraph, TextStyle, natural_width
+
+FINE_PRINT_PT = 14.0       # nothing on a poster is smaller
+KEEP_OF_PHOTO = 2 / 3      # a crop keeps at least this much of a photo's height and width
+
+
+def min_body_pt(distance_m: float) -> float:
+    """Smallest body size legible from ``distance_m``: about 1/250 of the distance as character height."""
+    return max(FINE_PRINT_PT, distance_m * 1000 / 250 * 72 / 25.4 * 0.95)
+
+
+def qr_size(url: str, distance_m: float) -> float:
+    """QR size (with quiet zone) in pt for scanning from ``distance_m``: module size from the distance, at least 1/10 of it."""
+    return max(qr_size_for_distance(distance_m, qr_modules(url, ec="Q")), distance_m * 1000 / 10 * MM)
+
+
+class PosterAreas:
+    def __init__(self, content: Content, poster: Poster, faces: dict, photo_loader, boxes: PageBoxes,
+                 setter=None):
+        self.c, self.p, self.faces, self.setter = content, poster, faces, setter
+        self.load_photo, self.boxes = photo_loader, boxes
+        self.page = Page(boxes, label="poster")
+        self.warnings: list = []
+        self.short = min(boxes.trim_w, boxes.trim_h)
+        self.margin = max(poster.press.safety * MM, self.short * 0.045)
+        self.body_min = min_body_pt(poster.distance)
+        self.fine = min_body_pt(min(poster.scan_distance, poster.distance))   # read up close
+        self.gap = self.body_min
+        self.title_size = 0.0
+        self.figure_size = 0.0
+
+    # -- text ---------------------------------------------------------------------
+    def style(self, role: str, size: float, **kw) -> TextStyle:
+        base = dict(face=self.faces[role], size=size, leading=size * 1.45, color=self.c.palette.text,
+                    align="left", indent=0, cjk_latin_space=self.c.typography.cjk_latin_space, overprint=False,
+                    setter=self.setter)
+        base.update(kw)
+        return TextStyle(**base)
+
+    def no_room(self, area: str, height: float) -> LayoutError:
+        return LayoutError(
+            f"海报“{self.p.name}”上已没有留给“{area}”区域的位置（只剩 {max(height, 0) / MM:.0f} 毫米高）："
+            "其他区域已占满画面。请在 content.yaml 的 shows 中去掉一个区域，或换用更大的尺寸。",
+            f"poster '{self.p.name}' has no room left for the '{area}' area (only {max(height, 0) / MM:.0f} mm "
+            "high): the other areas fill the poster. Drop an area from 'shows' in content.yaml, or use a larger size.",
+            self.p.where,
+        )
+
+    def fit(self, area: str, build, width: float, height: float, lo: float, hi: float):
+        """The block from ``build(size)`` at the largest size in [lo, hi] whose height fits ``height``."""
+        def height_at(size):
+            block = build(size)
+            return block, block.wrap(width, 1e7)[1]
+
+        hi = max(hi, lo)
+        block, h = height_at(hi)
+        if h <= height:
+            return block, h, hi
+        if height < lo * 1.5:          # not even one line at the smallest size: the other areas took the room
+            raise self.no_room(area, height)
+        block, h = height_at(lo)
+        if h > height:
+            over = h / height
+            chars = sum(len(t) for t in getattr(block, "texts", [])) or 0
+            cut = max(1, round(chars * (1 - 1 / over))) if chars else 0
+            raise LayoutError(
+                f"海报“{self.p.name}”的“{area}”区域放不下：在最小字号 {lo:.0f} pt 下仍超出约 {(over - 1) * 100:.0f}%。"
+                f"请删减约 {cut} 个字，或在 content.yaml 中去掉该区域。",
+                f"poster '{self.p.name}', area '{area}': the text does not fit even at the minimum size "
+                f"{lo:.0f} pt (about {(over - 1) * 100:.0f}% too long). Cut about {cut} characters, "
+                f"or drop the area from 'shows'.",
+                self.p.where,
+            )
+        for _ in range(12):
+            if hi - lo < 0.5:
+                break
+            mid = (lo + hi) / 2
+            b, hm = height_at(mid)
+            if hm <= height:
+                lo, block, h = mid, b, hm
+            else:
+                hi = mid
+        return block, h, lo
+
+    def texts_block(self, width, parts):
+        block = Stack(width, parts)
+        block.texts = [getattr(p, "text", "") for p in parts]
+        return block
+
+    # -- areas: each places its blocks from ``top`` down and returns the y of its foot --------------
+    def title_band(self, x, top, width, most: float) -> float:
+        """The accent band across the top, as tall as the slogan and title it holds plus even padding."""
+        c, W, bleed = self.c, self.boxes.trim_w, self.boxes.bleed
+        one_line = natural_width(c.masthead.title, self.style("display", 100.0)) / 100.0
+        size = min(self.short / 7, width / max(one_line, 1e-6) * 0.98)
+
+        def build(s):
+            return self.texts_block(width, [
+                CJKParagraph(c.masthead.slogan, self.style("display", s * 0.45, color=WHITE)),
+                CJKParagraph(c.masthead.title, self.style("display", s, leading=s * 1.2, color=WHITE)),
+            ])
+
+        block, h, self.title_size = self.fit("title", build, width, most, self.body_min * 2.5, size)
+        foot = top - self.margin - h - self.gap
+        self.page.add(Fill(W + 2 * bleed, self.boxes.trim_h - foot + bleed, c.palette.accent),
+                      -bleed, foot, W + 2 * bleed, self.boxes.trim_h - foot + bleed, "decoration")
+        self.page.add(block, x, top - self.margin - h, width, h, "heading")
+        return foot
+
+    def hero_photo(self):
+        return self.c.photos.get(self.p.hero) if self.p.hero else next(iter(self.c.photos.values()), None)
+
+    def caption(self, photo, width):
+        return Balanced(f"▲{photo.caption} {photo.credit}", self.style("caption", self.fine))
+
+    def hero(self, x, top, width, height) -> float:
+        """The photo as large as ``height`` allows; a frame never crops away more than a third of the photo:
+        where the room is too flat for that, the frame gets narrower (centred) instead."""
+        photo = self.hero_photo()
+        if photo is None:
+            return top
+        pw, ph = photo.pixels or (photo.aspect * 1000, 1000)
+        aspect = pw / ph
+        cap = self.caption(photo, width)
+        cap_h = cap.wrap(width, 1e6)[1] + self.fine * 0.4
+        frame_h = min(height - cap_h, width / (aspect * 0.8))      # at most a fifth off the sides
+        if frame_h < self.body_min * 2:
+            raise self.no_room("hero", height)
+        frame_w = min(width, frame_h * aspect / KEEP_OF_PHOTO)
+        prepared = self.load_photo(photo, frame_w, frame_h)
+        self.warnings.extend(prepared.warnings)
+        fx = x + (width - frame_w) / 2
+        self.page.add(Image(prepared, frame_w, frame_h), fx, top - frame_h, frame_w, frame_h, "photo")
+        cap_h = cap.wrap(frame_w, 1e6)[1]
+        self.page.add(cap, fx, top - frame_h - self.fine * 0.4 - cap_h, frame_w, cap_h, "text")
+        return top - frame_h - self.fine * 0.4 - cap_h
+
+    def hero_most(self, width) -> float:
+        """The largest height the hero takes at ``width``, caption included."""
+        photo = self.hero_photo()
+        if photo is None:
+            return 0.0
+        pw, ph = photo.pixels or (photo.aspect * 1000, 1000)
+        cap_h = self.caption(photo, width).wrap(width, 1e6)[1] + self.fine * 0.4
+        return width / (pw / ph * 0.8) + cap_h
+
+    def figures(self, x, top, width, height) -> float:
+        """The key figures in centred rows; each number with its unit on one line, each label balanced."""
+        figs = self.c.figures[:6]
+        if not figs:
+            return top
+        per_row = min(len(figs), 3 if len(figs) in (3, 5, 6) else 2 if len(figs) == 4 else len(figs))
+        rows = -(-len(figs) // per_row)
+        cell_w = (width - (per_row - 1) * self.gap) / per_row
+        cell_h = (height - (rows - 1) * self.gap) / rows
+        most = min(self.body_min * 6, (self.title_size or 1e9) * 0.8)
+        for fig in figs:        # a number never breaks from its unit: no larger than fits one line
+            one = natural_width(f"{fig.value}{fig.unit}", self.style("display", 100.0)) / 100.0
+            most = min(most, cell_w * 0.96 / one)
+        least = self.body_min * 1.3
+
+        def build(size):
+            label = max(self.body_min, min(size * 0.3, self.body_min * 1.3))
+            cells = [self.texts_block(cell_w, [
+                CJKParagraph(f"{f.value}{f.unit}", self.style("display", size, leading=size * 1.15,
+                                                              color=self.c.palette.accent, align="center")),
+                Balanced(f.label, self.style("heading", label, align="center")),
+            ]) for f in figs]
+            block = self.texts_block(cell_w, cells)
+            block.cells = cells
+            heights = [cell.wrap(cell_w, 1e7)[1] for cell in cells]
+            block.wrap = lambda aw, ah: (width, max(heights))
+            return block
+
+        block, h, self.figure_size = self.fit("figures", build, cell_w, cell_h, min(least, most), most)
+        row_h = max(cell.wrap(cell_w, 1e7)[1] for cell in block.cells)
+        for r in range(rows):
+            row = block.cells[r * per_row:(r + 1) * per_row]
+            offset = (per_row - len(row)) * (cell_w + self.gap) / 2     # a short row is centred
+            for k, cell in enumerate(row):
+                ch = cell.wrap(cell_w, 1e7)[1]
+                self.page.add(cell, x + offset + k * (cell_w + self.gap), top - r * (row_h + self.gap) - ch,
+                              cell_w, ch, "text")
+        return top - rows * row_h - (rows - 1) * self.gap
+
+    def summaries(self, x, top, width, height) -> float:
+        secs = self.c.sections
+
+        def build(size):
+            parts = []
+            for s in secs:
+                parts.append(CJKParagraph(f"{s.letter}　{s.headline}", self.style("heading", size * 1.3, color=self.c.palette.accent_dark)))
+                summary = s.summary or s.paragraphs[0]
+                parts.append(CJKParagraph(summary, self.style("body", size, align="justify", indent=2, overprint=True)))
+                parts.append(Spacer(width, size * 0.6))
+            return self.texts_block(width, parts[:-1])
+
+        most = min(self.body_min * 2, self.figure_size / 1.2 if self.figure_size else 1e9)   # under the figures
+        block, h, _ = self.fit("summaries", build, width, height, self.body_min, most)
+        self.page.add(block, x, top - h, width, h, "text")
+        return top - h
+
+    def honours_block(self, width):
+        """The honour list at the body's smallest size: quieter than the summaries, never larger."""
+        hon, size = self.c.honours, self.body_min
+        parts = [CJKParagraph(f"{hon.title}{hon.note}", self.style("heading", size * 1.3, color=self.c.palette.accent))]
+        item = self.style("caption", size)
+        parts += [Bullet("■", Balanced(i, item), item) for i in hon.items]
+        box = Stack(width, parts, pad=size * 0.8, background=self.c.palette.tint)
+        box.texts = [hon.title, *hon.items]
+        return box
+
+    def honours(self, x, top, width, height) -> float:
+        block = self.honours_block(width)
+        h = block.wrap(width, 1e7)[1]
+        if h > height + 0.5:
+            raise self.no_room("honours", height)
+        self.page.add(block, x, top - h, width, h, "box")
+        return top - h
+
+    # -- the QR code and its call to action ----------------------------------------------
+    def qr_side(self) -> float:
+        return qr_size(self.c.document.online_url, self.p.scan_distance)
+
+    def cta_block(self, width, align="center", scale=1.0):
+        d = self.c.document
+        return Stack(width, [
+            CJKParagraph(d.call_to_action, self.style("heading", self.body_min * scale, align=align)),
+            Balanced(d.online_url, self.style("caption", self.fine, align=align)),
+            Balanced(f"{d.publisher}　{d.date}", self.style("caption", self.fine, align=align)),
+        ])
+
+    def qr_too_small(self) -> LayoutError:
+        size = self.qr_side()
+        return LayoutError(
+            f"海报“{self.p.name}”的二维码区域太小：从 {self.p.scan_distance:g} 米外扫码需要 {size / MM:.0f} 毫米见方。"
+            f"请减小 scan_distance，或去掉其他区域。",
+            f"poster '{self.p.name}': the QR area is too small: scanning from {self.p.scan_distance:g} m needs "
+            f"{size / MM:.0f} mm. Lower scan_distance or drop another area.",
+            self.p.where,
+        )
+
+    def qr_height(self, width) -> float:
+        return self.qr_side() + self.body_min * 0.3 + self.cta_block(width).wrap(width, 1e7)[1]
+
+    def qr(self, x, top, width, height) -> float:
+        """The code centred in ``width``, the call to action, URL and publisher under it."""
+        size = self.qr_side()
+        if size > width + 0.5 or self.qr_height(width) > height + 0.5:
+            raise self.qr_too_small()
+        self.page.add(QRCode(self.c.document.online_url, size, ec="Q"), x + (width - size) / 2, top - size,
+                      size, size, "qr")
+        cta = self.cta_block(width)
+        h = cta.wrap(width, 1e7)[1]
+        y = top - size - self.body_min * 0.3 - h
+        self.page.add(cta, x, y, width, h, "text")
+        return y
+
+    def qr_beside(self, x, centre_y, width) -> tuple[float, float]:
+        """The code at ``centre_y`` on the left, the call to action beside it; (top, foot) of the row."""
+        size = self.qr_side()
+        tw = width - size - self.gap
+        cta = self.cta_block(tw, align="left", scale=1.4)
+        h = cta.wrap(tw, 1e7)[1]
+        if tw < self.body_min * 6:
+            raise self.qr_too_small()
+        self.page.add(QRCode(self.c.document.online_url, size, ec="Q"), x, centre_y - size / 2, size, size, "qr")
+        self.page.add(cta, x + size + self.gap, centre_y - h / 2, tw, h, "text")
+        return centre_y + max(size, h) / 2, centre_y - max(size, h) / 2

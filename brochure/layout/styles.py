@@ -24,8 +24,6 @@ class Styles:
     slogan: TextStyle
     masthead: TextStyle
     running: TextStyle
-    back_title: TextStyle
-    back_text: TextStyle
     # the back cover (brochure.layout.back)
     back_slogan: TextStyle
     back_masthead: TextStyle
@@ -69,9 +67,6 @@ def brochure_styles(content: Content, faces: dict) -> Styles:
         masthead=replace(body, face=faces["display"], size=t.body_size * 4.6, leading=L * 4, indent=0,
                          align="left", color=WHITE, overprint=False),
         running=replace(body, face=faces["caption"], size=t.caption_size * 0.9, leading=L, indent=0, align="left"),
-        back_title=replace(body, face=faces["display"], size=t.body_size * 2.6, leading=L * 3, indent=0,
-                           align="center", color=pal.accent_dark, overprint=False),
-        back_text=replace(body, face=faces["caption"], size=t.body_size, indent=0, align="center"),
         # the back cover: the masthead's order and faces, centred and in the accent on white
         back_slogan=replace(body, face=faces["display"], size=t.body_size * 1.8, leading=L * 2, indent=0,
                             align="center", color=pal.accent, overprint=False),

@@ -297,11 +297,11 @@ FONTS = [
 ]
 
 LAYOUT = [
-    Case("qr-url-too-dense-for-32mm", edit("https://example.org/a", "https://example.org/" + "a" * 240), expected(
-        "content.yaml:6:15", "二维码网址太长（260 字节）：印成 32 mm 的二维码时每个点只有 0.38 mm（至少要 0.4 mm），手机扫不出来。"
-        "请改用不超过 241 个字符的短网址。",
-        "the QR code URL is too long (260 bytes): printed as a 32 mm code its modules would be 0.38 mm "
-        "(at least 0.4 mm needed), too small to scan. Use a short URL of at most 241 characters.")),
+    Case("qr-url-too-dense-for-30mm", edit("https://example.org/a", "https://example.org/" + "a" * 240), expected(
+        "content.yaml:6:15", "二维码网址太长（260 字节）：印成 30 mm 的二维码时每个点只有 0.39 mm（至少要 0.4 mm），手机扫不出来。"
+        "请改用不超过 258 个字符的短网址。",
+        "the QR code URL is too long (260 bytes): printed as a 30 mm code its modules would be 0.39 mm "
+        "(at least 0.4 mm needed), too small to scan. Use a short URL of at most 258 characters.")),
     Case("photo-too-small-to-print", image(lambda p: Image.new("RGB", (300, 200), (90, 90, 90)).save(p)), numbers_free(expected(
         "content.yaml:28:11", "照片“p1”（images/p1.jpg）放在 #×# mm 的位置上只有 # ppi，不到要求（300 ppi）的一半，印出来会模糊。"
         "请换用至少 #×# 像素的原图。",

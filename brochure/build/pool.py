@@ -20,7 +20,6 @@ import pickle
 import signal
 import traceback
 from multiprocessing.connection import Connection
-from pathlib import Path
 
 from brochure.images.prepare import release_memory
 

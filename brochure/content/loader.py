@@ -88,6 +88,7 @@ class _Loader(SettingsReader):
         v = self.mapping(node, "document", {
             "title": True, "author": True, "publisher": True, "date": True,
             "language": False, "online_url": True, "call_to_action": False,
+            "address": False, "contact": False,
         })
         doc = m.Document(
             title=self.text(v["title"], "title"),
@@ -100,6 +101,9 @@ class _Loader(SettingsReader):
             doc.language = self.text(v["language"], "language")
         if "call_to_action" in v:
             doc.call_to_action = self.text(v["call_to_action"], "call_to_action")
+        for key in ("address", "contact"):
+            if key in v:
+                setattr(doc, key, self.text(v[key], key))
         return doc
 
     def url(self, node):

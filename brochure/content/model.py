@@ -38,6 +38,8 @@ class Document:
     language: str = "zh-CN"
     online_url: Text = Text("")
     call_to_action: Text = Text("扫码阅读电子版")
+    address: Text | None = None    # the publisher's address, printed on the back cover as written
+    contact: Text | None = None    # phone or e-mail, printed on the back cover as written
 
 
 @dataclass
@@ -225,4 +227,8 @@ class Content:
         yield self.document.call_to_action
         yield self.document.publisher
         yield self.document.date
+        if self.document.address:
+            yield self.document.address
+        if self.document.contact:
+            yield self.document.contact
         yield self.document.online_url

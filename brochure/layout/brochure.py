@@ -4,8 +4,8 @@ Front page: masthead band, headline and byline, the lead module (``front``),
 then section A.  Inner pages: running head, three columns with thin rules,
 sections opening with a letter badge and a headline across the columns, their
 first paragraph at the top of column 1, photos placed where they leave full
-legs, columns level where a section ends (``sections``).  Back page: key
-figures, the QR code to the online version, publisher and date.
+legs, columns level where a section ends (``sections``).  Back page: composed
+by ``brochure.layout.back``.
 
 The layout is chosen, not poured: ``compose_brochure`` lays out candidate
 placements and frame heights of the section photos in full and keeps the one
@@ -22,10 +22,11 @@ import json
 from dataclasses import fields, replace
 
 from brochure.content.model import Content
+from brochure.layout.back import compose_back
 from brochure.ground.boxes import MM, PageBoxes
 from brochure.ground.errors import BuildWarning, LayoutError
 from brochure.ground.page import Composition, Page
-from brochure.layout.blocks import Bullet, Fill, Grid, QRCode, Rule, SectionHeading, Spacer, Stack
+from brochure.layout.blocks import Rule, SectionHeading, Stack
 from brochure.layout.fillers import FillerPages
 from brochure.layout.flow import Column
 from brochure.layout.front import LEAD, FrontPage
@@ -36,7 +37,6 @@ from brochure.layout.sections import SectionFlow
 from brochure.layout.styles import Styles
 from brochure.text import CJKParagraph
 
-QR_SIZE = 32 * MM        # printed size including the quiet zone (≥ 20 mm)
 
 
 class BrochureComposer(FrontPage, SectionFlow, PhotoFrames, FillerPages):
@@ -106,11 +106,12 @@ class BrochureComposer(FrontPage, SectionFlow, PhotoFrames, FillerPages):
     def running_head(self, page: Page, frame: Column, number: int) -> None:
         s, L = self.s, self.L
         y_rule = frame.top + 0.6 * L
-        title = self.para(f"{self.c.masthead.slogan}　{self.c.masthead.title}", s.running)
+        outside = replace(s.running, align="left" if number % 2 == 0 else "right")   # mirrored: the outer edge
+        title = self.para(f"{self.c.masthead.slogan}　{self.c.masthead.title}", outside)
         _, h = title.wrap(frame.width, L)
         page.add(title, frame.x, y_rule + 2, frame.width, h, "furniture")
         page.add(Rule(frame.width, 0, self.c.palette.accent, 0.8, overprint=False), frame.x, y_rule, frame.width, 0, "furniture")
-        folio = self.para(str(number), replace(s.running, align="left" if number % 2 == 0 else "right"))
+        folio = self.para(str(number), outside)
         _, h = folio.wrap(frame.width, L)
         bottom_m = self.settings.margins[2] * MM
         page.add(folio, frame.x, bottom_m - L - 0.2 * L, frame.width, h, "furniture")
@@ -120,55 +121,9 @@ class BrochureComposer(FrontPage, SectionFlow, PhotoFrames, FillerPages):
                               self.para(section.headline, self.s.section), self.c.palette.accent, self.L)
 
     # -- the back page ------------------------------------------------------------------
-    def figures_panel(self, width: float):
-        """The key figures as big numbers with their labels, three to a row, on a tint."""
-        if not self.c.figures:
-            return None
-        s, L = self.s, self.L
-        big = replace(s.back_title, color=self.c.palette.accent)
-        cells = [Stack(0, [self.para(f"{fig.value}{fig.unit}", big), self.para(fig.label, s.back_text)])
-                 for fig in self.c.figures]
-        per_row = 3 if len(cells) in (3, 5, 6) or len(cells) > 6 else 2
-        grid = Grid(width, cells, per_row, gap=L, background=self.c.palette.tint, pad=L)
-        for cell in cells:
-            cell.width = grid.cell_width
-        title = self.para("数说十年", s.sidebar_title)
-        return Stack(width, [title, Spacer(width, L * 0.5), grid], leading=L)
-
     def back(self) -> None:
         page, frame = self.new_page("back")
-        s, c, L = self.s, self.c, self.L
-        W, H, bleed = self.boxes.trim_w, self.boxes.trim_h, self.boxes.bleed
-        band_h = 5 * L + self.settings.margins[2] * MM
-        page.add(Fill(W + 2 * bleed, band_h + bleed, c.palette.accent), -bleed, -bleed, W + 2 * bleed, band_h + bleed, "decoration")
-        y = frame.top
-        title = self.para(c.masthead.title, s.back_title)
-        _, h = title.wrap(frame.width, H)
-        page.add(title, frame.x, y - h, frame.width, h, "heading")
-        y -= h + L
-        slogan = self.para(c.masthead.slogan, replace(s.back_text, size=s.back_text.size * 1.4, leading=2 * L))
-        _, h = slogan.wrap(frame.width, H)
-        page.add(slogan, frame.x, y - h, frame.width, h, "text")
-        y -= h + 2 * L
-        panel = self.figures_panel(frame.width)
-        if panel is not None:
-            _, h = panel.wrap(frame.width, H)
-            page.add(panel, frame.x, y - h, frame.width, h, "box")
-            y -= h + L
-        qr = QRCode(c.document.online_url, QR_SIZE)
-        qx = frame.x + (frame.width - QR_SIZE) / 2
-        qy = (y + band_h) / 2 - QR_SIZE / 2 + 1.5 * L   # the QR block centred between the figures and the band
-        page.add(qr, qx, qy, QR_SIZE, QR_SIZE, "qr")
-        cta = self.para(c.document.call_to_action, s.back_text)
-        _, h = cta.wrap(frame.width, L * 2)
-        page.add(cta, frame.x, qy - h - 0.3 * L, frame.width, h, "text")
-        url = self.para(c.document.online_url, s.back_text)
-        _, h2 = url.wrap(frame.width, L * 2)
-        page.add(url, frame.x, qy - h - h2 - 0.3 * L, frame.width, h2, "text")
-        white = replace(s.back_text, color=(0, 0, 0, 0), overprint=False)
-        pub = self.para(f"{c.document.publisher}　{c.document.date}", white)
-        _, h = pub.wrap(frame.width, L * 2)
-        page.add(pub, frame.x, band_h / 2 - h / 2, frame.width, h, "text")
+        compose_back(page, frame, self.c, self.s, self.boxes)
 
     def body(self) -> None:
         """The front page and the sections, and what the rules count of them."""

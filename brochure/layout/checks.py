@@ -5,18 +5,17 @@ from brochure.content.model import Content
 from brochure.draw.qr import MIN_MODULE_MM, qr_modules
 from brochure.ground.boxes import MM
 from brochure.ground.errors import ContentError, PressError
-from brochure.layout.brochure import QR_SIZE
-
-QUIET_MODULES = 4
+from brochure.layout.back import QR_CODE
 
 
 def check_qr(content: Content) -> None:
-    """The brochure prints its QR code at a fixed size: refuse a URL too long to scan there, at its line."""
+    """The back cover prints its QR code ``QR_CODE`` wide (the quiet zone around it): refuse a URL
+    too long to scan there, at its line."""
     url = content.document.online_url
 
     def module_mm(u: str) -> float:
         try:
-            return QR_SIZE / MM / (qr_modules(u, "Q") + 2 * QUIET_MODULES)
+            return QR_CODE / MM / qr_modules(u, "Q")
         except PressError:
             return 0.0
 
@@ -30,7 +29,7 @@ def check_qr(content: Content) -> None:
             lo = mid
         else:
             hi = mid - 1
-    size = QR_SIZE / MM
+    size = QR_CODE / MM
     n = len(url.encode("utf-8"))
     raise ContentError(
         f"二维码网址太长（{n} 字节）：印成 {size:.0f} mm 的二维码时每个点只有 {got:.2f} mm（至少要 {MIN_MODULE_MM} mm），"

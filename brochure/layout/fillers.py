@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from brochure.ground.page import Page
-from brochure.layout.blocks import Bullet, Grid, Spacer, Stack
+from brochure.layout.back import FigureCell, FiguresPanel, per_row
+from brochure.layout.blocks import Bullet, Stack
 from brochure.layout.flow import Column
 
 
@@ -43,27 +44,20 @@ class FillerPages:
         page.add(block, frame.x, max(frame.bottom, y - h), frame.width, h, kind)
 
     def figures_page(self) -> bool:
-        """The key figures, numbers large and units at half their size, rows centred."""
+        """The key figures large: numbers with their units at half size, rows centred, labels beneath."""
         if not self.c.figures:
             return False
         page, frame = self.new_page("inner")
         top = self.filler_heading(page, frame, "数说十年")
-        L = self.L
-        big = replace(self.s.back_title, size=self.s.body.size * 4.2, leading=L * 4, color=self.c.palette.accent)
-        unit = replace(big, size=big.size / 2, leading=L * 2)
-        cells = []
-        for fig in self.c.figures:
-            number = Stack(0, [self.para(fig.value, big), self.para(fig.unit, unit)]) if str(fig.unit) else \
-                self.para(fig.value, big)
-            cells.append(Stack(0, [number, Spacer(0, L * 0.5),
-                                   self.para(fig.label, replace(self.s.back_text, size=self.s.body.size * 1.3))]))
-        per_row = 2 if len(cells) <= 4 else 3
-        grid = Grid(frame.width, cells, per_row, gap=2 * L, pad=L)
-        for cell in cells:
-            cell.width = grid.cell_width
-            for part in cell.parts:
-                part.width = grid.cell_width
-        self.centre_on_page(page, frame, grid, top, "box")
+        s, L = self.s, self.L
+        grow = 1.5                                   # a page of their own: half as large again as on the back
+        number = replace(s.figure_number, size=s.figure_number.size * grow, leading=s.figure_number.leading * grow)
+        unit = replace(s.figure_unit, size=s.figure_unit.size * grow, leading=s.figure_unit.leading * grow)
+        label = replace(s.figure_label, size=s.figure_label.size * 1.3, leading=L * 1.5)
+        cells = [FigureCell(fig, number, unit, label) for fig in self.c.figures]
+        panel = FiguresPanel(frame.width, cells, min(2, per_row(len(cells))) if len(cells) <= 4 else per_row(len(cells)),
+                             gap=2 * L, row_gap=3 * L, pad=2 * L, background=self.c.palette.tint)
+        self.centre_on_page(page, frame, panel, top, "box")
         return True
 
     def honours_page(self) -> bool:

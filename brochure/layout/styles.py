@@ -24,8 +24,17 @@ class Styles:
     slogan: TextStyle
     masthead: TextStyle
     running: TextStyle
-    back_title: TextStyle
-    back_text: TextStyle
+    # the back cover (brochure.layout.back)
+    back_slogan: TextStyle
+    back_masthead: TextStyle
+    figures_title: TextStyle
+    figure_number: TextStyle
+    figure_unit: TextStyle
+    figure_label: TextStyle
+    call_to_action: TextStyle
+    url: TextStyle
+    publisher: TextStyle
+    imprint: TextStyle
 
 
 def brochure_styles(content: Content, faces: dict) -> Styles:
@@ -58,7 +67,24 @@ def brochure_styles(content: Content, faces: dict) -> Styles:
         masthead=replace(body, face=faces["display"], size=t.body_size * 4.6, leading=L * 4, indent=0,
                          align="left", color=WHITE, overprint=False),
         running=replace(body, face=faces["caption"], size=t.caption_size * 0.9, leading=L, indent=0, align="left"),
-        back_title=replace(body, face=faces["display"], size=t.body_size * 2.6, leading=L * 3, indent=0,
-                           align="center", color=pal.accent_dark, overprint=False),
-        back_text=replace(body, face=faces["caption"], size=t.body_size, indent=0, align="center"),
+        # the back cover: the masthead's order and faces, centred and in the accent on white
+        back_slogan=replace(body, face=faces["display"], size=t.body_size * 1.8, leading=L * 2, indent=0,
+                            align="center", color=pal.accent, overprint=False),
+        back_masthead=replace(body, face=faces["display"], size=t.body_size * 4.2, leading=L * 4, indent=0,
+                              align="center", color=pal.accent_dark, overprint=False),
+        figures_title=replace(body, face=faces["heading"], size=t.body_size * 1.6, leading=L * 2, indent=0,
+                              align="center", color=pal.accent, overprint=False),
+        # a key figure: the number large, its unit half its size on the same baseline
+        figure_number=replace(body, face=faces["display"], size=t.body_size * 4.4, leading=L * 4, indent=0,
+                              align="left", color=pal.accent, overprint=False),
+        figure_unit=replace(body, face=faces["display"], size=t.body_size * 2.2, leading=L * 2, indent=0,
+                            align="left", color=pal.accent, overprint=False),
+        figure_label=replace(body, face=faces["caption"], size=t.body_size * 1.1, indent=0, align="center"),
+        call_to_action=replace(body, face=faces["heading"], size=t.body_size * 1.8, leading=L * 2, indent=0,
+                               align="center", color=pal.accent_dark, overprint=False),
+        url=replace(body, face=faces["caption"], size=t.body_size, indent=0, align="center", cjk_latin_space=0),
+        publisher=replace(body, face=faces["display"], size=t.body_size * 2.2, leading=L * 2, indent=0,
+                          align="center", color=WHITE, overprint=False),
+        imprint=replace(body, face=faces["caption"], size=t.body_size * 1.1, indent=0, align="center",
+                        color=WHITE, overprint=False),
     )

@@ -15,6 +15,8 @@ from brochure.ground.errors import PressError
 from brochure.ground.colour import cmyk
 from brochure.ground.boxes import MM
 
+#: The white border round a code, in modules, on each side (ISO/IEC 18004 asks for four).
+QUIET_MODULES = 4
 MIN_MODULE_MM = 0.4        # smaller modules are unreliable off a printing press
 MIN_SIZE_MM = 20.0         # hand-held scanning needs at least 2 cm
 EC_LEVELS = {
@@ -63,7 +65,7 @@ def qr_modules(url: str, ec: str = "Q") -> int:
     return 17 + 4 * version
 
 
-def qr_size_for_distance(distance_m: float, modules: int, *, quiet: int = 4) -> float:
+def qr_size_for_distance(distance_m: float, modules: int, *, quiet: int = QUIET_MODULES) -> float:
     """Printed size (pt, quiet zone included) for scanning from ``distance_m`` metres.
 
     The rule of thumb is size >= distance / 10, meant for a small code (25
@@ -81,7 +83,7 @@ def qr_size_for_distance(distance_m: float, modules: int, *, quiet: int = 4) -> 
 
 
 def draw_qr(canvas, url: str, x: float, y: float, size_pt: float, *, ec: str = "Q",
-            quiet: int = 4, color: tuple[float, float, float, float] = (0, 0, 0, 100)) -> float:
+            quiet: int = QUIET_MODULES, color: tuple[float, float, float, float] = (0, 0, 0, 100)) -> float:
     """Draw a QR code for ``url`` with the white square's lower-left at (x, y).
 
     Returns the module size in pt.  Raises PressError when the URL cannot be

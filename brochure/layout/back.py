@@ -14,7 +14,7 @@ from dataclasses import replace
 from reportlab.platypus.flowables import Flowable
 
 from brochure.content.model import Content, Figure
-from brochure.draw.qr import qr_modules
+from brochure.draw.qr import QUIET_MODULES, qr_modules
 from brochure.ground.boxes import MM, PageBoxes
 from brochure.ground.errors import LayoutError
 from brochure.ground.page import Page
@@ -24,7 +24,6 @@ from brochure.layout.styles import Styles
 from brochure.text import CJKParagraph, layout_lines, natural_width
 
 QR_CODE = 30 * MM        # the printed code itself, its modules only (≥ 30 mm); the quiet zone lies around it
-QUIET_MODULES = 4        # the quiet zone, in modules, on each side
 FIGURES_HEADING = "数说十年"
 MAX_GAP_LINES = 3        # the most white, in grid lines, between two modules of the page
 MAX_ROW_GAP_LINES = 3    # the most room, in grid lines, between two rows of figures
@@ -84,6 +83,12 @@ class FigureCell(Flowable):
         _, self._label_h = self._label.wrap(self._label_w, ah)
         self.height = number.leading + self._label_h
         return aw, self.height
+
+    @property
+    def content_width(self) -> float:
+        """How wide the cell's ink is after ``wrap``: the number with its unit, or the label if wider."""
+        label = min(self._label_w, natural_width(self.figure.label, self.label_style))
+        return max(self._nw + self._gap + self._uw, label)
 
     def draw(self):
         number, unit = self._number.style, self._unit.style

@@ -19,6 +19,7 @@ from brochure.ground.boxes import MM, PageBoxes
 from brochure.ground.page import Composition
 from brochure.layout.blocks import Fill
 from brochure.layout.pages import safety_warnings
+from brochure.draw.qr import QUIET_MODULES, qr_modules
 from brochure.layout.poster_areas import PosterAreas, min_body_pt, qr_size
 
 __all__ = ["PosterComposer", "compose_poster", "min_body_pt", "qr_size", "QR_CENTRE_M", "LOW_ZONE_MM", "ROLLUP_QR_MM"]
@@ -135,8 +136,13 @@ class PosterComposer(PosterAreas):
 
     # -- the whole poster ------------------------------------------------------------------
     def qr_side(self) -> float:
+        """The printed QR code's side, quiet zone included; on a roll-up the code itself is at least
+        ``ROLLUP_QR_MM`` wide (scanned from about 1.5 m, at chest height)."""
         side = super().qr_side()
-        return max(side, ROLLUP_QR_MM * MM) if self.is_rollup() else side
+        if not self.is_rollup():
+            return side
+        n = qr_modules(self.c.document.online_url, "Q")
+        return max(side, ROLLUP_QR_MM * MM * (n + 2 * QUIET_MODULES) / n)
 
     def is_rollup(self) -> bool:
         return self.p.foot > 0 and self.boxes.trim_h > 2 * self.boxes.trim_w

@@ -13,6 +13,7 @@ from brochure.ground.boxes import MM, PageBoxes
 from brochure.ground.colour import WHITE
 from brochure.ground.errors import LayoutError
 from brochure.ground.page import Page
+from brochure.layout.back import FigureCell
 from brochure.layout.blocks import Bullet, Fill, Image, QRCode, Spacer, Stack
 from brochure.layout.poster_blocks import Balanced
 from brochure.text import CJKParagraph, TextStyle, natural_width
@@ -178,11 +179,11 @@ class PosterAreas:
 
         def build(size):
             label = max(self.body_min, min(size * 0.3, self.body_min * 1.3))
-            cells = [self.texts_block(cell_w, [
-                CJKParagraph(f"{f.value}{f.unit}", self.style("display", size, leading=size * 1.15,
-                                                              color=self.c.palette.accent, align="center")),
-                Balanced(f.label, self.style("heading", label, align="center")),
-            ]) for f in figs]
+            cells = [FigureCell(f, self.style("display", size, leading=size * 1.15, color=self.c.palette.accent,
+                                              align="center"),
+                                self.style("display", size / 2, leading=size * 0.6, color=self.c.palette.accent,
+                                           align="center"),
+                                self.style("heading", label, align="center")) for f in figs]
             block = self.texts_block(cell_w, cells)
             block.cells = cells
             heights = [cell.wrap(cell_w, 1e7)[1] for cell in cells]
@@ -193,12 +194,22 @@ class PosterAreas:
         row_h = max(cell.wrap(cell_w, 1e7)[1] for cell in block.cells)
         for r in range(rows):
             row = block.cells[r * per_row:(r + 1) * per_row]
-            offset = (per_row - len(row)) * (cell_w + self.gap) / 2     # a short row is centred
-            for k, cell in enumerate(row):
-                ch = cell.wrap(cell_w, 1e7)[1]
-                self.page.add(cell, x + offset + k * (cell_w + self.gap), top - r * (row_h + self.gap) - ch,
-                              cell_w, ch, "text")
+            self.figures_row(row, x, width, top - r * (row_h + self.gap), cell_w)
         return top - rows * row_h - (rows - 1) * self.gap
+
+    def figures_row(self, row, x: float, width: float, top: float, cell_w: float) -> None:
+        """One row of figures centred by their ink, with even room before, between and after them
+        (never less than 3 mm between two), each cell drawn at its own ink width."""
+        inks = []
+        for cell in row:
+            cell.wrap(cell_w, 1e7)
+            inks.append(cell.content_width)
+        gap = max(3 * MM, (width - sum(inks)) / (len(row) + 1))
+        left = x + (width - sum(inks) - gap * (len(row) - 1)) / 2
+        for cell, ink in zip(row, inks):
+            _, ch = cell.wrap(ink, 1e7)
+            self.page.add(cell, left, top - ch, ink, ch, "text")
+            left += ink + gap
 
     def summaries(self, x, top, width, height) -> float:
         secs = self.c.sections

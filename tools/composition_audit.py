@@ -41,7 +41,7 @@ Heuristics (they hold on our own outputs; a PDF set otherwise may fool them)
   differs from the pitch within a glyph by more than 0.08 em.
 * Padding pages (documents of three pages or more, inner pages only): less than
   25 % of the live area covered (on a 2 mm raster), or a ruled notes page (six
-  or more long horizontal rules, or a heading 笔记 / 备忘).
+  or more long horizontal rules with hardly any text, or a heading 笔记 / 备忘).
 * Running heads and folios: a short line near the top or foot (outer 12 % of the
   trim height) repeated on two pages or more, and folios (digits alone there).
   Even pages want them on the left, odd ones on the right; centred is fine.
@@ -422,7 +422,7 @@ def check_padding(p: PageData, margin: float) -> list[Finding]:
     share = len(covered) / (nx * ny)
     rules = [s for s in p.shapes if s.kind == "stroke" and s.h < 1 and s.w > 0.5 * (x1 - x0)]
     notes = any(w in l.text for l in p.lines for w in ("笔记", "备忘", "Notes", "NOTES"))
-    if len(rules) >= 6 or notes:
+    if (len(rules) >= 6 and len(p.lines) < 10) or notes:     # rules for writing on, not rules among text
         return [p.at("padding-page", x0, y1, "ruled notes page (笔记/备忘)")]
     if share < PADDING_COVER:
         return [p.at("padding-page", x0, y1, f"only {share:.0%} of the live area used")]

@@ -27,6 +27,7 @@ from brochure.ground.boxes import MM, PageBoxes
 from brochure.ground.errors import BuildWarning, LayoutError
 from brochure.ground.page import Composition, Page
 from brochure.layout.blocks import Rule, SectionHeading, Stack
+from brochure.layout.extras import BREAK, QUOTE_LINES, Extras
 from brochure.layout.fillers import FillerPages
 from brochure.layout.flow import Column
 from brochure.layout.front import LEAD, FrontPage
@@ -39,7 +40,7 @@ from brochure.text import CJKParagraph
 
 
 
-class BrochureComposer(FrontPage, SectionFlow, PhotoFrames, FillerPages):
+class BrochureComposer(FrontPage, SectionFlow, PhotoFrames, Extras, FillerPages):
     """One layout of the brochure for one ``plan`` (photo id -> PhotoChoice).
 
     Without a ``photo_loader`` it is a trial: photos are empty frames of their size,
@@ -125,20 +126,21 @@ class BrochureComposer(FrontPage, SectionFlow, PhotoFrames, FillerPages):
         page, frame = self.new_page("back")
         compose_back(page, frame, self.c, self.s, self.boxes)
 
-    def body(self) -> None:
-        """The front page and the sections, and what the rules count of them."""
+    def body(self) -> tuple[Page, Column, float]:
+        """The front page and the sections, and what the rules count of them; where the text ended."""
         page, frame, y = self.front()
-        self.sections(page, frame, y)
+        end = self.sections(page, frame, y)
         col_w = self.columns(self.frame(2, head=True), self.settings.columns, 0.0)[0].width
         for number, page in enumerate(self.pages, 1):
             self.measure.legs += legs(page, number, col_w, self.L)
             self.measure.feet.append((number, foot_white(page, self.frame(number, head=number > 1).bottom, self.L)))
         self.measure.pages = len(self.pages)
+        return end
 
     def compose(self) -> Composition:
-        self.body()
+        end = self.body()
         text_pages = len(self.pages)
-        self.fill_to_four()
+        self.fill_to_four(end)
         self.back()
         for page in self.pages:   # running heads and folios are drawn last: text reads on across pages
             page.items.sort(key=lambda item: item.kind == "furniture")
@@ -181,7 +183,11 @@ def candidates(composer: "BrochureComposer", photo, n: int) -> list[PhotoChoice]
     return found
 
 
-def search(content: Content, styles: Styles, boxes: PageBoxes, rules: Rules) -> dict[str, PhotoChoice]:
+#: What the layout search may spend, in (characters of a paragraph)² summed over the trials.
+TRIAL_BUDGET = 6e8
+
+
+def search(content: Content, styles: Styles, boxes: PageBoxes, rules: Rules) -> dict:
     """The plan the rules score best.
 
     Each photo in turn (the lead photo first) tries every placement and every frame
@@ -193,17 +199,23 @@ def search(content: Content, styles: Styles, boxes: PageBoxes, rules: Rules) -> 
     n = content.brochure.columns
     photos = [content.photos[p] for s in content.sections for p in s.photos]
     probe = BrochureComposer(content, styles, None, boxes, {}, rules)
-    options: dict[str, list[PhotoChoice]] = {}
+    options: dict[str, list] = {}
     lead = probe.lead_options()
     if lead:
         options[LEAD] = lead
     for photo in photos:
         options[photo.id] = [replace(place, lines=lines) for place in candidates(probe, photo, n)
                              for lines in range(*probe.photo_range(photo, place.span, n))]
-    if not options:
-        return {}
+    # Trials cost about the square of each paragraph's length (splitting it across columns and pages):
+    # a document of extreme paragraphs gets fewer, so a build never takes long; the count depends on
+    # the words alone, so the same content always gives the same layout.
+    cost = sum(len(str(p)) ** 2 for s in content.sections for p in s.paragraphs) + 1
+    budget = [int(TRIAL_BUDGET / cost)]
 
-    def score(plan: dict[str, PhotoChoice]) -> float:
+    def score(plan: dict) -> float:
+        if budget[0] <= 0:
+            return float("inf")
+        budget[0] -= 1
         trial = BrochureComposer(content, styles, None, boxes, plan, rules)
         try:
             trial.body()
@@ -211,14 +223,30 @@ def search(content: Content, styles: Styles, boxes: PageBoxes, rules: Rules) -> 
             return float("inf")
         return trial.measure.score(rules)
 
-    plan: dict[str, PhotoChoice] = {}
+    for index, section in enumerate(content.sections):        # what a designer adds to fill a page
+        quote = probe.quote(index, section.paragraphs)
+        if quote is not None:
+            options[quote.id] = [0] + [PhotoChoice(span, place, lines) for span in range(1, n + 1)
+                                       for place in (("top", "foot") if span == n else ("right", "left"))
+                                       for lines in range(*QUOTE_LINES)]
+        if index:
+            options[f"{BREAK}{index}"] = [0, 1]
+
+    plan: dict = {}
     best = score(plan)
     for _ in range(2):
         for key, choices in options.items():
-            groups: dict[tuple, list[PhotoChoice]] = {}
+            groups: dict[tuple, list] = {}
             for option in choices:
-                groups.setdefault((option.span, option.place), []).append(option)
+                group = (option.span, option.place) if isinstance(option, PhotoChoice) else ()
+                groups.setdefault(group, []).append(option)
             for group in groups.values():        # every other height, then the neighbours of the best
+                if not isinstance(group[0], PhotoChoice):
+                    tried = {k: score({**plan, key: o}) for k, o in enumerate(group)}
+                    pick = min(tried, key=tried.get)
+                    if tried[pick] < best:
+                        plan, best = {**plan, key: group[pick]}, tried[pick]
+                    continue
                 tried = {o.lines: score({**plan, key: o}) for o in group[::2]}
                 near = min(tried, key=tried.get)
                 tried.update({o.lines: score({**plan, key: o}) for o in group if abs(o.lines - near) == 1})
@@ -238,7 +266,8 @@ def compose_brochure(content: Content, styles: Styles, photo_loader, boxes: Page
     if plan is None:
         plan = search(content, styles, boxes, rules)
         if store is not None:
-            store.put("plan", key, json.dumps({k: [v.span, v.place, v.lines] for k, v in plan.items()}).encode())
+            store.put("plan", key, json.dumps({k: [v.span, v.place, v.lines] if isinstance(v, PhotoChoice) else v
+                                               for k, v in plan.items()}).encode())
     return BrochureComposer(content, styles, photo_loader, boxes, plan, rules).compose()
 
 
@@ -254,7 +283,7 @@ def load_plan(data: bytes | None) -> dict[str, PhotoChoice] | None:
     if data is None:
         return None
     try:
-        return {str(k): PhotoChoice(int(span), str(place), int(lines))
-                for k, (span, place, lines) in json.loads(data).items()}
+        return {str(k): PhotoChoice(int(v[0]), str(v[1]), int(v[2])) if isinstance(v, list) else int(v)
+                for k, v in json.loads(data).items()}
     except (ValueError, TypeError, AttributeError):
         return None

@@ -1,11 +1,12 @@
-"""Pages added to make the page count a multiple of four: designed pages, never ruled notes.
+"""Room added to make the page count a multiple of four: designed, never ruled notes.
 
 A saddle-stitched booklet has 4, 8, 12 … pages.  When the words run past a
 multiple of four, the layout search has already tried to fit them by photo
-sizes and placements; the pages still missing are filled with what the
-content holds and a reader looks at: the key figures (数说十年) large, the
-honour list given a page of its own, and the photos large with their
-captions.  Each is a whole page composed on the grid, in that order.
+sizes, placements and pull quotes; the room still left is filled with what
+the content holds and a reader looks at, each sized to the room it gets:
+first the rest of the last text page, then whole pages.  In turn: the key
+figures (数说十年) large, the honour list given room of its own, the photos large
+with their captions.
 """
 from __future__ import annotations
 
@@ -13,85 +14,134 @@ from dataclasses import replace
 
 from brochure.ground.page import Page
 from brochure.layout.back import FigureCell, FiguresPanel, per_row
-from brochure.layout.blocks import Bullet, Stack
+from brochure.layout.blocks import Bullet, Row, Spacer, Stack
 from brochure.layout.flow import Column
+
+#: The least room, in grid lines, worth filling at the foot of the last text page.
+LEAST_ROOM = 12
 
 
 class FillerPages:
-    """The designed pages of a composer (geometry, styles, ``para``, photo blocks come from it)."""
+    """The designed fillers of a composer (geometry, styles, ``para``, photo blocks come from it)."""
 
-    def fill_to_four(self) -> None:
-        """Add designed pages before the back cover until the count (with it) is a multiple of four."""
-        makers = [self.figures_page, self.honours_page, self.photos_page]
+    def fill_to_four(self, end: tuple[Page, Column, float] | None = None) -> None:
+        """Fill the rest of the last text page (``end``: page, frame, y) and add designed pages before
+        the back cover until the count (with it) is a multiple of four."""
+        if (len(self.pages) + 1) % 4 == 0:
+            return
+        makers = [self.figures_filler, self.honours_filler, self.photos_filler]
+        if end is not None:
+            page, frame, y = end
+            room = Column(frame.x, frame.width, self.snap(frame, y), frame.bottom)
+            if room.top - room.bottom >= LEAST_ROOM * self.L:
+                for make in list(makers):
+                    makers.remove(make)
+                    if make(page, room):
+                        break
         while (len(self.pages) + 1) % 4:
+            page, frame = self.new_page("inner")
             for make in list(makers):
                 makers.remove(make)
-                if make():
+                if make(page, frame):
                     break
             else:
-                self.photos_page(again=True)
+                self.photos_filler(page, frame)
 
-    def filler_heading(self, page: Page, frame: Column, title: str) -> float:
-        heading = self.para(title, self.s.section)
-        _, h = heading.wrap(frame.width, frame.top - frame.bottom)
-        page.add(heading, frame.x, frame.top - h, frame.width, h, "heading")
-        return frame.top - h - self.L
+    def filler_heading(self, page: Page, room: Column, title: str) -> float:
+        heading = self.para(title, replace(self.s.figures_title, align="center"))
+        _, h = heading.wrap(room.width, room.top - room.bottom)
+        page.add(heading, room.x, room.top - h, room.width, h, "heading")
+        return room.top - h - self.L
 
-    def centre_on_page(self, page: Page, frame: Column, block, top: float, kind: str) -> None:
-        """``block`` in the middle of the room between ``top`` and the foot of the type area, on the grid."""
-        _, h = block.wrap(frame.width, top - frame.bottom)
-        y = self.snap(frame, top - (top - frame.bottom - h) / 2)
-        page.add(block, frame.x, max(frame.bottom, y - h), frame.width, h, kind)
-
-    def figures_page(self) -> bool:
-        """The key figures large: numbers with their units at half size, rows centred, labels beneath."""
+    def figures_filler(self, page: Page, room: Column) -> bool:
+        """The key figures filling ``room``: numbers as large as fit, rows spread over the height."""
         if not self.c.figures:
             return False
-        page, frame = self.new_page("inner")
-        top = self.filler_heading(page, frame, "数说十年")
+        top = self.filler_heading(page, room, "数说十年")
         s, L = self.s, self.L
-        grow = 1.5                                   # a page of their own: half as large again as on the back
-        number = replace(s.figure_number, size=s.figure_number.size * grow, leading=s.figure_number.leading * grow)
-        unit = replace(s.figure_unit, size=s.figure_unit.size * grow, leading=s.figure_unit.leading * grow)
-        label = replace(s.figure_label, size=s.figure_label.size * 1.3, leading=L * 1.5)
-        cells = [FigureCell(fig, number, unit, label) for fig in self.c.figures]
-        panel = FiguresPanel(frame.width, cells, min(2, per_row(len(cells))) if len(cells) <= 4 else per_row(len(cells)),
-                             gap=2 * L, row_gap=3 * L, pad=2 * L, background=self.c.palette.tint)
-        self.centre_on_page(page, frame, panel, top, "box")
+        rows = -(-len(self.c.figures) // per_row(len(self.c.figures)))
+        for grow in (2.0, 1.8, 1.6, 1.4, 1.2, 1.0):
+            number = replace(s.figure_number, size=s.figure_number.size * grow, leading=s.figure_number.leading * grow)
+            unit = replace(s.figure_unit, size=s.figure_unit.size * grow, leading=s.figure_unit.leading * grow)
+            label = replace(s.figure_label, size=s.figure_label.size * min(grow, 1.5), leading=L * 1.5)
+            cells = [FigureCell(f, number, unit, label) for f in self.c.figures]
+            panel = FiguresPanel(room.width, cells, per_row(len(cells)), gap=L, row_gap=L, pad=L,
+                                 background=self.c.palette.tint)
+            _, h = panel.wrap(room.width, 1e6)
+            if h <= top - room.bottom:
+                break
+        spare = max(0.0, top - room.bottom - h)
+        if rows > 1:                                   # the room left goes between the rows
+            panel.row_gap = L + spare / (rows - 1)
+        else:
+            panel.pad = L + spare / 2
+        _, h = panel.wrap(room.width, 1e6)
+        page.add(panel, room.x, top - h, room.width, h, "box")
         return True
 
-    def honours_page(self) -> bool:
-        """The honour list given its own page, in two columns of large type."""
+    def honours_filler(self, page: Page, room: Column) -> bool:
+        """The honour list filling ``room``: two columns, the type as large as fits, rows spread evenly."""
         items = list(self.c.honours.items)
         if not items:
             return False
-        page, frame = self.new_page("inner")
-        top = self.filler_heading(page, frame, f"{self.c.honours.title}")
-        style = replace(self.s.sidebar_item, size=self.s.body.size * 1.5, leading=self.L * 2)
-        cols = self.columns(frame, 2, top)
-        half = (len(items) + 1) // 2
-        for col, chunk in zip(cols, (items[:half], items[half:])):
-            block = Stack(col.width, [Bullet("■", self.para(i, style), style) for i in chunk], leading=self.L)
-            _, h = block.wrap(col.width, col.top - col.bottom)
-            page.add(block, col.x, col.top - h, col.width, h, "box")
+        top = self.filler_heading(page, room, str(self.c.honours.title))
+        L = self.L
+        width = (room.width - 2 * L) / 2
+        for grow in (3.2, 2.8, 2.4, 2.1, 1.8, 1.6, 1.4, 1.2, 1.0):
+            style = replace(self.s.sidebar_item, size=self.s.body.size * grow, leading=L * grow * 1.1)
+            rows = [Row([Bullet("■", self.para(i, style), style) for i in items[k:k + 2]], [width] * len(items[k:k + 2]),
+                        gap=2 * L) for k in range(0, len(items), 2)]
+            heights = [row.wrap(room.width, 1e6)[1] for row in rows]
+            if sum(heights) + (len(rows) + 1) * L <= top - room.bottom:
+                break
+        gap = max(L, (top - room.bottom - sum(heights)) / (len(rows) + 1))
+        parts = []
+        for row in rows:
+            parts += [Spacer(room.width, gap), row]
+        box = Stack(room.width, parts)
+        _, h = box.wrap(room.width, 1e6)
+        page.add(box, room.x, top - h, room.width, h, "box")
         return True
 
-    def photos_page(self, again: bool = False) -> bool:
-        """The brochure's photos large, each across the type area with its caption, filling the page."""
+    def photos_filler(self, page: Page, room: Column) -> bool:
+        """The brochure's photos large, each as wide as the room (or as its pixels allow at the press's
+        resolution, centred) with its caption, sharing the room evenly."""
         photos = list(self.c.photos.values())
         if not photos:
-            if again:                       # nothing left to show: a page for the key figures again
-                return self.figures_page() or self.honours_page()
-            return False
-        page, frame = self.new_page("inner")
-        room = int((frame.top - frame.bottom) // self.L) - (len(photos) - 1)
-        y = frame.top
-        for photo in photos:
-            fewest, wished, most = self.photo_lines(photo, frame.width)
-            lines = max(fewest, min(most, wished, room // len(photos)))
-            if y - lines * self.L < frame.bottom:
+            return self.figures_filler(page, room) if self.c.figures else False
+        L = self.L
+        total = int((room.top - room.bottom) // L)
+        widths = [self.sharp_width(photo, room.width) for photo in photos]
+        while True:                                 # as many as fit at a fair share of the room each
+            free = total - (len(photos) - 1)
+            shares = []
+            for photo, width in zip(photos, widths):
+                fewest, _, most = self.photo_lines(photo, width)
+                most = min(most, self.sharp_lines(photo, width))
+                shares.append(max(fewest, min(most, free // len(photos))))
+            if sum(shares) <= free or len(photos) == 1:
                 break
-            page.add(self.photo_block(photo, frame.width, lines), frame.x, y - lines * self.L, frame.width,
-                     lines * self.L, "photo")
-            y -= (lines + 1) * self.L
+            photos.pop()
+            widths.pop()
+        gap = max(1, (total - sum(shares)) // len(photos)) if len(photos) > 1 else 0
+        y = room.top
+        for photo, width, lines in zip(photos, widths, shares):
+            if y - lines * L < room.bottom - 0.5:
+                break
+            x = room.x + (room.width - width) / 2
+            page.add(self.photo_block(photo, width, lines), x, y - lines * L, width, lines * L, "photo")
+            y -= (lines + gap) * L
         return True
+
+    def sharp_width(self, photo, width: float) -> float:
+        """``width``, or less: as wide as the photo's pixels print at the press's resolution."""
+        if not photo.pixels:
+            return width
+        return min(width, photo.pixels[0] / self.settings.press.min_ppi * 72)
+
+    def sharp_lines(self, photo, width: float) -> int:
+        """The most lines the photo block may take at ``width`` and still print sharp."""
+        if not photo.pixels:
+            return 10_000
+        caption = self.caption_block(photo, width).wrap(width, 1e6)[1]
+        return int((photo.pixels[1] / self.settings.press.min_ppi * 72 + 3 + caption) // self.L)

@@ -23,12 +23,12 @@ class Rules:
     """What a newspaper designer (美编) checks, as numbers: depths in grid lines, the rest as penalties."""
 
     min_leg: int = 5                 # a leg of type shallower than this reads as a leftover
-    leg: float = 400.0               # per line a leg is short of ``min_leg``
+    leg: float = 1000.0              # per line a leg is short of ``min_leg``
     opening: float = 5000.0          # a section whose first words are not under its headline
     free_foot: int = 1               # lines of white at a page's foot that go unnoticed
-    foot: float = 60.0               # per further line of white at the foot of a page
+    foot: float = 150.0              # per further line of white at the foot of a page
     page: float = 100_000.0          # per four pages: the page count is the first thing a layout must keep
-    filler: float = 3000.0           # per designed page added to make up a multiple of four
+    filler: float = 2500.0           # per designed page added to make up a multiple of four
     crop: float = 30.0               # per tenth of a photo's height or width cropped away
     wish: float = 15.0               # a photo placed otherwise than content.yaml asks
     soft: float = 5000.0             # per tenth a photo's resolution falls short of the press's minimum
@@ -56,6 +56,7 @@ class Measure:
     crops: list[float] = field(default_factory=list)                      # fraction of each photo cropped away
     holes: list[float] = field(default_factory=list)                      # lines of white beside a shorter box
     soft: list[float] = field(default_factory=list)                       # how far each photo falls short of min ppi
+    uneven: list[float] = field(default_factory=list)                     # lines apart the columns end, per section
     wishes: int = 0
 
     def score(self, rules: Rules) -> float:
@@ -69,6 +70,7 @@ class Measure:
         s += sum(rules.foot * (white - rules.free_foot) for white in self.holes if white > rules.free_foot)
         s += rules.wish * self.wishes
         s += sum(rules.soft * short * 10 for short in self.soft)
+        s += sum(rules.leg * (lines - 1) for lines in self.uneven if lines > 1)
         return s
 
 

@@ -120,6 +120,9 @@ class PosterComposer(PosterAreas):
         g, half = self.gap, self.qr_side() / 2
         lowest, highest = QR_CENTRE_M[0] * 1000 * MM, QR_CENTRE_M[1] * 1000 * MM
         room = highest - half - g - low
+        if "hero" not in self.p.shows:       # no photo: the words take the banner's height, larger
+            room = top - low - 2 * half - 4 * g
+            self.roomy = 2.5
         figs = self.figures_module(x, width, room * 0.3)
         hon = self.measure(self.honours, x, 0, width, 1e7) if "honours" in self.p.shows else ([], 0.0)
         sums = self.summaries_module(x, width, room - figs[1] - hon[1] - 2 * g)
@@ -129,6 +132,26 @@ class PosterComposer(PosterAreas):
         spare = max(top - low - need - above - 2 * half, 0.0)
         below = len([h for _, h in (figs, sums, hon) if h]) + 1
         centre = min(max(low + need + half + spare * below / (below + 2), lowest), highest)
+        if "hero" not in self.p.shows:
+            # no photo above the code: the modules are shared out above and below it, the split and
+            # the code's height (within chest height) chosen so that neither stretch is left empty
+            modules = [m for m in (figs, sums, hon) if m[1]]
+            inside = (lowest + 5 * MM, highest - 5 * MM)
+            best = None
+            for k in range(len(modules) + 1):
+                up, down = modules[:k], modules[k:]
+                need_up = sum(h for _, h in up) + g * (len(up) + 1)
+                need_down = sum(h for _, h in down) + g * (len(down) + 1)
+                free = top - low - 2 * half - need_up - need_down
+                mid = min(max(low + need_down + free / 2 + half, inside[0]), inside[1])
+                worst = max(top - (mid + half) - need_up, (mid - half) - low - need_down)
+                if best is None or worst < best[0]:
+                    best = (worst, up, down, mid)
+            _, up, down, centre = best
+            qr_top, qr_foot = self.qr_beside(x, centre, width)
+            self.stack(up, top, qr_top)
+            self.stack(down, qr_foot, low)
+            return
         qr_top, qr_foot = self.qr_beside(x, centre, width)
         hero = self.hero_module(x, width, top - qr_top - 2 * g)
         self.stack([hero], top, qr_top)

@@ -45,6 +45,7 @@ class PosterAreas:
         self.fine = min_body_pt(min(poster.scan_distance, poster.distance))   # read up close
         self.gap = self.body_min
         self.title_size = 0.0
+        self.roomy = 1.0            # how much larger than usual the words may grow (a roll-up without a photo)
         self.figure_size = 0.0
 
     # -- text ---------------------------------------------------------------------
@@ -171,7 +172,7 @@ class PosterAreas:
         rows = -(-len(figs) // per_row)
         cell_w = (width - (per_row - 1) * self.gap) / per_row
         cell_h = (height - (rows - 1) * self.gap) / rows
-        most = min(self.body_min * 6, (self.title_size or 1e9) * 0.8)
+        most = min(self.body_min * 6 * self.roomy, (self.title_size or 1e9) * 0.8)
         for fig in figs:        # a number never breaks from its unit: no larger than fits one line
             one = natural_width(f"{fig.value}{fig.unit}", self.style("display", 100.0)) / 100.0
             most = min(most, cell_w * 0.96 / one)
@@ -223,7 +224,7 @@ class PosterAreas:
                 parts.append(Spacer(width, size * 0.6))
             return self.texts_block(width, parts[:-1])
 
-        most = min(self.body_min * 2, self.figure_size / 1.2 if self.figure_size else 1e9)   # under the figures
+        most = min(self.body_min * 2 * self.roomy, self.figure_size / 1.2 if self.figure_size else 1e9)   # under the figures
         block, h, _ = self.fit("summaries", build, width, height, self.body_min, most)
         self.page.add(block, x, top - h, width, h, "text")
         return top - h

@@ -14,6 +14,7 @@ from brochure.content.model import Photo
 from brochure.ground.errors import LayoutError
 from brochure.ground.page import Page, Placed
 from brochure.layout.blocks import Rule
+from brochure.layout.extras import BREAK, Quote
 from brochure.layout.flow import Column, balance, fill
 from brochure.layout.plan import PhotoChoice
 
@@ -39,16 +40,23 @@ class SectionFlow:
         cols = self.columns(self.frame(2, head=True), n, 0.0)
         return cols[span - 1].x + cols[span - 1].width - cols[0].x
 
-    def sections(self, page: Page, frame: Column, y: float) -> None:
+    def sections(self, page: Page, frame: Column, y: float) -> tuple[Page, Column, float]:
         """Each section in turn: where the last one ended if its heading, its top photos and a full leg
         fit there, else on a new page.  When only the photos do not fit but the text runs on to the
         next page anyway, they float to the top of that page, as a newspaper does."""
-        L, legs = self.L, self.rules.min_leg
-        for section in self.c.sections:
+        L, legs = self.L, self.rules.min_leg + 1     # a line more: a paragraph split at the page foot may keep one back
+        for index, section in enumerate(self.c.sections):
+            if index and self.plan.get(f"{BREAK}{index}") and page.items and y < frame.top:
+                page, frame = self.new_page("inner")          # the plan opens this section on a page of its own
+                y = frame.top
             n = self.settings.columns if page.label != "front" else self.settings.front_columns
             heading = self.section_heading(section, frame.width)
             _, hh = heading.wrap(frame.width, frame.top - frame.bottom)
             photos = [(p, self.choice(p, n)) for p in (self.c.photos[i] for i in section.photos)]
+            quote = self.quote(index, section.paragraphs)
+            if quote is not None and self.plan.get(quote.id):
+                chosen = self.plan[quote.id]
+                photos.append((quote, PhotoChoice(min(chosen.span, n), chosen.place, chosen.lines)))
             top = [(p, ch) for p, ch in photos if ch.place != "foot"]
             foot = [(p, ch) for p, ch in photos if ch.place == "foot"]
             blocks = [self.para(p, self.s.body) for p in section.paragraphs]
@@ -81,6 +89,7 @@ class SectionFlow:
                 late = []
                 self.column_rules(page, cols, bottom)
                 if not rest:
+                    self.measure.uneven.append(self.unevenness(placed, cols))
                     y = bottom - L
                     break
                 page, frame = self.new_page("inner")
@@ -89,6 +98,7 @@ class SectionFlow:
                 floated = []
             for photo, ch in foot:
                 page, frame, y = self.place_foot(page, frame, y, photo, ch)
+        return page, frame, y
 
     def place_top(self, items: list[Placed], cols: list[Column], photos: list) -> list[Column]:
         """Place photos at the top of their columns into ``items``; returns the columns shortened."""
@@ -98,8 +108,8 @@ class SectionFlow:
             spanned = cols[n - span:] if ch.place == "right" else cols[:span]
             x0 = spanned[0].x
             w = spanned[-1].x + spanned[-1].width - x0
-            block = self.photo_block(photo, w, ch.lines)
-            h = ch.lines * self.L
+            block = self.item_block(photo, w, ch.lines)
+            h = block.height
             top = min(c.top for c in spanned)
             items.append(Placed(block, x0, top - h, w, h, "photo"))
             self.placed_photo(photo, w, ch.lines, ch)
@@ -107,25 +117,37 @@ class SectionFlow:
                 col.top = top - h - self.L
         return cols
 
-    def place_foot(self, page: Page, frame: Column, y: float, photo: Photo, ch: PhotoChoice):
-        """A photo across all columns under the section's text (on the next page if it does not fit)."""
+    def place_foot(self, page: Page, frame: Column, y: float, photo, ch: PhotoChoice):
+        """A photo (or quote) across all columns under the section's text (on the next page if it does not fit)."""
         w = frame.width
-        h = ch.lines * self.L
+        block = self.item_block(photo, w, ch.lines)
+        h = block.height
         if y - h < frame.bottom:
             page, frame = self.new_page("inner")
             y = frame.top
-        page.add(self.photo_block(photo, w, ch.lines), frame.x, y - h, w, h, "photo")
+        page.add(block, frame.x, y - h, w, h, "photo")
         self.placed_photo(photo, w, ch.lines, ch)
         return page, frame, y - h - self.L
 
+    def item_block(self, item, width: float, lines: int):
+        """The block of a photo, or of a pull quote placed the way photos are."""
+        return self.quote_block(item, width, lines) if isinstance(item, Quote) else self.photo_block(item, width, lines)
+
     def placed_photo(self, photo: Photo, width: float, lines: int, ch: PhotoChoice | None = None) -> None:
         """Note for the rules how much of the photo its frame crops, and whether it went where content.yaml asks."""
+        if isinstance(photo, Quote):
+            return
         self.measure.crops.append(self.crop(photo, width, lines))
         self.measure.soft.append(self.shortfall(photo, width, lines))
         if ch is not None:
             asked = "foot" if photo.position == "bottom" else "top"
             if (ch.place == "foot") != (asked == "foot"):
                 self.measure.wishes += 1
+
+    def unevenness(self, placed: list[Placed], cols: list[Column]) -> float:
+        """Lines between the highest and the lowest column end where a section ends (0: level)."""
+        ends = [min((p.y for p in placed if abs(p.x - col.x) < 1), default=col.top) for col in cols]
+        return (max(ends) - min(ends)) / self.L
 
     def column_rules(self, page: Page, cols: list[Column], bottom: float) -> None:
         for left, right in zip(cols, cols[1:]):

@@ -1,0 +1,72 @@
+"""What a designer adds to fill a page on purpose: pull quotes, and sections opened on a page of their own.
+
+A pull quote (引语) repeats a short sentence of the section in large type between
+two rules.  It is placed like a photo, across one or more columns beside the
+opening text, above it or at the section's foot, and its frame is as many
+grid lines tall as the layout needs, the type sized to fill it.  The layout
+search decides which sections get one, where and how tall, and which sections
+open on a new page, by the same rules as everything else: no leg shallower
+than five lines, no band of white at a page's foot, columns level where a
+section ends.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from brochure.layout.blocks import Rule, Spacer, Stack
+
+#: A quote is one sentence, short enough to read at a glance, long enough to say something.
+QUOTE_CHARS = (10, 36)
+#: The heights a quote's frame may take, in grid lines.
+QUOTE_LINES = (5, 11)
+_SENTENCE = re.compile(r"[^。！？]+[。！？]")
+#: The plan's keys for these choices (followed by the section's index).
+QUOTE, BREAK = "(quote)", "(break)"
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A pull quote of a section: placed like a photo, under the plan key ``id``."""
+
+    id: str
+    text: str
+
+
+def quote_of(paragraph: str) -> str | None:
+    """The paragraph's first sentence of quotable length, without its closing stop; None if none is."""
+    for sentence in _SENTENCE.findall(paragraph):
+        sentence = sentence.strip().lstrip("—").strip()
+        if QUOTE_CHARS[0] <= len(sentence) - 1 <= QUOTE_CHARS[1]:
+            return sentence[:-1] if sentence[-1] == "。" else sentence
+    return None
+
+
+class Extras:
+    """Pull quotes for a composer (styles, ``para``, ``plan``, ``L``)."""
+
+    def quote(self, index: int, paragraphs) -> Quote | None:
+        """Section ``index``'s pull quote: a sentence from the middle of its text, if it has one."""
+        found = [q for p in paragraphs if (q := quote_of(str(p)))]
+        return Quote(f"{QUOTE}{index}", found[len(found) // 2]) if found else None
+
+    def quote_block(self, quote: Quote, width: float, lines: int) -> Stack:
+        """The quote between two rules, exactly ``lines`` grid lines tall, its type as large as fits."""
+        s, L, accent = self.s, self.L, self.c.palette.accent
+        room = lines * L - 1.6 * L
+        size = s.body.size * 3.0
+        while True:
+            style = replace(s.section, size=size, leading=size * 1.35, color=accent, indent=0, align="left")
+            words = self.para("“" + quote.text.replace("“", "‘").replace("”", "’") + "”", style)
+            _, h = words.wrap(width, 1e6)
+            if h <= room or size <= s.body.size * 1.2:
+                break
+            size -= s.body.size * 0.1
+        air = max(0.0, (room - h) / 2)
+        self.measure.holes.append(2 * air / L)          # air in the frame reads as white, as a hole would
+        block = Stack(width, [Rule(width, 0, accent, 1.2, overprint=False), Spacer(width, 0.8 * L + air), words,
+                              Spacer(width, 0.8 * L + air), Rule(width, 0, accent, 0.6, overprint=False)],
+                      min_height=lines * L, leading=L)
+        block.kind = "quote"
+        block.wrap(width, 1e6)
+        return block

@@ -107,6 +107,12 @@ def _parser() -> argparse.ArgumentParser:
     def content_arg(cmd):
         cmd.add_argument("path", nargs="?", default="content.yaml", help="内容文件 / content file (default content.yaml)")
 
+    def draft_arg(cmd):
+        cmd.add_argument("--draft", action="store_true",
+                         help="样稿：允许【待填】、示例网址和分辨率过低的照片，每页印“样稿 DRAFT”水印 / "
+                              "a proof: allow placeholders, example URLs and low-resolution photos, and watermark "
+                              "every page \"样稿 DRAFT\"")
+
     def out_arg(cmd):
         cmd.add_argument("-o", "--out", default=None, help="输出文件夹 / output folder (default: out/ beside the content file)")
         cmd.add_argument("--only", default=None, help="只生成一个输出 / build one output: brochure or a poster name")
@@ -114,16 +120,19 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="生成 PDF / build the PDFs")
     content_arg(b)
     out_arg(b)
+    draft_arg(b)
 
     c = sub.add_parser("check", help="只检查、不生成 PDF / check without writing PDFs")
     content_arg(c)
     c.add_argument("--fix", action="store_true", help="把可安全修复的标点问题写入副本 / write the safe fixes to a copy")
     c.add_argument("-o", "--output", default=None, help="修复副本的文件名 / name of the fixed copy (default content.fixed.yaml)")
     c.add_argument("--force", action="store_true", help="覆盖已有的副本 / overwrite an existing copy")
+    draft_arg(c)
 
     pr = sub.add_parser("proof", help="生成 PDF 和逐页 PNG 校样 / build, then PNG proofs of every page")
     content_arg(pr)
     out_arg(pr)
+    draft_arg(pr)
     pr.add_argument("--typesetting", action="store_true",
                     help="另写排版规则校样 out/proof-typesetting.pdf / also write the typesetting rules proof")
 
@@ -135,6 +144,7 @@ def _parser() -> argparse.ArgumentParser:
     w = sub.add_parser("watch", help="保存后自动重建 / rebuild on every save")
     content_arg(w)
     out_arg(w)
+    draft_arg(w)
 
     f = sub.add_parser("preflight", help="印前检查 PDF / preflight a PDF")
     f.add_argument("pdf", help="PDF 文件 / the PDF file")
@@ -218,7 +228,7 @@ def _build(args) -> int:
     with interrupts.handled(put_back=not args.ending):
         from brochure.build import build
 
-        for output in build(Path(args.path), _out_dir(args), only=args.only, interrupts=interrupts):
+        for output in build(Path(args.path), _out_dir(args), only=args.only, interrupts=interrupts, draft=args.draft):
             _built(output)
     return 0
 
@@ -226,7 +236,8 @@ def _build(args) -> int:
 def _check(args) -> int:
     from brochure.workflow.check import check
 
-    report = check(Path(args.path), fix=args.fix or args.output is not None, fix_path=Path(args.output) if args.output else None, force=args.force)
+    report = check(Path(args.path), fix=args.fix or args.output is not None, fix_path=Path(args.output) if args.output else None,
+                   force=args.force, draft=args.draft)
     for error in report.errors:
         print(f"错误 error: {error}", file=sys.stderr)
     for warning in report.warnings:
@@ -272,10 +283,10 @@ def _proof_with(args, interrupts: Interrupts) -> int:
     from brochure.build import build
     from brochure.workflow.proof import proof
 
-    def build_outputs(path, out, only=None):
-        return build(path, out, only=only, interrupts=interrupts)
+    def build_outputs(path, out, only=None, draft=False):
+        return build(path, out, only=only, interrupts=interrupts, draft=draft)
 
-    result = proof(Path(args.path), _out_dir(args), only=args.only, build=build_outputs)
+    result = proof(Path(args.path), _out_dir(args), only=args.only, build=build_outputs, draft=args.draft)
     for output in result.outputs:
         _built(output)
         pngs = [p for p in result.pages if p.name.startswith(f"{output.name}-p")]
@@ -343,7 +354,7 @@ def _watch(args) -> int:
         raise KeyboardInterrupt      # a build in progress cleans up its temporary files
 
     signal.signal(signal.SIGTERM, stop)
-    watch(Path(args.path), _out_dir(args), only=args.only, echo=lambda line: print(line, flush=True))
+    watch(Path(args.path), _out_dir(args), only=args.only, echo=lambda line: print(line, flush=True), draft=args.draft)
     return 0
 
 

@@ -23,7 +23,7 @@ MINIMAL = textwrap.dedent("""\
       author: 测试
       publisher: 测试出版社
       date: 2022年9月
-      online_url: https://example.org/a
+      online_url: https://zzrb.gov.cn/a
     masthead:
       slogan: 奋进新征程
       title: 非凡10年

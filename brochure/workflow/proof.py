@@ -96,11 +96,12 @@ def _remove_old(dest: Path, stems: list[str]) -> None:
 
 
 def proof(content_path: Path, out_dir: Path, *, only: str | None = None, dpi: float = DPI,
-          max_side: int = MAX_SIDE_PX, build=None) -> ProofResult:
-    """Build ``content_path`` into ``out_dir`` (as ``brochure build`` does), then write the previews."""
+          max_side: int = MAX_SIDE_PX, build=None, draft: bool = False) -> ProofResult:
+    """Build ``content_path`` into ``out_dir`` (as ``brochure build`` does), then write the previews;
+    a ``draft`` (``--draft``) as ``brochure build --draft`` builds it, watermarked."""
     if build is None:
         build = build_outputs
-    outputs = build(Path(content_path), Path(out_dir), only=only)
+    outputs = build(Path(content_path), Path(out_dir), only=only, **({"draft": True} if draft else {}))
     dest = Path(out_dir) / "proof"
     dest.mkdir(parents=True, exist_ok=True)
     _remove_old(dest, [o.name for o in outputs])

@@ -13,6 +13,7 @@ import argparse
 import difflib
 import os
 import re
+import shlex
 import signal
 import sys
 from pathlib import Path
@@ -24,8 +25,8 @@ from brochure.ground.words import plural
 
 #: argparse's own messages, in the words a staff member reads: (English start, Chinese, hint).
 _USAGE_ZH = [
-    ("the following arguments are required: command", "请写出要做的事：build、check、proof、watch、import 或 preflight",
-     "say what to do: build, check, proof, watch, import or preflight"),
+    ("the following arguments are required: command", "请写出要做的事：build、check、proof、watch、import、placeholders 或 preflight",
+     "say what to do: build, check, proof, watch, import, placeholders or preflight"),
     ("the following arguments are required:", "缺少必填的参数：", None),
     ("unrecognized arguments:", "无法识别的参数：", None),
     ("expected one argument", "这个选项后面要跟一个值", None),
@@ -140,6 +141,13 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("text", help="纯文本文件 / the plain-text file")
     i.add_argument("-o", "--output", default="content.yaml", help="草稿文件名 / the draft to write (default content.yaml)")
     i.add_argument("--force", action="store_true", help="覆盖已有文件 / overwrite an existing file")
+    i.add_argument("--placeholders", action=argparse.BooleanOptionalAction, default=None,
+                   help="为草稿中的照片生成占位图（不覆盖已有照片；默认：在终端上询问，否则生成）/ make placeholder "
+                        "photos for the draft (never over a real one; default: ask on a terminal, else make them)")
+
+    ph = sub.add_parser("placeholders", help="为缺少的照片生成占位图 / placeholder photos for the missing ones")
+    content_arg(ph)
+    ph.add_argument("--force", action="store_true", help="覆盖已有图片 / overwrite existing images")
 
     w = sub.add_parser("watch", help="保存后自动重建 / rebuild on every save")
     content_arg(w)
@@ -335,15 +343,61 @@ def _import(args) -> int:
     d = result.draft
     print(f"已写出草稿 wrote draft {result.path}：{len(d.sections)} 节 sections，{result.paragraphs} 段 paragraphs，"
           f"{len(d.captions)} 张照片 photos，删去重复段落 {d.duplicates} 段 repeated paragraphs removed。")
+    draft, me = shlex.quote(str(result.path)), _self_command()
     if result.photo_files:
-        names = "、".join(Path(p).name for p in result.photo_files)
-        print(f"请把照片放进 images/（{names}），或运行 python tools/make_placeholders.py 生成占位图。 / "
-              f"Put the photos into images/ ({', '.join(Path(p).name for p in result.photo_files)}), "
-              "or run python tools/make_placeholders.py for placeholders.")
+        zh_names = "、".join(Path(p).name for p in result.photo_files)
+        en_names = ", ".join(Path(p).name for p in result.photo_files)
+        wanted = args.placeholders
+        if wanted is None:
+            wanted = _ask_yes("为草稿的照片生成占位图吗？（已有的照片不会被覆盖）/ "
+                              "Make placeholder photos for the draft (real photos are never overwritten)? [Y/n] ")
+        if wanted:
+            from brochure.workflow.placeholders import make_placeholders
+
+            make_placeholders(result.path, echo=print, warn=lambda line: print(line, file=sys.stderr))
+            print(f"拿到实拍照片后，用同样的文件名放进 images/（{zh_names}）替换占位图。 / "
+                  f"When the real photos come, save them into images/ under the same names ({en_names}).")
+        else:
+            command = f"{me} placeholders {draft}"
+            print(f"请把照片放进 images/（{zh_names}），或运行 {command} 生成占位图。 / "
+                  f"Put the photos into images/ ({en_names}), or run {command} for placeholders.")
     if d.todo:
         print(f"请补上标为【待填】的内容 / fill in what is marked 【待填】: {', '.join(d.todo)}")
-    print(f"草稿中的“导入判断”注释需要人工核对；之后运行 brochure check {result.path}。 / "
-          f"Check the import notes in the draft, then run brochure check {result.path}.")
+    print(f"草稿中的“导入判断”注释需要人工核对；之后运行 {me} check {draft}；"
+          f"填完之前可用 {me} build --draft {draft} 出带水印的样稿。 / "
+          f"Check the import notes in the draft, then run {me} check {draft}; until it is filled in, "
+          f"{me} build --draft {draft} makes a watermarked proof.")
+    return 0
+
+
+def _ask_yes(question: str) -> bool:
+    """A yes/no question answered on a terminal, yes by default; yes without asking when there is no terminal."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return True
+    try:
+        answer = input(question).strip().lower()
+    except EOFError:
+        return True
+    return answer not in ("n", "no", "否", "不")
+
+
+def _self_command() -> str:
+    """This program as a command that works when typed here: the ``brochure`` script run, else ``python -m brochure``."""
+    script = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    if script is not None and script.name == "brochure" and script.is_file() and os.access(script, os.X_OK):
+        return shlex.quote(str(script))
+    return f"{shlex.quote(sys.executable)} -m brochure"
+
+
+def _placeholders(args) -> int:
+    from brochure.workflow.placeholders import make_placeholders
+
+    path = Path(args.path)
+    if not path.is_file():
+        raise BrochureError(f"{path}：找不到内容文件。", f"{path}: no such content file.")
+    made = make_placeholders(path, force=args.force, echo=print, warn=lambda line: print(line, file=sys.stderr))
+    print(f"已生成 {sum(m.status == 'made' for m in made)} 张占位图。 / "
+          f"made {plural(sum(m.status == 'made' for m in made), 'placeholder')}.")
     return 0
 
 
@@ -358,4 +412,5 @@ def _watch(args) -> int:
     return 0
 
 
-COMMANDS = {"build": _build, "check": _check, "proof": _proof, "import": _import, "watch": _watch}
+COMMANDS = {"build": _build, "check": _check, "proof": _proof, "import": _import, "watch": _watch,
+            "placeholders": _placeholders}

@@ -11,6 +11,7 @@ from brochure.cli import main
 from brochure.content import load
 from brochure.ground.errors import ContentError
 from brochure.workflow.importer import import_text, parse
+from conftest import on_terminal
 
 SEED = Path(__file__).parent / "data" / "seed-page.txt"
 HALF = str.maketrans(",.:;!?()", "，。：；！？（）")
@@ -184,40 +185,10 @@ def test_without_placeholders_the_printed_command_works_as_printed(tmp_path):
     assert sorted(p.name for p in (tmp_path / "images").iterdir()) == ["photo-1.jpg", "photo-2.jpg"]
 
 
-def run_on_terminal(args: list[str], cwd: Path, answer: bytes) -> str:
-    """``brochure *args`` with a pseudo-terminal for its input and output; ``answer`` typed when it asks."""
-    import os
-    import pty
-    import subprocess
-    import sys
-    import time
-
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
-    leader, follower = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "brochure", *args], cwd=cwd, env=env,
-                            stdin=follower, stdout=follower, stderr=follower)
-    os.close(follower)
-    seen, answered = b"", False
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:              # the child closed the terminal
-            break
-        if not chunk:
-            break
-        seen += chunk
-        if not answered and b"[Y/n]" in seen:
-            os.write(leader, answer)
-            answered = True
-    proc.wait(timeout=60)
-    os.close(leader)
-    assert proc.returncode == 0, seen.decode("utf-8", "replace")
-    return seen.decode("utf-8", "replace")
-
-
 def test_import_asks_on_a_terminal(tmp_path):
-    out = run_on_terminal(["import", str(SEED), "-o", "no.yaml"], tmp_path, b"n\n")
+    out = on_terminal(["import", str(SEED), "-o", "no.yaml"], tmp_path, answers={b"[Y/n]": b"n\n"})
     assert "[Y/n]" in out and not (tmp_path / "images").exists() and "placeholders no.yaml" in out
-    out = run_on_terminal(["import", str(SEED), "-o", "yes.yaml"], tmp_path, b"\n")
+    out = on_terminal(["import", str(SEED), "-o", "yes.yaml"], tmp_path, answers={b"[Y/n]": b"\n"})
     assert sorted(p.name for p in (tmp_path / "images").iterdir()) == ["photo-1.jpg", "photo-2.jpg"]
+    # making them shows a progress line, rewritten in place, on the terminal only
+    assert "\r正在生成占位图 2/2 / making placeholders 2/2" in out

@@ -16,6 +16,7 @@ from brochure.fonts import FontLibrary, check_coverage
 from brochure.ground import rules
 from brochure.ground.boxes import MM, PageBoxes
 from brochure.ground.errors import BuildWarning, FontError, LayoutError, PressError
+from brochure.ground.progress import Progress
 from brochure.ground.session import Session
 from brochure.images.prepare import prepare_photo
 from brochure.images.resolution import check_resolution
@@ -44,15 +45,17 @@ def load_faces(content: Content, session: Session | None = None, draft: bool = F
         library = session.fonts = FontLibrary(content.root, session.store.folder("fonts"))
     chars = set("".join(content.texts())) | set(LAYOUT_WORDS) | (set(DRAFT_MARK) if draft else set())
     faces = {}
-    for role in ("body", "heading", "display", "caption"):
-        spec = getattr(content.fonts, role)
-        try:
-            faces[role] = library.face(spec.family, spec.style, chars)
-        except FontError as exc:
-            where = getattr(spec.family, "where", None)
-            if exc.where is None and where is not None:   # name the settings line that asked for it
-                raise FontError(exc.zh, exc.en, where) from None
-            raise
+    roles = ("body", "heading", "display", "caption")
+    with Progress("正在准备字体", "preparing fonts", len(roles)) as progress:    # seconds each, when cold
+        for n, role in enumerate(roles, 1):
+            spec = getattr(content.fonts, role)
+            try:
+                faces[role] = library.face(spec.family, spec.style, chars, preparing=lambda n=n: progress.show(n))
+            except FontError as exc:
+                where = getattr(spec.family, "where", None)
+                if exc.where is None and where is not None:   # name the settings line that asked for it
+                    raise FontError(exc.zh, exc.en, where) from None
+                raise
     check_coverage(list(faces.values()), content.texts())
     return faces
 

@@ -26,6 +26,8 @@ from typing import Callable
 import yaml
 from PIL import Image, ImageCms, ImageDraw, ImageFont
 
+from brochure.ground.progress import Progress
+
 MM_PER_IN = 25.4
 #: Trim sizes in mm (portrait), as content.yaml names them.
 SIZES = {"A0": (841, 1189), "A1": (594, 841), "A2": (420, 594), "A3": (297, 420), "A4": (210, 297),
@@ -176,6 +178,7 @@ def make_placeholders(content_path: Path, *, force: bool = False,
     """A placeholder for every photo of ``content_path`` whose file is not there yet (all of them with ``force``).
 
     ``echo`` is told each file as it is done (``Made.line()``); ``warn`` that the labels are Latin only.
+    On a terminal a progress line counts the photos (each placeholder takes a moment to draw and save).
     """
     content_path = Path(content_path)
     doc = yaml.safe_load(content_path.read_text(encoding="utf-8")) or {}
@@ -183,7 +186,10 @@ def make_placeholders(content_path: Path, *, force: bool = False,
     fonts: LabelFonts | None = None
     icc = srgb_profile()
     done = []
-    for pid, photo in (doc.get("photos") or {}).items():
+    photos = doc.get("photos") or {}
+    progress = Progress("正在生成占位图", "making placeholders", len(photos))
+    for n, (pid, photo) in enumerate(photos.items(), 1):
+        progress.show(n)
         path = (root / photo["file"]).resolve()
         if not path.is_relative_to(root):
             made = Made(str(photo["file"]), "skipped")
@@ -193,12 +199,14 @@ def make_placeholders(content_path: Path, *, force: bool = False,
             if fonts is None:
                 fonts = LabelFonts.find()
                 if fonts.cjk is None and warn is not None:
+                    progress.close()
                     warn("未找到中文字体，占位图只写英文。No CJK font found: Latin text only.")
             img = placeholder(pid, photo, target_width_px(doc, pid), fonts)
             path.parent.mkdir(parents=True, exist_ok=True)
             img.save(path, "JPEG", quality=88, icc_profile=icc, dpi=(300, 300), optimize=True)
             made = Made(str(photo["file"]), "made", img.size)
         done.append(made)
+        progress.close()           # the line is cleared before anything else is said
         if echo is not None:
             echo(made.line())
     return done

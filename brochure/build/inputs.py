@@ -122,7 +122,7 @@ def compositions(content: Content, faces, session: Session, setter=None, only: s
         low = [] if draft else None
         comp = compose_poster(content, poster, faces, photo_loader(content, poster.press, session, low),
                               boxes_for(poster.page.width, poster.page.height, poster.press), setter)
-        comp.warnings += low or []
+        comp.warnings += list({str(w): w for w in low or []}.values())    # a poster laid out again loads its photo again
         yield comp, poster.press
 
 

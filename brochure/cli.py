@@ -67,36 +67,10 @@ class _Version(argparse.Action):
         super().__init__(option_strings, dest, nargs=0, help="显示版本 / show the versions of brochure, its libraries and fonts")
 
     def __call__(self, parser, namespace, values, option_string=None):
+        from brochure.workflow.version import version_text
+
         print(version_text(Path("content.yaml")))
         parser.exit(0)
-
-
-def version_text(content_path: Path) -> str:
-    """brochure's version, the versions of the libraries that shape the PDFs, and the fonts content.yaml uses."""
-    from importlib import metadata
-
-    lines = []
-    for dist in ("brochure", "reportlab", "fonttools", "pikepdf", "Pillow", "pypdfium2", "zxing-cpp", "qrcode", "PyYAML"):
-        try:
-            lines.append(f"{dist} {metadata.version(dist)}")
-        except metadata.PackageNotFoundError:
-            lines.append(f"{dist} 未安装 not installed")
-    try:
-        from brochure.content import load
-        from brochure.fonts.discover import find_font
-
-        content = load(content_path)
-        for role in ("body", "heading", "display", "caption"):
-            spec = getattr(content.fonts, role)
-            try:
-                found = find_font(content.root, str(spec.family), str(spec.style))
-                where = found.path
-            except BrochureError:
-                where = "未找到 not found"
-            lines.append(f"字体 font {role}: {spec.family} {spec.style} ({where})")
-    except BrochureError:
-        lines.append(f"字体 fonts: 无法读取 {content_path} / cannot read {content_path}")
-    return "\n".join(lines)
 
 
 def _parser() -> argparse.ArgumentParser:

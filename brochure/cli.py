@@ -13,6 +13,7 @@ import argparse
 import difflib
 import os
 import re
+import shlex
 import signal
 import sys
 from pathlib import Path
@@ -24,8 +25,8 @@ from brochure.ground.words import plural
 
 #: argparse's own messages, in the words a staff member reads: (English start, Chinese, hint).
 _USAGE_ZH = [
-    ("the following arguments are required: command", "请写出要做的事：build、check、proof、watch、import 或 preflight",
-     "say what to do: build, check, proof, watch, import or preflight"),
+    ("the following arguments are required: command", "请写出要做的事：build、check、proof、watch、import、placeholders 或 preflight",
+     "say what to do: build, check, proof, watch, import, placeholders or preflight"),
     ("the following arguments are required:", "缺少必填的参数：", None),
     ("unrecognized arguments:", "无法识别的参数：", None),
     ("expected one argument", "这个选项后面要跟一个值", None),
@@ -66,36 +67,10 @@ class _Version(argparse.Action):
         super().__init__(option_strings, dest, nargs=0, help="显示版本 / show the versions of brochure, its libraries and fonts")
 
     def __call__(self, parser, namespace, values, option_string=None):
+        from brochure.workflow.version import version_text
+
         print(version_text(Path("content.yaml")))
         parser.exit(0)
-
-
-def version_text(content_path: Path) -> str:
-    """brochure's version, the versions of the libraries that shape the PDFs, and the fonts content.yaml uses."""
-    from importlib import metadata
-
-    lines = []
-    for dist in ("brochure", "reportlab", "fonttools", "pikepdf", "Pillow", "pypdfium2", "zxing-cpp", "qrcode", "PyYAML"):
-        try:
-            lines.append(f"{dist} {metadata.version(dist)}")
-        except metadata.PackageNotFoundError:
-            lines.append(f"{dist} 未安装 not installed")
-    try:
-        from brochure.content import load
-        from brochure.fonts.discover import find_font
-
-        content = load(content_path)
-        for role in ("body", "heading", "display", "caption"):
-            spec = getattr(content.fonts, role)
-            try:
-                found = find_font(content.root, str(spec.family), str(spec.style))
-                where = found.path
-            except BrochureError:
-                where = "未找到 not found"
-            lines.append(f"字体 font {role}: {spec.family} {spec.style} ({where})")
-    except BrochureError:
-        lines.append(f"字体 fonts: 无法读取 {content_path} / cannot read {content_path}")
-    return "\n".join(lines)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -107,6 +82,12 @@ def _parser() -> argparse.ArgumentParser:
     def content_arg(cmd):
         cmd.add_argument("path", nargs="?", default="content.yaml", help="内容文件 / content file (default content.yaml)")
 
+    def draft_arg(cmd):
+        cmd.add_argument("--draft", action="store_true",
+                         help="样稿：允许【待填】、示例网址和分辨率过低的照片，每页印“样稿 DRAFT”水印 / "
+                              "a proof: allow placeholders, example URLs and low-resolution photos, and watermark "
+                              "every page \"样稿 DRAFT\"")
+
     def out_arg(cmd):
         cmd.add_argument("-o", "--out", default=None, help="输出文件夹 / output folder (default: out/ beside the content file)")
         cmd.add_argument("--only", default=None, help="只生成一个输出 / build one output: brochure or a poster name")
@@ -114,16 +95,19 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="生成 PDF / build the PDFs")
     content_arg(b)
     out_arg(b)
+    draft_arg(b)
 
     c = sub.add_parser("check", help="只检查、不生成 PDF / check without writing PDFs")
     content_arg(c)
     c.add_argument("--fix", action="store_true", help="把可安全修复的标点问题写入副本 / write the safe fixes to a copy")
     c.add_argument("-o", "--output", default=None, help="修复副本的文件名 / name of the fixed copy (default content.fixed.yaml)")
     c.add_argument("--force", action="store_true", help="覆盖已有的副本 / overwrite an existing copy")
+    draft_arg(c)
 
     pr = sub.add_parser("proof", help="生成 PDF 和逐页 PNG 校样 / build, then PNG proofs of every page")
     content_arg(pr)
     out_arg(pr)
+    draft_arg(pr)
     pr.add_argument("--typesetting", action="store_true",
                     help="另写排版规则校样 out/proof-typesetting.pdf / also write the typesetting rules proof")
 
@@ -131,10 +115,18 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("text", help="纯文本文件 / the plain-text file")
     i.add_argument("-o", "--output", default="content.yaml", help="草稿文件名 / the draft to write (default content.yaml)")
     i.add_argument("--force", action="store_true", help="覆盖已有文件 / overwrite an existing file")
+    i.add_argument("--placeholders", action=argparse.BooleanOptionalAction, default=None,
+                   help="为草稿中的照片生成占位图（不覆盖已有照片；默认：在终端上询问，否则生成）/ make placeholder "
+                        "photos for the draft (never over a real one; default: ask on a terminal, else make them)")
+
+    ph = sub.add_parser("placeholders", help="为缺少的照片生成占位图 / placeholder photos for the missing ones")
+    content_arg(ph)
+    ph.add_argument("--force", action="store_true", help="覆盖已有图片 / overwrite existing images")
 
     w = sub.add_parser("watch", help="保存后自动重建 / rebuild on every save")
     content_arg(w)
     out_arg(w)
+    draft_arg(w)
 
     f = sub.add_parser("preflight", help="印前检查 PDF / preflight a PDF")
     f.add_argument("pdf", help="PDF 文件 / the PDF file")
@@ -218,7 +210,7 @@ def _build(args) -> int:
     with interrupts.handled(put_back=not args.ending):
         from brochure.build import build
 
-        for output in build(Path(args.path), _out_dir(args), only=args.only, interrupts=interrupts):
+        for output in build(Path(args.path), _out_dir(args), only=args.only, interrupts=interrupts, draft=args.draft):
             _built(output)
     return 0
 
@@ -226,7 +218,8 @@ def _build(args) -> int:
 def _check(args) -> int:
     from brochure.workflow.check import check
 
-    report = check(Path(args.path), fix=args.fix or args.output is not None, fix_path=Path(args.output) if args.output else None, force=args.force)
+    report = check(Path(args.path), fix=args.fix or args.output is not None, fix_path=Path(args.output) if args.output else None,
+                   force=args.force, draft=args.draft)
     for error in report.errors:
         print(f"错误 error: {error}", file=sys.stderr)
     for warning in report.warnings:
@@ -272,10 +265,10 @@ def _proof_with(args, interrupts: Interrupts) -> int:
     from brochure.build import build
     from brochure.workflow.proof import proof
 
-    def build_outputs(path, out, only=None):
-        return build(path, out, only=only, interrupts=interrupts)
+    def build_outputs(path, out, only=None, draft=False):
+        return build(path, out, only=only, interrupts=interrupts, draft=draft)
 
-    result = proof(Path(args.path), _out_dir(args), only=args.only, build=build_outputs)
+    result = proof(Path(args.path), _out_dir(args), only=args.only, build=build_outputs, draft=args.draft)
     for output in result.outputs:
         _built(output)
         pngs = [p for p in result.pages if p.name.startswith(f"{output.name}-p")]
@@ -324,15 +317,61 @@ def _import(args) -> int:
     d = result.draft
     print(f"已写出草稿 wrote draft {result.path}：{len(d.sections)} 节 sections，{result.paragraphs} 段 paragraphs，"
           f"{len(d.captions)} 张照片 photos，删去重复段落 {d.duplicates} 段 repeated paragraphs removed。")
+    draft, me = shlex.quote(str(result.path)), _self_command()
     if result.photo_files:
-        names = "、".join(Path(p).name for p in result.photo_files)
-        print(f"请把照片放进 images/（{names}），或运行 python tools/make_placeholders.py 生成占位图。 / "
-              f"Put the photos into images/ ({', '.join(Path(p).name for p in result.photo_files)}), "
-              "or run python tools/make_placeholders.py for placeholders.")
+        zh_names = "、".join(Path(p).name for p in result.photo_files)
+        en_names = ", ".join(Path(p).name for p in result.photo_files)
+        wanted = args.placeholders
+        if wanted is None:
+            wanted = _ask_yes("为草稿的照片生成占位图吗？（已有的照片不会被覆盖）/ "
+                              "Make placeholder photos for the draft (real photos are never overwritten)? [Y/n] ")
+        if wanted:
+            from brochure.workflow.placeholders import make_placeholders
+
+            make_placeholders(result.path, echo=print, warn=lambda line: print(line, file=sys.stderr))
+            print(f"拿到实拍照片后，用同样的文件名放进 images/（{zh_names}）替换占位图。 / "
+                  f"When the real photos come, save them into images/ under the same names ({en_names}).")
+        else:
+            command = f"{me} placeholders {draft}"
+            print(f"请把照片放进 images/（{zh_names}），或运行 {command} 生成占位图。 / "
+                  f"Put the photos into images/ ({en_names}), or run {command} for placeholders.")
     if d.todo:
         print(f"请补上标为【待填】的内容 / fill in what is marked 【待填】: {', '.join(d.todo)}")
-    print(f"草稿中的“导入判断”注释需要人工核对；之后运行 brochure check {result.path}。 / "
-          f"Check the import notes in the draft, then run brochure check {result.path}.")
+    print(f"草稿中的“导入判断”注释需要人工核对；之后运行 {me} check {draft}；"
+          f"填完之前可用 {me} build --draft {draft} 出带水印的样稿。 / "
+          f"Check the import notes in the draft, then run {me} check {draft}; until it is filled in, "
+          f"{me} build --draft {draft} makes a watermarked proof.")
+    return 0
+
+
+def _ask_yes(question: str) -> bool:
+    """A yes/no question answered on a terminal, yes by default; yes without asking when there is no terminal."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return True
+    try:
+        answer = input(question).strip().lower()
+    except EOFError:
+        return True
+    return answer not in ("n", "no", "否", "不")
+
+
+def _self_command() -> str:
+    """This program as a command that works when typed here: the ``brochure`` script run, else ``python -m brochure``."""
+    script = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    if script is not None and script.name == "brochure" and script.is_file() and os.access(script, os.X_OK):
+        return shlex.quote(str(script))
+    return f"{shlex.quote(sys.executable)} -m brochure"
+
+
+def _placeholders(args) -> int:
+    from brochure.workflow.placeholders import make_placeholders
+
+    path = Path(args.path)
+    if not path.is_file():
+        raise BrochureError(f"{path}：找不到内容文件。", f"{path}: no such content file.")
+    made = make_placeholders(path, force=args.force, echo=print, warn=lambda line: print(line, file=sys.stderr))
+    print(f"已生成 {sum(m.status == 'made' for m in made)} 张占位图。 / "
+          f"made {plural(sum(m.status == 'made' for m in made), 'placeholder')}.")
     return 0
 
 
@@ -343,8 +382,9 @@ def _watch(args) -> int:
         raise KeyboardInterrupt      # a build in progress cleans up its temporary files
 
     signal.signal(signal.SIGTERM, stop)
-    watch(Path(args.path), _out_dir(args), only=args.only, echo=lambda line: print(line, flush=True))
+    watch(Path(args.path), _out_dir(args), only=args.only, echo=lambda line: print(line, flush=True), draft=args.draft)
     return 0
 
 
-COMMANDS = {"build": _build, "check": _check, "proof": _proof, "import": _import, "watch": _watch}
+COMMANDS = {"build": _build, "check": _check, "proof": _proof, "import": _import, "watch": _watch,
+            "placeholders": _placeholders}

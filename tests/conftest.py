@@ -23,7 +23,7 @@ MINIMAL = textwrap.dedent("""\
       author: 测试
       publisher: 测试出版社
       date: 2022年9月
-      online_url: https://example.org/a
+      online_url: https://zzrb.gov.cn/a
     masthead:
       slogan: 奋进新征程
       title: 非凡10年
@@ -150,3 +150,38 @@ def build_project(path: Path, *args: str):
     """Run ``brochure build`` on ``path`` in a fresh process; returns the CompletedProcess."""
     return subprocess.run([sys.executable, "-m", "brochure", "build", str(path), *args],
                           capture_output=True, text=True, timeout=600)
+
+
+def on_terminal(args: list[str], cwd: Path, *, env: dict | None = None, answers: dict[bytes, bytes] | None = None,
+                timeout: float = 300.0) -> str:
+    """``brochure *args`` run with a pseudo-terminal as its input and output (as a staff member runs it);
+    everything it wrote there.  ``answers``: what to type once a prompt containing the key appears."""
+    import os
+    import pty
+
+    env = {**(env if env is not None else os.environ), "PYTHONPATH": str(ROOT)}
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "brochure", *args], cwd=cwd, env=env,
+                            stdin=follower, stdout=follower, stderr=follower)
+    os.close(follower)
+    seen, pending = b"", dict(answers or {})
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:              # the child has closed the terminal
+                break
+            if not chunk:
+                break
+            seen += chunk
+            for prompt in [p for p in pending if p in seen]:
+                os.write(leader, pending.pop(prompt))
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(leader)
+    text = seen.decode("utf-8", "replace")
+    assert proc.returncode == 0, text
+    return text

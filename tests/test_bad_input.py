@@ -225,17 +225,17 @@ LOADER = [
         "content.yaml:19:7", "“preface”中有乱码替换符“\ufffd”U+FFFD（第 3 个字符）：文字曾被用错误的编码打开过。请从原稿重新复制这段文字。",
         "'preface' contains the replacement character U+FFFD (character 3): the text was once opened with the wrong "
         "encoding. Copy this text again from the original.")),
-    Case("qr-url-not-http", edit("https://example.org/a", "ftp://example.org/a"), expected(
+    Case("qr-url-not-http", edit("https://zzrb.gov.cn/a", "ftp://zzrb.gov.cn/a"), expected(
         "content.yaml:6:15", "二维码网址必须以 http:// 或 https:// 开头、带有网站域名（如 www.zznews.gov.cn）且不含空格，"
-        "现为“ftp://example.org/a”。",
+        "现为“ftp://zzrb.gov.cn/a”。",
         "the QR code URL must start with http:// or https://, name a web site (e.g. www.zznews.gov.cn) and contain "
-        "no spaces, not 'ftp://example.org/a'.")),
-    Case("qr-url-without-host", edit("https://example.org/a", "https://"), expected(
+        "no spaces, not 'ftp://zzrb.gov.cn/a'.")),
+    Case("qr-url-without-host", edit("https://zzrb.gov.cn/a", "https://"), expected(
         "content.yaml:6:15", "二维码网址必须以 http:// 或 https:// 开头、带有网站域名（如 www.zznews.gov.cn）且不含空格，"
         "现为“https://”。",
         "the QR code URL must start with http:// or https://, name a web site (e.g. www.zznews.gov.cn) and contain "
         "no spaces, not 'https://'.")),
-    Case("qr-url-over-300-bytes", edit("https://example.org/a", "https://example.org/" + "a" * 300), expected(
+    Case("qr-url-over-300-bytes", edit("https://zzrb.gov.cn/a", "https://zzrb.gov.cn/" + "a" * 300), expected(
         "content.yaml:6:15", "二维码网址太长（320 字节），印刷尺寸下难以扫描。请使用不超过 300 字节的短网址。",
         "the QR code URL is too long (320 bytes) to scan at print size. Use a short URL of at most 300 bytes.")),
 ]
@@ -297,7 +297,7 @@ FONTS = [
 ]
 
 LAYOUT = [
-    Case("qr-url-too-dense-for-30mm", edit("https://example.org/a", "https://example.org/" + "a" * 240), expected(
+    Case("qr-url-too-dense-for-30mm", edit("https://zzrb.gov.cn/a", "https://zzrb.gov.cn/" + "a" * 240), expected(
         "content.yaml:6:15", "二维码网址太长（260 字节）：印成 30 mm 的二维码时每个点只有 0.39 mm（至少要 0.4 mm），手机扫不出来。"
         "请改用不超过 258 个字符的短网址。",
         "the QR code URL is too long (260 bytes): printed as a 30 mm code its modules would be 0.39 mm "

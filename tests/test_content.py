@@ -76,7 +76,7 @@ def test_image_outside_project_refused(tmp_path):
 
 
 def test_qr_url_must_be_http(tmp_path):
-    err = error_for(tmp_path, MINIMAL.replace("https://example.org/a", "ftp://example.org/a"))
+    err = error_for(tmp_path, MINIMAL.replace("https://zzrb.gov.cn/a", "ftp://zzrb.gov.cn/a"))
     assert err.where.line == 6 and "http" in err.en
 
 

@@ -11,6 +11,7 @@ from brochure.cli import main
 from brochure.content import load
 from brochure.ground.errors import ContentError
 from brochure.workflow.importer import import_text, parse
+from conftest import on_terminal
 
 SEED = Path(__file__).parent / "data" / "seed-page.txt"
 HALF = str.maketrans(",.:;!?()", "，。：；！？（）")
@@ -107,7 +108,7 @@ def test_captions_and_credits(draft):
         "photo-2": ("新搬迁的区政务服务中心办事大厅。", "渌口区融媒体中心 供图", "photo-2.jpg"),
     }
     text = result.path.read_text(encoding="utf-8")
-    assert "images/" in text and "tools/make_placeholders.py" in text
+    assert "images/" in text and "brochure placeholders content.yaml" in text
 
 
 def test_small_text_with_captions_broken_over_lines_and_inside_a_paragraph():
@@ -125,7 +126,69 @@ def test_refuses_to_overwrite_without_force(tmp_path, capsys, monkeypatch):
     assert main(["import", str(SEED), "-o", "content.yaml"]) == 2
     assert "--force" in capsys.readouterr().err
     assert (tmp_path / "content.yaml").read_text(encoding="utf-8") == "mine"
-    assert main(["import", str(SEED), "-o", "content.yaml", "--force"]) == 0
+    assert main(["import", str(SEED), "-o", "content.yaml", "--force", "--no-placeholders"]) == 0
     out = capsys.readouterr().out
-    assert "images/" in out and "make_placeholders.py" in out and "photo-1.jpg" in out
+    assert "images/" in out and "placeholders content.yaml" in out and "photo-1.jpg" in out
     assert (tmp_path / "content.yaml").read_text(encoding="utf-8").startswith("# ====")
+
+
+def test_import_makes_the_drafts_placeholders_and_never_over_a_real_photo(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "images").mkdir()
+    real = Image.new("RGB", (40, 30), (200, 10, 10))
+    real.save(tmp_path / "images" / "photo-2.jpg")
+    before = (tmp_path / "images" / "photo-2.jpg").read_bytes()
+    assert main(["import", str(SEED), "-o", "draft.yaml", "--placeholders"]) == 0
+    out = capsys.readouterr().out
+    assert "生成 made  images/photo-1.jpg" in out and "保留 kept  images/photo-2.jpg" in out
+    assert (tmp_path / "images" / "photo-2.jpg").read_bytes() == before
+    with Image.open(tmp_path / "images" / "photo-1.jpg") as im:
+        assert im.format == "JPEG" and im.width >= 2000 and "icc_profile" in im.info
+    load(tmp_path / "draft.yaml")        # every photo the draft names is there now
+
+
+def test_placeholders_are_those_of_the_tool_byte_for_byte(tmp_path):
+    """tools/make_placeholders.py is a thin wrapper of the package's code: the same bytes either way."""
+    import subprocess
+    import sys
+
+    from brochure.workflow.placeholders import make_placeholders
+
+    for sub in ("tool", "package"):
+        (tmp_path / sub).mkdir()
+        import_text(SEED, tmp_path / sub / "draft.yaml")
+    tool = Path(__file__).resolve().parent.parent / "tools" / "make_placeholders.py"
+    run = subprocess.run([sys.executable, str(tool), "--content", str(tmp_path / "tool" / "draft.yaml")],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    made = make_placeholders(tmp_path / "package" / "draft.yaml")
+    assert [m.status for m in made] == ["made", "made"]
+    for name in ("photo-1.jpg", "photo-2.jpg"):
+        assert (tmp_path / "tool" / "images" / name).read_bytes() == (tmp_path / "package" / "images" / name).read_bytes()
+
+
+def test_without_placeholders_the_printed_command_works_as_printed(tmp_path):
+    import os
+    import shlex
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    run = subprocess.run([sys.executable, "-m", "brochure", "import", str(SEED), "-o", "draft.yaml", "--no-placeholders"],
+                         cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert not (tmp_path / "images").exists()
+    line = next(x for x in run.stdout.splitlines() if "生成占位图" in x)
+    command = line.split("或运行 ", 1)[1].split(" 生成占位图", 1)[0]
+    run = subprocess.run(shlex.split(command), cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert sorted(p.name for p in (tmp_path / "images").iterdir()) == ["photo-1.jpg", "photo-2.jpg"]
+
+
+def test_import_asks_on_a_terminal(tmp_path):
+    out = on_terminal(["import", str(SEED), "-o", "no.yaml"], tmp_path, answers={b"[Y/n]": b"n\n"})
+    assert "[Y/n]" in out and not (tmp_path / "images").exists() and "placeholders no.yaml" in out
+    out = on_terminal(["import", str(SEED), "-o", "yes.yaml"], tmp_path, answers={b"[Y/n]": b"\n"})
+    assert sorted(p.name for p in (tmp_path / "images").iterdir()) == ["photo-1.jpg", "photo-2.jpg"]
+    # making them shows a progress line, rewritten in place, on the terminal only
+    assert "\r正在生成占位图 2/2 / making placeholders 2/2" in out

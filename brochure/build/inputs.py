@@ -15,7 +15,8 @@ from brochure.content.yamlnodes import display_path
 from brochure.fonts import FontLibrary, check_coverage
 from brochure.ground import rules
 from brochure.ground.boxes import MM, PageBoxes
-from brochure.ground.errors import FontError, LayoutError, PressError
+from brochure.ground.errors import BuildWarning, FontError, LayoutError, PressError
+from brochure.ground.progress import Progress
 from brochure.ground.session import Session
 from brochure.images.prepare import prepare_photo
 from brochure.images.resolution import check_resolution
@@ -26,6 +27,8 @@ from brochure.press.pdfx import output_profile_path
 
 #: Words the layout itself prints (not from content.yaml); their glyphs are needed too.
 LAYOUT_WORDS = "数说十年笔记/备忘▲■　0123456789·"
+#: What a draft (``--draft``) prints across every page.
+DRAFT_MARK = "样稿 DRAFT"
 SLUG_MM = 10.0
 
 
@@ -33,28 +36,36 @@ def boxes_for(width_mm: float, height_mm: float, press: Press) -> PageBoxes:
     return PageBoxes.from_mm(width_mm, height_mm, bleed_mm=press.bleed, slug_mm=SLUG_MM if press.marks else 0.0)
 
 
-def load_faces(content: Content, session: Session | None = None):
-    """The faces of the four roles, from the session's font library (opened here if it has none)."""
+def load_faces(content: Content, session: Session | None = None, draft: bool = False):
+    """The faces of the four roles, from the session's font library (opened here if it has none);
+    for a ``draft``, with the glyphs of its watermark too."""
     session = session or Session()
     library = session.fonts
     if library is None or library.project_root != content.root:
         library = session.fonts = FontLibrary(content.root, session.store.folder("fonts"))
-    chars = set("".join(content.texts())) | set(LAYOUT_WORDS)
+    chars = set("".join(content.texts())) | set(LAYOUT_WORDS) | (set(DRAFT_MARK) if draft else set())
     faces = {}
-    for role in ("body", "heading", "display", "caption"):
-        spec = getattr(content.fonts, role)
-        try:
-            faces[role] = library.face(spec.family, spec.style, chars)
-        except FontError as exc:
-            where = getattr(spec.family, "where", None)
-            if exc.where is None and where is not None:   # name the settings line that asked for it
-                raise FontError(exc.zh, exc.en, where) from None
-            raise
+    roles = ("body", "heading", "display", "caption")
+    with Progress("正在准备字体", "preparing fonts", len(roles)) as progress:    # seconds each, when cold
+        for n, role in enumerate(roles, 1):
+            spec = getattr(content.fonts, role)
+            try:
+                faces[role] = library.face(spec.family, spec.style, chars, preparing=lambda n=n: progress.show(n))
+            except FontError as exc:
+                where = getattr(spec.family, "where", None)
+                if exc.where is None and where is not None:   # name the settings line that asked for it
+                    raise FontError(exc.zh, exc.en, where) from None
+                raise
     check_coverage(list(faces.values()), content.texts())
     return faces
 
 
-def photo_loader(content: Content, press: Press, session: Session):
+def photo_loader(content: Content, press: Press, session: Session, warnings: list | None = None):
+    """``load_photo(photo, width_pt, height_pt)``: the photo prepared at its placed size.
+
+    A photo of less than half the required resolution is refused, unless ``warnings``
+    is given (a draft): then it is used, and a warning saying so is added there.
+    """
     profile = output_profile_path(press.output_profile)
     folder = session.store.folder("images")
 
@@ -79,26 +90,40 @@ def photo_loader(content: Content, press: Press, session: Session):
             raise
         rel = display_path(photo.file) if not photo.file.is_relative_to(content.root) else \
             str(photo.file.relative_to(content.root))
-        check_resolution(prepared, photo.id, photo.file, rel, press.min_ppi, where)
+        try:
+            check_resolution(prepared, photo.id, photo.file, rel, press.min_ppi, where)
+        except PressError as exc:
+            if warnings is None:
+                raise
+            warnings.append(BuildWarning(f"{exc.zh}（样稿中暂且照用。）",
+                                         f"{exc.en} (Used for now in the draft.)", exc.where))
         return prepared
 
     return load_photo
 
 
-def compositions(content: Content, faces, session: Session, setter=None, only: str | None = None):
-    """(Composition, Press) for the brochure and each poster, lazily."""
+def compositions(content: Content, faces, session: Session, setter=None, only: str | None = None,
+                 draft: bool = False):
+    """(Composition, Press) for the brochure and each poster, lazily; a ``draft`` takes low-resolution
+    photos with a warning."""
     if only in (None, "brochure"):
         b = content.brochure
         styles = brochure_styles(content, faces)
         if setter is not None:
             styles = replace(styles, **{f.name: replace(getattr(styles, f.name), setter=setter) for f in fields(styles)})
-        yield compose_brochure(content, styles, photo_loader(content, b.press, session),
-                               boxes_for(b.page.width, b.page.height, b.press), store=session.store), b.press
+        low: list | None = [] if draft else None
+        comp = compose_brochure(content, styles, photo_loader(content, b.press, session, low),
+                                boxes_for(b.page.width, b.page.height, b.press), store=session.store)
+        comp.warnings += low or []
+        yield comp, b.press
     for poster in content.posters:
         if only not in (None, poster.name, f"poster-{poster.name}"):
             continue
-        yield compose_poster(content, poster, faces, photo_loader(content, poster.press, session),
-                             boxes_for(poster.page.width, poster.page.height, poster.press), setter), poster.press
+        low = [] if draft else None
+        comp = compose_poster(content, poster, faces, photo_loader(content, poster.press, session, low),
+                              boxes_for(poster.page.width, poster.page.height, poster.press), setter)
+        comp.warnings += list({str(w): w for w in low or []}.values())    # a poster laid out again loads its photo again
+        yield comp, poster.press
 
 
 def qr_regions(comp) -> list[tuple[int, tuple[float, float, float, float]]]:

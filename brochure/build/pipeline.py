@@ -17,6 +17,7 @@ from brochure.build.inputs import load_faces, output_names
 from brochure.build.outputs import Output, Staged, build_tag, prepare_out_dir, remove_own_temps
 from brochure.build.stage import make, worker_make
 from brochure.content import load
+from brochure.content.unfinished import refuse_unfinished
 from brochure.ground.errors import BrochureError
 from brochure.ground.interrupts import Interrupts
 from brochure.ground.session import Session
@@ -24,8 +25,13 @@ from brochure.layout.checks import check_qr
 
 
 def build(content_path: Path, out_dir: Path, only: str | None = None, jobs: int | None = None,
-          session: Session | None = None, interrupts: Interrupts | None = None) -> list[Output]:
+          session: Session | None = None, interrupts: Interrupts | None = None, draft: bool = False) -> list[Output]:
     """Build every output (or ``only`` one) of ``content_path`` into ``out_dir``; all or nothing.
+
+    Content with placeholders (【待填】) or an example web address is refused, naming
+    every place, before out/ is touched; ``draft`` (``--draft``) builds it anyway, for
+    proofs: every page is watermarked "样稿 DRAFT", a photo of too low a resolution
+    only warns, and each preflight report says it is a draft.
 
     With more than one CPU core the posters are made in forked processes while
     this one makes the brochure (``jobs``, or $BROCHURE_JOBS, sets how many).
@@ -44,9 +50,11 @@ def build(content_path: Path, out_dir: Path, only: str | None = None, jobs: int 
             f"没有名为“{only}”的输出。请在 --only 后写其中之一：{'、'.join(available)}。",
             f"no output named '{only}'. After --only write one of: {', '.join(available)}.",
         )
+    if not draft:
+        refuse_unfinished(content)
     if only in (None, "brochure"):
         check_qr(content)
-    faces = load_faces(content, session)
+    faces = load_faces(content, session, draft=draft)
     wanted = output_names(content, only)
     groups = pool.share(wanted, jobs if jobs is not None else pool.jobs_for(len(wanted)),
                         {p.name: p.page.width * p.page.height for p in content.posters})
@@ -62,13 +70,13 @@ def build(content_path: Path, out_dir: Path, only: str | None = None, jobs: int 
                 pool.keep_only(session, groups[1:])
                 workers = [pool.resident(session, group, worker_make(session, interrupts)) for group in groups[1:]]
                 for worker in workers:
-                    worker.request((content_path, out_dir, tag))
+                    worker.request((content_path, out_dir, tag, draft))
             else:
                 ends: list = []
                 workers = [pool.Worker(group, worker_make(session, interrupts), ends,
-                                       first=(content, faces, out_dir, tag)) for group in groups[1:]]
+                                       first=((content, faces), out_dir, tag, draft)) for group in groups[1:]]
             by_name: dict[str, Staged] = {}
-            kind, value = make(groups[0], content, faces, out_dir, tag, session, interrupts)
+            kind, value = make(groups[0], content, faces, out_dir, tag, session, interrupts, draft)
             if kind == "error":
                 raise value
             staged += value

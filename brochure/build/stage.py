@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 from brochure.build import pool
-from brochure.build.inputs import compositions, load_faces, qr_regions, source_date
+from brochure.build.inputs import DRAFT_MARK, compositions, load_faces, qr_regions, source_date
 from brochure.build.outputs import (DISK_ERRNOS, KeptReport, Output, Staged, disk_error, file_digest, fsync_file,
                                     temp_file, write_synced)
 from brochure.content import load
@@ -25,13 +25,16 @@ from brochure.ground.session import Session
 from brochure.images.prepare import release_memory
 from brochure.layout.pages import check_on_page
 from brochure.press.pdfx import finish, output_profile_path
+from brochure.draw.watermark import Watermark
 from brochure.render.pdf import render
 from brochure.text.store import LineSetter
 
 
-def render_key(raw: Path, comp, press: Press, content: Content, final: Path) -> str:
+def render_key(raw: Path, comp, press: Press, content: Content, final: Path, draft: bool = False) -> str:
     """The render's bytes and everything else finishing adds to them (the date only if SOURCE_DATE_EPOCH sets it)."""
     h = hashlib.sha256(raw.read_bytes())
+    if draft:                      # a draft's preflight report says so
+        h.update(b"draft")
     profile = output_profile_path(press.output_profile)            # the profile file itself may be replaced in place
     try:
         st = profile.stat()
@@ -45,8 +48,12 @@ def render_key(raw: Path, comp, press: Press, content: Content, final: Path) -> 
 
 
 def stage(comp, press: Press, out_dir: Path, content: Content, font_name: str, tag: str,
-          session: Session) -> Staged:
-    """``comp`` rendered, finished and preflighted into temporary files (or found unchanged in out/)."""
+          session: Session, watermark: Watermark | None = None) -> Staged:
+    """``comp`` rendered, finished and preflighted into temporary files (or found unchanged in out/).
+
+    ``watermark`` (a draft): drawn over every page's content, and the output preflighted as a draft.
+    """
+    draft = watermark is not None
     final = out_dir / f"{comp.name}.pdf"
     final_json = final.with_name(f"{comp.name}.preflight.json")
     staged = Staged(Output(comp.name, final, len(comp.pages), comp.warnings), Path(), Path(), [])
@@ -54,8 +61,9 @@ def stage(comp, press: Press, out_dir: Path, content: Content, font_name: str, t
         raw = temp_file(out_dir, comp.name, "raw.pdf", tag)
         staged.temps.append(raw)
         render(comp, raw, font_name=font_name, marks=press.marks, color_bar=press.color_bar,
-               slug_text=f"{final.name}" if press.slug else None)
-        key = render_key(raw, comp, press, content, final)
+               slug_text=f"{final.name}" if press.slug else None,
+               watermark=watermark)
+        key = render_key(raw, comp, press, content, final, draft)
         kept = session.store.get("finish", key)
         if kept is not None:
             with contextlib.suppress(ValueError, KeyError, TypeError):
@@ -79,7 +87,7 @@ def stage(comp, press: Press, out_dir: Path, content: Content, font_name: str, t
         # the quick preflight: ink from the file's colour values and image samples, QR codes
         # rendered only where they were placed (``brochure preflight`` renders every page)
         report = preflight(done, expect_urls=comp.qr_urls, min_ppi=press.min_ppi, ink_limit=press.ink_limit,
-                           thorough=False, qr_regions=qr_regions(comp), store=session.store)
+                           thorough=False, qr_regions=qr_regions(comp), store=session.store, draft=draft)
         if not report.ok:
             report.path = final.name
             raise PressError(
@@ -108,11 +116,12 @@ def stage(comp, press: Press, out_dir: Path, content: Content, font_name: str, t
 
 
 def stage_named(name: str, content: Content, faces, out_dir: Path, tag: str, session: Session,
-                setter: LineSetter) -> Staged:
+                setter: LineSetter, draft: bool = False) -> Staged:
     release_memory()           # what the previous output freed goes back before this one's photos are read
-    for comp, press in compositions(content, faces, session, setter, name):
+    for comp, press in compositions(content, faces, session, setter, name, draft=draft):
         check_on_page(comp)
-        return stage(comp, press, out_dir, content, faces["body"].name, tag, session)
+        watermark = Watermark(DRAFT_MARK, faces["heading"].name, content.palette.accent) if draft else None
+        return stage(comp, press, out_dir, content, faces["body"].name, tag, session, watermark)
     raise AssertionError(f"no output named {name}")       # output_names() only gives real names
 
 
@@ -123,13 +132,13 @@ def line_setter(content: Content, names: list[str], session: Session) -> LineSet
 
 
 def make(names: list[str], content: Content, faces, out_dir: Path, tag: str, session: Session,
-         interrupts: Interrupts) -> tuple[str, object]:
+         interrupts: Interrupts, draft: bool = False) -> tuple[str, object]:
     """Stage ``names`` in this process: ("ok", staged outputs) or ("error", the exception), to send back."""
     staged: list[Staged] = []
     try:
         setter = line_setter(content, names, session)
         for name in names:
-            staged.append(stage_named(name, content, faces, out_dir, tag, session, setter))
+            staged.append(stage_named(name, content, faces, out_dir, tag, session, setter, draft))
         setter.save()
         return ("ok", staged)
     except BaseException as exc:         # noqa: BLE001 (everything goes back to the parent)
@@ -139,16 +148,17 @@ def make(names: list[str], content: Content, faces, out_dir: Path, tag: str, ses
 
 
 def worker_make(session: Session, interrupts: Interrupts):
-    """What a worker process does with a request: (content, faces, out_dir, tag) or, resident, (path, out_dir, tag)."""
+    """What a worker process does with a request: (source, out_dir, tag, draft), the source being
+    (content, faces) or, resident, the content file's path."""
     def answer(names, request):
-        if len(request) == 4:
-            content, faces, out_dir, tag = request
+        source, out_dir, tag, draft = request
+        if isinstance(source, tuple):
+            content, faces = source
         else:
-            content_path, out_dir, tag = request
             try:
-                content = load(content_path, checked_photos=session.memo("photos"))
-                faces = load_faces(content, session)
+                content = load(source, checked_photos=session.memo("photos"))
+                faces = load_faces(content, session, draft=draft)
             except BaseException as exc:         # noqa: BLE001
                 return ("error", pool.transferable(exc))
-        return make(names, content, faces, out_dir, tag, session, interrupts)
+        return make(names, content, faces, out_dir, tag, session, interrupts, draft)
     return answer

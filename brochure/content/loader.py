@@ -282,7 +282,7 @@ class _Loader(SettingsReader):
         for n in self.items(node, "posters"):
             v = self.mapping(n, "poster", {
                 "name": True, "size": True, "shows": False, "hero": False, "distance": False, "scan_distance": False,
-                "foot": False, "press": False,
+                "foot": False, "press": False, "margin": False,
             })
             name = str(self.text(v["name"], "name"))
             if not name.replace("-", "").replace("_", "").isalnum() or not name.isascii():
@@ -324,5 +324,8 @@ class _Loader(SettingsReader):
             if "foot" in v:
                 poster.foot = self.number(v["foot"], "foot", minimum=0, maximum=poster.page.height / 2)
             poster.press = self.press(v.get("press"), m.Press(min_ppi=POSTER_MIN_PPI))
+            if "margin" in v:            # more room round the edge than the automatic one (never less)
+                poster.margin = self.number(v["margin"], "margin", minimum=0,
+                                            maximum=min(poster.page.width, poster.page.height) / 4)
             posters.append(poster)
         return posters

@@ -167,6 +167,7 @@ class Poster:
     distance: float = 2.5      # m, reading distance: sets the smallest type size
     scan_distance: float = 1.5 # m, from which a visitor scans the QR code: sets its size (≥ 1/10); default 0.6 × distance, at most 1.5
     foot: float = 0.0          # mm kept free at the bottom (roll-up stand)
+    margin: float | None = None  # mm, at least, from the trim to anything printed but the backgrounds; None: automatic
     press: Press = field(default_factory=Press)
     where: Location | None = None
 

@@ -35,9 +35,8 @@ import hashlib
 import json
 import os
 import re
-import sys
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from brochure.ground.store import Store, write_atomic
 from brochure.ground.errors import FontError
@@ -123,8 +122,14 @@ class FontLibrary:
         return ident
 
     # --- faces -------------------------------------------------------------------------------------
-    def face(self, family: str, style: str, chars: Iterable[str]) -> Face:
-        """A ready face covering ``chars`` (plus BASE_CHARS) where the font has them."""
+    def face(self, family: str, style: str, chars: Iterable[str],
+             preparing: Callable[[], None] | None = None) -> Face:
+        """A ready face covering ``chars`` (plus BASE_CHARS) where the font has them.
+
+        ``preparing`` is called first when the face is not ready in the cache and must be
+        made (converted glyphs assembled, some glyphs converted first: seconds when cold),
+        so the caller can show progress.
+        """
         src = self.source(family, style)
         charset = set(BASE_CHARS)
         for text in chars:
@@ -139,6 +144,8 @@ class FontLibrary:
         ttf_path, json_path = self._paths(key)
         loaded = self._load(json_path, ttf_path)
         if loaded is None:
+            if preparing is not None:
+                preparing()
             data, metrics = self._build(src, identity, charset, family, style)
             self.cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
             write_atomic(ttf_path, data)
@@ -254,9 +261,6 @@ class FontLibrary:
         from brochure.fonts import convert
 
         first = store.info is None
-        if first:
-            print(f"正在准备字体 {src.family} {src.style}… / preparing font {src.family} {src.style} …",
-                  file=sys.stderr)
         handle = None
         try:
             if first:

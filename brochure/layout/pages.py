@@ -27,15 +27,21 @@ def check_on_page(comp: Composition) -> None:
             )
 
 
-def safety_warnings(comp: Composition, safety: float) -> list:
-    """A warning for each block (not a bleeding background) closer than ``safety`` pt to the trim."""
+#: What to do about a block too close to the trim, unless the caller knows better (a poster's ``margin``).
+WIDER_MARGINS = ("请加大 content.yaml 中 settings → brochure → margins 的页边距",
+                 "Increase the margins under settings → brochure → margins in content.yaml")
+
+
+def safety_warnings(comp: Composition, safety: float, action: tuple[str, str] = WIDER_MARGINS) -> list:
+    """A warning for each block (not a bleeding background) closer than ``safety`` pt to the trim,
+    saying what to do (``action``: Chinese, English)."""
     warnings = []
     for number, item, gap in _edges(comp):
         if gap < safety - 0.01:
             warnings.append(BuildWarning(
                 f"{comp.name}.pdf 第 {number} 页有{KIND_ZH.get(item.kind, '内容')}距裁切线仅 {max(gap, 0) / MM:.1f} 毫米"
-                f"（安全距离 {safety / MM:.0f} 毫米），裁切时可能被切掉。请加大页边距。",
+                f"（安全距离 {safety / MM:.0f} 毫米），裁切时可能被切掉。{action[0]}。",
                 f"{comp.name}.pdf page {number}: a {item.kind} block is {max(gap, 0) / MM:.1f} mm from the trim "
-                f"(safety margin {safety / MM:.0f} mm) and may be cut off. Increase the margins.",
+                f"(safety margin {safety / MM:.0f} mm) and may be cut off. {action[1]}.",
             ))
     return warnings

@@ -14,9 +14,11 @@ the build stops, naming the poster, the area and roughly how many characters to 
 """
 from __future__ import annotations
 
+import math
+
 from brochure.content.model import Content, Poster
 from brochure.ground.boxes import MM, PageBoxes
-from brochure.ground.page import Composition
+from brochure.ground.page import BLEEDING_KINDS, Composition
 from brochure.layout.blocks import Fill
 from brochure.layout.pages import safety_warnings
 from brochure.draw.qr import QUIET_MODULES, qr_modules
@@ -30,6 +32,8 @@ QR_CENTRE_M = (1.0, 1.5)
 ROLLUP_QR_MM = 150.0
 #: A roll-up's lowest part (stand's foot included) holds nothing to read.
 LOW_ZONE_MM = 300.0
+#: How many times a poster is laid out again with a wider margin to keep its blocks off the trim.
+SAFETY_RETRIES = 2
 
 
 class PosterComposer(PosterAreas):
@@ -187,11 +191,37 @@ class PosterComposer(PosterAreas):
         urls = [str(self.c.document.online_url)] if "qr" in self.p.shows else []
         comp = Composition(f"poster-{self.p.name}", [self.page], f"{self.c.document.title}（{self.p.name}）",
                            qr_urls=urls, warnings=self.warnings)
-        comp.warnings += safety_warnings(comp, self.p.press.safety * MM)
+        safety = self.p.press.safety * MM
+        more = max(safety - closest_to_trim(comp), 0.0) / MM
+        action = (f"请在 content.yaml 中给海报“{self.p.name}”写上 margin: {math.ceil(self.margin / MM + more)}"
+                  "（毫米，画面四周留白）",
+                  f"Give poster '{self.p.name}' a 'margin: {math.ceil(self.margin / MM + more)}' (mm, room round "
+                  "the edge) in content.yaml")
+        comp.warnings += safety_warnings(comp, safety, action)
         return comp
+
+
+def closest_to_trim(comp: Composition) -> float:
+    """The smallest distance (pt) from the trim of anything on ``comp``'s pages but the backgrounds that bleed."""
+    gaps = [min(i.x, i.y, page.boxes.trim_w - (i.x + i.w), page.boxes.trim_h - (i.y + i.h))
+            for page in comp.pages for i in page.items if i.kind not in BLEEDING_KINDS]
+    return min(gaps, default=math.inf)
 
 
 def compose_poster(content: Content, poster: Poster, faces: dict, photo_loader, boxes: PageBoxes,
                    setter=None) -> Composition:
-    """The poster's page; ``setter`` (``brochure.text.store.LineSetter``) remembers set paragraphs."""
-    return PosterComposer(content, poster, faces, photo_loader, boxes, setter).compose()
+    """The poster's page; ``setter`` (``brochure.text.store.LineSetter``) remembers set paragraphs.
+
+    Nothing but a bleeding background comes within the press's safety distance of the
+    trim: a layout that brings something closer is made again with the margin widened by
+    the difference (``margin`` in content.yaml asks for more from the start).
+    """
+    comp = PosterComposer(content, poster, faces, photo_loader, boxes, setter).compose()
+    safety, margin = poster.press.safety * MM, 0.0
+    for _ in range(SAFETY_RETRIES):
+        short = safety - closest_to_trim(comp)
+        if short <= 0.01:
+            break
+        margin = max(margin, min(boxes.trim_w, boxes.trim_h) * 0.045, safety) + short + 0.5 * MM
+        comp = PosterComposer(content, poster, faces, photo_loader, boxes, setter, margin).compose()
+    return comp

@@ -34,13 +34,14 @@ def qr_size(url: str, distance_m: float) -> float:
 
 class PosterAreas:
     def __init__(self, content: Content, poster: Poster, faces: dict, photo_loader, boxes: PageBoxes,
-                 setter=None):
+                 setter=None, margin: float = 0.0):
         self.c, self.p, self.faces, self.setter = content, poster, faces, setter
         self.load_photo, self.boxes = photo_loader, boxes
         self.page = Page(boxes, label="poster")
         self.warnings: list = []
         self.short = min(boxes.trim_w, boxes.trim_h)
-        self.margin = max(poster.press.safety * MM, self.short * 0.045)
+        # the press's safety distance at least, and what content.yaml asks for (``margin``, mm) or ``margin`` (pt)
+        self.margin = max(poster.press.safety * MM, self.short * 0.045, (poster.margin or 0.0) * MM, margin)
         self.body_min = min_body_pt(poster.distance)
         self.fine = min_body_pt(min(poster.scan_distance, poster.distance))   # read up close
         self.gap = self.body_min
@@ -82,12 +83,16 @@ class PosterAreas:
             over = h / height
             chars = sum(len(t) for t in getattr(block, "texts", [])) or 0
             cut = max(1, round(chars * (1 - 1 / over))) if chars else 0
+            # what the staff can do: cut words where the area has words to cut, else the size and the distance
+            zh_do = (f"请删减约 {cut} 个字，或在 content.yaml 中去掉该区域。" if cut else
+                     "请在 content.yaml 中去掉该区域（shows），或换用更大的尺寸（size），或减小观看距离（distance）。")
+            en_do = (f"Cut about {cut} characters, or drop the area from 'shows'." if cut else
+                     "Drop the area from 'shows', use a larger 'size', or a shorter 'distance' in content.yaml.")
             raise LayoutError(
                 f"海报“{self.p.name}”的“{area}”区域放不下：在最小字号 {lo:.0f} pt 下仍超出约 {(over - 1) * 100:.0f}%。"
-                f"请删减约 {cut} 个字，或在 content.yaml 中去掉该区域。",
+                + zh_do,
                 f"poster '{self.p.name}', area '{area}': the text does not fit even at the minimum size "
-                f"{lo:.0f} pt (about {(over - 1) * 100:.0f}% too long). Cut about {cut} characters, "
-                f"or drop the area from 'shows'.",
+                f"{lo:.0f} pt (about {(over - 1) * 100:.0f}% too long). " + en_do,
                 self.p.where,
             )
         for _ in range(12):

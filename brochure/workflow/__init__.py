@@ -1,4 +1,4 @@
-"""Everyday work around the build: check, proof, import, watch.
+"""Everyday work around the build: check, proof, import, placeholders, watch, version.
 
 One module per command, each callable from Python and from ``brochure.cli``:
 
@@ -7,5 +7,7 @@ One module per command, each callable from Python and from ``brochure.cli``:
 - ``proof``    build, then PNG previews of every page and a contact sheet;
 - ``typesetting_proof`` (samples in ``typesetting_samples``) each typesetting rule, before and after;
 - ``importer`` plain newspaper text -> a draft content.yaml;
+- ``placeholders`` labelled placeholder photos for the photos a content file names and images/ lacks;
+- ``version``  ``--version``: the program, its libraries and the fonts in use;
 - ``watch``    rebuild when content.yaml, images/ or fonts/ change.
 """

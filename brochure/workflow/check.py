@@ -13,6 +13,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from brochure.content.unfinished import unfinished
 from brochure.ground.errors import BrochureError, ContentError, Location
 from brochure.workflow.lint import Finding, Source, fixed_source, lint
 
@@ -51,8 +52,13 @@ def check_glyphs(content) -> list[BrochureError]:
     return []
 
 
-def check(path: Path, *, fix: bool = False, fix_path: Path | None = None, force: bool = False) -> CheckReport:
+def check(path: Path, *, fix: bool = False, fix_path: Path | None = None, force: bool = False,
+          draft: bool = False) -> CheckReport:
     """Check ``path``; with ``fix``, also write the safe fixes to a copy (never to ``path`` itself).
+
+    Every placeholder (【待填】) and example web address is an error, one for each
+    place, unless the content is checked as a ``draft`` (``--draft``, what
+    ``build --draft`` would accept).
 
     Raises ContentError when the file does not load (schema or syntax), or when the
     copy cannot be written; other problems are collected in the report.
@@ -62,6 +68,8 @@ def check(path: Path, *, fix: bool = False, fix_path: Path | None = None, force:
     path = Path(path)
     content = load(path)
     report = CheckReport(source=path, warnings=list(getattr(content, "warnings", [])))
+    if not draft:
+        report.errors += [ContentError(*u.message(), u.where) for u in unfinished(content)]
     report.errors += check_glyphs(content)
     source = Source.read(content.source)
     report.findings = lint(content, source)

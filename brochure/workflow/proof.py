@@ -11,12 +11,15 @@ that shrank from 8 to 4 pages leaves no stale page 5.
 """
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from brochure.build import build as build_outputs
+from brochure.ground.progress import Progress
 
 #: Resolution of the page previews.
 DPI = 100
@@ -34,14 +37,17 @@ class ProofResult:
     contact_sheet: Path | None = None
 
 
-def page_pngs(pdf_path: Path, dest: Path, stem: str, *, dpi: float = DPI, max_side: int = MAX_SIDE_PX) -> list[Path]:
-    """Render each page's trim box to ``dest/STEM-pNN.png``."""
+def page_pngs(pdf_path: Path, dest: Path, stem: str, *, dpi: float = DPI, max_side: int = MAX_SIDE_PX,
+              on_page: Callable[[], None] | None = None) -> list[Path]:
+    """Render each page's trim box to ``dest/STEM-pNN.png``; ``on_page()`` before each page."""
     import pypdfium2 as pdfium
 
     written = []
     pdf = pdfium.PdfDocument(str(pdf_path))
     try:
         for number, page in enumerate(pdf, 1):
+            if on_page is not None:
+                on_page()
             cl, cb, cr, ct = page.get_cropbox()
             tl, tb, tr, tt = page.get_trimbox()
             crop = (max(0.0, tl - cl), max(0.0, tb - cb), max(0.0, cr - tr), max(0.0, ct - tt))
@@ -96,19 +102,23 @@ def _remove_old(dest: Path, stems: list[str]) -> None:
 
 
 def proof(content_path: Path, out_dir: Path, *, only: str | None = None, dpi: float = DPI,
-          max_side: int = MAX_SIDE_PX, build=None) -> ProofResult:
-    """Build ``content_path`` into ``out_dir`` (as ``brochure build`` does), then write the previews."""
+          max_side: int = MAX_SIDE_PX, build=None, draft: bool = False) -> ProofResult:
+    """Build ``content_path`` into ``out_dir`` (as ``brochure build`` does), then write the previews;
+    a ``draft`` (``--draft``) as ``brochure build --draft`` builds it, watermarked."""
     if build is None:
         build = build_outputs
-    outputs = build(Path(content_path), Path(out_dir), only=only)
+    outputs = build(Path(content_path), Path(out_dir), only=only, **({"draft": True} if draft else {}))
     dest = Path(out_dir) / "proof"
     dest.mkdir(parents=True, exist_ok=True)
     _remove_old(dest, [o.name for o in outputs])
     result = ProofResult(outputs=list(outputs))
     labelled = []
-    for output in outputs:
-        pngs = page_pngs(output.path, dest, output.name, dpi=dpi, max_side=max_side)
-        result.pages += pngs
-        labelled += [(f"{output.name}  p{n}", png) for n, png in enumerate(pngs, 1)]
+    done = itertools.count(1)
+    with Progress("页", "page", sum(o.pages for o in outputs)) as progress:       # a PNG takes a while per page
+        for output in outputs:
+            pngs = page_pngs(output.path, dest, output.name, dpi=dpi, max_side=max_side,
+                             on_page=lambda: progress.show(next(done)))
+            result.pages += pngs
+            labelled += [(f"{output.name}  p{n}", png) for n, png in enumerate(pngs, 1)]
     result.contact_sheet = contact_sheet(labelled, dest / "contact-sheet.png")
     return result

@@ -137,14 +137,17 @@ def rebuild(content_path: Path, out_dir: Path, only: str | None, build: Callable
 def watch(content_path: Path, out_dir: Path, *, only: str | None = None, interval: float = INTERVAL,
           stop: Callable[[], bool] | None = None, max_polls: int | None = None,
           build: Callable | None = None, echo: Callable[[str], None] = print,
-          sleep: Callable[[float], None] = time.sleep, initial: bool = True) -> WatchLog:
+          sleep: Callable[[float], None] = time.sleep, initial: bool = True, draft: bool = False) -> WatchLog:
     """Build, then rebuild on every settled change until ``stop()`` is true or ``max_polls`` polls.
 
     ``build``, ``echo`` and ``sleep`` are injectable so tests can drive the loop
     without real time passing; ``build`` defaults to ``brochure.build.build``.
+    ``draft``: every build is a draft (``build(..., draft=True)``), watermarked.
     """
     if build is None:
         build = build_outputs
+    if draft:
+        build = _as_draft(build)
     content_path, out_dir = Path(content_path), Path(out_dir)
     log = WatchLog()
 
@@ -166,6 +169,12 @@ def watch(content_path: Path, out_dir: Path, *, only: str | None = None, interva
     finally:
         _end(log)
     return log
+
+
+def _as_draft(build: Callable) -> Callable:
+    def build_draft(*args, **kwargs):
+        return build(*args, draft=True, **kwargs)
+    return build_draft
 
 
 def _end(log: WatchLog) -> None:

@@ -13,13 +13,13 @@ from .checks.ink import check_ink_render, check_ink_values
 from .checks.pdfx import check_pdfx
 from .kept import KIND, PageRead, Store
 from .reading import Region, text_and_qr
-from .report import FAIL, Report
+from .report import FAIL, WARN, Report
 from .scan import IDENTITY, Scan, page_key, walk
 
 
 def preflight(pdf: Path, *, expect_urls: list[str] | None = None, min_ppi: float = 300,
               ink_limit: float = 300, thorough: bool = True, qr_regions: list[Region] | None = None,
-              store: Store | None = None) -> Report:
+              store: Store | None = None, draft: bool = False) -> Report:
     """Check a finished PDF; never writes anything but to ``store``.
 
     ``thorough`` measures total ink on a Ghostscript render of every page; otherwise
@@ -31,11 +31,16 @@ def preflight(pdf: Path, *, expect_urls: list[str] | None = None, min_ppi: float
     text, QR codes decoded where placed) under kind "preflight", keyed by a digest of
     everything the page is made of (``page_key``): a page identical to one already
     checked is not read again, and PDFium is loaded only if some page must be.  The
-    quick ink check keeps each image's reading there too, under kind "ink".
+    quick ink check keeps each image's reading there too, under kind "ink".  ``draft``: the PDF is a
+    watermarked proof (``build --draft``); the report says so, and a photo far below ``min_ppi`` only warns.
     """
     pdf = Path(pdf)
     report = Report(path=str(pdf), settings={"min_ppi": min_ppi, "ink_limit": ink_limit,
                                              "expect_urls": list(expect_urls or [])})
+    if draft:
+        report.settings["draft"] = True
+        report.add("draft", WARN, "这是样稿（每页有“样稿 DRAFT”水印），不能付印",
+                   "this is a draft (every page watermarked \"样稿 DRAFT\"), not for press")
     try:
         doc = pikepdf.open(pdf)
     except (pikepdf.PdfError, OSError) as e:
@@ -65,7 +70,7 @@ def preflight(pdf: Path, *, expect_urls: list[str] | None = None, min_ppi: float
                 if key is not None:
                     known[key] = PageRead.of(scan, n, before)
         check_fonts(scan, report)
-        check_images(scan, report, x4=x4, min_ppi=min_ppi)
+        check_images(scan, report, x4=x4, min_ppi=min_ppi, draft=draft)
         check_colour(scan, report)
         check_transparency(doc, report, x4=x4)
         if not thorough:

@@ -87,7 +87,7 @@ def import_text(text_path: Path, out_path: Path, *, force: bool = False) -> Impo
             Location(str(out_path)),
         )
     draft = parse(read_plain_text(Path(text_path)), Path(text_path).name)
-    text = render(draft)
+    text = render(draft, out_path.name)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
     try:

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-#: What the draft writes where the text did not say.
-TODO = "【待填】"
+from brochure.content.unfinished import PLACEHOLDER
+
+#: What the draft writes where the text did not say: the placeholder ``build`` refuses to print.
+TODO = PLACEHOLDER
 
 
 @dataclass

@@ -30,8 +30,8 @@ def _comment(lines: list[str], notes: list[tuple[str, str]], indent: str) -> Non
         lines += [f"{indent}# {zh}", f"{indent}# {en}"]
 
 
-def render(d: Draft) -> str:
-    """The draft as commented YAML, in the layout of the example content.yaml."""
+def render(d: Draft, name: str = "content.yaml") -> str:
+    """The draft as commented YAML, in the layout of the example content.yaml; ``name``: the draft's file name."""
     out: list[str] = []
     todo = d.todo
 
@@ -64,9 +64,9 @@ def render(d: Draft) -> str:
         out += [
             "#",
             f"# 照片：请把照片放进 images/，命名为 {'、'.join(Path(p).name for p in photos)}；",
-            "# 或先运行 python tools/make_placeholders.py 生成占位图。",
+            f"# 或先运行 brochure placeholders {name} 生成占位图。",
             f"# Photos: put them into images/ as {', '.join(Path(p).name for p in photos)},",
-            "# or run python tools/make_placeholders.py for placeholders first.",
+            f"# or run brochure placeholders {name} for placeholders first.",
         ]
     out += ["# ============================================================================", ""]
 

@@ -21,7 +21,8 @@ def shown_name(name: str) -> str:
     return shown
 
 
-def check_images(scan: Scan, report: Report, *, x4: bool, min_ppi: float) -> None:
+def check_images(scan: Scan, report: Report, *, x4: bool, min_ppi: float, draft: bool = False) -> None:
+    """Images must be CMYK or grey, and not far below ``min_ppi``; in a ``draft`` (a proof) that only warns."""
     bad_cs, low, very_low = [], [], []
     for im in scan.images:
         if im.colorspace == "ImageMask":
@@ -38,11 +39,11 @@ def check_images(scan: Scan, report: Report, *, x4: bool, min_ppi: float) -> Non
         elif ppi < min_ppi - 0.5:
             low.append(where)
     details = bad_cs + very_low + low
-    if bad_cs or very_low:
+    if bad_cs or (very_low and not draft):
         report.add("images", FAIL,
                    f"图片颜色不是 CMYK/灰度，或分辨率远低于 {min_ppi:.0f} ppi",
                    f"images not CMYK/grey, or far below {min_ppi:.0f} ppi", details)
-    elif low:
+    elif low or very_low:
         report.add("images", WARN, f"有图片低于 {min_ppi:.0f} ppi", f"images below {min_ppi:.0f} ppi", details)
     else:
         report.add("images", PASS, f"{len(scan.images)} 张图片颜色与分辨率合格",

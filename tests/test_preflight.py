@@ -342,3 +342,26 @@ def test_page_key_changes_with_any_byte_the_checks_read(good, tmp_path):
         stream = page.Contents if isinstance(page.Contents, pikepdf.Stream) else page.Contents[0]
         stream.write(stream.read_bytes() + b"\n0 0 0 1 k\n")
         assert page_key(page, False, {}) != before
+
+
+def test_text_shown_as_notdef_fails(tmp_path):
+    """A font lacking the characters it sets prints blank boxes: preflight reads that from the PDF itself."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    pdfmetrics.registerFont(TTFont("LatinOnly", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"))
+    raw = tmp_path / "latin.pdf"
+    c = Canvas(str(raw))
+    c.setFont("LatinOnly", 12)
+    c.drawString(100, 700, "AB中文C")
+    c.save()
+    report = preflight(raw, thorough=False)
+    check = report.by_name("glyphs")
+    assert check.status == FAIL and "2 character(s)" in check.details[0]
+
+    fine = tmp_path / "fine.pdf"
+    c = Canvas(str(fine))
+    c.setFont("LatinOnly", 12)
+    c.drawString(100, 700, "ABC")
+    c.save()
+    assert preflight(fine, thorough=False).by_name("glyphs").status == PASS

@@ -8,6 +8,7 @@ import pikepdf
 from .checks.boxes import check_boxes, page_box
 from .checks.colour import check_colour, check_transparency
 from .checks.fonts import check_fonts
+from .checks.glyphs import check_glyphs
 from .checks.images import check_images
 from .checks.ink import check_ink_render, check_ink_values
 from .checks.pdfx import check_pdfx
@@ -70,6 +71,7 @@ def preflight(pdf: Path, *, expect_urls: list[str] | None = None, min_ppi: float
                 if key is not None:
                     known[key] = PageRead.of(scan, n, before)
         check_fonts(scan, report)
+        check_glyphs(doc, report)
         check_images(scan, report, x4=x4, min_ppi=min_ppi, draft=draft)
         check_colour(scan, report)
         check_transparency(doc, report, x4=x4)

@@ -63,8 +63,9 @@ def check(path: Path, *, fix: bool = False, fix_path: Path | None = None, force:
 
     path = Path(path)
     content = load(path)
-    report = CheckReport(source=path, warnings=list(getattr(content, "warnings", [])))
+    report = CheckReport(source=path)
     report.errors += check_glyphs(content)
+    report.warnings = list(getattr(content, "warnings", []))        # the fonts' too
     source = Source.read(content.source)
     report.findings = lint(content, source)
     if fix:

@@ -768,3 +768,24 @@ def test_check_names_the_same_files(tmp_path, case):
     run = run_as(tmp_path, ["check"])
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert stable(run.stderr).startswith(case.stderr if isinstance(case.stderr, str) else "")
+
+
+def test_a_block_past_the_edge_names_its_line_in_content_yaml():
+    """The page check names the PDF page and, where the words came from content.yaml, their line."""
+    from brochure.content.model import Text
+    from brochure.ground.boxes import MM, PageBoxes
+    from brochure.ground.errors import LayoutError, Location
+    from brochure.ground.page import Composition, Page
+    from brochure.layout.pages import check_on_page
+    from brochure.text.flowable import CJKParagraph
+
+    page = Page(PageBoxes(210 * MM, 297 * MM))
+    paragraph = CJKParagraph(Text(PARAGRAPH, Location("content.yaml", 25, 11)), style=None)
+    placed = page.add(paragraph, 20 * MM, -12 * MM, 170 * MM, 40 * MM, kind="text")
+    assert placed.where == Location("content.yaml", 25, 11)
+    with pytest.raises(LayoutError) as caught:
+        check_on_page(Composition("brochure", [page], "测试"))
+    assert str(caught.value) == (
+        "content.yaml:25:11: brochure.pdf 第 1 页的文字超出页面 12 毫米，超出的部分会被裁掉。请删减这一部分的文字或图片。\n"
+        "                    brochure.pdf page 1: a text block runs 12 mm past the edge of the page and would be cut off. "
+        "Shorten the words or photos there.")

@@ -20,10 +20,13 @@ repeatable.  The builds use a private font and image cache.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
 import signal
 import string
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -34,6 +37,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from brochure.build import build
+from brochure.cli import main
 from brochure.content import load
 from brochure.ground.errors import BrochureError
 from conftest import MINIMAL, make_print_project
@@ -367,9 +371,6 @@ TRUST_NOISE = ['"\\ud800"', '"x\\udfff"', "\xed\xa0\x80", "&a ", "*a", "<<: *a\n
 @given(st.lists(st.tuples(st.integers(0, MINIMAL.count("\n") - 1), st.sampled_from(["end", "value"]),
                           st.sampled_from(TRUST_NOISE)), min_size=1, max_size=4))
 def test_check_on_pasted_text_exits_cleanly(folder, private_cache, edits):
-    import io
-    from brochure.cli import main
-
     lines = MINIMAL.splitlines(keepends=True)
     for number, where, noise in edits:
         line = lines[number].rstrip("\n")
@@ -388,9 +389,6 @@ def test_check_on_pasted_text_exits_cleanly(folder, private_cache, edits):
 
 @pytest.mark.parametrize("command", ["build", "check", "watch"])
 def test_a_fifo_as_the_content_file_is_refused_without_waiting(tmp_path, command):
-    import subprocess
-    import sys
-
     make_print_project(tmp_path)
     (tmp_path / "content.yaml").unlink()
     os.mkfifo(tmp_path / "content.yaml")

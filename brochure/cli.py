@@ -34,6 +34,14 @@ _USAGE_ZH = [
 ]
 
 
+def no_folder() -> BrochureError:
+    """What every command says when the folder it was started in has been deleted meanwhile."""
+    return BrochureError(
+        "当前所在的文件夹已被删除（或移走），无法在这里运行。请用 cd 进入项目文件夹后再试。",
+        "the current folder has been deleted (or moved away), so nothing can run here. cd into the project folder, "
+        "then try again.")
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, with its usage errors said in Chinese and English like every other message."""
 
@@ -176,6 +184,11 @@ def main(argv: list[str] | None = None, ending: bool = False) -> int:
     """
     args = _parser().parse_args(argv)
     args.ending = ending
+    try:
+        os.getcwd()
+    except FileNotFoundError:           # ReportLab and every relative path need it: say so before anything else
+        print(f"错误 error: {no_folder()}", file=sys.stderr)
+        return 2
     try:
         if args.command == "preflight":
             return _preflight(args)

@@ -14,7 +14,10 @@ saved as ``.jpg``, a very long paragraph); those cases build and are checked too
 """
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import stat
 import struct
 import subprocess
 import sys
@@ -472,3 +475,317 @@ def test_a_word_longer_than_the_column_is_broken_or_refused(tmp_path, run):
     assert "Traceback" not in result.stderr
     assert result.returncode == 0, result.stderr
     assert chars_off_the_page(tmp_path / "out" / "brochure.pdf") == 0
+
+
+# --- files that are not what they seem, caches, folders and commands -------------------------
+
+def _photo_link_loop(folder: Path) -> None:
+    (folder / "images" / "p1.jpg").unlink()
+    (folder / "images" / "p1.jpg").symlink_to("p1.jpg")
+
+
+def _photo_fifo(folder: Path) -> None:
+    (folder / "images" / "p1.jpg").unlink()
+    os.mkfifo(folder / "images" / "p1.jpg")
+
+
+def _photo_device(folder: Path) -> None:
+    (folder / "images" / "p1.jpg").unlink()
+    os.mknod(folder / "images" / "p1.jpg", 0o600 | stat.S_IFCHR, os.makedev(1, 3))     # /dev/null's numbers
+
+
+def _photo_folder(folder: Path) -> None:
+    (folder / "images" / "p1.jpg").unlink()
+    (folder / "images" / "p1.jpg").mkdir()
+
+
+def _profile(make: Callable[[Path], None], name: str = "print.icc") -> Callable[[Path], None]:
+    def change(folder: Path) -> None:
+        make(folder / name)
+        edit("", "", f"settings:\n  brochure:\n    press:\n      output_profile: {name}\n")(folder)
+    return change
+
+
+def png_damaged_inside(width: int = 1800, height: int = 1200) -> bytes:
+    """A PNG whose chunks all carry the right checksums but whose zlib stream is damaged."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    raw = b"".join(b"\0" + bytes(range(256)) * (width * 3 // 256) + bytes(width * 3 % 256) for _ in range(height))
+    data = bytearray(zlib.compress(raw))
+    data[len(data) // 2: len(data) // 2 + 64] = b"\xff" * 64
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", bytes(data)) + chunk(b"IEND", b"")
+
+
+def _png_damaged(folder: Path) -> None:
+    (folder / "images" / "p1.jpg").unlink()
+    (folder / "images" / "p1.png").write_bytes(png_damaged_inside())
+    edit("images/p1.jpg", "images/p1.png")(folder)
+
+
+def _font_named(data: Callable[[Path], None], name: str) -> Callable[[Path], None]:
+    def change(folder: Path) -> None:
+        (folder / "fonts").mkdir()
+        data(folder / "fonts" / name)
+    return change
+
+
+def _truncated_font(path: Path) -> None:
+    path.write_bytes(Path(NOTO_SERIF).read_bytes()[:5000] if Path(NOTO_SERIF).is_file() else b"\0\1\0\0" + bytes(5000))
+
+
+IMAGE_LOOP = ("content.yaml:28:11", "图片路径“images/p1.jpg”是循环的符号链接（链接最终指向它自己），无法打开。请换成图片文件本身。",
+              "the image path 'images/p1.jpg' is a loop of symbolic links (it ends up pointing at itself) and cannot be "
+              "opened. Put the image file itself there.")
+NOT_REGULAR = ("content.yaml:28:11", "图片“images/p1.jpg”不是普通文件（而是管道、设备或套接字），不能作为图片读取。请换成图片文件本身。",
+               "image 'images/p1.jpg' is not a regular file (a pipe, device or socket) and cannot be read as an image. "
+               "Put the image file itself there.")
+PROFILE_NOT_REGULAR = ("content.yaml:34:23", "色彩配置文件“print.icc”不是普通文件（而是文件夹、管道、设备或套接字），不能作为色彩配置文件读取。"
+                       "请写出 .icc 文件本身的路径。",
+                       "colour profile 'print.icc' is not a regular file (a folder, pipe, device or socket) and cannot be "
+                       "read as a colour profile. Give the path of the .icc file itself.")
+NOTO_SERIF = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
+
+FILES = [
+    Case("photo-symlink-loop", _photo_link_loop, expected(*IMAGE_LOOP)),
+    Case("photo-fifo", _photo_fifo, expected(*NOT_REGULAR)),
+    Case("photo-device", _photo_device, expected(*NOT_REGULAR)),
+    Case("photo-is-a-folder", _photo_folder, expected(
+        "content.yaml:28:11", "图片“images/p1.jpg”是一个文件夹，不是图片文件。请写出文件夹中图片的文件名。",
+        "image 'images/p1.jpg' is a folder, not an image file. Write the name of the image inside it.")),
+    Case("png-zlib-damaged", _png_damaged, expected(
+        "content.yaml:28:11", "图片“images/p1.png”不完整或已损坏，无法解码。请重新复制或重新导出原图。",
+        "image 'images/p1.png' is truncated or damaged and cannot be decoded. Copy or export the original again.")),
+    Case("profile-symlink-loop", _profile(lambda p: p.symlink_to(p.name)), expected(
+        "content.yaml:34:23", "色彩配置文件“print.icc”是循环的符号链接（链接最终指向它自己），无法打开。请换成配置文件本身。",
+        "colour profile 'print.icc' is a loop of symbolic links (it ends up pointing at itself) and cannot be opened. "
+        "Put the profile file itself there.")),
+    Case("profile-fifo", _profile(os.mkfifo), expected(*PROFILE_NOT_REGULAR)),
+    Case("profile-device", _profile(lambda p: p.symlink_to("/dev/zero")), expected(*PROFILE_NOT_REGULAR)),
+    Case("font-asked-for-truncated", _font_named(_truncated_font, "NotoSerifCJKsc-Regular.otf"), re.compile(
+        r"错误 error: 无法读取字体文件 \S+/fonts/NotoSerifCJKsc-Regular\.otf（文件不完整或格式有误），它可能不完整或已损坏。"
+        r"请重新复制字体文件，或把它移出 fonts/ 文件夹。\n"
+        r"cannot read font file \S+/fonts/NotoSerifCJKsc-Regular\.otf \(.*\); it may be truncated or damaged\. "
+        r"Copy the font again, or move it out of the fonts/ folder\.\n")),
+]
+
+
+@pytest.mark.parametrize("case", FILES, ids=lambda c: c.id)
+def test_files_that_are_not_what_they_seem(tmp_path, case):
+    test_bad_input_is_named_and_out_is_unchanged(tmp_path, case)
+
+
+@pytest.mark.parametrize("make", [_truncated_font, os.mkfifo, lambda p: p.write_bytes(b"\0\1\0\0" + bytes(12))],
+                         ids=["truncated", "fifo", "no-tables"])
+def test_an_unreadable_font_not_asked_for_is_skipped_with_a_warning(tmp_path, make):
+    project(tmp_path)
+    (tmp_path / "fonts").mkdir()
+    make(tmp_path / "fonts" / "Spare.ttf")
+    for _ in range(2):                      # the second build answers from the remembered lookups
+        run = run_cli(tmp_path, "content.yaml", "-o", "out")
+        assert run.returncode == 0, run.stderr
+        assert stable(run.stderr) == (
+            f"警告：字体文件 {tmp_path}/fonts/Spare.ttf 无法读取（不完整、已损坏或不是普通文件），已跳过；所用的字体不受影响。"
+            "如不需要它，请把它移出 fonts/ 文件夹。 / warning: font file "
+            f"{tmp_path}/fonts/Spare.ttf cannot be read (truncated, damaged or not a regular file) and was skipped; "
+            "the fonts in use are not affected. If it is not needed, move it out of the fonts/ folder.\n")
+
+
+def test_a_font_without_a_name_table_is_skipped(tmp_path):
+    from fontTools.ttLib import TTFont
+
+    project(tmp_path)
+    (tmp_path / "fonts").mkdir()
+    font = TTFont("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    del font["name"]
+    font.save(tmp_path / "fonts" / "NoName.ttf")
+    run = run_cli(tmp_path, "content.yaml", "-o", "out")
+    assert run.returncode == 0 and "NoName.ttf 无法读取" in run.stderr and "Traceback" not in run.stderr
+
+
+WITHOUT_DAC = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search"]
+
+
+def run_as(folder: Path, command: list[str], env: dict | None = None, limited: bool = False):
+    """``python -m brochure COMMAND`` in ``folder``; ``limited``: without root's right to read and write anything."""
+    full = [*(WITHOUT_DAC if limited else []), sys.executable, "-m", "brochure", *command]
+    return subprocess.run(full, cwd=folder, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, **(env or {})})
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root and setpriv")
+def test_a_photo_without_read_permission_says_so(tmp_path):
+    fresh_project(tmp_path)
+    (tmp_path / "images" / "p1.jpg").chmod(0)
+    before = snapshot(tmp_path / "out")
+    for command in (["build", "content.yaml", "-o", "out"], ["check"]):
+        run = run_as(tmp_path, command, limited=True)
+        assert run.returncode == 2 and stable(run.stderr) == expected(
+            "content.yaml:28:11", "图片“images/p1.jpg”没有读取权限，无法打开。请在文件属性中允许读取（或请管理员修改权限）。",
+            "image 'images/p1.jpg' cannot be read: permission denied. Allow reading it in the file's properties "
+            "(or ask whoever manages the computer)."), run.stderr
+    assert snapshot(tmp_path / "out") == before
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root and setpriv")
+def test_a_read_only_cache_builds_from_memory(tmp_path):
+    project(tmp_path / "p")
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o500)
+    run = run_as(tmp_path / "p", ["build", "content.yaml", "-o", "out"], env={"XDG_CACHE_HOME": str(cache)}, limited=True)
+    assert run.returncode == 0, run.stderr
+    assert list(cache.iterdir()) == []
+
+
+def test_no_home_and_no_cache_folder_builds_from_memory(tmp_path):
+    project(tmp_path)
+    env = {k: v for k, v in os.environ.items() if k != "XDG_CACHE_HOME"}
+    run = subprocess.run([sys.executable, "-m", "brochure", "build", "content.yaml", "-o", "out"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=300, env={**env, "HOME": "/nonexistent"})
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "out" / "brochure.pdf").is_file()
+
+
+def test_tampered_caches_are_ignored_and_rebuilt(tmp_path):
+    project(tmp_path / "p")
+    cache = tmp_path / "cache"
+    env = {"XDG_CACHE_HOME": str(cache)}
+    first = run_as(tmp_path / "p", ["build", "content.yaml", "-o", "out"], env=env)
+    assert first.returncode == 0, first.stderr
+    good = (tmp_path / "p" / "out" / "brochure.pdf").read_bytes()
+    fonts = cache / "brochure" / "fonts"
+    (fonts / "lookups.json").write_text(
+        '{"format": 1, "folders": {"x": {"listing": 3}}, "system": {"Noto Serif CJK SC\\tRegular": '
+        '["/etc/passwd", "zero", 1, 2], "Noto Sans CJK SC\\tRegular": ["/etc/passwd", 0, 1, 2]}}')
+    for path in fonts.glob("*.glyphs"):
+        path.write_bytes(b"garbage" * 100)
+    for path in fonts.glob("*.json"):
+        if path.name != "lookups.json":
+            path.write_bytes(b"[[[[")
+    for path in (cache / "brochure").rglob("*.entry"):
+        path.write_bytes(path.read_bytes()[:-10] + b"tampered!!")
+    second = run_as(tmp_path / "p", ["build", "content.yaml", "-o", "out"], env=env)
+    assert second.returncode == 0, second.stderr
+    assert "Traceback" not in second.stderr
+    assert (tmp_path / "p" / "out" / "brochure.pdf").read_bytes() == good
+
+
+def test_a_deleted_working_folder_is_named(tmp_path):
+    project(tmp_path / "p")
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    for command in (["build", str(tmp_path / "p" / "content.yaml"), "-o", str(tmp_path / "p" / "out")],
+                    ["check", str(tmp_path / "p" / "content.yaml")], ["watch", str(tmp_path / "p" / "content.yaml")]):
+        run = subprocess.run(["sh", "-c", f'cd "{gone}" && rmdir "{gone}" && exec "$0" "$@"', sys.executable,
+                              "-m", "brochure", *command], capture_output=True, text=True, timeout=60)
+        gone.mkdir()
+        assert run.returncode == 2, run.stderr
+        assert run.stderr == expected(
+            None, "当前所在的文件夹已被删除（或移走），无法在这里运行。请用 cd 进入项目文件夹后再试。",
+            "the current folder has been deleted (or moved away), so nothing can run here. cd into the project folder, "
+            "then try again.")
+    assert not (tmp_path / "p" / "out").exists()
+
+
+LONG = "x" * 300 + ".yaml"
+WRITE_PLACES = [
+    ("/proc/x.yaml", "/proc/x.yaml", "这个位置不能创建文件", "no file can be made there"),
+    ("content.yaml/x.yaml", "content.yaml/x.yaml", "路径中有一段是文件而不是文件夹", "part of the path is a file, not a folder"),
+    (LONG, "x" * 59 + "…" + LONG[-20:], "文件名太长", "the name is too long"),
+]
+
+
+@pytest.mark.parametrize("command", ["import", "check"])
+@pytest.mark.parametrize("target,shown,zh,en", WRITE_PLACES, ids=["proc", "under-a-file", "300-characters"])
+def test_a_copy_that_cannot_be_written_is_named(tmp_path, command, target, shown, zh, en):
+    project(tmp_path, MINIMAL.replace("时序更替，万物维新。", "时序更替,万物维新。"))
+    (tmp_path / "in.txt").write_text("标题\n\n正文一段。\n", encoding="utf-8")
+    args = ["import", "in.txt", "-o", target] if command == "import" else ["check", "--fix", "-o", target]
+    before = sorted(p.name for p in tmp_path.iterdir())
+    run = run_as(tmp_path, args)
+    assert run.returncode == 2, run.stderr
+    assert run.stderr == expected(shown, f"无法写入这个文件（{zh}）。请用 -o 指定一个可以写入的文件夹中的文件名。",
+                                  f"cannot write this file ({en}). With -o, choose a file name in a folder you may write to.")
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root and setpriv")
+def test_check_fix_in_a_read_only_project_is_named(tmp_path):
+    project(tmp_path, MINIMAL.replace("时序更替，万物维新。", "时序更替,万物维新。"))
+    tmp_path.chmod(0o555)
+    try:
+        run = run_as(tmp_path, ["check", "--fix"], limited=True)
+    finally:
+        tmp_path.chmod(0o755)
+    assert run.returncode == 2
+    assert expected("content.yaml", "无法在项目文件夹中写入（没有写入权限）：--fix 要先在原文件旁边试读修复后的副本。"
+                    "请把项目复制到可以写入的文件夹后再运行。",
+                    "cannot write in the project folder (permission denied): --fix first tries the fixed copy beside the "
+                    "original. Copy the project to a folder you may write to, then run it there.") in run.stderr
+
+
+def test_import_of_a_fifo_is_refused_without_waiting(tmp_path):
+    os.mkfifo(tmp_path / "in.txt")
+    run = run_as(tmp_path, ["import", "in.txt", "-o", "draft.yaml"])
+    assert run.returncode == 2
+    assert run.stderr == expected(
+        "in.txt", "这不是一个普通的文本文件（而是文件夹、管道、设备或套接字），无法导入。请给出 .txt 文件本身。",
+        "this is not a regular text file (a folder, pipe, device or socket) and cannot be imported. Give the .txt file itself.")
+    assert not (tmp_path / "draft.yaml").exists()
+
+
+def test_proof_when_out_proof_is_a_file(tmp_path):
+    fresh_project(tmp_path)
+    (tmp_path / "out" / "proof").write_bytes(b"a file")
+    before = snapshot(tmp_path / "out")
+    run = run_as(tmp_path, ["proof"])
+    assert run.returncode == 2
+    assert stable(run.stderr) == expected(
+        "out/proof", "这里应是存放校样的文件夹，却是一个文件。请删除或改名这个文件后再运行 brochure proof。",
+        "this should be the folder for the proofs, but it is a file. Delete or rename it, then run brochure proof again.")
+    assert snapshot(tmp_path / "out") == before
+
+
+def test_preflight_of_a_password_protected_pdf(tmp_path):
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.save(tmp_path / "locked.pdf", encryption=pikepdf.Encryption(user="pw", owner="pw"))
+    run = run_as(tmp_path, ["preflight", "locked.pdf"])
+    assert run.returncode == 2
+    assert run.stderr == expected(
+        "locked.pdf", "这个 PDF 设有密码，无法打开检查。请使用不带密码的 PDF（请对方重新导出，或在 PDF 软件中去掉密码后另存一份）。",
+        "this PDF is password-protected and cannot be opened for checking. Use a PDF without a password "
+        "(ask for it to be exported again, or remove the password and save a copy).")
+    assert not (tmp_path / "locked.preflight.json").exists()
+
+
+@pytest.mark.parametrize("case", [c for c in FILES if not c.id.startswith("font")], ids=lambda c: c.id)
+def test_check_names_the_same_files(tmp_path, case):
+    """``check`` refuses what ``build`` refuses, at the same place (a damaged PNG used to pass check)."""
+    project(tmp_path)
+    case.change(tmp_path)
+    run = run_as(tmp_path, ["check"])
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert stable(run.stderr).startswith(case.stderr if isinstance(case.stderr, str) else "")
+
+
+def test_a_block_past_the_edge_names_its_line_in_content_yaml():
+    """The page check names the PDF page and, where the words came from content.yaml, their line."""
+    from brochure.content.model import Text
+    from brochure.ground.boxes import MM, PageBoxes
+    from brochure.ground.errors import LayoutError, Location
+    from brochure.ground.page import Composition, Page
+    from brochure.layout.pages import check_on_page
+    from brochure.text.flowable import CJKParagraph
+
+    page = Page(PageBoxes(210 * MM, 297 * MM))
+    paragraph = CJKParagraph(Text(PARAGRAPH, Location("content.yaml", 25, 11)), style=None)
+    placed = page.add(paragraph, 20 * MM, -12 * MM, 170 * MM, 40 * MM, kind="text")
+    assert placed.where == Location("content.yaml", 25, 11)
+    with pytest.raises(LayoutError) as caught:
+        check_on_page(Composition("brochure", [page], "测试"))
+    assert str(caught.value) == (
+        "content.yaml:25:11: brochure.pdf 第 1 页的文字超出页面 12 毫米，超出的部分会被裁掉。请删减这一部分的文字或图片。\n"
+        "                    brochure.pdf page 1: a text block runs 12 mm past the edge of the page and would be cut off. "
+        "Shorten the words or photos there.")

@@ -20,10 +20,13 @@ repeatable.  The builds use a private font and image cache.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
 import signal
 import string
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -34,6 +37,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from brochure.build import build
+from brochure.cli import main
 from brochure.content import load
 from brochure.ground.errors import BrochureError
 from conftest import MINIMAL, make_print_project
@@ -353,3 +357,44 @@ def test_brochure_builds_or_fails_cleanly(folder, private_cache, case):
 @given(contents(poster=True))
 def test_poster_builds_or_fails_cleanly(folder, private_cache, case):
     check_build(folder, *case)
+
+
+# --- 4. the command line on what staff paste and what the disk holds ------------------
+
+#: Unpaired surrogates (escaped, and raw as UTF-8 would carry them), aliases and merge keys,
+#: comments right after values, and the importer's placeholder text.
+TRUST_NOISE = ['"\\ud800"', '"x\\udfff"', "\xed\xa0\x80", "&a ", "*a", "<<: *a\n", "&b [1, *b]", "  # 注释",
+               "#注释", " 【待填】", "【待填】", "\n", ": ", "- "]
+
+
+@settings(max_examples=2 * BUILDS, **COMMON)
+@given(st.lists(st.tuples(st.integers(0, MINIMAL.count("\n") - 1), st.sampled_from(["end", "value"]),
+                          st.sampled_from(TRUST_NOISE)), min_size=1, max_size=4))
+def test_check_on_pasted_text_exits_cleanly(folder, private_cache, edits):
+    lines = MINIMAL.splitlines(keepends=True)
+    for number, where, noise in edits:
+        line = lines[number].rstrip("\n")
+        at = len(line) if where == "end" else (line.find(": ") + 2 if ": " in line else len(line))
+        lines[number] = line[:at] + noise + line[at:] + "\n"
+    data = "".join(lines).encode("utf-8", "surrogatepass")
+    (folder / "content.yaml").write_bytes(data)
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()), time_limit(HANG_S):
+        status = main(["check", str(folder / "content.yaml")])
+    assert status in (0, 1, 2), err.getvalue()
+    assert "Traceback" not in err.getvalue()
+    if status == 2:
+        assert err.getvalue().startswith("错误 error: ")
+
+
+@pytest.mark.parametrize("command", ["build", "check", "watch"])
+def test_a_fifo_as_the_content_file_is_refused_without_waiting(tmp_path, command):
+    make_print_project(tmp_path)
+    (tmp_path / "content.yaml").unlink()
+    os.mkfifo(tmp_path / "content.yaml")
+    run = subprocess.run([sys.executable, "-m", "brochure", command, "content.yaml"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=HANG_S)
+    assert "Traceback" not in run.stderr
+    assert run.returncode == 2, run.stderr
+    assert "这不是一个普通文件" in run.stderr and "not a regular file" in run.stderr
+    assert not (tmp_path / "out").exists()

@@ -56,6 +56,7 @@ def load_faces(content: Content, session: Session | None = None, draft: bool = F
                 if exc.where is None and where is not None:   # name the settings line that asked for it
                     raise FontError(exc.zh, exc.en, where) from None
                 raise
+    content.warnings += [w for w in library.warnings() if str(w) not in map(str, content.warnings)]
     check_coverage(list(faces.values()), content.texts())
     return faces
 

@@ -1,6 +1,7 @@
 """content.yaml -> ``Content``: every key checked, every value typed, every place named."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import yaml
@@ -12,6 +13,7 @@ from brochure.content.settings import SettingsReader
 from brochure.content.files import display_path, read_text_file
 from brochure.content.yamlnodes import compose
 from brochure.ground.errors import ContentError, Location
+from brochure.ground.files import is_loop
 from brochure.ground.rules import IMAGE_SUFFIXES, POSTER_MIN_PPI
 
 #: A poster name becomes a file name (poster-NAME.pdf, poster-NAME.preflight.json): kept well short.
@@ -227,8 +229,15 @@ class _Loader(SettingsReader):
             target = (self.root / rel).resolve()
             root = self.root.resolve()
             outside = not target.is_relative_to(root)
-            found = not outside and target.is_file()
-        except (OSError, ValueError):
+            found = not outside and os.path.lexists(target)     # what it is, check_photo finds out
+        except (OSError, ValueError, RuntimeError) as exc:      # RuntimeError: pathlib's symbolic-link loop
+            if is_loop(exc):
+                raise self.fail(
+                    node,
+                    f"图片路径“{rel}”是循环的符号链接（链接最终指向它自己），无法打开。请换成图片文件本身。",
+                    f"the image path '{rel}' is a loop of symbolic links (it ends up pointing at itself) and cannot "
+                    "be opened. Put the image file itself there.",
+                ) from None
             outside, found = False, False
         if outside:
             raise self.fail(

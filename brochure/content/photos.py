@@ -2,9 +2,10 @@
 
 So a missing, empty, truncated, corrupt, mislabelled or oversized image is
 reported at its ``file:`` line in content.yaml, before any PDF work starts,
-with what to do next.  Only the file's header and compressed data are read:
-PNG chunks are checked against their checksums without decoding, JPEG is
-decoded at 1/8 scale, other formats in full.
+with what to do next.  Only a regular file is opened (a pipe or device is
+refused without waiting on it), and one that may not be read says so.  JPEG is
+decoded at 1/8 scale, other formats (PNG too: its chunk checksums hold for a
+damaged zlib stream) in full.
 
 A photo whose content is a supported format other than its extension says
 (a PNG saved as ``.jpg``) is used as it is, with a warning: the pixels are
@@ -14,12 +15,14 @@ is refused.
 """
 from __future__ import annotations
 
+import os
 import warnings
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
 from brochure.ground.errors import BuildWarning, ContentError, Location
+from brochure.ground.files import NotRegularFile, open_regular
 from brochure.ground.rules import IMAGE_FORMATS, IMAGE_SUFFIXES, MAX_PIXELS, format_name
 from brochure.images.prepare import decode_reduced
 
@@ -50,17 +53,33 @@ def _decode(path: Path, rel: str, where: Location) -> str:
         return ContentError(f"图片“{rel}”{zh}", f"image '{rel}' {en}", where)
 
     try:
-        size = path.stat().st_size
+        f = open_regular(path)
+    except NotRegularFile as exc:
+        if exc.folder:
+            raise fail("是一个文件夹，不是图片文件。请写出文件夹中图片的文件名。",
+                       "is a folder, not an image file. Write the name of the image inside it.") from None
+        raise fail("不是普通文件（而是管道、设备或套接字），不能作为图片读取。请换成图片文件本身。",
+                   "is not a regular file (a pipe, device or socket) and cannot be read as an image. "
+                   "Put the image file itself there.") from None
+    except PermissionError:
+        raise fail("没有读取权限，无法打开。请在文件属性中允许读取（或请管理员修改权限）。",
+                   "cannot be read: permission denied. Allow reading it in the file's properties "
+                   "(or ask whoever manages the computer).") from None
     except OSError as exc:
         raise fail(f"无法读取（{exc.strerror}）。请检查文件权限。",
                    f"cannot be read ({exc.strerror}). Check the file's permissions.") from None
-    if size == 0:
+    with f:
+        return _decode_open(f, fail)
+
+
+def _decode_open(f, fail) -> str:
+    if os.fstat(f.fileno()).st_size == 0:
         raise fail("是空文件（0 字节），可能复制失败。请重新复制原图。",
                    "is empty (0 bytes); the copy probably failed. Copy the original again.")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as im:
+            with Image.open(f) as im:
                 fmt = im.format or "?"
                 if fmt not in IMAGE_FORMATS:
                     raise fail(f"实际是 {fmt} 格式，不能用于印刷。请用看图软件打开后另存为 JPEG 或 PNG。",
@@ -70,10 +89,15 @@ def _decode(path: Path, rel: str, where: Location) -> str:
                 if width * height > MAX_PIXELS:
                     raise Image.DecompressionBombError("too many pixels")
                 if fmt == "PNG":
-                    im.verify()                 # every chunk's checksum, without decoding
+                    im.verify()                 # every chunk's checksum
                 else:
                     if fmt in ("JPEG", "MPO"):
                         decode_reduced(im, 8)
+                    im.load()
+            if fmt == "PNG":
+                # checksums hold for a damaged zlib stream too: only decoding it shows it, as the build would
+                f.seek(0)
+                with Image.open(f) as im:
                     im.load()
     except ContentError:
         raise

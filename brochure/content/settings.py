@@ -16,6 +16,7 @@ from brochure.content.yamlnodes import Reader
 from brochure.ground.boxes import MM
 from brochure.ground.colour import total_ink
 from brochure.ground.errors import ContentError
+from brochure.ground.files import NotRegularFile, is_loop, open_regular
 from brochure.ground.rules import MIN_BLEED_MM, PDFX_STANDARDS
 
 #: Trim sizes in mm (portrait), by their ISO or trade name; posters add "-landscape" to turn them.
@@ -178,11 +179,31 @@ class SettingsReader(Reader):
                 limits = {"bleed": (MIN_BLEED_MM, 20), "safety": (0, 50), "ink_limit": (150, 400), "min_ppi": (30, 1200)}[key]
                 setattr(p, key, self.number(n, key, minimum=limits[0], maximum=limits[1]))
         if p.output_profile != "default":
-            prof = (self.root / p.output_profile).resolve()
-            if not prof.is_file():
-                raise self.fail(v["output_profile"], f"找不到色彩配置文件“{p.output_profile}”。", f"colour profile '{p.output_profile}' not found.")
-            p.output_profile = str(prof)
+            p.output_profile = self.profile_path(v["output_profile"], p.output_profile)
         return p
+
+    def profile_path(self, node, name: str) -> str:
+        """The resolved path of the colour profile ``name``, once it is known to be a regular file that can be read."""
+        try:
+            prof = (self.root / name).resolve()
+            open_regular(prof).close()
+        except (OSError, RuntimeError) as exc:        # RuntimeError: pathlib's symbolic-link loop
+            if is_loop(exc):
+                zh = "是循环的符号链接（链接最终指向它自己），无法打开。请换成配置文件本身。"
+                en = "is a loop of symbolic links (it ends up pointing at itself) and cannot be opened. Put the profile file itself there."
+            elif isinstance(exc, FileNotFoundError):
+                raise self.fail(node, f"找不到色彩配置文件“{name}”。", f"colour profile '{name}' not found.") from None
+            elif isinstance(exc, NotRegularFile):
+                zh = "不是普通文件（而是文件夹、管道、设备或套接字），不能作为色彩配置文件读取。请写出 .icc 文件本身的路径。"
+                en = "is not a regular file (a folder, pipe, device or socket) and cannot be read as a colour profile. Give the path of the .icc file itself."
+            elif isinstance(exc, PermissionError):
+                zh = "没有读取权限，无法打开。请在文件属性中允许读取。"
+                en = "cannot be read: permission denied. Allow reading it in the file's properties."
+            else:
+                zh = f"无法读取（{exc}）。请检查路径。"
+                en = f"cannot be read ({exc}). Check the path."
+            raise self.fail(node, f"色彩配置文件“{name}”{zh}", f"colour profile '{name}' {en}") from None
+        return str(prof)
 
     def brochure(self, node):
         b = m.BrochureSettings(page=m.PageSpec(*PAGE_SIZES["A4"]))

@@ -22,7 +22,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from brochure.ground.errors import FontError
+from brochure.ground.errors import BuildWarning, FontError
+from brochure.ground.files import NotRegularFile, open_regular, read_regular
 from brochure.ground.store import locked, write_atomic
 
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
@@ -64,37 +65,82 @@ def _best(candidates, family: str, style: str) -> FontSource | None:
     return best
 
 
-def _names_in_file(path: Path):
-    """Yield (path, index, families, styles) for every face in a font file."""
+def _names_in_file(path: Path) -> list:
+    """(path, index, families, styles) of every face in a font file; FontError naming it if it cannot be read."""
     from fontTools.ttLib import TTCollection, TTFont
 
     try:
-        if path.suffix.lower() in (".ttc", ".otc"):
-            faces = list(enumerate(TTCollection(str(path), lazy=True).fonts))
-        else:
-            faces = [(0, TTFont(str(path), lazy=True))]
+        found = []
+        with open_regular(path) as f:       # a pipe or device in fonts/ is refused, not waited on
+            if path.suffix.lower() in (".ttc", ".otc"):
+                faces = list(enumerate(TTCollection(f, lazy=True).fonts))
+            else:
+                faces = [(0, TTFont(f, lazy=True))]
+            for index, font in faces:
+                name = font["name"]
+                families = [n for n in (name.getDebugName(16), name.getDebugName(1)) if n]
+                styles = [n for n in (name.getDebugName(17), name.getDebugName(2)) if n]
+                full = name.getDebugName(4)
+                if full:   # "Noto Serif CJK SC Black" as family with style "Regular" is legal too
+                    families.append(full)
+                found.append((path, index, families, styles))
+        return found
     except Exception as exc:  # a damaged file in fonts/ must be named, not crash
+        if isinstance(exc, KeyError):
+            reason, reason_en = "缺少 name 表", "it has no name table"
+        elif isinstance(exc, NotRegularFile):
+            reason, reason_en = "不是普通文件，而是管道、设备或文件夹", "not a regular file but a pipe, device or folder"
+        else:
+            reason, reason_en = "文件不完整或格式有误", str(exc)
         raise FontError(
-            f"无法读取字体文件 {path}：{exc}",
-            f"cannot read font file {path}: {exc}",
-        ) from exc
-    for index, font in faces:
-        name = font["name"]
-        families = [n for n in (name.getDebugName(16), name.getDebugName(1)) if n]
-        styles = [n for n in (name.getDebugName(17), name.getDebugName(2)) if n]
-        full = name.getDebugName(4)
-        if full:   # "Noto Serif CJK SC Black" as family with style "Regular" is legal too
-            families.append(full)
-        yield path, index, families, styles
+            f"无法读取字体文件 {path}（{reason}），它可能不完整或已损坏。请重新复制字体文件，或把它移出 fonts/ 文件夹。",
+            f"cannot read font file {path} ({reason_en}); it may be truncated or damaged. "
+            "Copy the font again, or move it out of the fonts/ folder.",
+        ) from None
+
+
+def _asked_for(path: Path, family: str) -> bool:
+    """Whether a font file's name says it is ``family`` ("NotoSerifCJKsc-Regular.otf" for "Noto Serif CJK SC")."""
+    def squeeze(text: str) -> str:
+        return "".join(ch for ch in text.casefold() if ch.isalnum())
+    return bool(squeeze(family)) and squeeze(family) in squeeze(path.stem)
+
+
+def read_folder(folder: Path) -> tuple[list, list[tuple[Path, FontError]]]:
+    """The faces of the font files in ``folder`` (not recursive), and each file that cannot be read with its error."""
+    try:
+        files = sorted(p for p in folder.iterdir() if p.suffix.lower() in FONT_SUFFIXES)
+    except OSError:
+        return [], []
+    candidates, broken = [], []
+    for p in files:
+        try:
+            candidates += _names_in_file(p)
+        except FontError as exc:
+            broken.append((p, exc))
+    return candidates, broken
+
+
+def search_folder(folder: Path, family: str, style: str) -> tuple[FontSource | None, list[tuple[Path, FontError]]]:
+    """A matching face among the font files in ``folder``, and the files there that cannot be read.
+
+    A file that cannot be read is the error when nothing there serves and its name says it
+    is the family asked for ("NotoSerifCJKsc-Regular.otf" for "Noto Serif CJK SC").
+    """
+    if not folder.is_dir():
+        return None, []
+    candidates, broken = read_folder(folder)
+    found = _best(candidates, family, style)
+    if found is None:
+        for path, exc in broken:
+            if _asked_for(path, family):
+                raise exc
+    return found, broken
 
 
 def find_in_folder(folder: Path, family: str, style: str) -> FontSource | None:
     """A matching face among the font files in ``folder`` (not recursive)."""
-    if not folder.is_dir():
-        return None
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in FONT_SUFFIXES)
-    candidates = [c for p in files for c in _names_in_file(p)]
-    return _best(candidates, family, style)
+    return search_folder(folder, family, style)[0]
 
 
 def find_in_system(family: str, style: str) -> FontSource | None:
@@ -120,13 +166,30 @@ def find_in_system(family: str, style: str) -> FontSource | None:
 
 def find_font(project_root: Path, family: str, style: str) -> FontSource:
     """The face for ``family``/``style``: project fonts/ first, then the system."""
-    found = find_in_folder(Path(project_root) / "fonts", family, style) or find_in_system(family, style)
+    found, broken = search_folder(Path(project_root) / "fonts", family, style)
+    found = found or find_in_system(family, style)
     if found is None:
-        raise _not_found(family, style)
+        raise _not_found(family, style, [p for p, _ in broken])
     return found
 
 
-def _not_found(family: str, style: str) -> FontError:
+def skipped_warning(path: Path) -> BuildWarning:
+    """What a build says of a font file in fonts/ it could not read and did not need."""
+    return BuildWarning(
+        f"字体文件 {path} 无法读取（不完整、已损坏或不是普通文件），已跳过；所用的字体不受影响。如不需要它，请把它移出 fonts/ 文件夹。",
+        f"font file {path} cannot be read (truncated, damaged or not a regular file) and was skipped; the fonts "
+        "in use are not affected. If it is not needed, move it out of the fonts/ folder.",
+    )
+
+
+def _not_found(family: str, style: str, broken: list[Path] = ()) -> FontError:
+    if broken:
+        names = "、".join(str(p) for p in broken)
+        return FontError(
+            f"找不到字体“{family}”（{style}）；fonts/ 中的 {names} 无法读取，可能就是它：请重新复制这个字体文件。",
+            f"font '{family}' ({style}) not found; {', '.join(str(p) for p in broken)} in fonts/ cannot be read "
+            "and may be it: copy that font file again.",
+        )
     return FontError(
         f"找不到字体“{family}”（{style}）。请安装 fonts-noto-cjk"
         f"（sudo apt install fonts-noto-cjk），或把字体文件放进项目的 fonts/ 文件夹。",
@@ -165,25 +228,57 @@ def _file_sig(path: str) -> list | None:
     return [st.st_size, st.st_mtime_ns]
 
 
+#: The most lookups.json is read of: a file larger than this is not ours, and is made again.
+MAX_LOOKUPS_BYTES = 4_000_000
+
+
+def _valid_answer(found) -> bool:
+    return found is None or (isinstance(found, list) and len(found) == 2 and isinstance(found[0], str)
+                             and type(found[1]) is int and 0 <= found[1] < 0x10000)
+
+
+def _valid_folder_entry(entry) -> bool:
+    """A remembered answer for one fonts/ folder, as ``_save`` writes it (a tampered one is dropped)."""
+    return (isinstance(entry, dict) and isinstance(entry.get("listing"), list)
+            and isinstance(entry.get("found"), dict)
+            and all(isinstance(k, str) and _valid_answer(v) for k, v in entry["found"].items())
+            and isinstance(entry.get("broken", []), list)
+            and all(isinstance(n, str) for n in entry.get("broken", [])))
+
+
+def _valid_system_entry(hit) -> bool:
+    return (isinstance(hit, list) and len(hit) == 4 and isinstance(hit[0], str)
+            and all(type(v) is int for v in hit[1:]) and 0 <= hit[1] < 0x10000)
+
+
 class LookupCache:
-    """``find_font`` with its answers kept in ``<cache_dir>/lookups.json``."""
+    """``find_font`` with its answers kept in ``<cache_dir>/lookups.json``.
+
+    The file is only ever a hint: each entry is checked for its shape when read, an
+    answer from fonts/ must name a file listed in that folder, and one from the
+    system must still have the size and time it had; anything else is asked again.
+    """
 
     def __init__(self, cache_dir: Path):
         self.path = Path(cache_dir) / "lookups.json"
         self._data: dict | None = None
+        self.skipped: list[Path] = []        # unreadable files in fonts/ the last ``find`` did without
 
     def _empty(self) -> dict:
         return {"format": LOOKUP_FORMAT, "folders": {}, "system": {}}
 
     def _read(self) -> dict:
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            if (isinstance(data, dict) and data.get("format") == LOOKUP_FORMAT
-                    and isinstance(data.get("folders"), dict) and isinstance(data.get("system"), dict)):
-                return data
-        except (OSError, ValueError):
-            pass
-        return self._empty()
+            raw = read_regular(self.path, MAX_LOOKUPS_BYTES)
+            data = json.loads(raw) if len(raw) <= MAX_LOOKUPS_BYTES else None
+        except (OSError, ValueError, RecursionError):
+            return self._empty()
+        if not (isinstance(data, dict) and data.get("format") == LOOKUP_FORMAT
+                and isinstance(data.get("folders"), dict) and isinstance(data.get("system"), dict)):
+            return self._empty()
+        return {"format": LOOKUP_FORMAT,
+                "folders": {k: v for k, v in data["folders"].items() if _valid_folder_entry(v)},
+                "system": {k: v for k, v in data["system"].items() if _valid_system_entry(v)}}
 
     def _save(self, folder_key: str | None, folder_entry: dict | None, sys_key: str | None, sys_entry) -> None:
         with contextlib.suppress(OSError):
@@ -194,6 +289,7 @@ class LookupCache:
                     old = data["folders"].get(folder_key)
                     if old and old.get("listing") == folder_entry["listing"]:
                         old["found"].update(folder_entry["found"])
+                        old["broken"] = folder_entry["broken"]
                     else:
                         data["folders"][folder_key] = folder_entry
                 if sys_key is not None:
@@ -208,28 +304,40 @@ class LookupCache:
         key = f"{family}\t{style}"
         folder = Path(project_root) / "fonts"
         listing = _folder_listing(folder)
+        self.skipped = []
+        broken: list[Path] = []
         if listing:
             folder_key = str(folder.resolve())
             entry = data["folders"].get(folder_key)
-            if not (isinstance(entry, dict) and entry.get("listing") == listing
-                    and isinstance(entry.get("found"), dict)):
-                entry = {"listing": listing, "found": {}}
+            if not (_valid_folder_entry(entry) and entry.get("listing") == listing):
+                entry = {"listing": listing, "found": {}, "broken": None}
             found = entry["found"].get(key, False)
-            if found is False:                          # not asked yet for this listing
-                src = find_in_folder(folder, family, style)
+            names = {n for n, *_ in listing}
+            if not (found is False or found is None or (Path(found[0]).parent == folder and Path(found[0]).name in names)):
+                found = False                           # an answer that points outside fonts/ is not ours
+            if found is False or entry.get("broken") is None:     # not asked yet for this listing
+                src, unreadable = search_folder(folder, family, style)
                 entry["found"][key] = [str(src.path), src.index] if src else None
-                self._save(folder_key, {"listing": listing, "found": dict(entry["found"])}, None, None)
-                if src is not None:
-                    return src
-            elif isinstance(found, list) and len(found) == 2:
+                entry["broken"] = [p.name for p, _ in unreadable]
+                self._save(folder_key, {"listing": listing, "found": dict(entry["found"]),
+                                        "broken": entry["broken"]}, None, None)
+                found = entry["found"][key]
+            broken = [folder / n for n in entry["broken"] if n in names]
+            if found is not None:
+                self.skipped = broken
                 return FontSource(Path(found[0]), int(found[1]), family, style)
+            for path in broken:         # nothing in fonts/ serves: an unreadable file named for the family is it
+                if _asked_for(path, family):
+                    _names_in_file(path)            # raises the error that names the file
         hit = data["system"].get(key)
-        if isinstance(hit, list) and len(hit) == 4 and _file_sig(hit[0]) == hit[2:]:
+        if _valid_system_entry(hit) and hit[0].lower().endswith(FONT_SUFFIXES) and _file_sig(hit[0]) == hit[2:]:
+            self.skipped = broken
             return FontSource(Path(hit[0]), int(hit[1]), family, style)
         src = find_in_system(family, style)
         if src is None:
-            raise _not_found(family, style)
+            raise _not_found(family, style, broken)
         sig = _file_sig(str(src.path))
         if sig is not None:
             self._save(None, None, key, [str(src.path), src.index, *sig])
+        self.skipped = broken
         return src

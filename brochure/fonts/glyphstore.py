@@ -22,6 +22,7 @@ import os
 import struct
 from pathlib import Path
 
+from brochure.ground.files import read_regular
 from brochure.ground.store import locked, write_atomic
 
 MAGIC = b"BROCHURE-GLYPHS\n"
@@ -69,7 +70,7 @@ class GlyphStore:
     def load(cls, path: Path, identity: str) -> "GlyphStore | None":
         try:
             sig = _sig(path)
-            data = path.read_bytes()
+            data = read_regular(path)
         except OSError:
             return None
         store = cls.from_bytes(data, identity)

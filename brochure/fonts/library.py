@@ -31,6 +31,7 @@ sha256 in its ``.json`` before use.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -39,9 +40,10 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from brochure.ground.store import Store, write_atomic
-from brochure.ground.errors import FontError
+from brochure.ground.errors import BuildWarning, FontError
+from brochure.ground.files import read_regular
 from brochure.fonts.convert import Metrics
-from brochure.fonts.discover import FontSource, LookupCache
+from brochure.fonts.discover import FontSource, LookupCache, skipped_warning
 from brochure.fonts.face import Face
 from brochure.fonts.glyphstore import GlyphStore
 
@@ -87,6 +89,7 @@ class FontLibrary:
         self._stores: dict[str, GlyphStore] = {}        # identity -> glyph store
         self._identities: dict[tuple, str] = {}         # (path, index, size, mtime_ns, inode) -> identity
         self._lookup_cache: LookupCache | None = None
+        self.skipped: dict[Path, None] = {}             # unreadable font files in fonts/, in the order met
 
     # --- finding the font ------------------------------------------------------------------------
     def _lookups(self) -> LookupCache:
@@ -98,8 +101,14 @@ class FontLibrary:
         """The font file and face index for family/style (FontError if there is none)."""
         key = (family, style)
         if key not in self._sources:
-            self._sources[key] = self._lookups().find(self.project_root, family, style)
+            lookups = self._lookups()
+            self._sources[key] = lookups.find(self.project_root, family, style)
+            self.skipped.update(dict.fromkeys(lookups.skipped))
         return self._sources[key]
+
+    def warnings(self) -> list[BuildWarning]:
+        """One warning for each unreadable file in fonts/ that the faces found so far did without."""
+        return [skipped_warning(path) for path in self.skipped]
 
     def _identity(self, src: FontSource) -> str:
         try:
@@ -143,19 +152,24 @@ class FontLibrary:
         name = f"{family.replace(' ', '')}-{style.replace(' ', '')}-{key[:10]}"
         ttf_path, json_path = self._paths(key)
         loaded = self._load(json_path, ttf_path)
-        if loaded is None:
+        face = None
+        if loaded is not None:
+            try:
+                face = Face.register(name, ttf_path, metrics=loaded[1], data=loaded[0])
+            except Exception:       # a cached font that passed its digest yet does not parse: made again
+                face = None
+        if face is None:
             if preparing is not None:
                 preparing()
             data, metrics = self._build(src, identity, charset, family, style)
-            self.cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-            write_atomic(ttf_path, data)
-            write_atomic(json_path, json.dumps(
-                {"metrics": metrics.to_json(), "ttf_sha256": hashlib.sha256(data).hexdigest()},
-                ensure_ascii=False).encode("utf-8"))
-            self._prune()
-        else:
-            data, metrics = loaded
-        face = Face.register(name, ttf_path, metrics, data=data)
+            with contextlib.suppress(OSError):      # a full or read-only cache still builds, from memory
+                self.cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+                write_atomic(ttf_path, data)
+                write_atomic(json_path, json.dumps(
+                    {"metrics": metrics.to_json(), "ttf_sha256": hashlib.sha256(data).hexdigest()},
+                    ensure_ascii=False).encode("utf-8"))
+                self._prune()
+            face = Face.register(name, ttf_path, metrics, data=data)
         face.metrics_key = hashlib.sha256(json.dumps([CACHE_FORMAT, identity, family, style]).encode()).hexdigest()[:24]
         _remember(self._faces, key, face)
         return face
@@ -173,12 +187,12 @@ class FontLibrary:
     def _load(json_path: Path, ttf_path: Path) -> tuple[bytes, Metrics] | None:
         """The cached font and metrics, if both are there, whole and belong together."""
         try:
-            entry = json.loads(json_path.read_bytes())
-            data = ttf_path.read_bytes()
+            entry = json.loads(read_regular(json_path))
+            data = read_regular(ttf_path)
             if hashlib.sha256(data).hexdigest() != entry["ttf_sha256"]:
                 return None
             return data, Metrics.from_json(entry["metrics"])
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
             return None              # missing or damaged: rebuilt from the glyph store
 
     def _prune(self) -> None:
@@ -223,7 +237,22 @@ class FontLibrary:
         return store
 
     def _build(self, src: FontSource, identity: str, charset: set[str], family: str, style: str):
-        """Convert what the glyph store lacks for ``charset``, then assemble the font from the store."""
+        """Convert what the glyph store lacks for ``charset``, then assemble the font from the store.
+
+        A store read from disk is trusted only as far as it assembles: one whose records do
+        not (tampered with, yet sealed again) is dropped and its glyphs converted afresh.
+        """
+        try:
+            return self._build_from_store(src, identity, charset, family, style)
+        except (FontError, KeyboardInterrupt):
+            raise
+        except Exception:                  # once more from nothing; a real defect fails again and is raised
+            self._stores[identity] = GlyphStore(identity)
+            with contextlib.suppress(OSError):
+                self._store_path(identity).unlink()
+            return self._build_from_store(src, identity, charset, family, style)
+
+    def _build_from_store(self, src: FontSource, identity: str, charset: set[str], family: str, style: str):
         from brochure.fonts.convert import assemble
 
         store = self._store(identity)

@@ -18,6 +18,7 @@ class Placed:
     w: float
     h: float
     kind: str = "block"   # text | photo | box | heading | rule | qr | decoration
+    where: object = None  # the place in content.yaml it came from (a Location), where there is one
 
     @property
     def top(self) -> float:
@@ -31,7 +32,7 @@ class Page:
     label: str = ""        # e.g. "front", "inner", "back"
 
     def add(self, flowable: Flowable, x: float, y: float, w: float, h: float, kind: str = "block") -> Placed:
-        placed = Placed(flowable, x, y, w, h, kind)
+        placed = Placed(flowable, x, y, w, h, kind, getattr(flowable, "where", None))
         self.items.append(placed)
         return placed
 

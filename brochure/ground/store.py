@@ -26,6 +26,8 @@ import stat
 import tempfile
 from pathlib import Path
 
+from brochure.ground.files import read_regular
+
 #: The package folders (or modules) whose source produces each kind, relative to the package root.
 #: A path may name a folder (every .py below it) or a module with or without ``.py``; missing ones count as empty.
 SOURCES = {
@@ -159,9 +161,9 @@ class Store:
         if path is None:
             return self.memory.get((kind, key))
         try:
-            data = path.read_bytes()
+            data = read_regular(path)
         except OSError:
-            return None
+            return self.memory.get((kind, key))
         head, payload = data[:len(MAGIC) + 32], data[len(MAGIC) + 32:]
         if head != MAGIC + _seal(path.name, payload):
             with contextlib.suppress(OSError):
@@ -175,5 +177,7 @@ class Store:
         if path is None:
             self.memory[(kind, key)] = data
             return
-        with contextlib.suppress(OSError):
+        try:
             write_atomic(path, MAGIC + _seal(path.name, data) + data)
+        except OSError:                          # a full or read-only disk: kept for this build, in memory
+            self.memory[(kind, key)] = data

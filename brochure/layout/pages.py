@@ -24,6 +24,7 @@ def check_on_page(comp: Composition) -> None:
                 "超出的部分会被裁掉。请删减这一部分的文字或图片。",
                 f"{comp.name}.pdf page {number}: a {item.kind} block runs {-gap / MM:.0f} mm past the edge of the page "
                 "and would be cut off. Shorten the words or photos there.",
+                item.where,
             )
 
 

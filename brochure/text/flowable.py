@@ -27,6 +27,7 @@ class CJKParagraph(Flowable):
         super().__init__()
         self.actual_text = actual_text    # mark each line with its exact source text (see textdraw)
         self.text = text
+        self.where = getattr(text, "where", None)      # its place in content.yaml, when it came from there
         self.style = style
         self.continued = continued        # a continuation from a previous column: no indent
         self._lines = _lines
@@ -71,6 +72,7 @@ class CJKParagraph(Flowable):
                             actual_text=self.actual_text, _lines=lines[:fit], _width=availWidth)
         tail_text = self.text[lines[fit].start:]
         tail = CJKParagraph(tail_text, self.style, continued=True, actual_text=self.actual_text)
+        head.where = tail.where = self.where
         # keep the lines already chosen for the tail, shifted to its own text
         offset = lines[fit].start
         tail._lines = [_shift(l, -offset) for l in lines[fit:]]

@@ -13,9 +13,11 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from brochure.content.files import display_path
 from brochure.content.unfinished import unfinished
 from brochure.ground.errors import BrochureError, ContentError, Location
 from brochure.workflow.lint import Finding, Source, fixed_source, lint
+from brochure.workflow.writing import REASONS, exists, write_text
 
 
 @dataclass
@@ -67,10 +69,11 @@ def check(path: Path, *, fix: bool = False, fix_path: Path | None = None, force:
 
     path = Path(path)
     content = load(path)
-    report = CheckReport(source=path, warnings=list(getattr(content, "warnings", [])))
+    report = CheckReport(source=path)
     if not draft:
         report.errors += [ContentError(*u.message(), u.where) for u in unfinished(content)]
     report.errors += check_glyphs(content)
+    report.warnings = list(getattr(content, "warnings", []))        # the fonts' too
     source = Source.read(content.source)
     report.findings = lint(content, source)
     if fix:
@@ -86,13 +89,13 @@ def default_fix_path(path: Path) -> Path:
 
 def write_fixed(content, source: Source, target: Path, *, force: bool, before: list[Finding]) -> FixResult:
     where = Location(str(target))
-    if target.absolute().resolve() == Path(content.source).resolve():
+    if exists(target) and os.path.realpath(target) == os.path.realpath(content.source):
         raise ContentError(
             "修复结果不能写回原文件。请用 -o 指定另一个文件名。",
             "the fixed copy may not replace the original. Give another name with -o.",
             where,
         )
-    if target.exists() and not force:
+    if exists(target) and not force:
         raise ContentError(
             "文件已存在，未覆盖。要覆盖请加 --force，或用 -o 指定另一个文件名。",
             "the file already exists and was left alone. Add --force to overwrite it, or choose another name with -o.",
@@ -100,15 +103,7 @@ def write_fixed(content, source: Source, target: Path, *, force: bool, before: l
         )
     text = fixed_source(content, source)
     remaining = _lint_probe(content, text, where)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text(target, text, newline="")
     fixable_before = sum(1 for f in before if f.fixable)
     fixable_after = sum(1 for f in remaining if f.fixable)
     return FixResult(target, max(0, fixable_before - fixable_after), len(remaining))
@@ -121,7 +116,16 @@ def _lint_probe(content, text: str, where: Location) -> list[Finding]:
     """
     from brochure.content import load
 
-    fd, probe = tempfile.mkstemp(prefix=".check-fix.", suffix=".yaml", dir=content.root)
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".check-fix.", suffix=".yaml", dir=content.root)
+    except OSError as exc:       # a read-only project
+        zh, en = REASONS.get(exc.errno, (exc.strerror, exc.strerror))
+        raise ContentError(
+            f"无法在项目文件夹中写入（{zh}）：--fix 要先在原文件旁边试读修复后的副本。请把项目复制到可以写入的文件夹后再运行。",
+            f"cannot write in the project folder ({en}): --fix first tries the fixed copy beside the original. "
+            "Copy the project to a folder you may write to, then run it there.",
+            Location(display_path(content.source)),
+        ) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(text)

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from brochure.build import build as build_outputs
+from brochure.content.files import display_path
+from brochure.ground.errors import BrochureError, Location
 from brochure.ground.progress import Progress
 
 #: Resolution of the page previews.
@@ -107,8 +110,14 @@ def proof(content_path: Path, out_dir: Path, *, only: str | None = None, dpi: fl
     a ``draft`` (``--draft``) as ``brochure build --draft`` builds it, watermarked."""
     if build is None:
         build = build_outputs
-    outputs = build(Path(content_path), Path(out_dir), only=only, **({"draft": True} if draft else {}))
     dest = Path(out_dir) / "proof"
+    if os.path.lexists(dest) and not dest.is_dir():        # found before the build, so out/ is left as it was
+        raise BrochureError(
+            "这里应是存放校样的文件夹，却是一个文件。请删除或改名这个文件后再运行 brochure proof。",
+            "this should be the folder for the proofs, but it is a file. Delete or rename it, then run brochure proof again.",
+            Location(display_path(dest)),
+        )
+    outputs = build(Path(content_path), Path(out_dir), only=only, **({"draft": True} if draft else {}))
     dest.mkdir(parents=True, exist_ok=True)
     _remove_old(dest, [o.name for o in outputs])
     result = ProofResult(outputs=list(outputs))

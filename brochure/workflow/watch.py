@@ -11,6 +11,7 @@ atomically, so out/ keeps the last good PDFs until the next good save.
 """
 from __future__ import annotations
 
+import os
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
+from brochure.content.files import read_text_file
 from brochure.ground.errors import BrochureError
 from brochure.ground.words import plural
 from brochure.build import Session, close_residents
@@ -149,6 +151,8 @@ def watch(content_path: Path, out_dir: Path, *, only: str | None = None, interva
     if draft:
         build = _as_draft(build)
     content_path, out_dir = Path(content_path), Path(out_dir)
+    if os.path.exists(content_path) and not (content_path.is_file() or content_path.is_dir()):
+        read_text_file(content_path)        # refuses it: a pipe or device never turns into a file by saving
     log = WatchLog()
 
     def stopped() -> bool:

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pikepdf
 
+from brochure.ground.errors import BrochureError, Location
+
 from .checks.boxes import check_boxes, page_box
 from .checks.colour import check_colour, check_transparency
 from .checks.fonts import check_fonts
@@ -44,6 +46,13 @@ def preflight(pdf: Path, *, expect_urls: list[str] | None = None, min_ppi: float
                    "this is a draft (every page watermarked \"样稿 DRAFT\"), not for press")
     try:
         doc = pikepdf.open(pdf)
+    except pikepdf.PasswordError:
+        raise BrochureError(
+            "这个 PDF 设有密码，无法打开检查。请使用不带密码的 PDF（请对方重新导出，或在 PDF 软件中去掉密码后另存一份）。",
+            "this PDF is password-protected and cannot be opened for checking. Use a PDF without a password "
+            "(ask for it to be exported again, or remove the password and save a copy).",
+            Location(str(pdf)),
+        ) from None
     except (pikepdf.PdfError, OSError) as e:
         report.add("open", FAIL, f"无法打开 PDF（{e}）", f"cannot open the PDF ({e})")
         return report

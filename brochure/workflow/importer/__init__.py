@@ -22,16 +22,16 @@ Modules: ``draft`` (what an import makes), ``recognise`` (lines -> draft),
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from brochure.ground.errors import ContentError, Location
+from brochure.ground.files import NotRegularFile, read_regular
 from brochure.workflow.importer.draft import Draft
 from brochure.workflow.importer.recognise import Parser
 from brochure.workflow.importer.render import render
 from brochure.workflow.importer.repair import remove_duplicates
+from brochure.workflow.writing import exists, write_text
 
 __all__ = ["ImportResult", "import_text", "parse", "read_plain_text", "render"]
 
@@ -49,7 +49,14 @@ class ImportResult:
 
 def read_plain_text(path: Path) -> str:
     try:
-        raw = Path(path).read_bytes()
+        raw = read_regular(path)        # a pipe or device is refused, not waited on
+    except NotRegularFile:
+        raise ContentError(
+            "这不是一个普通的文本文件（而是文件夹、管道、设备或套接字），无法导入。请给出 .txt 文件本身。",
+            "this is not a regular text file (a folder, pipe, device or socket) and cannot be imported. "
+            "Give the .txt file itself.",
+            Location(str(path)),
+        ) from None
     except OSError as exc:
         raise ContentError(
             f"无法读取文本文件：{exc.strerror}。请检查文件名和路径。",
@@ -80,21 +87,12 @@ def parse(text: str, source_name: str = "text") -> Draft:
 def import_text(text_path: Path, out_path: Path, *, force: bool = False) -> ImportResult:
     """Write a draft content.yaml from ``text_path``; never overwrites without ``force``."""
     out_path = Path(out_path)
-    if out_path.exists() and not force:
+    if exists(out_path) and not force:
         raise ContentError(
             "文件已存在，未覆盖。要覆盖请加 --force，或用 -o 指定另一个文件名。",
             "the file already exists and was left alone. Add --force to overwrite it, or choose another name with -o.",
             Location(str(out_path)),
         )
     draft = parse(read_plain_text(Path(text_path)), Path(text_path).name)
-    text = render(draft, out_path.name)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, out_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text(out_path, render(draft, out_path.name))
     return ImportResult(out_path, draft, draft.photo_files())

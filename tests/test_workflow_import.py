@@ -192,3 +192,11 @@ def test_import_asks_on_a_terminal(tmp_path):
     assert sorted(p.name for p in (tmp_path / "images").iterdir()) == ["photo-1.jpg", "photo-2.jpg"]
     # making them shows a progress line, rewritten in place, on the terminal only
     assert "\r正在生成占位图 2/2 / making placeholders 2/2" in out
+
+
+def test_a_page_pasted_ten_times_imports_without_a_traceback(tmp_path):
+    """Repeats of repeats: every later copy is dropped as a repeat; nothing crashes."""
+    text = tmp_path / "page.txt"
+    text.write_text(SEED.read_text(encoding="utf-8") * 10, encoding="utf-8")
+    result = import_text(text, tmp_path / "draft.yaml")
+    assert result.draft.duplicates > 0 and (tmp_path / "draft.yaml").is_file()

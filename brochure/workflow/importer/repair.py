@@ -31,6 +31,11 @@ def remove_duplicates(d: Draft) -> None:
         _, lst, owner = first[normalised(start.text)]
         if owner is None or owner is sec:
             continue
+        if start not in lst:         # an earlier section took these paragraphs already (the page pasted twice)
+            holder = next(((l, o) for l, o in owners if start in l), None)
+            if holder is None or holder[1] is None or holder[1] is sec:
+                continue
+            lst, owner = holder
         at = lst.index(start)
         moved = lst[at:]
         del lst[at:]

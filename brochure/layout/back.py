@@ -18,7 +18,7 @@ from brochure.draw.qr import QUIET_MODULES, qr_modules
 from brochure.ground.boxes import MM, PageBoxes
 from brochure.ground.errors import LayoutError
 from brochure.ground.page import Page
-from brochure.layout.blocks import Fill, QRCode, Stack, grid_ceil
+from brochure.layout.blocks import Fill, Grid, QRCode, Stack, grid_ceil
 from brochure.layout.flow import Column
 from brochure.layout.styles import Styles
 from brochure.text import CJKParagraph, layout_lines, natural_width
@@ -101,40 +101,16 @@ class FigureCell(Flowable):
         self._label.drawOn(self.canv, (self.width - self._label_w) / 2, 0)
 
 
-class FiguresPanel(Flowable):
-    """The key figures in rows of equal cells on a tint, every row centred (a short last row too).
+class FiguresPanel(Grid):
+    """The key figures in rows of equal cells on a tint, every row centred (a short last row too),
+    numbers top-aligned so a row's numbers share their baseline.
 
     ``row_gap`` is the room between rows and ``pad`` above the first and below the last: the
     page widens them to use the room it has.
     """
 
     def __init__(self, width, cells, per_row, *, gap, row_gap, pad, background):
-        super().__init__()
-        self.width, self.cells, self.per_row = width, cells, per_row
-        self.gap, self.row_gap, self.pad, self.background = gap, row_gap, pad, background
-        self._rows: list[float] = []
-
-    @property
-    def cell_width(self) -> float:
-        return (self.width - 2 * self.gap - (self.per_row - 1) * self.gap) / self.per_row
-
-    def wrap(self, aw, ah):
-        w = self.cell_width
-        heights = [c.wrap(w, 1e6)[1] for c in self.cells]
-        self._rows = [max(heights[i:i + self.per_row]) for i in range(0, len(heights), self.per_row)]
-        self.height = sum(self._rows) + self.row_gap * (len(self._rows) - 1) + 2 * self.pad
-        return self.width, self.height
-
-    def draw(self):
-        Fill(self.width, self.height, self.background).drawOn(self.canv, 0, 0)
-        w = self.cell_width
-        y = self.height - self.pad
-        for r, row_h in enumerate(self._rows):
-            row = self.cells[r * self.per_row:(r + 1) * self.per_row]
-            x = (self.width - len(row) * w - (len(row) - 1) * self.gap) / 2
-            for k, cell in enumerate(row):
-                cell.drawOn(self.canv, x + k * (w + self.gap), y - row_h)
-            y -= row_h + self.row_gap
+        super().__init__(width, cells, per_row, gap, row_gap=row_gap, background=background, pad=pad, inset=gap)
 
 
 def per_row(n: int) -> int:

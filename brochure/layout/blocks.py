@@ -125,23 +125,27 @@ class QRCode(Box):
 
 
 class Grid(Flowable):
-    """Blocks in rows of ``per_row`` equal cells, separated by ``gap``; one unsplittable block."""
+    """Blocks in rows of ``per_row`` equal cells, ``gap`` between columns and ``row_gap`` (default: the
+    same) between rows, ``pad`` above and below, ``inset`` (default: ``pad``) left and right; every
+    row centred (a short last row too), cells top-aligned; one unsplittable block."""
 
-    def __init__(self, width, cells, per_row, gap=0.0, *, background=None, pad=0.0):
+    def __init__(self, width, cells, per_row, gap=0.0, *, row_gap=None, background=None, pad=0.0, inset=None):
         super().__init__()
         self.width, self.cells, self.per_row, self.gap = width, cells, per_row, gap
+        self.row_gap = gap if row_gap is None else row_gap
         self.background, self.pad = background, pad
+        self.inset = pad if inset is None else inset
         self._rows: list[float] = []
 
     @property
     def cell_width(self) -> float:
-        return (self.width - 2 * self.pad - (self.per_row - 1) * self.gap) / self.per_row
+        return (self.width - 2 * self.inset - (self.per_row - 1) * self.gap) / self.per_row
 
     def wrap(self, aw, ah):
         w = self.cell_width
         heights = [c.wrap(w, 1e6)[1] for c in self.cells]
         self._rows = [max(heights[i:i + self.per_row]) for i in range(0, len(heights), self.per_row)]
-        self.height = sum(self._rows) + self.gap * (len(self._rows) - 1) + 2 * self.pad
+        self.height = sum(self._rows) + self.row_gap * (len(self._rows) - 1) + 2 * self.pad
         return self.width, self.height
 
     def draw(self):
@@ -154,8 +158,8 @@ class Grid(Flowable):
             offset = (self.per_row - len(row)) * (w + self.gap) / 2   # centre a short last row
             for k, cell in enumerate(row):
                 _, h = cell.wrap(w, 1e6)
-                cell.drawOn(self.canv, self.pad + offset + k * (w + self.gap), y - h)
-            y -= row_h + self.gap
+                cell.drawOn(self.canv, self.inset + offset + k * (w + self.gap), y - h)
+            y -= row_h + self.row_gap
 
 
 class SectionHeading(Flowable):

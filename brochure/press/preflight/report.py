@@ -43,6 +43,12 @@ class Report:
         self.checks.append(c)
         return c
 
+    def verdict(self, name: str, problems: list[str], failed: tuple[str, str], passed: tuple[str, str]) -> Check:
+        """FAIL with ``problems`` as its details when there are any, else PASS."""
+        if problems:
+            return self.add(name, FAIL, *failed, problems)
+        return self.add(name, PASS, *passed)
+
     def summary(self) -> str:
         fails = sum(c.status == FAIL for c in self.checks)
         warns = sum(c.status == WARN for c in self.checks)

@@ -5,7 +5,7 @@ import pikepdf
 
 from brochure.ground.boxes import MM
 
-from ..report import FAIL, PASS, Report
+from ..report import Report
 
 BOX_EPS = 0.01                  # pt
 
@@ -43,8 +43,6 @@ def check_boxes(pdf: pikepdf.Pdf, report: Report) -> None:
         least = min(trim[0] - bleed[0], trim[1] - bleed[1], bleed[2] - trim[2], bleed[3] - trim[3])
         if least < 3 * MM - BOX_EPS:
             problems.append(f"page {n}: bleed {least / MM:.1f} mm (need 3 mm)")
-    if problems:
-        report.add("boxes", FAIL, "页面框（裁切框/出血框）缺失或出血不足 3 毫米",
-                   "page boxes missing or bleed under 3 mm", problems)
-    else:
-        report.add("boxes", PASS, "裁切框、出血框齐全，出血 ≥ 3 毫米", "trim and bleed boxes present, bleed ≥ 3 mm")
+    report.verdict("boxes", problems,
+                   ("页面框（裁切框/出血框）缺失或出血不足 3 毫米", "page boxes missing or bleed under 3 mm"),
+                   ("裁切框、出血框齐全，出血 ≥ 3 毫米", "trim and bleed boxes present, bleed ≥ 3 mm"))

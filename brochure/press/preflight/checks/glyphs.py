@@ -12,7 +12,7 @@ import re
 
 import pikepdf
 
-from ..report import FAIL, PASS, Report
+from ..report import Report
 
 _BFCHAR = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]*)>")
 _BFRANGE = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
@@ -76,8 +76,7 @@ def check_glyphs(pdf: pikepdf.Pdf, report: Report) -> None:
                     blanks += sum(1 for code in bytes(string) if current.get(code, "\0") in ("\0", ""))
         if blanks:
             found.append(f"page {page_no}: {blanks} character(s) shown as the font's .notdef glyph (blank boxes)")
-    if found:
-        report.add("glyphs", FAIL, "有文字印成空白方框：所用字体缺少这些字（.notdef）",
-                   "text shows the font's .notdef glyph: the font lacks those characters", found)
-    else:
-        report.add("glyphs", PASS, "所有文字都有字形", "every character has its glyph")
+    report.verdict("glyphs", found,
+                   ("有文字印成空白方框：所用字体缺少这些字（.notdef）",
+                    "text shows the font's .notdef glyph: the font lacks those characters"),
+                   ("所有文字都有字形", "every character has its glyph"))

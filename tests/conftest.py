@@ -185,3 +185,11 @@ def on_terminal(args: list[str], cwd: Path, *, env: dict | None = None, answers:
     text = seen.decode("utf-8", "replace")
     assert proc.returncode == 0, text
     return text
+
+
+#: MINIMAL with a second paragraph and the A3 poster: a project whose outputs the cache tests build.
+TWO_PARAGRAPHS = MINIMAL.replace("生产能力。\n", "生产能力。\n      - 园区内共有规模企业27家，其中高新技术企业9家。\n") + POSTER
+
+
+def two_paragraph_project(folder: Path) -> Path:
+    return make_print_project(folder, TWO_PARAGRAPHS)

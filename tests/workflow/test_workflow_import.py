@@ -13,7 +13,7 @@ from brochure.ground.errors import ContentError
 from brochure.workflow.importer import import_text, parse
 from conftest import on_terminal
 
-SEED = Path(__file__).parent / "data" / "seed-page.txt"
+SEED = Path(__file__).resolve().parents[1] / "data" / "seed-page.txt"
 HALF = str.maketrans(",.:;!?()", "，。：；！？（）")
 
 #: The seed's lines that are not body text (masthead, honours, captions, headings, byline).
@@ -157,7 +157,7 @@ def test_placeholders_are_those_of_the_tool_byte_for_byte(tmp_path):
     for sub in ("tool", "package"):
         (tmp_path / sub).mkdir()
         import_text(SEED, tmp_path / sub / "draft.yaml")
-    tool = Path(__file__).resolve().parent.parent / "tools" / "make_placeholders.py"
+    tool = Path(__file__).resolve().parents[2] / "tools" / "make_placeholders.py"
     run = subprocess.run([sys.executable, str(tool), "--content", str(tmp_path / "tool" / "draft.yaml")],
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
@@ -173,7 +173,7 @@ def test_without_placeholders_the_printed_command_works_as_printed(tmp_path):
     import subprocess
     import sys
 
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     run = subprocess.run([sys.executable, "-m", "brochure", "import", str(SEED), "-o", "draft.yaml", "--no-placeholders"],
                          cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120)
     assert run.returncode == 0, run.stderr

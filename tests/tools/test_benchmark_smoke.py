@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conftest import MINIMAL, make_project
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TOY = """\
 document:
   title: 测试手册

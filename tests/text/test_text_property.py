@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from brochure.text import TextStyle, layout_lines
 from brochure.text.classes import NO_END, NO_START
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SIZE = 10.0
 HAN = "渌口区高分子新材料产业链发展历程全区共有家企业园成为湖南省重点"
 OPENERS = "“（《"

@@ -8,9 +8,9 @@ import brochure.build as pipeline
 from brochure.build import Session
 from brochure.ground.store import Store
 from brochure.text import layout, store
-from conftest import MINIMAL, POSTER, make_print_project
+from conftest import TWO_PARAGRAPHS, two_paragraph_project
 
-TEXT = MINIMAL.replace("生产能力。\n", "生产能力。\n      - 园区内共有规模企业27家，其中高新技术企业9家。\n") + POSTER
+TEXT = TWO_PARAGRAPHS
 assert "园区内" in TEXT
 
 
@@ -36,8 +36,7 @@ def fresh(monkeypatch, tmp_path):
     new_process()
 
 
-def project(folder):
-    return make_print_project(folder, TEXT)
+project = two_paragraph_project
 
 
 def pdfs(folder):

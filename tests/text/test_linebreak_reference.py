@@ -19,7 +19,7 @@ from brochure.text import TextStyle
 from brochure.text import linebreak as lb
 from brochure.text.shaping import allow_emergency_breaks, shape
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SIZE = 10.0
 HAN = "渌口区高分子新材料产业链发展历程全区共有家企业园成为湖南省重点"
 OPENERS = "“（《「"

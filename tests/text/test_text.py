@@ -9,7 +9,7 @@ from brochure.text import CJKParagraph, TextStyle, layout_lines, natural_width
 from brochure.text.classes import NO_END, NO_START
 from brochure.text.prepare import layout_chars
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SIZE = 10.0
 HAN = "渌口区高分子新材料产业链发展历程全区共有家企业入驻园成为湖南省重点这是十三五期间的重要成果经过多年努力株洲市济总量实现了翻番测试"
 PUNCT = "，。、；：！？“”‘’（）《》「」——……·"

@@ -28,7 +28,7 @@ from brochure.draw.text import draw_run
 FAMILY = "Noto Serif CJK SC"
 SAMPLE = "中奋进新征程 建功新时代 非凡10年·渌口篇——高分子新材料……“荣誉榜”（摘选）"
 NOTO = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.skipif(not NOTO.exists(), reason="fonts-noto-cjk is not installed")
 

@@ -19,7 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 from brochure.draw.text import mark_shape
 from brochure.text import CJKParagraph, TextStyle, VerticalText, layout_lines
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SIZE = 40.0
 SCALE = 2.0                        # pixels per pt when rendering
 TEXT = "中——中……中"

@@ -15,9 +15,9 @@ from fontTools.ttLib import TTFont
 from brochure.fonts import FontLibrary
 from brochure.fonts import convert, library
 from brochure.fonts.glyphstore import GlyphStore
-from brochure.fonts.library import BASE_CHARS, default_cache_dir
+from brochure.fonts.library import default_cache_dir
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTO = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
 SERIF, SANS = "Noto Serif CJK SC", "Noto Sans CJK SC"
 TEXT = "奋进新征程，建功新时代。非凡10年·渌口篇——“荣誉榜”（摘选）……株洲市渌口区高分子新材料"

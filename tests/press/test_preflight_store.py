@@ -9,7 +9,7 @@ from collections import Counter
 import brochure.build as pipeline
 from brochure.build import Session
 from brochure.ground.store import Store
-from test_layout_store import project
+from conftest import two_paragraph_project as project
 
 
 class CountingStore(Store):

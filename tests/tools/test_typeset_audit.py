@@ -18,7 +18,7 @@ import pytest
 
 from brochure.text import CJKParagraph, TextStyle, layout_lines
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 AUDIT = ROOT / "tools" / "typeset_audit.py"
 MM = 72 / 25.4
 BODY_SIZE, LEADING = 9.5, 15.0

@@ -14,7 +14,7 @@ from brochure.ground.boxes import MM
 from brochure.draw.image import draw_image
 from brochure.images.prepare import prepare_photo
 
-from test_press_support import CMYK_PROFILE, photo, render
+from press_support import CMYK_PROFILE, photo, render
 
 
 def prep(src, w_mm=50, h_mm=50, tmp=None, **kw):

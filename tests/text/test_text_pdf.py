@@ -14,7 +14,7 @@ from reportlab.platypus import Frame
 from brochure.text import CJKParagraph, TextStyle, VerticalText
 from brochure.text.classes import NO_END, NO_START
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MM = 72 / 25.4
 SIZE, LEADING = 9.5, 15.0
 MEASURE = 58 * MM

@@ -17,7 +17,7 @@ from brochure.draw.marks import draw_marks
 from brochure.ground.rules import source_date
 from brochure.press.pdfx import DEFAULT_CMYK_PROFILE, X4, finish, output_profile_path
 
-from test_press_support import (CJK_TEXT, EPOCH, build_finished, build_raw, fonts, have_fonts,
+from press_support import (CJK_TEXT, EPOCH, build_finished, build_raw, fonts, have_fonts,
                                 press_values, render)
 
 pytestmark = pytest.mark.skipif(not have_fonts(), reason="needs DroidSansFallback and DejaVuSans")

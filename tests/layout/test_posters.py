@@ -199,7 +199,6 @@ def test_no_text_is_smaller_than_fine_print_and_the_hierarchy_holds(presets, siz
     chars = page_chars(pdf[0])
     pdf.close()
     assert min(s for _, s, _, _ in chars) >= 14 - 0.05
-    sizes = {}
     text = "".join(ch for ch, _, _, _ in chars)
 
     def size_of(s):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "brochure"
+PACKAGE = Path(__file__).resolve().parents[2] / "brochure"
 
 #: Lowest first.  A module belongs to the first entry its dotted name starts with.
 FLOORS: list[tuple[str, ...]] = [

@@ -12,7 +12,7 @@ from brochure.ground.errors import PressError
 from brochure.ground.boxes import MM
 from brochure.draw.qr import draw_qr, qr_modules, qr_size_for_distance
 
-from test_press_support import render
+from press_support import render
 
 URL = "https://example.org/lukou/feifan-10-nian?from=brochure"
 

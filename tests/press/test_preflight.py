@@ -11,7 +11,7 @@ from brochure.ground.boxes import MM, PageBoxes
 from brochure.press.pdfx import finish
 from brochure.press.preflight import FAIL, PASS, WARN, main_preflight, preflight, report_path
 
-from test_press_support import EPOCH, URL, build_finished, build_raw, have_fonts, have_gs, photo, press_values
+from press_support import EPOCH, URL, build_finished, build_raw, have_fonts, have_gs, photo, press_values
 
 pytestmark = pytest.mark.skipif(not (have_fonts() and have_gs()),
                                 reason="needs DroidSansFallback, DejaVuSans and Ghostscript")

@@ -193,3 +193,14 @@ TWO_PARAGRAPHS = MINIMAL.replace("生产能力。\n", "生产能力。\n      - 
 
 def two_paragraph_project(folder: Path) -> Path:
     return make_print_project(folder, TWO_PARAGRAPHS)
+
+
+def composition_audit():
+    """tools/composition_audit.py as a module: it reads only the PDF and imports nothing of brochure."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("composition_audit", ROOT / "tools" / "composition_audit.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("composition_audit", module)
+    spec.loader.exec_module(module)
+    return module

@@ -530,7 +530,10 @@ def check_figures(p: PageData) -> list[Finding]:
             under = [l for l in p.lines if 0 < v.y - l.y < 2.5 * v.size and l.x0 < v.x1 and l.x1 > v.x0
                      and l not in values]
             label = max(under, key=lambda l: l.y) if under else None
-            x0, x1 = (min(v.x0, label.x0), max(v.x1, label.x1)) if label else (v.x0, v.x1)
+            unit = [c for c in p.lines if c is not v and abs(c.y - v.y) < 0.35 * v.size
+                    and 0 <= c.x0 - v.x1 < 0.6 * v.size]          # a unit set smaller on the number's baseline
+            right = max([v.x1] + [c.x1 for c in unit])
+            x0, x1 = (min(v.x0, label.x0), max(right, label.x1)) if label else (v.x0, right)
             rows[round(v.y)].append((x0, x1, v))
         for blocks in rows.values():
             blocks.sort(key=lambda b: b[0])
@@ -539,11 +542,17 @@ def check_figures(p: PageData) -> list[Finding]:
             holder = [s for s in p.shapes if s.kind == "fill" and not s.white and len(s.rects) <= 1
                       and s.x0 <= left and s.x1 >= right and s.y0 <= y <= s.y1 and s.w < p.trim[2] - p.trim[0]]
             ref = min(holder, key=lambda s: s.w) if holder else None
-            mid = (ref.x0 + ref.x1) / 2 if ref else (p.trim[0] + p.trim[2]) / 2
+            # in a column of its own (a landscape poster), the row is centred under the photo above it
+            above = [s for s in p.shapes if s.kind == "image" and s.y0 > y and s.x0 <= left + 1 and s.x1 >= right - 1
+                     and s.w < 0.9 * (p.trim[2] - p.trim[0])]
+            column = min(above, key=lambda s: s.y0 - y) if above and ref is None else None
+            mid = ((ref.x0 + ref.x1) / 2 if ref else (column.x0 + column.x1) / 2 if column
+                   else (p.trim[0] + p.trim[2]) / 2)
             off = ((left + right) / 2 - mid) / MM
             if abs(off) > FIGURES_CENTRE_MM:
+                where = "box" if ref else "photo" if column else "page"
                 out.append(p.at("figures-centre", left, y, f"figures row {off:+.1f} mm off the "
-                                f"{'box' if ref else 'page'} centre: {' '.join(b[2].text for b in blocks)}"))
+                                f"{where} centre: {' '.join(b[2].text for b in blocks)}"))
             for a, b in zip(blocks, blocks[1:]):
                 if (b[0] - a[1]) / MM < FIGURES_GAP_MM:
                     out.append(p.at("figures-gap", a[1], y, f"figure blocks {(b[0] - a[1]) / MM:.1f} mm apart "
@@ -558,6 +567,9 @@ def check_number_units(p: PageData) -> list[Finding]:
             continue
         below = [b for b in p.lines if 0 < a.y - b.y < 1.8 * a.size and b.x0 < a.x1 and b.x1 > a.x0]
         if not below:
+            continue
+        beside = [c for c in p.lines if c is not a and abs(c.y - a.y) < 0.35 * a.size and 0 <= c.x0 - a.x1 < 0.6 * a.size]
+        if beside:                 # the unit set smaller on the number's baseline, right after it: not broken
             continue
         b = max(below, key=lambda l: l.y)
         first = b.text[0]

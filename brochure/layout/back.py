@@ -87,7 +87,7 @@ class FigureCell(Flowable):
     @property
     def content_width(self) -> float:
         """How wide the cell's ink is after ``wrap``: the number with its unit, or the label if wider."""
-        label = min(self._label_w, natural_width(self.figure.label, self.label_style))
+        label = max((line.natural_width for line in self._label.lines(self._label_w)), default=0.0)
         return max(self._nw + self._gap + self._uw, label)
 
     def draw(self):

@@ -172,3 +172,44 @@ def test_vertical_honour_list_reads_in_order(tmp_path):
     pdf.close()
     at = [text.index(SPACE.sub("", item)) for item in content.honours.items]
     assert at == sorted(at)
+
+
+def _plus_paragraph_and_photo(tree):
+    e = tree["sections"][-1]
+    e["paragraphs"].append("今年秋季，渌口区新建成的社区服务中心正式投入使用，为周边居民提供养老、托幼、文化活动等"
+                           "一站式服务，居民们纷纷点赞。")
+    tree["photos"]["hall2"] = {k: v for k, v in tree["photos"]["service-hall"].items() if k != "span"}
+    tree["photos"]["hall2"]["caption"] = "社区服务中心一角。"
+    e["photos"] = list(e.get("photos") or []) + ["hall2"]
+
+
+def _no_photos(tree):
+    for s in tree["sections"]:
+        s["photos"] = []
+    tree["lead"].pop("photo", None)
+    for p in tree.get("posters", []):
+        p["shows"] = [x for x in p["shows"] if x != "hero"]
+        p.pop("hero", None)
+
+
+def _doubled(tree):
+    for s in tree["sections"]:
+        s["paragraphs"] = s["paragraphs"] * 2
+
+
+@pytest.mark.parametrize("change, pages", [(_plus_paragraph_and_photo, 8), (_no_photos, 4), (_doubled, 8)],
+                         ids=["paragraph-and-photo-added", "every-photo-removed", "text-doubled"])
+def test_staff_changes_are_composed_without_a_fault(tmp_path, change, pages):
+    """What staff do to the content still gives pages a designer signs off, and the build says why it grew."""
+    from conftest import composition_audit
+
+    path = copy_project(tmp_path, data=change)
+    run = build_project(path)
+    assert run.returncode == 0, run.stderr
+    out = tmp_path / "out"
+    found = {p.name: composition_audit().audit(p)["findings"] for p in sorted(out.glob("*.pdf"))}
+    assert not any(found.values()), {k: v for k, v in found.items() if v}
+    with pikepdf.open(out / "brochure.pdf") as pdf:
+        assert len(pdf.pages) == pages
+    if pages > 4:
+        assert f"宣传册共 {pages} 页" in run.stderr and "Cut about" in run.stderr and "to return to 4 pages" in run.stderr

@@ -324,3 +324,14 @@ def test_honour_items_keep_a_bracket_group_with_its_word(presets, size):
     for text in lines:
         if any(text in i and text != i for i in items):
             assert not text.startswith("（"), (size, text)
+
+
+def test_the_composition_audit_finds_nothing_on_any_preset(presets):
+    """Every preset, portrait and landscape, roll-up and board, as a designer's checklist reads it."""
+    from conftest import composition_audit
+
+    _, out = presets
+    audit = composition_audit().audit
+    found = {p.name: audit(p)["findings"] for p in sorted(out.glob("poster-*.pdf"))}
+    assert len(found) == len(PRESETS)
+    assert not any(found.values()), {k: v for k, v in found.items() if v}

@@ -151,6 +151,11 @@ class PosterAreas:
         if frame_h < self.body_min * 2:
             raise self.no_room("hero", height)
         frame_w = min(width, frame_h * aspect / KEEP_OF_PHOTO)
+        if photo.pixels:                      # never larger than the photo's pixels print sharp
+            ppi = pw / (frame_w / 72) if frame_w / frame_h >= aspect else ph / (frame_h / 72)
+            if ppi < self.p.press.min_ppi:
+                k = ppi / self.p.press.min_ppi * 0.995      # a hair under, so rounding never tips it below
+                frame_w, frame_h = frame_w * k, frame_h * k
         prepared = self.load_photo(photo, frame_w, frame_h)
         self.warnings.extend(prepared.warnings)
         fx = x + (width - frame_w) / 2

@@ -195,12 +195,16 @@ def two_paragraph_project(folder: Path) -> Path:
     return make_print_project(folder, TWO_PARAGRAPHS)
 
 
-def composition_audit():
-    """tools/composition_audit.py as a module: it reads only the PDF and imports nothing of brochure."""
+def tool(name: str):
+    """tools/NAME.py as a module: the audits read only the PDF and import nothing of brochure."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("composition_audit", ROOT / "tools" / "composition_audit.py")
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("composition_audit", module)
+    sys.modules[spec.name] = module          # dataclasses look their module up here
     spec.loader.exec_module(module)
     return module
+
+
+def composition_audit():
+    return tool("composition_audit")

@@ -7,7 +7,6 @@ has known faults, so it does not ask for a clean report).
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 import random
 import subprocess
@@ -21,6 +20,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+from conftest import tool as load_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOL = ROOT / "tools" / "composition_audit.py"
@@ -33,15 +33,7 @@ COLUMN = (A4[0] - 2 * MARGIN - 2 * 5 * MM) / 3
 pdfmetrics.registerFont(TTFont("Vera", "Vera.ttf"))     # ships with ReportLab: has — and …
 
 
-def _load_tool():
-    spec = importlib.util.spec_from_file_location("composition_audit", TOOL)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module          # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return module
-
-
-tool = _load_tool()
+tool = load_tool("composition_audit")
 PHOTO = ImageReader(Image.new("RGB", (60, 40), (120, 140, 90)))
 
 

@@ -8,7 +8,6 @@ text, and that its positions agree with PDFium's where PDFium's are exact.
 from __future__ import annotations
 
 import ctypes
-import importlib.util
 import json
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from brochure.text import CJKParagraph, TextStyle, layout_lines
+from conftest import tool as load_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 AUDIT = ROOT / "tools" / "typeset_audit.py"
@@ -27,15 +27,7 @@ MEASURE = (210 - 30 - 2 * 5) / 3 * MM // 9.5 * 9.5
 GUTTER = 5 * MM
 
 
-def _load_audit():
-    spec = importlib.util.spec_from_file_location("typeset_audit", AUDIT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module          # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return module
-
-
-audit_tool = _load_audit()
+audit_tool = load_tool("typeset_audit")
 
 
 def run_audit(pdf: Path, *args: str) -> tuple[int, dict, str]:

@@ -23,7 +23,7 @@ from brochure.images.resolution import check_resolution
 from brochure.layout.brochure import compose_brochure
 from brochure.layout.poster import compose_poster
 from brochure.layout.styles import brochure_styles
-from brochure.press.pdfx import output_profile_path
+from brochure.press.profile import output_profile_path
 
 #: Words the layout itself prints (not from content.yaml); their glyphs are needed too.
 LAYOUT_WORDS = "数说十年笔记/备忘▲■　0123456789·"

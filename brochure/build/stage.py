@@ -24,7 +24,7 @@ from brochure.ground.interrupts import Interrupts
 from brochure.ground.session import Session
 from brochure.images.prepare import release_memory
 from brochure.layout.pages import check_on_page
-from brochure.press.pdfx import finish, output_profile_path
+from brochure.press.profile import output_profile_path
 from brochure.draw.watermark import Watermark
 from brochure.render.pdf import render
 from brochure.text.store import LineSetter
@@ -74,7 +74,9 @@ def stage(comp, press: Press, out_dir: Path, content: Content, font_name: str, t
                     staged.unchanged = staged.output.unchanged = True
                     staged.output.preflight = KeptReport(True, final_json.read_text(encoding="utf-8"))
                     return staged
-        # deferred: preflight brings PDFium, zxing and Pillow, needed only for an output that changed
+        # deferred: finishing brings pikepdf and preflight PDFium, zxing and Pillow, needed only for an
+        # output that changed
+        from brochure.press.pdfx import finish
         from brochure.press.preflight import preflight
 
         done = temp_file(out_dir, comp.name, "pdf.part", tag)

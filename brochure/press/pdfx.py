@@ -43,9 +43,9 @@ from brochure import __version__
 from brochure.ground.boxes import PageBoxes
 from brochure.ground.errors import PressError
 from brochure.ground.rules import X1A, X4
+from brochure.press.profile import DEFAULT_CMYK_PROFILE, output_profile_path  # noqa: F401  (still named here)
 from brochure.press.transparency import find_transparency
 
-DEFAULT_CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
 REGISTRY = "http://www.color.org"
 CREATOR = f"brochure {__version__}"
 PRODUCER = f"brochure {__version__} (ReportLab, pikepdf)"
@@ -57,19 +57,6 @@ def escape(text: str) -> str:
 
 
 # --- inputs -------------------------------------------------------------
-
-def output_profile_path(output_profile: str) -> Path:
-    """The ICC file a press setting names: a path, or "default" (or "") for Ghostscript's SWOP."""
-    if output_profile not in ("", "default"):
-        return Path(output_profile)
-    if DEFAULT_CMYK_PROFILE.is_file():
-        return DEFAULT_CMYK_PROFILE
-    raise PressError(
-        "找不到默认的 CMYK 色彩配置文件。请安装 Debian 软件包 libgs-common，或在 press.output_profile 中指定印刷厂的 .icc 文件。",
-        "the default CMYK output profile is missing. Install the Debian package libgs-common, "
-        "or set press.output_profile to the print shop's .icc file.",
-    )
-
 
 def read_output_profile(path: Path) -> tuple[bytes, str]:
     """The bytes and description of a CMYK output profile; PressError if it is not one."""

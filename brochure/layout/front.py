@@ -1,11 +1,12 @@
 """The front page: masthead band, headline and byline, then the lead module.
 
-The lead module is two rows.  Above, the honour list (荣誉榜) as a boxed
-sidebar in the first column beside the lead photo across the others; the
-photo's frame is as tall as the list (within the crop a photo allows), so the
-row is one rectangle and neither box holds empty room.  Below, the preface
-(前言) across all columns, its box as tall as its words.  Section A opens
-under the module.
+The lead module holds the lead photo, the honour list (荣誉榜) and the preface
+(前言), each box as tall as its words, in one of three designs the layout search
+chooses between: ``beside`` (the list in column 1 beside the photo, whose frame
+is as tall as the list within the crop a photo allows, the preface across
+beneath), ``across`` (the photo across all columns, the list beside the preface
+beneath) and ``stacked`` (photo, preface and the list as a band, each across the
+page).  Section A opens under the module when a full leg fits there.
 """
 from __future__ import annotations
 

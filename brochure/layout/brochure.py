@@ -63,6 +63,7 @@ class BrochureComposer(FrontPage, SectionFlow, PhotoFrames, Extras, FillerPages)
         self.pages: list[Page] = []
         self.warnings: list = []
         self._photo_blocks: dict[tuple, Stack] = {}
+        self._caption_heights: dict[tuple, float] = {}
 
     # -- geometry ------------------------------------------------------------
     def frame(self, number: int, *, head: bool) -> Column:

@@ -143,5 +143,5 @@ class FillerPages:
         """The most lines the photo block may take at ``width`` and still print sharp."""
         if not photo.pixels:
             return 10_000
-        caption = self.caption_block(photo, width).wrap(width, 1e6)[1]
+        caption = self.caption_height(photo, width)
         return int((photo.pixels[1] / self.settings.press.min_ppi * 72 + 3 + caption) // self.L)

@@ -31,13 +31,20 @@ class PhotoFrames:
     def caption_block(self, photo: Photo, width: float):
         return self.para(f"▲{photo.caption} {photo.credit}", self.s.caption)
 
+    def caption_height(self, photo: Photo, width: float) -> float:
+        """The caption's height at ``width``: set once per photo and width (the layout search asks often)."""
+        key = (photo.id, round(width, 3))
+        if key not in self._caption_heights:
+            self._caption_heights[key] = self.caption_block(photo, width).wrap(width, 1e6)[1]
+        return self._caption_heights[key]
+
     def photo_lines(self, photo: Photo, width: float) -> tuple[int, int, int]:
         """(fewest, wished, most) grid lines the photo block may take at ``width``.
 
         Fewest and most are where the crop reaches a third of the photo; wished is
         the frame aspect content.yaml asks for, within those bounds.
         """
-        fixed = CAPTION_GAP + self.caption_block(photo, width).wrap(width, 1e6)[1]
+        fixed = CAPTION_GAP + self.caption_height(photo, width)
         shape = self.shape(photo)
         if photo.fit == "contain":            # letterboxed, never cropped: any frame near its shape
             lo, hi = width / shape * 0.8, width / shape * 1.25
@@ -66,7 +73,7 @@ class PhotoFrames:
         return max(0.0, 1 - ppi / self.settings.press.min_ppi)
 
     def image_height(self, photo: Photo, width: float, lines: int) -> float:
-        return lines * self.L - CAPTION_GAP - self.caption_block(photo, width).wrap(width, 1e6)[1]
+        return lines * self.L - CAPTION_GAP - self.caption_height(photo, width)
 
     def photo_block(self, photo: Photo, width: float, lines: int) -> Stack:
         """The photo at ``width``, ``lines`` tall with its caption; prepared (and warned about) once per size.

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from brochure.ground.errors import INTERRUPTED, BrochureError
-from brochure.ground.interrupts import Interrupts
+from brochure.runtime.interrupts import Interrupts
 from brochure.ground.words import plural
 
 
@@ -221,7 +221,7 @@ def _build(args) -> int:
     # SIGTERM and Ctrl-C say what out/ holds, also while the build is imported or its results printed
     interrupts = Interrupts()
     with interrupts.handled(put_back=not args.ending):
-        from brochure.build import build
+        from brochure.pipeline import build
 
         for output in build(Path(args.path), _out_dir(args), only=args.only, interrupts=interrupts, draft=args.draft):
             _built(output)
@@ -275,7 +275,7 @@ def _proof(args) -> int:
 
 
 def _proof_with(args, interrupts: Interrupts) -> int:
-    from brochure.build import build
+    from brochure.pipeline import build
     from brochure.workflow.proof import proof
 
     def build_outputs(path, out, only=None, draft=False):

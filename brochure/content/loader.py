@@ -13,7 +13,7 @@ from brochure.content.settings import SettingsReader
 from brochure.content.files import display_path, read_text_file
 from brochure.content.yamlnodes import compose
 from brochure.ground.errors import ContentError, Location
-from brochure.ground.files import is_loop
+from brochure.runtime.files import is_loop
 from brochure.ground.rules import IMAGE_SUFFIXES, POSTER_MIN_PPI
 
 #: A poster name becomes a file name (poster-NAME.pdf, poster-NAME.preflight.json): kept well short.

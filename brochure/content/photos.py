@@ -22,7 +22,7 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from brochure.ground.errors import BuildWarning, ContentError, Location
-from brochure.ground.files import NotRegularFile, open_regular
+from brochure.runtime.files import NotRegularFile, open_regular
 from brochure.ground.rules import IMAGE_FORMATS, IMAGE_SUFFIXES, MAX_PIXELS, format_name
 from brochure.images.prepare import decode_reduced
 

@@ -16,7 +16,7 @@ from brochure.content.yamlnodes import Reader
 from brochure.ground.boxes import MM
 from brochure.ground.colour import total_ink
 from brochure.ground.errors import ContentError
-from brochure.ground.files import NotRegularFile, is_loop, open_regular
+from brochure.runtime.files import NotRegularFile, is_loop, open_regular
 from brochure.ground.rules import MIN_BLEED_MM, PDFX_STANDARDS
 
 #: Trim sizes in mm (portrait), by their ISO or trade name; posters add "-landscape" to turn them.

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from brochure.ground.errors import BuildWarning, FontError
-from brochure.ground.files import NotRegularFile, open_regular, read_regular
-from brochure.ground.store import locked, write_atomic
+from brochure.runtime.files import NotRegularFile, open_regular, read_regular
+from brochure.runtime.store import locked, write_atomic
 
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 

@@ -22,8 +22,8 @@ import os
 import struct
 from pathlib import Path
 
-from brochure.ground.files import read_regular
-from brochure.ground.store import locked, write_atomic
+from brochure.runtime.files import read_regular
+from brochure.runtime.store import locked, write_atomic
 
 MAGIC = b"BROCHURE-GLYPHS\n"
 STORE_FORMAT = 2                # bump when the records change meaning

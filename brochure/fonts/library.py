@@ -26,7 +26,7 @@ One library also remembers faces, stores and identities in memory (the
 session of ``brochure watch`` keeps one library for every rebuild), so an
 unchanged request returns the same Face at once and a grown one converts just
 the new glyphs.  The folder is private (0700, files 0600; see
-``brochure.ground.store``) and each assembled font is checked against the
+``brochure.runtime.store``) and each assembled font is checked against the
 sha256 in its ``.json`` before use.
 """
 from __future__ import annotations
@@ -39,9 +39,9 @@ import re
 from pathlib import Path
 from typing import Callable, Iterable
 
-from brochure.ground.store import Store, write_atomic
+from brochure.runtime.store import Store, write_atomic
 from brochure.ground.errors import BuildWarning, FontError
-from brochure.ground.files import read_regular
+from brochure.runtime.files import read_regular
 from brochure.fonts.convert import Metrics
 from brochure.fonts.discover import FontSource, LookupCache, skipped_warning
 from brochure.fonts.face import Face

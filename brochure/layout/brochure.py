@@ -31,7 +31,7 @@ from brochure.layout.extras import BREAK, QUOTE_LINES, Extras
 from brochure.layout.fillers import FillerPages
 from brochure.layout.flow import Column
 from brochure.layout.front import LEAD, FrontPage
-from brochure.layout.pages import safety_warnings
+from brochure.layout.page_checks import safety_warnings
 from brochure.layout.photos import PhotoFrames
 from brochure.layout.plan import Measure, PhotoChoice, Rules, foot_white, legs
 from brochure.layout.sections import SectionFlow

@@ -20,7 +20,7 @@ from brochure.content.model import Content, Poster
 from brochure.ground.boxes import MM, PageBoxes
 from brochure.ground.page import BLEEDING_KINDS, Composition
 from brochure.layout.blocks import Fill
-from brochure.layout.pages import safety_warnings
+from brochure.layout.page_checks import safety_warnings
 from brochure.draw.qr import QUIET_MODULES, qr_modules
 from brochure.layout.poster_areas import PosterAreas, min_body_pt, qr_size
 

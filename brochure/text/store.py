@@ -39,7 +39,7 @@ def decode(data: tuple) -> list[Line]:
 class LineSetter:
     """Set lines for one group of outputs: from ``memo``, else from the store entry ``key``, else freshly.
 
-    ``store`` follows ``brochure.ground.store.Store`` (None: memory only).
+    ``store`` follows ``brochure.runtime.store.Store`` (None: memory only).
     """
 
     def __init__(self, memo: dict, store=None, key: str = ""):

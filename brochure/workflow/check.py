@@ -45,7 +45,7 @@ class CheckReport:
 def check_glyphs(content) -> list[BrochureError]:
     """The fonts must have every character the words use (the same check the build makes)."""
     # the build package brings ReportLab and the layout, which checking alone does not need
-    from brochure.build import load_faces
+    from brochure.pipeline import load_faces
 
     try:
         load_faces(content)

@@ -26,7 +26,7 @@ from typing import Callable
 import yaml
 from PIL import Image, ImageCms, ImageDraw, ImageFont
 
-from brochure.ground.progress import Progress
+from brochure.runtime.progress import Progress
 
 MM_PER_IN = 25.4
 #: Trim sizes in mm (portrait), as content.yaml names them.

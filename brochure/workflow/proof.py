@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from brochure.build import build as build_outputs
+from brochure.pipeline import build as build_outputs
 from brochure.content.files import display_path
 from brochure.ground.errors import BrochureError, Location
-from brochure.ground.progress import Progress
+from brochure.runtime.progress import Progress
 
 #: Resolution of the page previews.
 DPI = 100
@@ -35,7 +35,7 @@ SHEET_COLUMNS = 6
 
 @dataclass
 class ProofResult:
-    outputs: list = field(default_factory=list)     # brochure.build.Output
+    outputs: list = field(default_factory=list)     # brochure.pipeline.Output
     pages: list[Path] = field(default_factory=list)
     contact_sheet: Path | None = None
 

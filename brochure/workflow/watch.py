@@ -22,8 +22,8 @@ from typing import Callable
 from brochure.content.files import read_text_file
 from brochure.ground.errors import BrochureError
 from brochure.ground.words import plural
-from brochure.build import Session, close_residents
-from brochure.build import build as build_outputs
+from brochure.pipeline import Session, close_residents
+from brochure.pipeline import build as build_outputs
 
 INTERVAL = 0.3
 #: A file that keeps changing for this many polls is built anyway.
@@ -74,7 +74,7 @@ def describe(before: Snapshot, after: Snapshot) -> tuple[str, str]:
 class Rebuild:
     ok: bool
     seconds: float
-    outputs: list = field(default_factory=list)     # brochure.build.Output
+    outputs: list = field(default_factory=list)     # brochure.pipeline.Output
     error: BaseException | None = None
     session: Session | None = None                  # what the session keeps, handed to the next rebuild
 
@@ -143,7 +143,7 @@ def watch(content_path: Path, out_dir: Path, *, only: str | None = None, interva
     """Build, then rebuild on every settled change until ``stop()`` is true or ``max_polls`` polls.
 
     ``build``, ``echo`` and ``sleep`` are injectable so tests can drive the loop
-    without real time passing; ``build`` defaults to ``brochure.build.build``.
+    without real time passing; ``build`` defaults to ``brochure.pipeline.build``.
     ``draft``: every build is a draft (``build(..., draft=True)``), watermarked.
     """
     if build is None:

@@ -776,7 +776,7 @@ def test_a_block_past_the_edge_names_its_line_in_content_yaml():
     from brochure.ground.boxes import MM, PageBoxes
     from brochure.ground.errors import LayoutError, Location
     from brochure.ground.page import Composition, Page
-    from brochure.layout.pages import check_on_page
+    from brochure.layout.page_checks import check_on_page
     from brochure.text.flowable import CJKParagraph
 
     page = Page(PageBoxes(210 * MM, 297 * MM))

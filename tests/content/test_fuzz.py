@@ -36,7 +36,7 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from brochure.build import build
+from brochure.pipeline import build
 from brochure.cli import main
 from brochure.content import load
 from brochure.ground.errors import BrochureError

@@ -15,6 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "brochure"
 #: Lowest first.  A module belongs to the first entry its dotted name starts with.
 FLOORS: list[tuple[str, ...]] = [
     ("brochure.ground",),
+    ("brochure.runtime",),
     ("brochure.fonts", "brochure.images"),
     ("brochure.content",),
     ("brochure.draw",),
@@ -22,7 +23,7 @@ FLOORS: list[tuple[str, ...]] = [
     ("brochure.layout",),
     ("brochure.render",),
     ("brochure.press",),
-    ("brochure.build",),
+    ("brochure.pipeline",),
     ("brochure.workflow",),
     ("brochure.cli", "brochure.__main__", "brochure"),
 ]
@@ -144,8 +145,8 @@ def test_the_readers_see_a_bad_import(tmp_path):
     """A text module importing layout, and a private name of cli, are both named."""
     root = tmp_path / "brochure"
     for rel, body in {"__init__.py": "", "cli.py": "def _parser(): pass\n", "text/__init__.py": "",
-                      "layout/__init__.py": "", "layout/pages.py": "def check_on_page(c): pass\n",
-                      "text/probe.py": "from brochure.layout.pages import check_on_page\n"
+                      "layout/__init__.py": "", "layout/page_checks.py": "def check_on_page(c): pass\n",
+                      "text/probe.py": "from brochure.layout.page_checks import check_on_page\n"
                                        "def f():\n    from brochure.cli import _parser\n"}.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(body, encoding="utf-8")
@@ -177,7 +178,7 @@ def test_a_build_changes_no_module_level_value(tmp_path, monkeypatch):
                     values[f"{module.__name__}.{key}"] = repr(value.cache_info())
         return values
 
-    from brochure.build import Session, build
+    from brochure.pipeline import Session, build
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     path = make_print_project(tmp_path / "p", MINIMAL + POSTER)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from brochure.build import Session, load_faces
-from brochure.build.inputs import compositions
+from brochure.pipeline import Session, load_faces
+from brochure.pipeline.inputs import compositions
 from brochure.content import load
 from brochure.ground.boxes import MM, PageBoxes
 from brochure.ground.errors import ContentError, LayoutError
 from brochure.ground.page import Composition, Page
 from brochure.layout.blocks import Spacer
-from brochure.layout.pages import safety_warnings
+from brochure.layout.page_checks import safety_warnings
 from brochure.layout.poster import closest_to_trim
 from conftest import ROOT
 

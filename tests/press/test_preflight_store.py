@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-import brochure.build as pipeline
-from brochure.build import Session
-from brochure.ground.store import Store
+import brochure.pipeline as pipeline
+from brochure.pipeline import Session
+from brochure.runtime.store import Store
 from conftest import two_paragraph_project as project
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-import brochure.build as pipeline
-from brochure.build import Session
-from brochure.ground.store import Store
+import brochure.pipeline as pipeline
+from brochure.pipeline import Session
+from brochure.runtime.store import Store
 from brochure.text import layout, store
 from conftest import TWO_PARAGRAPHS, two_paragraph_project
 

@@ -110,7 +110,7 @@ def test_real_rebuilds_and_a_broken_save_keeps_the_last_good_pdf(tmp_path, monke
 
 def test_rebuild_keeps_outputs_whose_render_did_not_change(tmp_path, monkeypatch):
     """A brochure paragraph edit rebuilds the brochure only; the poster in out/ is kept as it is."""
-    from brochure.build import build, close_residents
+    from brochure.pipeline import build, close_residents
     from brochure.workflow.watch import rebuild
 
     monkeypatch.chdir(tmp_path)
@@ -144,7 +144,7 @@ def test_rebuild_keeps_outputs_whose_render_did_not_change(tmp_path, monkeypatch
 def test_a_watch_session_keeps_one_process_for_the_posters(tmp_path, monkeypatch):
     """Rebuilds after the first hand the posters to one resident process (not a fork per save);
     a poster that cannot be made is reported; closing the session ends the process."""
-    from brochure.build import build, close_residents
+    from brochure.pipeline import build, close_residents
     from brochure.workflow.watch import rebuild
 
     monkeypatch.chdir(tmp_path)
@@ -182,7 +182,7 @@ def test_a_watch_session_keeps_one_process_for_the_posters(tmp_path, monkeypatch
 
 
 def test_a_resident_for_outputs_no_longer_made_is_stopped(tmp_path, monkeypatch):
-    from brochure.build import build, close_residents
+    from brochure.pipeline import build, close_residents
     from brochure.workflow.watch import rebuild
 
     monkeypatch.chdir(tmp_path)

@@ -21,7 +21,7 @@ KIND = "preflight"
 
 
 class Store(Protocol):
-    """Where readings are kept (``brochure.ground.store.Store``): bytes by kind and hex key."""
+    """Where readings are kept (``brochure.runtime.store.Store``): bytes by kind and hex key."""
 
     def get(self, kind: str, key: str) -> bytes | None: ...
 

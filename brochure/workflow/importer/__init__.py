@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from brochure.ground.errors import ContentError, Location
-from brochure.ground.files import NotRegularFile, read_regular
+from brochure.runtime.files import NotRegularFile, read_regular
 from brochure.workflow.importer.draft import Draft
 from brochure.workflow.importer.recognise import Parser
 from brochure.workflow.importer.render import render

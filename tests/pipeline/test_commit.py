@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-import brochure.build as pipeline
-from brochure.build.commit import obstacle
+import brochure.pipeline as pipeline
+from brochure.pipeline.commit import obstacle
 from brochure.ground.errors import INTERRUPTED, INTERRUPTED_WRITTEN, BrochureError
 from conftest import MINIMAL, POSTER, temps
 from conftest import make_print_project as project

@@ -13,17 +13,17 @@ import json
 import os
 from pathlib import Path
 
-from brochure.build import pool
-from brochure.build.inputs import DRAFT_MARK, compositions, load_faces, qr_regions, source_date
-from brochure.build.outputs import (DISK_ERRNOS, KeptReport, Output, Staged, disk_error, file_digest, fsync_file,
+from brochure.pipeline import pool
+from brochure.pipeline.inputs import DRAFT_MARK, compositions, load_faces, qr_regions, source_date
+from brochure.pipeline.outputs import (DISK_ERRNOS, KeptReport, Output, Staged, disk_error, file_digest, fsync_file,
                                     temp_file, write_synced)
 from brochure.content import load
 from brochure.content.model import Content, Press
 from brochure.ground.errors import PressError
-from brochure.ground.interrupts import Interrupts
-from brochure.ground.session import Session
+from brochure.runtime.interrupts import Interrupts
+from brochure.runtime.session import Session
 from brochure.images.prepare import release_memory
-from brochure.layout.pages import check_on_page
+from brochure.layout.page_checks import check_on_page
 from brochure.press.profile import output_profile_path
 from brochure.draw.watermark import Watermark
 from brochure.render.pdf import render

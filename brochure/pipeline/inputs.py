@@ -16,8 +16,8 @@ from brochure.fonts import FontLibrary, check_coverage
 from brochure.ground import rules
 from brochure.ground.boxes import MM, PageBoxes
 from brochure.ground.errors import BuildWarning, FontError, LayoutError, PressError
-from brochure.ground.progress import Progress
-from brochure.ground.session import Session
+from brochure.runtime.progress import Progress
+from brochure.runtime.session import Session
 from brochure.images.prepare import prepare_photo
 from brochure.images.resolution import check_resolution
 from brochure.layout.brochure import compose_brochure

@@ -26,7 +26,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from brochure.ground.files import read_regular
+from brochure.runtime.files import read_regular
 
 #: The package folders (or modules) whose source produces each kind, relative to the package root.
 #: A path may name a folder (every .py below it) or a module with or without ``.py``; missing ones count as empty.

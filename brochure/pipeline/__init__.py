@@ -5,12 +5,12 @@ compositions); ``stage`` renders, finishes and preflights one output into
 temporary files (named and cleaned up by ``outputs``); ``commit`` moves them all
 into out/ or none; ``pool`` shares the outputs among forked processes.
 """
-from brochure.build.inputs import load_faces, output_names, source_date
-from brochure.build.outputs import (HOST_TAG, KeptReport, Output, build_tag, is_stale, remove_own_temps,
+from brochure.pipeline.inputs import load_faces, output_names, source_date
+from brochure.pipeline.outputs import (HOST_TAG, KeptReport, Output, build_tag, is_stale, remove_own_temps,
                                     remove_stale_temps, temp_file)
-from brochure.build.pipeline import build
-from brochure.build.pool import close_residents, jobs_for
-from brochure.ground.session import Session
+from brochure.pipeline.pipeline import build
+from brochure.pipeline.pool import close_residents, jobs_for
+from brochure.runtime.session import Session
 
 __all__ = ["HOST_TAG", "KeptReport", "Output", "Session", "build", "build_tag", "close_residents", "is_stale",
            "jobs_for", "load_faces", "output_names", "remove_own_temps", "remove_stale_temps", "source_date",

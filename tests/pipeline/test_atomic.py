@@ -23,7 +23,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-import brochure.build as pipeline
+import brochure.pipeline as pipeline
 from brochure.ground.errors import INTERRUPTED, INTERRUPTED_WRITTEN, LayoutError
 from conftest import MINIMAL, POSTER, start, temps, wait_for_temp
 from conftest import make_print_project as project

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-import brochure.build as pipeline
-from brochure.build import Session
-from brochure.ground.store import Store
+import brochure.pipeline as pipeline
+from brochure.pipeline import Session
+from brochure.runtime.store import Store
 from conftest import MINIMAL, POSTER, make_print_project
 
 

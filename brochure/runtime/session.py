@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from brochure.ground.store import Store
+from brochure.runtime.store import Store
 
 
 @dataclass

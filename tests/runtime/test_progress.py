@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from brochure.ground.progress import Progress
+from brochure.runtime.progress import Progress
 from conftest import MINIMAL, ROOT, make_print_project, on_terminal
 
 FONTS = "\r正在准备字体 {n}/4 / preparing fonts {n}/4"

@@ -11,17 +11,17 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from brochure.build import pool
-from brochure.build.commit import commit
-from brochure.build.inputs import load_faces, output_names
-from brochure.build.outputs import Output, Staged, build_tag, prepare_out_dir, remove_own_temps
-from brochure.build.stage import make, worker_make
+from brochure.pipeline import pool
+from brochure.pipeline.commit import commit
+from brochure.pipeline.inputs import load_faces, output_names
+from brochure.pipeline.outputs import Output, Staged, build_tag, prepare_out_dir, remove_own_temps
+from brochure.pipeline.stage import make, worker_make
 from brochure.content import load
 from brochure.content.unfinished import refuse_unfinished
 from brochure.ground.errors import BrochureError
-from brochure.ground.interrupts import Interrupts
-from brochure.ground.session import Session
-from brochure.layout.checks import check_qr
+from brochure.runtime.interrupts import Interrupts
+from brochure.runtime.session import Session
+from brochure.layout.content_checks import check_qr
 
 
 def build(content_path: Path, out_dir: Path, only: str | None = None, jobs: int | None = None,

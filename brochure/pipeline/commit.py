@@ -20,7 +20,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from brochure.build.outputs import Output, Staged, new_file_mode
+from brochure.pipeline.outputs import Output, Staged, new_file_mode
 from brochure.content.yamlnodes import display_path
 from brochure.ground.errors import BrochureError
 

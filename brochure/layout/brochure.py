@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import fields, replace
+from itertools import product
 
 from brochure.content.model import Content
 from brochure.layout.back import compose_back
@@ -33,14 +34,16 @@ from brochure.layout.flow import Column
 from brochure.layout.front import LEAD, FrontPage
 from brochure.layout.page_checks import safety_warnings
 from brochure.layout.photos import PhotoFrames
-from brochure.layout.plan import Measure, PhotoChoice, Rules, foot_white, legs
-from brochure.layout.sections import SectionFlow
+from brochure.layout.extras import Quote
+from brochure.layout.plan import Measure, PhotoChoice, Rules
+from brochure.layout.search import Choice, Memo, SectionTask, dump, load, run
+from brochure.layout.sectionflow import Facts, Geometry, Item, SectionModel, Start, compose_section
 from brochure.layout.styles import Styles
 from brochure.text import CJKParagraph
 
 
 
-class BrochureComposer(FrontPage, SectionFlow, PhotoFrames, Extras, FillerPages):
+class BrochureComposer(FrontPage, PhotoFrames, Extras, FillerPages):
     """One layout of the brochure for one ``plan`` (photo id -> PhotoChoice).
 
     Without a ``photo_loader`` it is a trial: photos are empty frames of their size,
@@ -64,6 +67,7 @@ class BrochureComposer(FrontPage, SectionFlow, PhotoFrames, Extras, FillerPages)
         self.warnings: list = []
         self._photo_blocks: dict[tuple, Stack] = {}
         self._caption_heights: dict[tuple, float] = {}
+        self._quote_air: dict[tuple, float] = {}
 
     # -- geometry ------------------------------------------------------------
     def frame(self, number: int, *, head: bool) -> Column:
@@ -127,19 +131,175 @@ class BrochureComposer(FrontPage, SectionFlow, PhotoFrames, Extras, FillerPages)
         page, frame = self.new_page("back")
         compose_back(page, frame, self.c, self.s, self.boxes)
 
-    def body(self) -> tuple[Page, Column, float]:
-        """The front page and the sections, and what the rules count of them; where the text ended."""
-        page, frame, y = self.front()
-        end = self.sections(page, frame, y)
-        col_w = self.columns(self.frame(2, head=True), self.settings.columns, 0.0)[0].width
-        for number, page in enumerate(self.pages, 1):
-            self.measure.legs += legs(page, number, col_w, self.L)
-            self.measure.feet.append((number, foot_white(page, self.frame(number, head=number > 1).bottom, self.L)))
-        self.measure.pages = len(self.pages)
-        return end
+    # -- the sections, on line counts -------------------------------------------------
+    def geometry(self) -> Geometry:
+        front, inner = self.frame(1, head=False), self.frame(2, head=True)
+        return Geometry(round((front.top - front.bottom) / self.L), round((inner.top - inner.bottom) / self.L),
+                        self.settings.front_columns, self.settings.columns, self.rules.min_leg)
+
+    def section_task(self, index: int, section) -> SectionTask:
+        """The section as numbers, and every choice a designer would try for it."""
+        n = self.settings.columns
+        model = self.section_model(section)
+        per_item = [[(self.c.photos[i], ch) for ch in self.photo_options(self.c.photos[i], n)] for i in section.photos]
+        quote = self.quote(index, section.paragraphs)
+        if quote is not None and n > 1:
+            per_item.append([None] + [(quote, PhotoChoice(span, "right", lines))
+                                      for span in range(1, n) for lines in range(*QUOTE_LINES)])
+        thin(per_item)
+        choices = []
+        for brk in ((False, True) if index else (False,)):
+            for combo in product(*per_item):
+                items = tuple(self.flow_item(obj, ch, n) for got in combo if got is not None for obj, ch in (got,))
+                choices.append(Choice(items, brk))
+        return SectionTask(model, choices)
+
+    def photo_options(self, photo, n: int) -> list[PhotoChoice]:
+        """Across one, two or all columns (as many as content.yaml's ``span`` says, when it says): at the top
+        of the later columns beside the opening text, or across all columns under the headline or at the
+        section's foot; every height its crop allows."""
+        asked = None if photo.span is None else n if photo.span == 0 else min(photo.span, n)
+        found = []
+        for span in range(1, n + 1) if asked is None else (asked,):
+            for place in (("top", "foot") if span == n else ("right",)):
+                found += [PhotoChoice(span, place, lines) for lines in range(*self.photo_range(photo, span, n))]
+        return found
+
+    def photo_range(self, photo, span: int, n: int) -> tuple[int, int]:
+        """range() bounds of the heights (lines) ``photo`` may take across ``span`` of ``n`` columns."""
+        fewest, _, most = self.photo_lines(photo, self.span_width(span, n))
+        return fewest, most + 1
+
+    def span_width(self, span: int, n: int) -> float:
+        cols = self.columns(self.frame(2, head=True), n, 0.0)
+        return cols[span - 1].x + cols[span - 1].width - cols[0].x
+
+    def item_block(self, item, width: float, lines: int):
+        """The block of a photo, or of a pull quote placed the way photos are."""
+        return self.quote_block(item, width, lines) if isinstance(item, Quote) else self.photo_block(item, width, lines)
+
+    def placed_photo(self, photo, width: float, lines: int) -> None:
+        """Note for the rules how much of the photo its frame crops and how far its pixels fall short."""
+        self.measure.crops.append(self.crop(photo, width, lines))
+        self.measure.soft.append(self.shortfall(photo, width, lines))
+
+    def flow_item(self, obj, ch: PhotoChoice, n: int) -> Item:
+        """A photo or quote as the flow counts it: its lines, and what its frame costs under the rules."""
+        width = self.span_width(min(ch.span, n), n)
+        key = obj.id
+        if isinstance(obj, Quote):
+            memo = self._quote_air
+            if (key, width, ch.lines) not in memo:
+                memo[(key, width, ch.lines)] = self.quote_air(obj, width, ch.lines)
+            return Item(key, ch.place, ch.span, ch.lines, air=memo[(key, width, ch.lines)])
+        asked = "foot" if obj.position == "bottom" else "top"
+        wish = int((ch.place == "foot") != (asked == "foot"))
+        return Item(key, ch.place, ch.span, ch.lines, self.crop(obj, width, ch.lines),
+                    self.shortfall(obj, width, ch.lines), 0.0, wish)
+
+    def lead_trials(self) -> list[tuple[object, Start, float]]:
+        """Each front-page design with where section A then starts and what the design costs."""
+        options = self.lead_options() or [None]
+        found = []
+        for option in options:
+            trial = BrochureComposer(self.c, self.s, None, self.boxes, {LEAD: option} if option else {}, self.rules)
+            trial._caption_heights = self._caption_heights
+            try:
+                page, frame, y = trial.front()
+            except LayoutError:
+                continue
+            m = trial.measure
+            facts = Facts(crops=tuple(m.crops), soft=tuple(m.soft), air=tuple(m.holes))
+            found.append((option, Start(0, True, round((frame.top - y) / self.L)),
+                          sum(self.rules.breakdown_of(facts).values())))
+        if not found:          # the front page itself does not fit: say so as the layout does
+            self.front()
+        return found
+
+    def sections_from(self, page: Page, frame: Column, y: float) -> tuple[Page, Column, float]:
+        """The sections laid out by the plan's choices, from where the front page ends."""
+        geo = self.geometry()
+        state = Start(0, True, round((frame.top - y) / self.L))
+        for index, section in enumerate(self.c.sections):
+            choice = self.plan_choice(index, section)
+            out = compose_section(geo, state, self.section_model(section), choice.items, choice.brk)
+            self.place_pieces(index, section, state, out.pieces)
+            state = out.end
+        page = self.pages[state.page]
+        frame = self.frame(state.page + 1, head=not state.front)
+        return page, frame, frame.top - state.row * self.L
+
+    def section_model(self, section) -> SectionModel:
+        frame = self.frame(2, head=True)
+        heading = self.section_heading(section, frame.width)
+        hh = round(heading.wrap(frame.width, frame.top - frame.bottom)[1] / self.L)
+        widths = [self.columns(frame, k, 0.0)[0].width for k in (self.settings.front_columns, self.settings.columns)]
+        counts = [tuple(len(self.para(p, self.s.body).lines(w)) for p in section.paragraphs) for w in widths]
+        return SectionModel(hh, counts[0], counts[1])
+
+    def plan_choice(self, index: int, section) -> Choice:
+        """The plan's choice for section ``index`` (what content.yaml asks where the plan is silent)."""
+        n = self.settings.columns
+        items = []
+        for pid in section.photos:
+            photo = self.c.photos[pid]
+            ch = self.plan.get(photo.id)
+            if ch is None:
+                span = n if photo.span in (None, 0) or photo.span >= n else photo.span
+                place = ("foot" if photo.position == "bottom" else "top") if span == n else "right"
+                ch = PhotoChoice(span, place, self.photo_lines(photo, self.span_width(span, n))[1])
+            items.append(self.flow_item(photo, ch, n))
+        quote = self.quote(index, section.paragraphs)
+        if quote is not None and self.plan.get(quote.id):
+            items.append(self.flow_item(quote, self.plan[quote.id], n))
+        return Choice(tuple(items), bool(self.plan.get(f"{BREAK}{index}")))
+
+    def place_pieces(self, index: int, section, state: Start, pieces) -> None:
+        """Turn the flow's pieces into placed blocks: paragraphs split where the flow split them."""
+        L = self.L
+        objects = {self.c.photos[p].id: self.c.photos[p] for p in section.photos}
+        quote = self.quote(index, section.paragraphs)
+        if quote is not None:
+            objects[quote.id] = quote
+        paras = [self.para(p, self.s.body) for p in section.paragraphs]
+        for piece in pieces:
+            number = state.page + piece.page
+            while len(self.pages) <= number:
+                self.new_page("inner")
+            page = self.pages[number]
+            front = page.label == "front"
+            frame = self.frame(number + 1, head=not front)
+            n = self.settings.front_columns if front else self.settings.columns
+            cols = self.columns(frame, n, frame.top)
+            top = frame.top - piece.row * L
+            if piece.kind == "heading":
+                heading = self.section_heading(section, frame.width)
+                _, hh = heading.wrap(frame.width, frame.top - frame.bottom)
+                page.add(heading, frame.x, top - hh, frame.width, hh, "heading")
+            elif piece.kind == "text":
+                col = cols[piece.col]
+                block = fragment(paras[piece.para], col.width, piece.first, piece.lines)
+                block.wrap(col.width, piece.lines * L)      # placed as it is: drawn at the column's measure
+                page.add(block, col.x, top - piece.lines * L, col.width, piece.lines * L, "text")
+            elif piece.kind == "item":
+                x0 = cols[piece.col].x
+                last = cols[piece.col + piece.span - 1]
+                w = last.x + last.width - x0
+                block = self.item_block(objects[piece.key], w, piece.lines)
+                page.add(block, x0, top - block.height, w, block.height, "photo")
+                if not isinstance(objects[piece.key], Quote):
+                    self.placed_photo(objects[piece.key], w, piece.lines)
+            elif piece.kind == "rules":
+                bottom = frame.top - piece.row * L
+                for i, (left, right) in enumerate(zip(cols, cols[1:])):
+                    row = min(piece.tops[i], piece.tops[i + 1])
+                    if piece.row - row > 1:
+                        x = (left.x + left.width + right.x) / 2
+                        h = (piece.row - row) * L
+                        page.add(Rule(0, h, (0, 0, 0, 60), 0.3), x, bottom, 0, h, "rule")
 
     def compose(self) -> Composition:
-        end = self.body()
+        end = self.sections_from(*self.front())
         text_pages = len(self.pages)
         self.fill_to_four(end)
         self.back()
@@ -170,105 +330,76 @@ class BrochureComposer(FrontPage, SectionFlow, PhotoFrames, Extras, FillerPages)
         )
 
 
-def candidates(composer: "BrochureComposer", photo, n: int) -> list[PhotoChoice]:
-    """The placements a designer would try for ``photo``: across one, two or all columns (as many as
-    content.yaml's ``span`` says, when it says), beside the opening text or above it, under the
-    headline or at the section's foot."""
-    found = []
-    asked = None if photo.span is None else n if photo.span == 0 else min(photo.span, n)
-    for span in range(1, n + 1) if asked is None else (asked,):
-        width = composer.span_width(span, n)
-        wished = composer.photo_lines(photo, width)[1]
-        places = ("top", "foot") if span == n else ("right", "left")
-        found += [PhotoChoice(span, place, wished) for place in places]
-    return found
+#: The most choices a section offers the search; past it, photo heights are tried every other line.
+MOST_CHOICES = 600
 
 
-#: What the layout search may spend, in (characters of a paragraph)² summed over the trials.
-TRIAL_BUDGET = 6e8
+def thin(per_item: list[list]) -> None:
+    """Keep a section's choices within ``MOST_CHOICES`` by trying every other height of its photos with the
+    most heights (always keeping the tallest and shortest): a fixed function of the content, never a budget."""
+    def count():
+        total = 1
+        for options in per_item:
+            total *= len(options)
+        return total
+    while count() > MOST_CHOICES:
+        widest = max(range(len(per_item)), key=lambda k: len(per_item[k]))
+        options = per_item[widest]
+        if len(options) <= 3:
+            break
+        per_item[widest] = options[::2] + ([options[-1]] if len(options) % 2 == 0 else [])
 
 
-def search(content: Content, styles: Styles, boxes: PageBoxes, rules: Rules) -> dict:
-    """The plan the rules score best.
+def fragment(para: CJKParagraph, width: float, first: int, count: int) -> CJKParagraph:
+    """Lines ``first`` .. ``first + count`` of ``para`` set at ``width``, as the Flowable ``split`` makes them."""
+    lines = para.lines(width)
+    if first == 0 and count >= len(lines):
+        return para
+    begin = lines[first].start
+    end = lines[first + count].start if first + count < len(lines) else len(para.text)
+    shifted = [replace(line, start=line.start - begin, end=line.end - begin) for line in lines[first:first + count]]
+    part = CJKParagraph(para.text[begin:end], para.style, continued=first > 0 or para.continued,
+                        actual_text=para.actual_text, _lines=shifted, _width=width)
+    part.where = para.where
+    return part
 
-    Each photo in turn (the lead photo first) tries every placement and every frame
-    height its crop allows, the others held as they are; then the round is made
-    once more, since a later photo's choice changes what suits an earlier one.  A
-    trial lays out the front page and the sections in full without preparing any
-    photo (under a millisecond each: the paragraphs are set once).
-    """
-    n = content.brochure.columns
-    photos = [content.photos[p] for s in content.sections for p in s.photos]
-    probe = BrochureComposer(content, styles, None, boxes, {}, rules)
-    options: dict[str, list] = {}
-    lead = probe.lead_options()
-    if lead:
-        options[LEAD] = lead
-    for photo in photos:
-        options[photo.id] = [replace(place, lines=lines) for place in candidates(probe, photo, n)
-                             for lines in range(*probe.photo_range(photo, place.span, n))]
-    # Trials cost about the square of each paragraph's length (splitting it across columns and pages):
-    # a document of extreme paragraphs gets fewer, so a build never takes long; the count depends on
-    # the words alone, so the same content always gives the same layout.
-    cost = sum(len(str(p)) ** 2 for s in content.sections for p in s.paragraphs) + 1
-    budget = [int(TRIAL_BUDGET / cost)]
 
-    def score(plan: dict) -> float:
-        if budget[0] <= 0:
-            return float("inf")
-        budget[0] -= 1
-        trial = BrochureComposer(content, styles, None, boxes, plan, rules)
-        try:
-            trial.body()
-        except LayoutError:
-            return float("inf")
-        return trial.measure.score(rules)
-
-    for index, section in enumerate(content.sections):        # what a designer adds to fill a page
-        quote = probe.quote(index, section.paragraphs)
-        if quote is not None:
-            options[quote.id] = [0] + [PhotoChoice(span, place, lines) for span in range(1, n + 1)
-                                       for place in (("top", "foot") if span == n else ("right", "left"))
-                                       for lines in range(*QUOTE_LINES)]
-        if index:
-            options[f"{BREAK}{index}"] = [0, 1]
-
+def search(composer: "BrochureComposer", memo: Memo, loader=None) -> dict:
+    """The plan the rules score best, found by dynamic programming over the sections (``layout.search``)."""
+    geo = composer.geometry()
+    tasks = [composer.section_task(i, s) for i, s in enumerate(composer.c.sections)]
+    leads = composer.lead_trials()
+    lead, choices, _ = run(geo, composer.rules, leads, tasks, memo, loader)
     plan: dict = {}
-    best = score(plan)
-    for _ in range(2):
-        for key, choices in options.items():
-            groups: dict[tuple, list] = {}
-            for option in choices:
-                group = (option.span, option.place) if isinstance(option, PhotoChoice) else ()
-                groups.setdefault(group, []).append(option)
-            for group in groups.values():        # every other height, then the neighbours of the best
-                if not isinstance(group[0], PhotoChoice):
-                    tried = {k: score({**plan, key: o}) for k, o in enumerate(group)}
-                    pick = min(tried, key=tried.get)
-                    if tried[pick] < best:
-                        plan, best = {**plan, key: group[pick]}, tried[pick]
-                    continue
-                tried = {o.lines: score({**plan, key: o}) for o in group[::2]}
-                near = min(tried, key=tried.get)
-                tried.update({o.lines: score({**plan, key: o}) for o in group if abs(o.lines - near) == 1})
-                lines = min(tried, key=tried.get)
-                if tried[lines] < best:
-                    plan, best = {**plan, key: next(o for o in group if o.lines == lines)}, tried[lines]
+    if lead is not None:
+        plan[LEAD] = lead
+    for index, (section, choice) in enumerate(zip(composer.c.sections, choices)):
+        if choice.brk:
+            plan[f"{BREAK}{index}"] = 1
+        quote = composer.quote(index, section.paragraphs)
+        for item in choice.items:
+            plan[item.key] = PhotoChoice(item.span, item.place, item.lines)
+        if quote is not None and quote.id not in plan:
+            plan[quote.id] = 0
     return plan
 
 
 def compose_brochure(content: Content, styles: Styles, photo_loader, boxes: PageBoxes,
-                     rules: Rules | None = None, store=None) -> Composition:
-    """The brochure laid out by the best plan; ``store`` (the cache) keeps the plan found for these
-    words, photos and settings, so a rebuild of unchanged content does not search again."""
+                     rules: Rules | None = None, store=None, memo: Memo | None = None) -> Composition:
+    """The brochure laid out by the best plan.  ``memo`` (kept in the build's Session) and ``store`` (the
+    cache) keep every section already laid out, so an edit lays out again only what it changed."""
     rules = rules or Rules()
-    key = plan_key(content, styles, boxes, rules)
-    plan = load_plan(store.get("plan", key)) if store is not None else None
-    if plan is None:
-        plan = search(content, styles, boxes, rules)
-        if store is not None:
-            store.put("plan", key, json.dumps({k: [v.span, v.place, v.lines] if isinstance(v, PhotoChoice) else v
-                                               for k, v in plan.items()}).encode())
+    memo = memo if memo is not None else Memo()
+    probe = BrochureComposer(content, styles, None, boxes, {}, rules)
+
+    def loader(digest):
+        return load(store.get("sections", digest)) if store is not None else None
+
+    plan = search(probe, memo, loader)
+    if store is not None:
+        for digest in sorted(memo.changed):
+            store.put("sections", digest, dump(memo.entries[digest]))
+        memo.changed.clear()
     return BrochureComposer(content, styles, photo_loader, boxes, plan, rules).compose()
 
 

@@ -18,6 +18,8 @@ from brochure.layout.blocks import Rule, Spacer, Stack
 
 #: A quote is one sentence, short enough to read at a glance, long enough to say something.
 QUOTE_CHARS = (10, 36)
+#: A quote's type is at most this fraction of the section headline's size: it ranks below the headline.
+QUOTE_RANK = 0.8
 #: The heights a quote's frame may take, in grid lines.
 QUOTE_LINES = (5, 11)
 _SENTENCE = re.compile(r"[^。！？]+[。！？]")
@@ -50,20 +52,32 @@ class Extras:
         found = [q for p in paragraphs if (q := quote_of(str(p)))]
         return Quote(f"{QUOTE}{index}", found[len(found) // 2]) if found else None
 
-    def quote_block(self, quote: Quote, width: float, lines: int) -> Stack:
-        """The quote between two rules, exactly ``lines`` grid lines tall, its type as large as fits."""
+    def quote_words(self, quote: Quote, width: float, lines: int):
+        """The quote's words as large as fit ``lines`` grid lines between the rules, and the air left around them.
+
+        The type stays below the section headline in size and weight: it is the body face in the accent,
+        at most ``QUOTE_RANK`` of the headline's size."""
         s, L, accent = self.s, self.L, self.c.palette.accent
         room = lines * L - 1.6 * L
-        size = s.body.size * 3.0
+        size = min(s.body.size * 3.0, s.section.size * QUOTE_RANK)
         while True:
-            style = replace(s.section, size=size, leading=size * 1.35, color=accent, indent=0, align="left")
+            style = replace(s.body, size=size, leading=size * 1.35, color=accent, indent=0, align="left",
+                            overprint=False)
             words = self.para("“" + quote.text.replace("“", "‘").replace("”", "’") + "”", style)
             _, h = words.wrap(width, 1e6)
             if h <= room or size <= s.body.size * 1.2:
                 break
             size -= s.body.size * 0.1
-        air = max(0.0, (room - h) / 2)
-        self.measure.holes.append(2 * air / L)          # air in the frame reads as white, as a hole would
+        return words, max(0.0, (room - h) / 2)
+
+    def quote_air(self, quote: Quote, width: float, lines: int) -> float:
+        """Lines of white inside the quote's frame: air in a frame reads as white, as a hole would."""
+        return 2 * self.quote_words(quote, width, lines)[1] / self.L
+
+    def quote_block(self, quote: Quote, width: float, lines: int) -> Stack:
+        """The quote between two rules, exactly ``lines`` grid lines tall, its type as large as fits."""
+        L, accent = self.L, self.c.palette.accent
+        words, air = self.quote_words(quote, width, lines)
         block = Stack(width, [Rule(width, 0, accent, 1.2, overprint=False), Spacer(width, 0.8 * L + air), words,
                               Spacer(width, 0.8 * L + air), Rule(width, 0, accent, 0.6, overprint=False)],
                       min_height=lines * L, leading=L)

@@ -33,6 +33,20 @@ class Rules:
     wish: float = 15.0               # a photo placed otherwise than content.yaml asks
     soft: float = 5000.0             # per tenth a photo's resolution falls short of the press's minimum
 
+    def breakdown_of(self, facts) -> dict[str, float]:
+        """What each rule costs for one section's (or the front page's) ``facts``: rule name -> cost."""
+        out = {
+            "legs": sum(self.leg * (self.min_leg - n) for n in facts.legs if n < self.min_leg),
+            "opening": 0.0 if facts.opening else self.opening,
+            "foot": sum(self.foot * (w - self.free_foot) for w in facts.feet if w > self.free_foot),
+            "crop": sum(self.crop * c * 10 for c in facts.crops),
+            "white": sum(self.foot * (w - self.free_foot) for w in facts.air if w > self.free_foot),
+            "wish": self.wish * facts.wishes,
+            "soft": sum(self.soft * short * 10 for short in facts.soft),
+            "level": self.leg * (facts.uneven - 1) if facts.uneven > 1 else 0.0,
+        }
+        return {k: v for k, v in out.items() if v}
+
 
 @dataclass(frozen=True)
 class PhotoChoice:

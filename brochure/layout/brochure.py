@@ -18,25 +18,25 @@ go back.
 from __future__ import annotations
 
 import hashlib
-import json
+import math
 from dataclasses import fields, replace
 from itertools import product
 
-from brochure.content.model import Content
+from brochure.content.model import Content, Text
 from brochure.layout.back import compose_back
 from brochure.ground.boxes import MM, PageBoxes
 from brochure.ground.errors import BuildWarning, LayoutError
 from brochure.ground.page import Composition, Page
 from brochure.layout.blocks import Rule, SectionHeading, Stack
-from brochure.layout.extras import BREAK, QUOTE_LINES, Extras
-from brochure.layout.fillers import FillerPages
+from brochure.layout.extras import BREAK, Extras
+from brochure.layout.fillers import FIGURES, HONOURS, LEAST_ROOM, FillerPages
 from brochure.layout.flow import Column
 from brochure.layout.front import LEAD, FrontPage
 from brochure.layout.page_checks import safety_warnings
 from brochure.layout.photos import PhotoFrames
 from brochure.layout.extras import Quote
 from brochure.layout.plan import Measure, PhotoChoice, Rules
-from brochure.layout.search import Choice, Memo, SectionTask, dump, load, run
+from brochure.layout.search import Choice, Memo, SectionTask, dump, load, pages_for, run
 from brochure.layout.sectionflow import Facts, Geometry, Item, SectionModel, Start, compose_section
 from brochure.layout.styles import Styles
 from brochure.text import CJKParagraph
@@ -68,6 +68,7 @@ class BrochureComposer(FrontPage, PhotoFrames, Extras, FillerPages):
         self._photo_blocks: dict[tuple, Stack] = {}
         self._caption_heights: dict[tuple, float] = {}
         self._quote_air: dict[tuple, float] = {}
+        self.cut: int | None = None          # characters to cut to need four pages fewer (set by the search)
 
     # -- geometry ------------------------------------------------------------
     def frame(self, number: int, *, head: bool) -> Column:
@@ -129,9 +130,16 @@ class BrochureComposer(FrontPage, PhotoFrames, Extras, FillerPages):
     # -- the back page ------------------------------------------------------------------
     def back(self) -> None:
         page, frame = self.new_page("back")
-        compose_back(page, frame, self.c, self.s, self.boxes)
+        compose_back(page, frame, self.c, self.s, self.boxes)     # its figures even when a page inside shows them
 
     # -- the sections, on line counts -------------------------------------------------
+    def inputs(self) -> tuple:
+        """What every part of the layout reads besides its own words: the type styles (faces by name), the
+        page, the brochure's settings and the rules."""
+        plain = [(f.name, replace(getattr(self.s, f.name), face=getattr(self.s, f.name).face.name, setter=None))
+                 for f in fields(self.s)]
+        return (plain, self.boxes, self.settings, self.c.typography, self.c.palette, self.rules)
+
     def geometry(self) -> Geometry:
         front, inner = self.frame(1, head=False), self.frame(2, head=True)
         return Geometry(round((front.top - front.bottom) / self.L), round((inner.top - inner.bottom) / self.L),
@@ -144,15 +152,44 @@ class BrochureComposer(FrontPage, PhotoFrames, Extras, FillerPages):
         per_item = [[(self.c.photos[i], ch) for ch in self.photo_options(self.c.photos[i], n)] for i in section.photos]
         quote = self.quote(index, section.paragraphs)
         if quote is not None and n > 1:
-            per_item.append([None] + [(quote, PhotoChoice(span, "right", lines))
-                                      for span in range(1, n) for lines in range(*QUOTE_LINES)])
+            per_item.append([None] + [(quote, PhotoChoice(span, "right", lines)) for span in range(1, n)
+                                      for lines in self.quote_heights(quote, self.span_width(span, n))])
         thin(per_item)
         choices = []
         for brk in ((False, True) if index else (False,)):
             for combo in product(*per_item):
                 items = tuple(self.flow_item(obj, ch, n) for got in combo if got is not None for obj, ch in (got,))
                 choices.append(Choice(items, brk))
-        return SectionTask(model, choices)
+        return SectionTask(model, choices, tuple(self.once_items()))
+
+    def once_items(self) -> list[Item]:
+        """The blocks printed once only that a section may take at its foot, filling the rest of the page (or a
+        page of their own): the honour list, when the front page leaves it out, and the key figures, which
+        the back cover then leaves out."""
+        found = []
+        n = self.settings.columns
+        if self.c.honours.items:
+            found.append(Item(HONOURS, "foot", n, max(LEAST_ROOM, self.honours_lines()), fill=True))
+        if self.c.figures:
+            found.append(Item(FIGURES, "foot", n, max(LEAST_ROOM, self.figures_lines()), fill=True))
+        return found
+
+    def honours_lines(self) -> int:
+        """The fewest grid lines the honour list takes as a block of its own (its type at body size)."""
+        frame = self.frame(2, head=True)
+        probe = Page(self.boxes, label="probe")
+        self.honours_filler(probe, Column(frame.x, frame.width, 1e5, 0.0), grow=(1.0,))
+        return self.probe_lines(probe)
+
+    def figures_lines(self) -> int:
+        frame = self.frame(2, head=True)
+        probe = Page(self.boxes, label="probe")
+        self.figures_filler(probe, Column(frame.x, frame.width, 1e5, 0.0), grow=(1.0,), spread=False)
+        return self.probe_lines(probe)
+
+    def probe_lines(self, probe: Page) -> int:
+        low = min(item.y for item in probe.items)
+        return math.ceil((1e5 - low) / self.L - 1e-6)
 
     def photo_options(self, photo, n: int) -> list[PhotoChoice]:
         """Across one, two or all columns (as many as content.yaml's ``span`` says, when it says): at the top
@@ -201,17 +238,24 @@ class BrochureComposer(FrontPage, PhotoFrames, Extras, FillerPages):
         """Each front-page design with where section A then starts and what the design costs."""
         options = self.lead_options() or [None]
         found = []
+        wheres = ("front", "inner") if self.c.honours.items and self.c.sections else ("front",)
         for option in options:
-            trial = BrochureComposer(self.c, self.s, None, self.boxes, {LEAD: option} if option else {}, self.rules)
-            trial._caption_heights = self._caption_heights
-            try:
-                page, frame, y = trial.front()
-            except LayoutError:
-                continue
-            m = trial.measure
-            facts = Facts(crops=tuple(m.crops), soft=tuple(m.soft), air=tuple(m.holes))
-            found.append((option, Start(0, True, round((frame.top - y) / self.L)),
-                          sum(self.rules.breakdown_of(facts).values())))
+            for where in wheres:
+                if where == "inner" and option is not None and option.place == "beside":
+                    continue                     # that design is the photo beside the honour list
+                plan = {LEAD: option} if option else {}
+                plan[HONOURS] = where
+                trial = BrochureComposer(self.c, self.s, None, self.boxes, plan, self.rules)
+                trial._caption_heights = self._caption_heights
+                try:
+                    page, frame, y = trial.front()
+                except LayoutError:
+                    continue
+                m = trial.measure
+                facts = Facts(crops=tuple(m.crops), soft=tuple(m.soft), air=tuple(m.holes))
+                placed = frozenset({HONOURS}) if where == "front" and self.c.honours.items else frozenset()
+                found.append(((option, where), Start(0, True, round((frame.top - y) / self.L), placed),
+                              sum(self.rules.breakdown_of(facts).values())))
         if not found:          # the front page itself does not fit: say so as the layout does
             self.front()
         return found
@@ -239,6 +283,9 @@ class BrochureComposer(FrontPage, PhotoFrames, Extras, FillerPages):
 
     def plan_choice(self, index: int, section) -> Choice:
         """The plan's choice for section ``index`` (what content.yaml asks where the plan is silent)."""
+        chosen = self.plan.get(SECTIONS)
+        if chosen is not None:
+            return chosen[index]
         n = self.settings.columns
         items = []
         for pid in section.photos:
@@ -281,6 +328,9 @@ class BrochureComposer(FrontPage, PhotoFrames, Extras, FillerPages):
                 block = fragment(paras[piece.para], col.width, piece.first, piece.lines)
                 block.wrap(col.width, piece.lines * L)      # placed as it is: drawn at the column's measure
                 page.add(block, col.x, top - piece.lines * L, col.width, piece.lines * L, "text")
+            elif piece.kind == "item" and piece.key in (HONOURS, FIGURES):
+                room = Column(frame.x, frame.width, top, top - piece.lines * L)
+                (self.honours_filler if piece.key == HONOURS else self.figures_filler)(page, room)
             elif piece.kind == "item":
                 x0 = cols[piece.col].x
                 last = cols[piece.col + piece.span - 1]
@@ -300,7 +350,6 @@ class BrochureComposer(FrontPage, PhotoFrames, Extras, FillerPages):
 
     def compose(self) -> Composition:
         end = self.sections_from(*self.front())
-        text_pages = len(self.pages)
         self.fill_to_four(end)
         self.back()
         for page in self.pages:   # running heads and folios are drawn last: text reads on across pages
@@ -308,27 +357,29 @@ class BrochureComposer(FrontPage, PhotoFrames, Extras, FillerPages):
         comp = Composition("brochure", self.pages, str(self.c.document.title),
                            qr_urls=[str(self.c.document.online_url)], warnings=self.warnings)
         if len(self.pages) > 4:
-            comp.warnings.append(self.page_count_note(text_pages))
+            comp.warnings.append(self.page_count_note(self.cut))
         comp.warnings += safety_warnings(comp, self.settings.press.safety * MM)
         return comp
 
-    def page_count_note(self, text_pages: int) -> BuildWarning:
-        """Why the brochure has more than four pages, and what to cut to return to the fewer count."""
+    def page_count_note(self, cut: int | None) -> BuildWarning:
+        """Why the brochure has more than four pages, and how many characters to cut (from the end of the
+        last section) to return to four fewer: the least cut with which the search finds the fewer pages."""
         total = len(self.pages)
         fewer = total - 4
-        spill = self.pages[fewer - 1:text_pages]              # text pages beyond what ``fewer`` pages hold
-        lines = [sum(round(i.h / self.L) for i in page.items if i.kind == "text" and i.w < self.L * 20)
-                 for page in spill]
-        per_line = int(self.columns(self.frame(2, head=True), self.settings.columns, 0.0)[0].width // self.s.body.size)
-        cut = sum(lines) * per_line
-        first = fewer if lines else text_pages
+        if cut is None:
+            zh, en = "", ""
+        else:
+            zh = f"从最后一节的末尾删去 {cut} 字即可回到 {fewer} 页。"
+            en = f" Cutting {cut} characters from the end of the last section brings it back to {fewer} pages."
         return BuildWarning(
-            f"宣传册共 {total} 页：正文排到第 {first} 页（那一页只有 {lines[0] if lines else 0} 行），"
-            f"所以补足到 {total} 页（4 的倍数）。删去约 {cut} 字可回到 {fewer} 页。",
-            f"the brochure has {total} pages: the text runs on to page {first} ({lines[0] if lines else 0} lines there), "
-            f"so it is made up to {total} pages (a multiple of four). Cut about {cut} characters to return to {fewer} pages.",
+            f"宣传册共 {total} 页：{fewer} 页排不下全部文字和照片，所以排成 {total} 页（4 的倍数）。{zh}",
+            f"the brochure has {total} pages: {fewer} pages do not hold all the text and photos, so it is "
+            f"laid out on {total} (a multiple of four).{en}",
         )
 
+
+#: The plan's key for the sections' choices (a list of ``search.Choice``, one per section).
+SECTIONS = "(sections)"
 
 #: The most choices a section offers the search; past it, photo heights are tried every other line.
 MOST_CHOICES = 600
@@ -367,21 +418,24 @@ def fragment(para: CJKParagraph, width: float, first: int, count: int) -> CJKPar
 def search(composer: "BrochureComposer", memo: Memo, loader=None) -> dict:
     """The plan the rules score best, found by dynamic programming over the sections (``layout.search``)."""
     geo = composer.geometry()
-    tasks = [composer.section_task(i, s) for i, s in enumerate(composer.c.sections)]
-    leads = composer.lead_trials()
-    lead, choices, _ = run(geo, composer.rules, leads, tasks, memo, loader)
-    plan: dict = {}
+    c, common = composer.c, composer.inputs()
+    tasks = []
+    for index, section in enumerate(c.sections):
+        key = digest_of((common, index, section, [c.photos[p] for p in section.photos]))
+        if key not in memo.tasks:
+            memo.tasks[key] = composer.section_task(index, section)
+        tasks.append(memo.tasks[key])
+    key = digest_of((common, c.lead, c.honours, c.photos.get(c.lead.photo) if c.lead.photo else None,
+                     bool(c.sections), c.masthead, c.document.publisher, c.document.date))
+    if key not in memo.leads:
+        memo.leads[key] = composer.lead_trials()
+    leads = memo.leads[key]
+    required = frozenset({HONOURS}) if composer.c.honours.items else frozenset()
+    (lead, where), choices, _, end = run(geo, composer.rules, leads, tasks, memo, loader, required)
+    plan: dict = {HONOURS: where, SECTIONS: choices}
     if lead is not None:
         plan[LEAD] = lead
-    for index, (section, choice) in enumerate(zip(composer.c.sections, choices)):
-        if choice.brk:
-            plan[f"{BREAK}{index}"] = 1
-        quote = composer.quote(index, section.paragraphs)
-        for item in choice.items:
-            plan[item.key] = PhotoChoice(item.span, item.place, item.lines)
-        if quote is not None and quote.id not in plan:
-            plan[quote.id] = 0
-    return plan
+    return plan, pages_for(end[0])
 
 
 def compose_brochure(content: Content, styles: Styles, photo_loader, boxes: PageBoxes,
@@ -395,27 +449,64 @@ def compose_brochure(content: Content, styles: Styles, photo_loader, boxes: Page
     def loader(digest):
         return load(store.get("sections", digest)) if store is not None else None
 
-    plan = search(probe, memo, loader)
+    plan, pages = search(probe, memo, loader)
+    changed, memo.changed = memo.changed, set()
+    cut = None
+    if pages > 4:               # how much to cut: searched again for shorter texts, the answer kept
+        key = digest_of((probe.inputs(), content.sections, content.lead, content.honours, content.photos))
+        kept = store.get("cut", key) if store is not None else None
+        if kept is not None and kept.isdigit():
+            cut = int(kept)
+        else:
+            cut = least_cut(content, styles, boxes, rules, memo, loader, pages)
+            if store is not None and cut is not None:
+                store.put("cut", key, str(cut).encode())
+        memo.changed = set()    # the shortened texts tried are not kept on disk
     if store is not None:
-        for digest in sorted(memo.changed):
+        for digest in sorted(changed):
             store.put("sections", digest, dump(memo.entries[digest]))
-        memo.changed.clear()
-    return BrochureComposer(content, styles, photo_loader, boxes, plan, rules).compose()
+    composer = BrochureComposer(content, styles, photo_loader, boxes, plan, rules)
+    composer.cut = cut
+    return composer.compose()
 
 
-def plan_key(content: Content, styles: Styles, boxes: PageBoxes, rules: Rules) -> str:
-    """A digest of everything a layout depends on: the content, the type styles (faces by name), the page."""
-    plain = [(f.name, repr(replace(getattr(styles, f.name), face=getattr(styles, f.name).face.name, setter=None)))
-             for f in fields(styles)]
-    return hashlib.sha256(repr((content, plain, boxes, rules)).encode("utf-8", "surrogatepass")).hexdigest()
+def cut_from_end(content: Content, count: int) -> Content:
+    """``content`` with ``count`` characters cut from the end of its last section (whole paragraphs dropped
+    as they run out, the first paragraph always keeping a character)."""
+    section = content.sections[-1]
+    paragraphs = list(section.paragraphs)
+    while count > 0 and paragraphs:
+        last = paragraphs[-1]
+        if len(last) > count or len(paragraphs) == 1:
+            keep = max(1, len(last) - count)
+            paragraphs[-1] = Text(str(last)[:keep], getattr(last, "where", None))
+            break
+        count -= len(last)
+        paragraphs.pop()
+    return replace(content, sections=content.sections[:-1] + [replace(section, paragraphs=paragraphs)])
 
 
-def load_plan(data: bytes | None) -> dict[str, PhotoChoice] | None:
-    """A plan read back from the cache, or None when absent or not one (it is then searched again)."""
-    if data is None:
+def least_cut(content: Content, styles: Styles, boxes: PageBoxes, rules: Rules, memo: Memo, loader,
+              pages: int) -> int | None:
+    """The fewest characters cut from the end of the last section with which the search lays the brochure
+    out on four pages fewer; None when even the last section cut away does not do it."""
+    def pages_after(count: int) -> int:
+        probe = BrochureComposer(cut_from_end(content, count), styles, None, boxes, {}, rules)
+        return search(probe, memo, loader)[1]
+
+    total = sum(len(str(p)) for p in content.sections[-1].paragraphs)
+    if total <= 1 or pages_after(total - 1) > pages - 4:
         return None
-    try:
-        return {str(k): PhotoChoice(int(v[0]), str(v[1]), int(v[2])) if isinstance(v, list) else int(v)
-                for k, v in json.loads(data).items()}
-    except (ValueError, TypeError, AttributeError):
-        return None
+    lo, hi = 1, total - 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if pages_after(mid) <= pages - 4:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+def digest_of(value) -> str:
+    """A digest of plain data (dataclasses of strings and numbers): what the layout reads, nothing more."""
+    return hashlib.sha256(repr(value).encode("utf-8", "surrogatepass")).hexdigest()

@@ -11,6 +11,7 @@ section ends.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
 
@@ -20,8 +21,10 @@ from brochure.layout.blocks import Rule, Spacer, Stack
 QUOTE_CHARS = (10, 36)
 #: A quote's type is at most this fraction of the section headline's size: it ranks below the headline.
 QUOTE_RANK = 0.8
+#: The sizes a quote is tried at, as fractions of the section headline's.
+QUOTE_SIZES = (0.8, 0.62)
 #: The heights a quote's frame may take, in grid lines.
-QUOTE_LINES = (5, 11)
+QUOTE_LINES = (4, 13)
 _SENTENCE = re.compile(r"[^。！？]+[。！？]")
 #: The plan's keys for these choices (followed by the section's index).
 QUOTE, BREAK = "(quote)", "(break)"
@@ -69,6 +72,19 @@ class Extras:
                 break
             size -= s.body.size * 0.1
         return words, max(0.0, (room - h) / 2)
+
+    def quote_heights(self, quote: Quote, width: float) -> list[int]:
+        """The frame heights (grid lines) that hold the quote snugly at its largest and a smaller size."""
+        s, L = self.s, self.L
+        found = []
+        for rank in QUOTE_SIZES:
+            size = max(s.body.size * 1.2, s.section.size * rank)
+            style = replace(s.body, size=size, leading=size * 1.35, indent=0, align="left")
+            _, h = self.para("“" + quote.text + "”", style).wrap(width, 1e6)
+            lines = max(QUOTE_LINES[0], math.ceil((h + 1.6 * L) / L - 1e-6))
+            if lines < QUOTE_LINES[1] and lines not in found:
+                found.append(lines)
+        return found
 
     def quote_air(self, quote: Quote, width: float, lines: int) -> float:
         """Lines of white inside the quote's frame: air in a frame reads as white, as a hole would."""

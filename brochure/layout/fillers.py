@@ -19,6 +19,8 @@ from brochure.layout.flow import Column
 
 #: The least room, in grid lines, worth filling at the foot of the last text page.
 LEAST_ROOM = 12
+#: The plan's keys for the blocks printed once only that the layout may move into the inner pages.
+HONOURS, FIGURES = "(honours)", "(figures)"
 
 
 class FillerPages:
@@ -29,7 +31,8 @@ class FillerPages:
         the back cover until the count (with it) is a multiple of four."""
         if (len(self.pages) + 1) % 4 == 0:
             return
-        makers = [self.figures_filler, self.honours_filler, self.photos_filler]
+        # what the inner pages do not show yet: nothing is printed twice
+        makers: list = []
         if end is not None:
             page, frame, y = end
             room = Column(frame.x, frame.width, self.snap(frame, y), frame.bottom)
@@ -53,14 +56,15 @@ class FillerPages:
         page.add(heading, room.x, room.top - h, room.width, h, "heading")
         return room.top - h - self.L
 
-    def figures_filler(self, page: Page, room: Column) -> bool:
+    def figures_filler(self, page: Page, room: Column, grow=(2.0, 1.8, 1.6, 1.4, 1.2, 1.0), spread=True) -> bool:
         """The key figures filling ``room``: numbers as large as fit, rows spread over the height."""
         if not self.c.figures:
             return False
         top = self.filler_heading(page, room, "数说十年")
         s, L = self.s, self.L
         rows = -(-len(self.c.figures) // per_row(len(self.c.figures)))
-        for grow in (2.0, 1.8, 1.6, 1.4, 1.2, 1.0):
+        sizes = grow
+        for grow in sizes:
             number = replace(s.figure_number, size=s.figure_number.size * grow, leading=s.figure_number.leading * grow)
             unit = replace(s.figure_unit, size=s.figure_unit.size * grow, leading=s.figure_unit.leading * grow)
             label = replace(s.figure_label, size=s.figure_label.size * min(grow, 1.5), leading=L * 1.5)
@@ -70,7 +74,7 @@ class FillerPages:
             _, h = panel.wrap(room.width, 1e6)
             if h <= top - room.bottom:
                 break
-        spare = max(0.0, top - room.bottom - h)
+        spare = max(0.0, top - room.bottom - h) if spread else 0.0
         if rows > 1:                                   # the room left goes between the rows
             panel.row_gap = L + spare / (rows - 1)
         else:
@@ -79,7 +83,7 @@ class FillerPages:
         page.add(panel, room.x, top - h, room.width, h, "box")
         return True
 
-    def honours_filler(self, page: Page, room: Column) -> bool:
+    def honours_filler(self, page: Page, room: Column, grow=(3.2, 2.8, 2.4, 2.1, 1.8, 1.6, 1.4, 1.2, 1.0)) -> bool:
         """The honour list filling ``room``: two columns, the type as large as fits, rows spread evenly."""
         items = list(self.c.honours.items)
         if not items:
@@ -87,14 +91,15 @@ class FillerPages:
         top = self.filler_heading(page, room, str(self.c.honours.title))
         L = self.L
         width = (room.width - 2 * L) / 2
-        for grow in (3.2, 2.8, 2.4, 2.1, 1.8, 1.6, 1.4, 1.2, 1.0):
+        sizes = grow
+        for grow in sizes:
             style = replace(self.s.sidebar_item, size=self.s.body.size * grow, leading=L * grow * 1.1)
             rows = [Row([Bullet("■", self.para(i, style), style) for i in items[k:k + 2]], [width] * len(items[k:k + 2]),
                         gap=2 * L) for k in range(0, len(items), 2)]
             heights = [row.wrap(room.width, 1e6)[1] for row in rows]
             if sum(heights) + (len(rows) + 1) * L <= top - room.bottom:
                 break
-        gap = max(L, (top - room.bottom - sum(heights)) / (len(rows) + 1))
+        gap = max(L, (top - room.bottom - sum(heights)) / (len(rows) + 1)) if room.bottom > 0 else L
         parts = []
         for row in rows:
             parts += [Spacer(room.width, gap), row]

@@ -17,6 +17,7 @@ from brochure.ground.colour import WHITE
 from brochure.ground.errors import LayoutError
 from brochure.ground.page import Page
 from brochure.layout.blocks import Bullet, Fill, Grid, Row, Spacer, Stack
+from brochure.layout.fillers import HONOURS
 from brochure.layout.flow import Column
 from brochure.layout.plan import PhotoChoice
 from brochure.text import VerticalText
@@ -80,6 +81,8 @@ class FrontPage:
         L, c = self.L, self.c
         n = self.settings.front_columns
         cols = self.columns(frame, n, y)
+        if self.plan.get(HONOURS) == "inner" or not c.honours.items:
+            return self.lead_without_honours(page, frame, y)
         side_w = cols[0].width
         sidebar = self.sidebar(side_w)
         _, hs = sidebar.wrap(side_w, 1e6)
@@ -115,6 +118,22 @@ class FrontPage:
             page.add(preface, frame.x, y - hp, frame.width, hp, "box")
             return y - hp - L
         return self.boxes_side_by_side(page, cols[0].x, right_x, side_w, right_w, y, sidebar, hs)
+
+    def lead_without_honours(self, page: Page, frame: Column, y: float) -> float:
+        """The lead photo across the page and the preface beneath: the honour list has a place inside."""
+        L, c = self.L, self.c
+        chosen = self.plan.get(LEAD)
+        photo = c.photos[c.lead.photo] if c.lead.photo else None
+        if photo is not None:
+            lines = chosen.lines if chosen is not None else self.photo_lines(photo, frame.width)[1]
+            block = self.photo_block(photo, frame.width, lines)
+            self.placed_photo(photo, frame.width, lines)
+            page.add(block, frame.x, y - lines * L, frame.width, lines * L, "photo")
+            y -= (lines + 1) * L
+        preface = self.preface(frame.width)
+        _, hp = preface.wrap(frame.width, 1e6)
+        page.add(preface, frame.x, y - hp, frame.width, hp, "box")
+        return y - hp - L
 
     def boxes_side_by_side(self, page: Page, left_x: float, right_x: float, side_w: float, right_w: float,
                            y: float, sidebar: Stack, hs: float) -> float:

@@ -28,7 +28,7 @@ class Rules:
     free_foot: int = 1               # lines of white at a page's foot that go unnoticed
     foot: float = 150.0              # per further line of white at the foot of a page
     page: float = 100_000.0          # per four pages: the page count is the first thing a layout must keep
-    filler: float = 2500.0           # per designed page added to make up a multiple of four
+    filler: float = 30_000.0         # per page padded to make up a multiple of four: sections are spread first
     crop: float = 30.0               # per tenth of a photo's height or width cropped away
     wish: float = 15.0               # a photo placed otherwise than content.yaml asks
     soft: float = 5000.0             # per tenth a photo's resolution falls short of the press's minimum

@@ -25,7 +25,9 @@ from dataclasses import dataclass
 
 from brochure.ground.errors import LayoutError
 from brochure.layout.plan import Rules
-from brochure.layout.sectionflow import Facts, Geometry, Item, SectionModel, Start, compose_section
+from itertools import permutations
+
+from brochure.layout.sectionflow import Facts, Geometry, Item, SectionModel, Start, compose_section, with_fills
 
 
 @dataclass(frozen=True)
@@ -34,9 +36,11 @@ class Choice:
 
     items: tuple[Item, ...]
     brk: bool
+    once: frozenset = frozenset()        # blocks printed once only that this choice places (honours, figures)
 
     def key(self) -> str:
-        return ";".join(f"{i.key}:{i.place}:{i.span}:{i.lines}" for i in self.items) + ("|b" if self.brk else "")
+        return ";".join(f"{i.key}:{i.place}:{i.span}:{i.lines}{'f' if i.fill else ''}" for i in self.items) + (
+            "|b" if self.brk else "")
 
 
 def section_cost(facts: Facts, rules: Rules) -> float:
@@ -50,6 +54,7 @@ class SectionTask:
 
     model: SectionModel
     choices: list[Choice]
+    fills: tuple[Item, ...] = ()     # blocks printed once only that may follow the section, filling a page
 
     def digest(self, geo: Geometry, rules: Rules) -> str:
         return hashlib.sha256(repr((self.model, geo, rules)).encode()).hexdigest()[:32]
@@ -64,6 +69,8 @@ class Memo:
         self.entries: dict[str, dict[str, list]] = {}
         self.changed: set[str] = set()
         self.trials = 0
+        self.tasks: dict[str, object] = {}      # section inputs digest -> SectionTask (in memory only)
+        self.leads: dict[str, list] = {}        # front page inputs digest -> its designs tried
 
     def get(self, digest: str, loader=None) -> dict[str, list]:
         found = self.entries.get(digest)
@@ -90,27 +97,38 @@ def final_cost(end: Start, geo: Geometry, rules: Rules) -> float:
 
 
 def run(geo: Geometry, rules: Rules, leads: list[tuple[object, Start, float]], tasks: list[SectionTask],
-        memo: Memo, loader=None) -> tuple[object, list[Choice], float]:
-    """The best (lead choice, section choices, cost). ``leads``: (choice, where section 1 starts, its cost)."""
-    # best[state] = (cost so far, lead, choices so far)
-    best: dict[Start, tuple[float, object, tuple]] = {}
+        memo: Memo, loader=None, required: frozenset = frozenset()) -> tuple[object, list[Choice], float]:
+    """The best (lead choice, section choices, cost). ``leads``: (choice, where section 1 starts, its cost);
+    ``required``: the blocks that must be placed once by the end (the honour list, when the front may leave it).
+
+    States are (page, front, row, placed).  A state whose page already forces more pages than a layout
+    found with each section's first choice needs is not followed: the page count outweighs every other
+    rule, so no such state can lead to the optimum."""
+    most = bound(geo, rules, leads, tasks, required)
+    best: dict[tuple, tuple[float, object, tuple]] = {}
     for lead, start, cost in leads:
-        if start not in best or cost < best[start][0]:
-            best[start] = (cost, lead, ())
+        state = (start.page, start.front, start.row, start.placed)
+        if state not in best or cost < best[state][0]:
+            best[state] = (cost, lead, ())
     for task in tasks:
         digest = task.digest(geo, rules)
         table = memo.get(digest, loader)
-        nxt: dict[Start, tuple[float, object, tuple]] = {}
-        for start in sorted(best, key=lambda s: (s.page, not s.front, s.row)):
-            cost0, lead, chosen = best[start]
-            for choice in task.choices:
-                key = f"{int(start.front)}:{start.row}:{choice.key()}"
+        keys = [choice.key() for choice in task.choices]
+        base: dict[tuple, tuple[float, object, tuple]] = {}
+        for state in sorted(best, key=order_of):
+            cost0, lead, chosen = best[state]
+            page, front, row, placed = state
+            if most is not None and pages_for(page) > most:
+                continue
+            prefix = f"{int(front)}:{row}:"
+            for choice, ckey in zip(task.choices, keys):
+                key = prefix + ckey
                 got = table.get(key)
                 if got is None:
                     memo.trials += 1
                     try:
-                        out = compose_section(geo, Start(0, start.front, start.row), task.model,
-                                              choice.items, choice.brk)
+                        out = compose_section(geo, Start(0, front, row), task.model, choice.items, choice.brk,
+                                              record=False)
                         got = [out.end.page, int(out.end.front), out.end.row, section_cost(out.facts, rules)]
                     except LayoutError:
                         got = [0, 0, 0, -1.0]
@@ -118,18 +136,68 @@ def run(geo: Geometry, rules: Rules, leads: list[tuple[object, Start, float]], t
                     memo.changed.add(digest)
                 if got[3] < 0:
                     continue
-                end = Start(start.page + got[0], bool(got[1]), got[2])
+                target = (page + got[0], bool(got[1]), got[2], placed)
                 cost = cost0 + got[3]
-                if end not in nxt or cost < nxt[end][0]:
-                    nxt[end] = (cost, lead, chosen + (choice,))
+                if target not in base or cost < base[target][0]:
+                    base[target] = (cost, lead, chosen + (choice,))
+        nxt: dict[tuple, tuple[float, object, tuple]] = {}
+        for state in sorted(base, key=order_of):          # then the blocks that may fill the rest of a page
+            cost0, lead, chosen = base[state]
+            page, front, row, placed = state
+            free = [f for f in task.fills if f.key not in placed]
+            for order in [()] + [o for k in range(1, len(free) + 1) for o in permutations(free, k)]:
+                if order:
+                    end, feet = with_fills(Start(page, front, row), geo, order)
+                    cost = cost0 + sum(rules.foot * (w - rules.free_foot) for w in feet if w > rules.free_foot)
+                    target = (end.page, end.front, end.row, placed | {f.key for f in order})
+                    last = chosen[-1]
+                    picked = chosen[:-1] + (Choice(last.items + order, last.brk, frozenset(f.key for f in order)),)
+                else:
+                    cost, target, picked = cost0, state, chosen
+                if target not in nxt or cost < nxt[target][0]:
+                    nxt[target] = (cost, lead, picked)
         if not nxt:
             raise LayoutError("版面排不下这些内容：请删减文字或照片。",
                               "the content does not fit any layout: shorten the text or remove photos.")
         best = nxt
-    final = {s: v[0] + final_cost(s, geo, rules) for s, v in best.items()}
-    end = min(sorted(final, key=lambda s: (s.page, not s.front, s.row)), key=final.get)
+    final = {s: v[0] + final_cost(Start(s[0], s[1], s[2]), geo, rules) for s, v in best.items() if required <= s[3]}
+    if not final:
+        raise LayoutError("版面排不下这些内容：请删减文字或照片。",
+                          "the content does not fit any layout: shorten the text or remove photos.")
+    end = min(sorted(final, key=order_of), key=final.get)
     cost, lead, chosen = best[end]
-    return lead, list(chosen), final[end]
+    return lead, list(chosen), final[end], end
+
+
+def order_of(state: tuple):
+    """States in a fixed order, so that ties always resolve the same way."""
+    return state[0], not state[1], state[2], sorted(state[3])
+
+
+def pages_for(page: int) -> int:
+    """The fewest pages (a multiple of four, the back cover included) once text runs on to page index ``page``."""
+    return -(-(page + 2) // 4) * 4
+
+
+def bound(geo: Geometry, rules: Rules, leads, tasks: list[SectionTask], required: frozenset) -> int | None:
+    """The page count of one layout (every section's first choice, the blocks printed once following the
+    last section): the optimum needs no more pages than this."""
+    if not leads:
+        return None
+    lead = min(leads, key=lambda t: (t[1].page, t[1].row))
+    state = lead[1]
+    try:
+        for task in tasks:
+            choice = task.choices[0]
+            out = compose_section(geo, Start(0, state.front, state.row), task.model, choice.items, choice.brk,
+                                  record=False)
+            state = Start(state.page + out.end.page, out.end.front, out.end.row, state.placed)
+        fills = tuple(f for f in (tasks[-1].fills if tasks else ()) if f.key in required - state.placed)
+        if fills:
+            state, _ = with_fills(state, geo, fills)
+    except LayoutError:
+        return None
+    return pages_for(state.page)
 
 
 def dump(table: dict) -> bytes:

@@ -26,11 +26,13 @@ from brochure.ground.errors import LayoutError
 
 @dataclass(frozen=True)
 class Start:
-    """Where a section begins: page index (0 = front page), whether that is the front page, and the row."""
+    """Where a section begins: page index (0 = front page), whether that is the front page, the row, and
+    which blocks printed once only (the honour list, the key figures) are placed already."""
 
     page: int
     front: bool
     row: int
+    placed: frozenset = frozenset()
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class Item:
     soft: float = 0.0
     air: float = 0.0          # lines of white inside its frame
     wish: int = 0             # 1 when placed otherwise than content.yaml asks
+    fill: bool = False        # a block that takes the rest of its page (at least ``lines``), or a page of its own
 
 
 @dataclass(frozen=True)
@@ -117,60 +120,89 @@ def fill(tops: list[int], bottoms: list[int], queue: list[list[int]]):
     """Pour paragraphs (``[para, first line, lines left]``) into columns between ``tops`` and ``bottoms``;
     returns (placed (col, row, para, first, lines), what is left)."""
     placed = []
-    queue = [list(q) for q in queue]
+    k, count = 0, len(queue)
+    para, first, left = queue[0] if queue else (0, 0, 0)
     for col, (row, bottom) in enumerate(zip(tops, bottoms)):
-        while queue:
+        while k < count:
             room = bottom - row
             if room <= 0:
                 break
-            para, first, left = queue[0]
             if left <= room:
                 placed.append((col, row, para, first, left))
                 row += left
-                queue.pop(0)
+                k += 1
+                if k < count:
+                    para, first, left = queue[k]
                 continue
             fit = room if left - room >= 2 else left - 2      # no widow: carry two lines over
             if fit >= 2:                                      # no orphan: keep two lines here
                 placed.append((col, row, para, first, fit))
-                queue[0] = [para, first + fit, left - fit]
+                first, left = first + fit, left - fit
             break
-    return placed, queue
+    rest = ([[para, first, left]] + [list(q) for q in queue[k + 1:]]) if k < count else []
+    return placed, rest
+
+
+def fits(tops: list[int], bottom: int, lines: list[int]) -> bool:
+    """Whether paragraphs of ``lines`` (the first of them perhaps begun) all fit the columns from ``tops``
+    down to ``bottom`` (never below a column's top), split as ``fill`` splits them."""
+    k, count = 0, len(lines)
+    left = lines[0] if lines else 0
+    for row in tops:
+        room = bottom - row
+        while k < count and room > 0:
+            if left <= room:
+                room -= left
+                k += 1
+                if k < count:
+                    left = lines[k]
+                continue
+            fit = room if left - room >= 2 else left - 2
+            if fit >= 2:
+                left -= fit
+            break
+        if k >= count:
+            return True
+    return k >= count
 
 
 def balance(tops: list[int], bottom: int, queue: list[list[int]]):
     """Fill the columns so that they end level: the highest common bottom row that takes every line.
     Returns (placed, left over, the row they end on); with lines left over, the columns are full."""
-    bottoms = [bottom] * len(tops)
-    placed, rest = fill(tops, bottoms, queue)
-    if rest:
+    lines = [q[2] for q in queue]
+    if not fits(tops, bottom, lines):
+        placed, rest = fill(tops, [bottom] * len(tops), queue)
         return placed, rest, bottom
     top = min(tops)
     lo, hi = 1, max(1, bottom - top)
-    best = (placed, hi)
+    best = hi
     while lo <= hi:
         mid = (lo + hi) // 2
-        b = top + mid
-        p, r = fill(tops, [max(t, min(b, bottom)) for t in tops], queue)
-        if r:
-            lo = mid + 1
-        else:
-            best = (p, mid)
+        if fits(tops, min(top + mid, bottom), lines):
+            best = mid
             hi = mid - 1
-    placed, lines = best
-    return placed, [], top + lines
+        else:
+            lo = mid + 1
+    b = top + best
+    placed, _ = fill(tops, [max(t, min(b, bottom)) for t in tops], queue)
+    return placed, [], b
 
 
-def place_items(tops: list[int], items: list[Item], page: int, pieces: list[Piece], facts: dict) -> None:
-    """Photos and quotes at the top of their columns (``right``: the later ones; ``top``: all); shortens ``tops``."""
-    n = len(tops)
+def place_items(tops: list[int], items: list[Item], page: int, pieces: list | None, facts: dict) -> int:
+    """Photos and quotes at the top of their columns (``right``: the later ones; ``top``: all); shortens
+    ``tops``; returns the lowest row they reach (exclusive)."""
+    n, low = len(tops), 0
     for item in items:
         span = min(item.span, n)
         first = n - span if item.place == "right" else 0
         row = max(tops[first:first + span])
-        pieces.append(Piece("item", page, first, span, row, item.lines, key=item.key))
+        if pieces is not None:
+            pieces.append(Piece("item", page, first, span, row, item.lines, key=item.key))
         note(item, facts)
+        low = max(low, row + item.lines)
         for c in range(first, first + span):
             tops[c] = row + item.lines + 1
+    return low
 
 
 def note(item: Item, facts: dict) -> None:
@@ -181,24 +213,23 @@ def note(item: Item, facts: dict) -> None:
 
 
 def compose_section(geo: Geometry, start: Start, model: SectionModel, items: tuple[Item, ...],
-                    brk: bool) -> Outcome:
+                    brk: bool, record: bool = True) -> Outcome:
     """The section laid out from ``start`` with ``items`` (its photos and quote as chosen), opening on a
     page of its own when ``brk``.  Mirrors how a newspaper page is made up: the heading, its top photos and a
     full leg where the last section ended if they fit there, else on a new page; when only the photos do
-    not fit but the text runs on anyway, they float to the top of the next page."""
-    page, front, row = start.page, start.front, start.row
+    not fit but the text runs on anyway, they float to the top of the next page.  Without ``record`` only
+    the end and the facts are worked out (the search's trials)."""
+    front, row = start.front, start.row
     rel = 0                                  # pages this section moved on
-    pieces: list[Piece] = []
+    used = start.row - 1 if start.row > 0 else 0   # rows used on the current page (exclusive end)
+    pieces: list[Piece] | None = [] if record else None
     facts = {"legs": [], "feet": [], "crops": [], "soft": [], "air": [], "wishes": 0}
 
     def new_page():
-        nonlocal rel, front, row
-        used = [p.row + p.lines for p in pieces if p.page == rel and p.kind != "rules"]
-        if rel == 0 and start.row > 0:
-            used.append(start.row - 1)       # the section before ends a line above where this one starts
-        facts["feet"].append(geo.rows(front) - max(used) if used else 0)
+        nonlocal rel, front, row, used
+        facts["feet"].append(geo.rows(front) - used if used else 0)
         rel += 1
-        front, row = False, 0
+        front, row, used = False, 0, 0
 
     if brk and row > 0:
         new_page()
@@ -211,16 +242,18 @@ def compose_section(geo: Geometry, start: Start, model: SectionModel, items: tup
     room = geo.rows(front) - row
     if room < hh + max([i.lines + 1 for i in top_items], default=0) + legs:
         n = geo.cols(front)
-        if top_items and room >= hh + legs and fill([row + hh] * n, [geo.rows(front)] * n, queue)[1]:
+        if top_items and room >= hh + legs and not fits([row + hh] * n, geo.rows(front), [q[2] for q in queue]):
             floated, top_items = top_items, []
         else:
             new_page()
             queue = [[k, 0, n] for k, n in enumerate(model.lines_inner)]
     n, rows = geo.cols(front), geo.rows(front)
-    pieces.append(Piece("heading", rel, 0, n, row, hh))
+    if record:
+        pieces.append(Piece("heading", rel, 0, n, row, hh))
     row += hh
+    used = max(used, row)
     tops = [row] * n
-    place_items(tops, top_items, rel, pieces, facts)
+    used = max(used, place_items(tops, top_items, rel, pieces, facts))
     first = True
     while True:
         was_front = front
@@ -236,11 +269,15 @@ def compose_section(geo: Geometry, start: Start, model: SectionModel, items: tup
         per_col = [0] * n
         ends = list(tops)
         for col, r, para, f, k in placed:
-            pieces.append(Piece("text", rel, col, 1, r, k, para, f))
+            if record:
+                pieces.append(Piece("text", rel, col, 1, r, k, para, f))
             per_col[col] += k
-            ends[col] = max(ends[col], r + k)
+            if r + k > ends[col]:
+                ends[col] = r + k
         facts["legs"] += [k for k in per_col if k]
-        pieces.append(Piece("rules", rel, row=bottom, tops=tuple(tops)))
+        used = max([used] + ends) if placed else used
+        if record:
+            pieces.append(Piece("rules", rel, row=bottom, tops=tuple(tops)))
         if not rest:
             facts["uneven"] = max(ends) - min(ends)
             row = bottom + 1
@@ -251,16 +288,35 @@ def compose_section(geo: Geometry, start: Start, model: SectionModel, items: tup
             rest = [[p, f, left if f else model.lines_inner[p]] for p, f, left in rest]
         queue = rest
         tops = [0] * n
-        place_items(tops, floated, rel, pieces, facts)
+        used = max(used, place_items(tops, floated, rel, pieces, facts))
         floated = []
     for item in foot_items:
         if row + item.lines > rows:
             new_page()
             rows = geo.rows(front)
-        pieces.append(Piece("item", rel, 0, geo.cols(front), row, item.lines, key=item.key))
+        lines = rows - row if item.fill else item.lines
+        if record:
+            pieces.append(Piece("item", rel, 0, geo.cols(front), row, lines, key=item.key))
         note(item, facts)
-        row += item.lines + 1
-    end = Start(page + rel, front, row)
+        used = row + lines
+        row += lines + 1
+    end = Start(start.page + rel, front, row, start.placed)
     return Outcome(end, Facts(tuple(facts["legs"]), facts.get("opening", True), tuple(facts["feet"]),
                               facts.get("uneven", 0), tuple(facts["crops"]), tuple(facts["soft"]),
-                              tuple(facts["air"]), facts["wishes"]), tuple(pieces))
+                              tuple(facts["air"]), facts["wishes"]), tuple(pieces or ()))
+
+
+def with_fills(end: Start, geo: Geometry, fills: tuple[Item, ...]) -> tuple[Start, list[int]]:
+    """Where a section ends when blocks that fill the rest of a page (``fills``) follow its text, as
+    ``compose_section`` places them; and the white left at the foot of each page they move on from."""
+    page, front, row = end.page, end.front, end.row
+    feet = []
+    for item in fills:
+        rows = geo.rows(front)
+        if row + item.lines > rows:
+            used = row - 1 if row > 0 else 0
+            feet.append(rows - used if used else 0)
+            page, front, row = page + 1, False, 0
+            rows = geo.rows_inner
+        row = rows + 1
+    return Start(page, front, row, end.placed), feet

@@ -21,6 +21,7 @@ from brochure.runtime.session import Session
 from brochure.images.prepare import prepare_photo
 from brochure.images.resolution import check_resolution
 from brochure.layout.brochure import compose_brochure
+from brochure.layout.search import Memo
 from brochure.layout.poster import compose_poster
 from brochure.layout.styles import brochure_styles
 from brochure.press.profile import output_profile_path
@@ -113,8 +114,9 @@ def compositions(content: Content, faces, session: Session, setter=None, only: s
         if setter is not None:
             styles = replace(styles, **{f.name: replace(getattr(styles, f.name), setter=setter) for f in fields(styles)})
         low: list | None = [] if draft else None
+        memo = session.memo("layout").setdefault("search", Memo())      # watch keeps it between saves
         comp = compose_brochure(content, styles, photo_loader(content, b.press, session, low),
-                                boxes_for(b.page.width, b.page.height, b.press), store=session.store)
+                                boxes_for(b.page.width, b.page.height, b.press), store=session.store, memo=memo)
         comp.warnings += low or []
         yield comp, b.press
     for poster in content.posters:

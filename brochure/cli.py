@@ -110,6 +110,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--fix", action="store_true", help="把可安全修复的标点问题写入副本 / write the safe fixes to a copy")
     c.add_argument("-o", "--output", default=None, help="修复副本的文件名 / name of the fixed copy (default content.fixed.yaml)")
     c.add_argument("--force", action="store_true", help="覆盖已有的副本 / overwrite an existing copy")
+    c.add_argument("--explain", action="store_true",
+                   help="列出版面规则在各页的得分 / show which layout rule cost what on which page")
     draft_arg(c)
 
     pr = sub.add_parser("proof", help="生成 PDF 和逐页 PNG 校样 / build, then PNG proofs of every page")
@@ -265,6 +267,9 @@ def _check(args) -> int:
               f"{plural(len(report.findings), 'punctuation finding')}; {hint_en}.")
     elif not report.errors:
         print("检查通过，没有发现问题。下一步：brochure build。 / check passed, nothing found. Next: brochure build.")
+    if args.explain and not report.errors:
+        from brochure.workflow.explain import explanation
+        print("\n".join(explanation(Path(args.path))))
     return report.status
 
 

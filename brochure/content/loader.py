@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
@@ -13,6 +14,7 @@ from brochure.content.settings import SettingsReader
 from brochure.content.files import display_path, read_text_file
 from brochure.content.yamlnodes import compose
 from brochure.ground.errors import ContentError, Location
+from brochure.ground.layout_rules import TUNABLE, LayoutRules
 from brochure.runtime.files import is_loop
 from brochure.ground.rules import IMAGE_SUFFIXES, POSTER_MIN_PPI
 
@@ -52,6 +54,7 @@ class _Loader(SettingsReader):
         top = self.mapping(node, "content.yaml", {
             "document": True, "masthead": True, "honours": True, "lead": True,
             "sections": True, "photos": False, "figures": False, "settings": False, "posters": False,
+            "layout": False,
         })
         photos = self.photos(top["photos"]) if "photos" in top else {}
         settings = self.mapping(top["settings"], "settings", {
@@ -80,10 +83,22 @@ class _Loader(SettingsReader):
         )
         if "posters" in top:
             content.posters = self.posters(top["posters"], photos)
+        if "layout" in top:
+            content.layout = self.layout_rules(top["layout"])
         self.check_figures(content)
         self.check_ink(content, settings.get("palette"))
         self.check_page_room(content, settings.get("brochure") or settings.get("typography") or top["document"])
         return content
+
+    def layout_rules(self, node) -> LayoutRules:
+        """The composition rules content.yaml tunes (``layout:``), each a number in its range."""
+        keys = self.mapping(node, "layout", {name: False for name in TUNABLE})
+        values = {}
+        for name, value in keys.items():
+            kind, least, most = TUNABLE[name]
+            read = self.integer if kind is int else self.number
+            values[name] = read(value, name, minimum=least, maximum=most)
+        return replace(LayoutRules(), **values)
 
     # -- words -------------------------------------------------------------
     def document(self, node):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from brochure.ground.errors import Location
+from brochure.ground.layout_rules import LayoutRules
 from brochure.ground.rules import INK_LIMIT, MIN_PPI, X1A
 
 
@@ -198,6 +199,7 @@ class Content:
     brochure: BrochureSettings
     posters: list[Poster]
     warnings: list = field(default_factory=list)   # BuildWarnings found while reading (e.g. a mislabelled photo)
+    layout: LayoutRules = field(default_factory=LayoutRules)   # the composition rules, as content.yaml tunes them
 
     def texts(self):
         """Every user-visible Text in reading order (for coverage checks and tests)."""

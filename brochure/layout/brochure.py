@@ -9,7 +9,7 @@ by ``brochure.layout.back``.
 
 The layout is chosen, not poured: ``compose_brochure`` lays out candidate
 placements and frame heights of the section photos in full and keeps the one
-the rules (``plan.Rules``) score best.  The page count is a multiple of four;
+the rules (``ground.layout_rules.LayoutRules``) score best.  The page count is a multiple of four;
 when the words need more pages than the fewest, the pages added are designed
 ones (the key figures, the honour list, the photos large), never ruled note
 pages, and the build says how many pages and how many characters to cut to
@@ -29,7 +29,7 @@ from brochure.ground.errors import BuildWarning, LayoutError
 from brochure.ground.page import Composition, Page
 from brochure.layout.blocks import Rule, SectionHeading, Stack
 from brochure.layout.extras import BREAK, Extras
-from brochure.layout.fillers import FIGURES, HONOURS, LEAST_ROOM, FillerPages
+from brochure.layout.fillers import FIGURES, HONOURS, FillerPages
 from brochure.layout.flow import Column
 from brochure.layout.front import LEAD, FrontPage
 from brochure.layout.page_checks import safety_warnings
@@ -154,7 +154,7 @@ class BrochureComposer(FrontPage, PhotoFrames, Extras, FillerPages):
         if quote is not None and n > 1:
             per_item.append([None] + [(quote, PhotoChoice(span, "right", lines)) for span in range(1, n)
                                       for lines in self.quote_heights(quote, self.span_width(span, n))])
-        thin(per_item)
+        thin(per_item, self.rules.most_choices)
         choices = []
         for brk in ((False, True) if index else (False,)):
             for combo in product(*per_item):
@@ -169,9 +169,9 @@ class BrochureComposer(FrontPage, PhotoFrames, Extras, FillerPages):
         found = []
         n = self.settings.columns
         if self.c.honours.items:
-            found.append(Item(HONOURS, "foot", n, max(LEAST_ROOM, self.honours_lines()), fill=True))
+            found.append(Item(HONOURS, "foot", n, max(self.rules.least_room, self.honours_lines()), fill=True))
         if self.c.figures:
-            found.append(Item(FIGURES, "foot", n, max(LEAST_ROOM, self.figures_lines()), fill=True))
+            found.append(Item(FIGURES, "foot", n, max(self.rules.least_room, self.figures_lines()), fill=True))
         return found
 
     def honours_lines(self) -> int:
@@ -381,19 +381,15 @@ class BrochureComposer(FrontPage, PhotoFrames, Extras, FillerPages):
 #: The plan's key for the sections' choices (a list of ``search.Choice``, one per section).
 SECTIONS = "(sections)"
 
-#: The most choices a section offers the search; past it, photo heights are tried every other line.
-MOST_CHOICES = 600
-
-
-def thin(per_item: list[list]) -> None:
-    """Keep a section's choices within ``MOST_CHOICES`` by trying every other height of its photos with the
+def thin(per_item: list[list], most: int) -> None:
+    """Keep a section's choices within ``most`` (``rules.most_choices``) by trying every other height of its photos with the
     most heights (always keeping the tallest and shortest): a fixed function of the content, never a budget."""
     def count():
         total = 1
         for options in per_item:
             total *= len(options)
         return total
-    while count() > MOST_CHOICES:
+    while count() > most:
         widest = max(range(len(per_item)), key=lambda k: len(per_item[k]))
         options = per_item[widest]
         if len(options) <= 3:
@@ -442,7 +438,7 @@ def compose_brochure(content: Content, styles: Styles, photo_loader, boxes: Page
                      rules: Rules | None = None, store=None, memo: Memo | None = None) -> Composition:
     """The brochure laid out by the best plan.  ``memo`` (kept in the build's Session) and ``store`` (the
     cache) keep every section already laid out, so an edit lays out again only what it changed."""
-    rules = rules or Rules()
+    rules = rules or content.layout
     memo = memo if memo is not None else Memo()
     probe = BrochureComposer(content, styles, None, boxes, {}, rules)
 
@@ -468,6 +464,36 @@ def compose_brochure(content: Content, styles: Styles, photo_loader, boxes: Page
     composer = BrochureComposer(content, styles, photo_loader, boxes, plan, rules)
     composer.cut = cut
     return composer.compose()
+
+
+def explain(content: Content, styles: Styles, boxes: PageBoxes, memo: Memo | None = None) -> list[tuple]:
+    """What each rule costs in the layout the search chose: (part, first page, last page, rule, cost),
+    part being "front", a section's letter, or "pages" for the page count."""
+    rules = content.layout
+    memo = memo if memo is not None else Memo()
+    probe = BrochureComposer(content, styles, None, boxes, {}, rules)
+    plan, pages = search(probe, memo)
+    composer = BrochureComposer(content, styles, None, boxes, plan, rules)
+    rows = []
+    page, frame, y = composer.front()
+    m = composer.measure
+    front = Facts(crops=tuple(m.crops), soft=tuple(m.soft), air=tuple(m.holes))
+    rows += [("front", 1, 1, rule, cost) for rule, cost in rules.breakdown_of(front).items()]
+    geo = composer.geometry()
+    state = Start(0, True, round((frame.top - y) / composer.L))
+    for index, section in enumerate(content.sections):
+        choice = plan[SECTIONS][index]
+        out = compose_section(geo, state, composer.section_model(section), choice.items, choice.brk, record=False)
+        rows += [(str(section.letter), state.page + 1, out.end.page + 1, rule, cost)
+                 for rule, cost in rules.breakdown_of(out.facts).items()]
+        state = out.end
+    white = max(0, geo.rows(state.front) - max(0, state.row - 1))
+    if white > rules.free_foot:
+        rows.append(("end", state.page + 1, state.page + 1, "foot", rules.foot * (white - rules.free_foot)))
+    rows.append(("pages", 1, pages, "pages", rules.page * pages / 4))
+    if pages - state.page - 2 > 0:
+        rows.append(("pages", state.page + 2, pages - 1, "filler", rules.filler * (pages - state.page - 2)))
+    return rows
 
 
 def cut_from_end(content: Content, count: int) -> Content:

@@ -19,10 +19,6 @@ from brochure.layout.blocks import Rule, Spacer, Stack
 
 #: A quote is one sentence, short enough to read at a glance, long enough to say something.
 QUOTE_CHARS = (10, 36)
-#: A quote's type is at most this fraction of the section headline's size: it ranks below the headline.
-QUOTE_RANK = 0.8
-#: The sizes a quote is tried at, as fractions of the section headline's.
-QUOTE_SIZES = (0.8, 0.62)
 #: The heights a quote's frame may take, in grid lines.
 QUOTE_LINES = (4, 13)
 _SENTENCE = re.compile(r"[^。！？]+[。！？]")
@@ -59,10 +55,10 @@ class Extras:
         """The quote's words as large as fit ``lines`` grid lines between the rules, and the air left around them.
 
         The type stays below the section headline in size and weight: it is the body face in the accent,
-        at most ``QUOTE_RANK`` of the headline's size."""
+        at most ``rules.quote_rank`` of the headline's size."""
         s, L, accent = self.s, self.L, self.c.palette.accent
         room = lines * L - 1.6 * L
-        size = min(s.body.size * 3.0, s.section.size * QUOTE_RANK)
+        size = min(s.body.size * 3.0, s.section.size * self.rules.quote_rank)
         while True:
             style = replace(s.body, size=size, leading=size * 1.35, color=accent, indent=0, align="left",
                             overprint=False)
@@ -77,7 +73,7 @@ class Extras:
         """The frame heights (grid lines) that hold the quote snugly at its largest and a smaller size."""
         s, L = self.s, self.L
         found = []
-        for rank in QUOTE_SIZES:
+        for rank in (self.rules.quote_rank, self.rules.quote_small):
             size = max(s.body.size * 1.2, s.section.size * rank)
             style = replace(s.body, size=size, leading=size * 1.35, indent=0, align="left")
             _, h = self.para("“" + quote.text + "”", style).wrap(width, 1e6)

@@ -17,8 +17,6 @@ from brochure.layout.back import FigureCell, FiguresPanel, per_row
 from brochure.layout.blocks import Bullet, Row, Spacer, Stack
 from brochure.layout.flow import Column
 
-#: The least room, in grid lines, worth filling at the foot of the last text page.
-LEAST_ROOM = 12
 #: The plan's keys for the blocks printed once only that the layout may move into the inner pages.
 HONOURS, FIGURES = "(honours)", "(figures)"
 
@@ -36,7 +34,7 @@ class FillerPages:
         if end is not None:
             page, frame, y = end
             room = Column(frame.x, frame.width, self.snap(frame, y), frame.bottom)
-            if room.top - room.bottom >= LEAST_ROOM * self.L:
+            if room.top - room.bottom >= self.rules.least_room * self.L:
                 for make in list(makers):
                     makers.remove(make)
                     if make(page, room):

@@ -13,8 +13,6 @@ import math
 from brochure.content.model import Photo
 from brochure.layout.blocks import Image, Spacer, Stack
 
-#: At least this much of a photo's height and of its width stays in any frame.
-KEEP = 2 / 3
 #: Air between a photo and its caption, in points.
 CAPTION_GAP = 3.0
 
@@ -49,7 +47,8 @@ class PhotoFrames:
         if photo.fit == "contain":            # letterboxed, never cropped: any frame near its shape
             lo, hi = width / shape * 0.8, width / shape * 1.25
         else:
-            lo, hi = width / (shape / KEEP), width / (shape * KEEP)
+            keep = self.rules.keep
+            lo, hi = width / (shape / keep), width / (shape * keep)
         wished = min(max(width / photo.aspect, lo), hi)
         fewest = math.ceil((lo + fixed) / self.L - 1e-6)
         most = max(fewest, math.floor((hi + fixed) / self.L + 1e-6))

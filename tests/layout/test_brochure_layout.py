@@ -212,4 +212,48 @@ def test_staff_changes_are_composed_without_a_fault(tmp_path, change, pages):
     with pikepdf.open(out / "brochure.pdf") as pdf:
         assert len(pdf.pages) == pages
     if pages > 4:
-        assert f"宣传册共 {pages} 页" in run.stderr and "Cut about" in run.stderr and "to return to 4 pages" in run.stderr
+        assert f"宣传册共 {pages} 页" in run.stderr and "brings it back to 4 pages" in run.stderr
+
+
+def _cut_from_end(count: int):
+    def cut(tree):
+        paragraphs = tree["sections"][-1]["paragraphs"]
+        while count and paragraphs:
+            last = paragraphs[-1]
+            if len(last) > cut.left or len(paragraphs) == 1:
+                paragraphs[-1] = last[:max(1, len(last) - cut.left)]
+                break
+            cut.left -= len(last)
+            paragraphs.pop()
+    cut.left = count
+    return cut
+
+
+def test_the_cut_advice_is_true(tmp_path):
+    """Cutting the characters the build names gives the page count it promises; a tenth of them does not."""
+    import re
+
+    def longer(tree):
+        tree["sections"][-1]["paragraphs"].append("渌口区持续推进城乡融合发展，新建改造农村公路一百余公里，"
+                                                  "群众出行更加便捷，乡村面貌焕然一新，百姓幸福感不断增强。")
+
+    def pages_of(change, folder):
+        path = copy_project(tmp_path / folder, data=change)
+        run = build_project(path, "--only", "brochure")
+        assert run.returncode == 0, run.stderr
+        with pikepdf.open(tmp_path / folder / "out" / "brochure.pdf") as pdf:
+            return len(pdf.pages), run.stderr
+
+    pages, said = pages_of(longer, "long")
+    assert pages == 8, said
+    cut = int(re.search(r"Cutting (\d+) characters", said).group(1))
+    assert 0 < cut < 200
+
+    def both(count):
+        def change(tree):
+            longer(tree)
+            _cut_from_end(count)(tree)
+        return change
+
+    assert pages_of(both(cut), "cut")[0] == 4
+    assert pages_of(both(cut // 10), "tenth")[0] == 8

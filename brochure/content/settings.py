@@ -13,7 +13,7 @@ import yaml
 
 from brochure.content import model as m
 from brochure.content.yamlnodes import Reader
-from brochure.ground.boxes import MM
+from brochure.ground.boxes import MM, column_grid
 from brochure.ground.colour import total_ink
 from brochure.ground.errors import ContentError
 from brochure.runtime.files import NotRegularFile, is_loop, open_regular
@@ -59,7 +59,7 @@ class SettingsReader(Reader):
             )
         em = t.body_size / MM
         for key, columns in (("columns", b.columns), ("front_columns", b.front_columns)):
-            column = (width - (columns - 1) * b.gutter) / columns
+            column = column_grid(width, columns, em, b.gutter)[0]
             if column < MIN_COLUMN_EMS * em:
                 raise self.fail(
                     node,

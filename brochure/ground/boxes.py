@@ -65,3 +65,27 @@ class PageBoxes:
     def trim_box(self) -> Box:
         m = self.margin
         return (m, m, m + self.trim_w, m + self.trim_h)
+
+
+#: Gutters between columns of body type, in ems of the body size: newspapers set them 1–2 em apart.
+GUTTER_EMS = (1.0, 2.0)
+
+
+def column_grid(width: float, n: int, em: float, gutter: float) -> tuple[float, float, float]:
+    """``n`` columns across ``width`` (any unit, ``em`` the body size in it): (column width, gutter, inset).
+
+    Each column is a whole number of characters wide (clreq: all-Han lines then set solid), and the
+    gutter between them stays within ``GUTTER_EMS``: of the character counts that allow that, the one
+    whose gutter comes closest to ``gutter`` (content.yaml's) is taken.  When no count does (a narrow
+    page), the widest columns with a gutter of at least one em are taken and what the gutter would take
+    beyond two ems is left as ``inset`` on each side of the type area."""
+    if n == 1:
+        chars = max(1, int(width // em + 1e-9))
+        return chars * em, 0.0, (width - chars * em) / 2
+    lo, hi = GUTTER_EMS[0] * em, GUTTER_EMS[1] * em
+    most = max(1, int((width - (n - 1) * lo) // (n * em) + 1e-9))
+    fitting = [c for c in range(1, most + 1) if lo - 1e-6 <= (width - n * c * em) / (n - 1) <= hi + 1e-6]
+    chars = min(fitting, key=lambda c: (abs((width - n * c * em) / (n - 1) - gutter), -c)) if fitting else most
+    space = (width - n * chars * em) / (n - 1)
+    inset = max(0.0, (space - hi) * (n - 1) / 2)
+    return chars * em, min(space, hi) if not fitting else space, inset

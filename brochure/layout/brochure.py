@@ -24,10 +24,10 @@ from itertools import product
 
 from brochure.content.model import Content, Text
 from brochure.layout.back import compose_back
-from brochure.ground.boxes import MM, PageBoxes
+from brochure.ground.boxes import MM, PageBoxes, column_grid
 from brochure.ground.errors import BuildWarning, LayoutError
 from brochure.ground.page import Composition, Page
-from brochure.layout.blocks import Rule, SectionHeading, Stack
+from brochure.layout.blocks import Rule, SectionHeading, Stack, fragment
 from brochure.layout.extras import BREAK, Extras
 from brochure.layout.fillers import FIGURES, HONOURS, FillerPages
 from brochure.layout.flow import Column
@@ -82,15 +82,11 @@ class BrochureComposer(FrontPage, PhotoFrames, Extras, FillerPages):
         return Column(left, W - right - left, top, top - lines * self.L)
 
     def columns(self, frame: Column, n: int, top: float, bottom: float | None = None) -> list[Column]:
-        """``n`` columns across the frame, each a whole number of body characters wide (clreq:
-        the measure is a multiple of the character size, so all-Han lines set solid); what
-        is left over widens the gutters beyond the configured minimum."""
-        size = self.s.body.size
-        w = (frame.width - (n - 1) * self.gutter) / n
-        w = max(size, (w // size) * size)
-        gutter = (frame.width - n * w) / (n - 1) if n > 1 else 0.0
-        return [Column(frame.x + i * (w + gutter), w, top, frame.bottom if bottom is None else bottom)
-                for i in range(n)]
+        """``n`` columns across the frame, each a whole number of body characters wide, with gutters of
+        1–2 em (``ground.boxes.column_grid``, the one place the column grid is worked out)."""
+        w, gutter, inset = column_grid(frame.width, n, self.s.body.size, self.gutter)
+        x0 = frame.x + inset
+        return [Column(x0 + i * (w + gutter), w, top, frame.bottom if bottom is None else bottom) for i in range(n)]
 
     def snap(self, frame: Column, y: float) -> float:
         """The grid line at or below ``y``."""
@@ -395,20 +391,6 @@ def thin(per_item: list[list], most: int) -> None:
         if len(options) <= 3:
             break
         per_item[widest] = options[::2] + ([options[-1]] if len(options) % 2 == 0 else [])
-
-
-def fragment(para: CJKParagraph, width: float, first: int, count: int) -> CJKParagraph:
-    """Lines ``first`` .. ``first + count`` of ``para`` set at ``width``, as the Flowable ``split`` makes them."""
-    lines = para.lines(width)
-    if first == 0 and count >= len(lines):
-        return para
-    begin = lines[first].start
-    end = lines[first + count].start if first + count < len(lines) else len(para.text)
-    shifted = [replace(line, start=line.start - begin, end=line.end - begin) for line in lines[first:first + count]]
-    part = CJKParagraph(para.text[begin:end], para.style, continued=first > 0 or para.continued,
-                        actual_text=para.actual_text, _lines=shifted, _width=width)
-    part.where = para.where
-    return part
 
 
 def search(composer: "BrochureComposer", memo: Memo, loader=None) -> dict:

@@ -10,18 +10,22 @@ page).  Section A opens under the module when a full leg fits there.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 from brochure.ground.boxes import MM
 from brochure.ground.colour import WHITE
 from brochure.ground.errors import LayoutError
 from brochure.ground.page import Page
-from brochure.layout.blocks import Bullet, Fill, Grid, Row, Spacer, Stack
+from brochure.layout.blocks import Bullet, Columns, Fill, Grid, Row, Spacer, Stack
 from brochure.layout.fillers import HONOURS
 from brochure.layout.flow import Column
 from brochure.layout.plan import PhotoChoice
 from brochure.text import VerticalText
 
+
+#: The most characters a line of horizontal text in a box should hold (clreq: comfortable at 15–40).
+MEASURE_CHARS = 40
 
 #: The plan's key for the lead photo on the front page.
 LEAD = "(lead)"
@@ -151,9 +155,15 @@ class FrontPage:
         return y - max(hs, hp) - self.L
 
     def preface(self, width: float) -> Stack:
+        """The preface in its tinted box, in as many columns as keep its lines within 40 characters."""
         s, c, L = self.s, self.c, self.L
-        parts = [self.para(c.lead.preface_title, s.preface_title)] + [self.para(p, s.preface) for p in c.lead.preface]
-        return Stack(width, parts, pad=L * 0.75, background=c.palette.tint, leading=L)
+        pad = L * 0.75
+        inner = width - 2 * pad
+        n = max(1, math.ceil(inner / (MEASURE_CHARS * s.preface.size)))
+        paragraphs = [self.para(p, s.preface) for p in c.lead.preface]
+        body = Columns(inner, paragraphs, n, gap=1.5 * s.preface.size, leading=s.preface.leading)
+        return Stack(width, [self.para(c.lead.preface_title, s.preface_title), body], pad=pad,
+                     background=c.palette.tint, leading=L)
 
     def lead_lines(self, photo, width: float, honours: float) -> int:
         """The lead photo's height in lines beside the honour list: the plan's, else as tall as the list."""

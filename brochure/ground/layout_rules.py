@@ -22,6 +22,8 @@ class LayoutRules:
     opening: float = 5000.0          # a section whose first words are not under its headline
     free_foot: int = 1               # lines of white at a page's foot that go unnoticed
     foot: float = 150.0              # per further line of white at the foot of a page or inside a frame
+    band: int = 5                    # lines of white that read as an empty band (about a tenth of an A4 page)
+    banded: float = 1000.0           # per line of white at a page's foot beyond ``band``
     page: float = 100_000.0          # per four pages: the page count is the first thing a layout must keep
     filler: float = 30_000.0         # per page padded to make up a multiple of four: sections are spread first
     crop: float = 30.0               # per tenth of a photo's height or width cropped away
@@ -39,6 +41,7 @@ class LayoutRules:
             "legs": sum(self.leg * (self.min_leg - n) for n in facts.legs if n < self.min_leg),
             "opening": 0.0 if facts.opening else self.opening,
             "foot": sum(self.foot * (w - self.free_foot) for w in facts.feet if w > self.free_foot),
+            "band": sum(self.banded * (w - self.band) for w in facts.feet if w > self.band),
             "crop": sum(self.crop * c * 10 for c in facts.crops),
             "white": sum(self.foot * (w - self.free_foot) for w in facts.air if w > self.free_foot),
             "wish": self.wish * facts.wishes,
@@ -53,6 +56,7 @@ MEANING: dict[str, tuple[str, str]] = {
     "legs": ("栏中文字太短", "a leg of type shorter than min_leg lines"),
     "opening": ("一节的开头不在标题下", "a section not opening under its headline"),
     "foot": ("页脚留白", "white at the foot of a page"),
+    "band": ("页脚空白成带", "white at a page's foot wide enough to read as an empty band"),
     "crop": ("照片裁切", "a photo cropped by its frame"),
     "white": ("框内留白", "white inside a frame"),
     "wish": ("照片位置与 content.yaml 不同", "a photo placed otherwise than content.yaml asks"),

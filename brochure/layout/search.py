@@ -93,6 +93,8 @@ def final_cost(end: Start, geo: Geometry, rules: Rules) -> float:
     cost = rules.page * total / 4 + rules.filler * (total - pages - 1)
     if white > rules.free_foot:
         cost += rules.foot * (white - rules.free_foot)
+    if white > rules.band:
+        cost += rules.banded * (white - rules.band)
     return cost
 
 
@@ -148,7 +150,8 @@ def run(geo: Geometry, rules: Rules, leads: list[tuple[object, Start, float]], t
             for order in [()] + [o for k in range(1, len(free) + 1) for o in permutations(free, k)]:
                 if order:
                     end, feet = with_fills(Start(page, front, row), geo, order)
-                    cost = cost0 + sum(rules.foot * (w - rules.free_foot) for w in feet if w > rules.free_foot)
+                    cost = cost0 + sum(rules.foot * (w - rules.free_foot) for w in feet if w > rules.free_foot) + sum(
+                        rules.banded * (w - rules.band) for w in feet if w > rules.band)
                     target = (end.page, end.front, end.row, placed | {f.key for f in order})
                     last = chosen[-1]
                     picked = chosen[:-1] + (Choice(last.items + order, last.brk, frozenset(f.key for f in order)),)

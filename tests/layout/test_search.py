@@ -49,6 +49,7 @@ def exhaustive(leads, tasks, required=frozenset()):
                 for order in [()] + [o for k in range(1, len(free) + 1) for o in permutations(free, k)]:
                     end, feet = with_fills(base, GEO, order) if order else (base, [])
                     extra = sum(RULES.foot * (w - RULES.free_foot) for w in feet if w > RULES.free_foot)
+                    extra += sum(RULES.banded * (w - RULES.band) for w in feet if w > RULES.band)
                     walk(index + 1, Start(end.page, end.front, end.row, base.placed | {f.key for f in order}),
                          c + extra)
         walk(0, start, lead_cost)

@@ -29,6 +29,7 @@ class LayoutRules:
     crop: float = 30.0               # per tenth of a photo's height or width cropped away
     keep: float = 2 / 3              # the least fraction of a photo's height and width any frame keeps
     wish: float = 15.0               # a photo placed otherwise than content.yaml asks
+    moved: float = 500.0             # the honour list moved off the front page, where a reader looks for it
     soft: float = 5000.0             # per tenth a photo's resolution falls short of the press's minimum
     quote_rank: float = 0.8          # a pull quote's largest type, as a fraction of the section headline's
     quote_small: float = 0.62        # the smaller size a pull quote is tried at, the same way
@@ -43,7 +44,8 @@ class LayoutRules:
             "foot": sum(self.foot * (w - self.free_foot) for w in facts.feet if w > self.free_foot),
             "band": sum(self.banded * (w - self.band) for w in facts.feet if w > self.band),
             "crop": sum(self.crop * c * 10 for c in facts.crops),
-            "white": sum(self.foot * (w - self.free_foot) for w in facts.air if w > self.free_foot),
+            "white": sum(self.foot * (w - self.free_foot) for w in facts.air if w > self.free_foot)
+            + sum(self.banded * (w - self.band) for w in facts.air if w > self.band),
             "wish": self.wish * facts.wishes,
             "soft": sum(self.soft * short * 10 for short in facts.soft),
             "level": self.leg * (facts.uneven - self.level) if facts.uneven > self.level else 0.0,
@@ -59,6 +61,7 @@ MEANING: dict[str, tuple[str, str]] = {
     "band": ("页脚空白成带", "white at a page's foot wide enough to read as an empty band"),
     "crop": ("照片裁切", "a photo cropped by its frame"),
     "white": ("框内留白", "white inside a frame"),
+    "moved": ("荣誉榜移出头版", "the honour list moved off the front page"),
     "wish": ("照片位置与 content.yaml 不同", "a photo placed otherwise than content.yaml asks"),
     "soft": ("照片分辨率不足", "a photo short of the press's resolution"),
     "level": ("栏尾不齐", "columns ending apart where a section ends"),

@@ -96,9 +96,11 @@ class Stack(Flowable):
 
     def draw(self):
         c = self.canv
+        y = self.height - self.pad
         if self.background is not None or self.stroke is not None:
             Fill(self.width, self.height, self.background, stroke=self.stroke).drawOn(c, 0, 0)
-        y = self.height - self.pad
+            # a box rounded up to the grid keeps its padding equal above and below its words
+            y -= (self.height - sum(self._heights) - 2 * self.pad) / 2
         for part, h in zip(self.parts, self._heights):
             y -= h
             part.drawOn(c, self.pad, y)

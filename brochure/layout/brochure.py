@@ -234,7 +234,8 @@ class BrochureComposer(FrontPage, PhotoFrames, Extras, FillerPages):
         """Each front-page design with where section A then starts and what the design costs."""
         options = self.lead_options() or [None]
         found = []
-        wheres = ("front", "inner") if self.c.honours.items and self.c.sections else ("front",)
+        movable = self.c.honours.items and self.c.sections and self.c.honours.orientation != "vertical"
+        wheres = ("front", "inner") if movable else ("front",)     # a vertical list is the front's sidebar
         for option in options:
             for where in wheres:
                 if where == "inner" and option is not None and option.place == "beside":
@@ -250,8 +251,8 @@ class BrochureComposer(FrontPage, PhotoFrames, Extras, FillerPages):
                 m = trial.measure
                 facts = Facts(crops=tuple(m.crops), soft=tuple(m.soft), air=tuple(m.holes))
                 placed = frozenset({HONOURS}) if where == "front" and self.c.honours.items else frozenset()
-                found.append(((option, where), Start(0, True, round((frame.top - y) / self.L), placed),
-                              sum(self.rules.breakdown_of(facts).values())))
+                cost = sum(self.rules.breakdown_of(facts).values()) + (self.rules.moved if where == "inner" else 0)
+                found.append(((option, where), Start(0, True, round((frame.top - y) / self.L), placed), cost))
         if not found:          # the front page itself does not fit: say so as the layout does
             self.front()
         return found
@@ -461,6 +462,8 @@ def explain(content: Content, styles: Styles, boxes: PageBoxes, memo: Memo | Non
     m = composer.measure
     front = Facts(crops=tuple(m.crops), soft=tuple(m.soft), air=tuple(m.holes))
     rows += [("front", 1, 1, rule, cost) for rule, cost in rules.breakdown_of(front).items()]
+    if plan.get(HONOURS) == "inner":
+        rows.append(("front", 1, 1, "moved", rules.moved))
     geo = composer.geometry()
     state = Start(0, True, round((frame.top - y) / composer.L))
     for index, section in enumerate(content.sections):

@@ -198,17 +198,22 @@ class FrontPage:
         return head
 
     def honours_band(self, width: float, n: int) -> Stack:
-        """The honour list as a band across the page: its title in the first column, the items
-        in the others, read across."""
+        """The honour list as a band across the page: its title centred above, the items read across in as
+        many columns as let most of them stand on one line."""
         s, c, L = self.s, self.c, self.L
         pad = L * 0.6
-        cols = self.columns(self.frame(1, head=False), n, 0.0)
         inner = width - 2 * pad
-        title_w = cols[0].width - pad
         items = [Bullet("■", self.para(item, s.sidebar_item), s.sidebar_item) for item in c.honours.items]
-        grid = Grid(inner - title_w - self.gutter, items, max(1, n - 1), gap=self.gutter)
-        row = Row([Stack(title_w, self.honours_head(title_w)), grid], [title_w, grid.width], gap=self.gutter)
-        box = Stack(width, [row], pad=pad, background=c.palette.tint, stroke=c.palette.accent, leading=L)
+        hang = s.sidebar_item.size * 1.25
+        for per_row in range(max(1, n), 0, -1):
+            cell = (inner - (per_row - 1) * self.gutter) / per_row
+            one_line = sum(1 for item in c.honours.items
+                           if len(self.para(item, s.sidebar_item).lines(cell - hang)) == 1)
+            if one_line >= 0.75 * len(c.honours.items):
+                break
+        grid = Grid(inner, items, per_row, gap=self.gutter, row_gap=L * 0.3)
+        box = Stack(width, self.honours_head(inner) + [Spacer(inner, L * 0.3), grid], pad=pad,
+                    background=c.palette.tint, stroke=c.palette.accent, leading=L)
         box.kind = "box"
         return box
 

@@ -16,6 +16,10 @@ class Unsupported(Exception):
     """This glyph or table needs fontTools' general machinery."""
 
 
+class Malformed(Exception):
+    """A charstring no font may hold (a reserved operator, no endchar): the font file is damaged."""
+
+
 class Index:
     """A CFF INDEX: ``len()`` and ``[i]`` -> bytes, read from ``buf`` on demand."""
 

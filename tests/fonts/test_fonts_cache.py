@@ -14,6 +14,7 @@ from fontTools.ttLib import TTFont
 
 from brochure.fonts import FontLibrary
 from brochure.fonts import convert, library
+from brochure.fonts.discover import LookupCache
 from brochure.fonts.glyphstore import GlyphStore
 from brochure.fonts.library import default_cache_dir
 
@@ -38,13 +39,8 @@ def _store_file(cache: Path) -> Path:
     return found
 
 
-def _serif_identity() -> str:
-    from brochure.fonts.sfnt import FontFile
-    ff = FontFile(NOTO, 2)
-    try:
-        return ff.identity()
-    finally:
-        ff.close()
+def _serif_key(cache: Path) -> str:
+    return FontLibrary(ROOT, cache).store_key(SERIF, "Regular")
 
 
 # --- the glyph store ----------------------------------------------------------------------------------
@@ -182,7 +178,7 @@ def test_a_damaged_glyph_store_is_ignored_and_rebuilt(tmp_path, damage):
     face = lib.face(SERIF, "Regular", TEXT)
     assert lib.conversions == 1                     # converted afresh, nothing taken from the damaged file
     assert face.path.read_bytes() == reference
-    restored = GlyphStore.load(store, _serif_identity())     # rewritten whole
+    restored = GlyphStore.load(store, _serif_key(cache))     # rewritten whole
     assert restored is not None and ord("株") in restored.chars
 
 
@@ -208,7 +204,7 @@ def test_a_damaged_lookup_file_is_ignored(tmp_path):
     (tmp_path / "lookups.json").write_bytes(b"\x00{not json")
     lib = FontLibrary(ROOT, tmp_path)
     assert lib.face(SERIF, "Regular", TEXT).has("株") and lib.conversions == 0
-    assert json.loads((tmp_path / "lookups.json").read_text(encoding="utf-8"))["format"] == 1
+    assert json.loads((tmp_path / "lookups.json").read_text(encoding="utf-8"))["format"] == LookupCache(tmp_path).format
 
 
 def test_processes_writing_the_cache_at_once_keep_it_whole(tmp_path):
@@ -233,7 +229,7 @@ def test_processes_writing_the_cache_at_once_keep_it_whole(tmp_path):
         cmap = TTFont(str(path)).getBestCmap()
         assert all(ord(c) in cmap for c in text)
     assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*.tmp"))
-    store = GlyphStore.load(_store_file(tmp_path), _serif_identity())
+    store = GlyphStore.load(_store_file(tmp_path), _serif_key(tmp_path))
     assert store is not None
     # every process merged under the lock, so the store holds every text's characters
     assert all(ord(c) in store.chars for t in texts for c in t)

@@ -45,7 +45,7 @@ from brochure.ground.errors import BuildWarning, FontError
 from brochure.runtime.files import read_regular
 from brochure.fonts.convert import Metrics
 from brochure.fonts.discover import FontSource, LookupCache, skipped_warning
-from brochure.fonts.face import Face
+from brochure.fonts.face import Face, SubsetMemo
 from brochure.fonts.glyphstore import GlyphStore
 from brochure.fonts.identity import code_digest, file_digest, signature
 
@@ -107,6 +107,7 @@ class FontLibrary:
         self._code: str | None = None
         self._lookup_cache: LookupCache | None = None
         self.skipped: dict[Path, None] = {}             # unreadable font files in fonts/, in the order met
+        self.subsets = SubsetMemo()                     # subset font programs the faces' PDFs embedded
 
     # --- finding the font ------------------------------------------------------------------------
     def _lookups(self) -> LookupCache:
@@ -172,7 +173,7 @@ class FontLibrary:
         face = None
         if loaded is not None:
             try:
-                face = Face.register(name, ttf_path, metrics=loaded[1], data=loaded[0])
+                face = Face.register(name, ttf_path, metrics=loaded[1], data=loaded[0], memo=self.subsets)
             except Exception:       # a cached font that passed its digest yet does not parse: made again
                 face = None
         if face is None:
@@ -187,7 +188,7 @@ class FontLibrary:
                     ensure_ascii=False).encode("utf-8"))
                 self._prune()
             try:
-                face = Face.register(name, ttf_path, metrics, data=data)
+                face = Face.register(name, ttf_path, metrics, data=data, memo=self.subsets)
             except Exception as exc:     # what the source's damaged outlines made of the font
                 raise _cannot_read(src.path, exc) from None
         face.metrics_key = hashlib.sha256(json.dumps([self.code, identity, family, style]).encode()).hexdigest()[:24]

@@ -73,12 +73,15 @@ def default_cache_dir() -> Path:
     return Store().folder("fonts")
 
 
-def _cannot_read(path: Path, exc: BaseException) -> FontError:
-    """The error for a font file that cannot be read or converted: it names the file and what to do."""
+def cannot_use(path: Path, exc: BaseException, in_project: bool) -> FontError:
+    """The error for a font file that cannot be read or converted: it names the file and what to do.
+
+    ``in_project``: the file is in the project's own fonts/ folder (else it is the system's).
+    """
     reason = str(exc) or type(exc).__name__
     if isinstance(exc, OSError) and exc.strerror:
         reason = exc.strerror
-    if "fonts" in Path(path).parent.name.casefold():
+    if in_project:
         zh_do = "请重新复制这个字体文件（从原来的地方再复制一份），或把它移出 fonts/ 文件夹，改用系统里的字体"
         en_do = "copy the font file again (from where it came), or move it out of the fonts/ folder to use the system's font"
     else:
@@ -108,6 +111,9 @@ class FontLibrary:
         self._lookup_cache: LookupCache | None = None
         self.skipped: dict[Path, None] = {}             # unreadable font files in fonts/, in the order met
         self.subsets = SubsetMemo()                     # subset font programs the faces' PDFs embedded
+
+    def _cannot_use(self, path: Path, exc: BaseException) -> FontError:
+        return cannot_use(path, exc, Path(path).parent == self.project_root / "fonts")
 
     # --- finding the font ------------------------------------------------------------------------
     def _lookups(self) -> LookupCache:
@@ -145,7 +151,7 @@ class FontLibrary:
                 ident = hashlib.sha256(f"{digest}:{src.index}".encode()).hexdigest()
                 _remember(self._identities, memo, ident)
         except OSError as exc:
-            raise _cannot_read(src.path, exc) from exc
+            raise self._cannot_use(src.path, exc) from exc
         return ident
 
     # --- faces -------------------------------------------------------------------------------------
@@ -190,7 +196,7 @@ class FontLibrary:
             try:
                 face = Face.register(name, ttf_path, metrics, data=data, memo=self.subsets)
             except Exception as exc:     # what the source's damaged outlines made of the font
-                raise _cannot_read(src.path, exc) from None
+                raise self._cannot_use(src.path, exc) from None
         face.metrics_key = hashlib.sha256(json.dumps([self.code, identity, family, style]).encode()).hexdigest()[:24]
         _remember(self._faces, key, face)
         return face
@@ -286,7 +292,7 @@ class FontLibrary:
         except FontError:
             raise
         except Exception as exc:
-            raise _cannot_read(src.path, exc) from None
+            raise self._cannot_use(src.path, exc) from None
 
     def _build_from_store(self, src: FontSource, identity: str, charset: set[str], family: str, style: str):
         from brochure.fonts.convert import assemble
@@ -316,13 +322,13 @@ class FontLibrary:
         try:
             face = convert.SourceFace(src)
         except (OSError, FormatError) as exc:
-            raise _cannot_read(src.path, exc) from None
+            raise self._cannot_use(src.path, exc) from None
         try:
             if store.info is None:         # the first conversion of these bytes: are its tables whole?
                 try:
                     face.ff.verify()
                 except FormatError as exc:
-                    raise _cannot_read(src.path, exc) from None
+                    raise self._cannot_use(src.path, exc) from None
             return self._convert_with(face, src, store, cps)
         finally:
             face.ff.close()

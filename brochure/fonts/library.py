@@ -16,7 +16,8 @@ passes ``$XDG_CACHE_HOME/brochure/fonts``; it is used as it is):
 * ``<key>.ttf`` + ``<key>.json``: the TrueType font and layout metrics for one
   character set, ``<key>`` hashing the face identity, family, style and the
   characters, with the code digest.  A warm build reads these two files and never imports fontTools.
-  Only the most recent ``KEEP_ASSEMBLED`` fonts are kept.
+  Only the most recent ``KEEP_ASSEMBLED`` fonts are kept, and the most recent
+  ``KEEP_STORES`` glyph stores.
 
 A character set never seen before converts only the characters the face's
 store lacks (one new character: milliseconds) and assembles the font for the
@@ -50,6 +51,7 @@ from brochure.fonts.glyphstore import GlyphStore
 from brochure.fonts.identity import code_digest, file_digest, signature
 
 KEEP_ASSEMBLED = 64
+KEEP_STORES = 16              # glyph stores (a document uses four faces)
 _LEGACY_NAME = re.compile(r"[0-9a-f]{64}\.(ttf|json)|.*\.tmp")
 
 # Always present, whatever the text: ASCII, and the CJK punctuation layout may
@@ -223,20 +225,26 @@ class FontLibrary:
 
     def _prune(self) -> None:
         """Keep the newest KEEP_ASSEMBLED assembled fonts (each is cheap to assemble again)."""
+        self._keep_newest(lambda name: name.endswith(".ttf") and len(name) == 68, KEEP_ASSEMBLED, (".json",))
+
+    def _prune_stores(self) -> None:
+        """Keep the newest KEEP_STORES glyph stores: those of a font file since changed, or of
+        older code, are never read again (their key names both)."""
+        self._keep_newest(lambda name: name.endswith(".glyphs") and len(name) == 47, KEEP_STORES, (".glyphs.lock",))
+
+    def _keep_newest(self, ours, keep: int, companions: tuple[str, ...]) -> None:
         try:
-            fonts = [(e.stat().st_mtime_ns, e.path) for e in os.scandir(self.cache_dir)
-                     if e.name.endswith(".ttf") and len(e.name) == 68]
+            found = [(e.stat().st_mtime_ns, e.path) for e in os.scandir(self.cache_dir) if ours(e.name)]
         except OSError:
             return
-        if len(fonts) <= KEEP_ASSEMBLED:
+        if len(found) <= keep:
             return
-        fonts.sort(reverse=True)
-        for _, path in fonts[KEEP_ASSEMBLED:]:
-            for p in (path, path[:-4] + ".json"):
-                try:
+        found.sort(reverse=True)
+        for _, path in found[keep:]:
+            stem = path[:path.rindex(".")]
+            for p in (path, *(stem + suffix for suffix in companions)):
+                with contextlib.suppress(OSError):
                     os.unlink(p)
-                except OSError:
-                    pass
 
     def _remove_legacy(self) -> None:
         """Remove the fonts of the first cache layout, which nested a second ``fonts/`` in this folder."""
@@ -310,6 +318,7 @@ class FontLibrary:
             self.glyph_conversions += converted
             try:
                 store.save(self._store_path(identity))
+                self._prune_stores()
             except OSError:
                 pass                       # a read-only cache still builds, just not faster next time
         return assemble(store.info, store.chars, store.glyphs, charset, family, style)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -383,3 +384,33 @@ def test_old_assembled_fonts_are_pruned(tmp_path, monkeypatch):
     kept = list(tmp_path.glob("*.ttf"))
     assert len(kept) == 3 and faces[-1].path in kept
     assert len([p for p in tmp_path.glob("*.json") if p.name != "lookups.json"]) == 3
+
+
+# --- keyed by the code that makes them ------------------------------------------------------------------
+def test_changed_code_reads_nothing_older_code_cached(tmp_path, monkeypatch):
+    first = FontLibrary(ROOT, tmp_path)
+    face = first.face(SERIF, "Regular", TEXT)
+    LookupCache(tmp_path).find(ROOT, SERIF, "Regular")
+    monkeypatch.setattr(library, "code_digest", lambda: "f" * 64)       # as if fonts/ had been edited
+    again = FontLibrary(ROOT, tmp_path)
+    other = again.face(SERIF, "Regular", TEXT)
+    assert again.conversions == 1 and again.glyph_conversions == first.glyph_conversions
+    assert other.metrics_key != face.metrics_key            # the line cache sets the paragraphs again
+    assert other.path != face.path
+
+
+def test_no_cache_version_is_written_by_hand():
+    for path in (ROOT / "brochure" / "fonts").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"^\s*[A-Z_]*(FORMAT|VERSION)\s*=\s*\d", text, re.M), path
+
+
+def test_old_glyph_stores_are_pruned(tmp_path, monkeypatch):
+    monkeypatch.setattr(library, "KEEP_STORES", 2)
+    for n in range(3):                      # three versions of the code, one store each
+        monkeypatch.setattr(library, "code_digest", lambda n=n: f"{n}" * 64)
+        FontLibrary(ROOT, tmp_path).face(SERIF, "Regular", "中")
+    assert len(list(tmp_path.glob("*.glyphs"))) == 2
+    assert len(list(tmp_path.glob("*.glyphs.lock"))) == 2
+    newest = FontLibrary(ROOT, tmp_path).store_key(SERIF, "Regular")     # the last code's
+    assert (tmp_path / f"{newest[:40]}.glyphs").exists()

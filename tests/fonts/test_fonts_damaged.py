@@ -180,3 +180,47 @@ def test_a_build_asking_for_a_damaged_font_exits_2_and_leaves_out_as_it_was(tmp_
         _assert_names_the_file(run.stderr, copy)
         assert "content.yaml:" in run.stderr              # the settings line that asked for the font
         assert _snapshot(out) == before
+
+
+@pytest.mark.parametrize("tag", FontFile.VERIFIED_TABLES)
+def test_a_byte_changed_in_any_table_read_whole_is_found(tmp_path, tag):
+    project, copy = _project_with_copy(tmp_path)
+    offset, length = _table(copy, tag)
+    data = bytearray(copy.read_bytes())
+    data[offset + length // 3] ^= 0x01
+    copy.write_bytes(bytes(data))
+    with pytest.raises(FontError) as err:
+        FontLibrary(project, tmp_path / "cache").face(SERIF, "Regular", "中")
+    _assert_names_the_file(str(err.value), copy)
+    assert tag in str(err.value)                          # the English half says which table
+
+
+def test_a_truncated_copy_whose_names_cannot_be_read_is_skipped_with_a_warning(tmp_path):
+    """Its names cannot be read, so nothing says it is the family asked for: the system's face
+    serves, and the build names the file it skipped."""
+    project, copy = _project_with_copy(tmp_path)
+    copy.write_bytes(copy.read_bytes()[: copy.stat().st_size // 2])
+    lib = FontLibrary(project, tmp_path / "cache")
+    assert lib.face(SERIF, "Regular", "中").has("中")
+    assert lib.source(SERIF, "Regular").path != copy
+    assert any(str(copy) in str(w) for w in lib.warnings())
+
+
+@pytest.mark.parametrize("how", ["units-per-em-zero", "table-past-the-end"])
+def test_other_damage_is_a_font_error_naming_the_file(tmp_path, how):
+    project, copy = _project_with_copy(tmp_path)
+    data = bytearray(copy.read_bytes())
+    if how == "units-per-em-zero":
+        offset, _ = _table(copy, "head")
+        data[offset + 18:offset + 20] = b"\0\0"
+    else:                                                 # the directory's record of GSUB claims too much
+        ff = FontFile(copy, _serif_face_index())
+        at = ff.directory.index(b"GSUB")
+        start = data.index(ff.directory)
+        ff.close()
+        data[start + at + 12:start + at + 16] = (len(data)).to_bytes(4, "big")
+    copy.write_bytes(bytes(data))
+    with pytest.raises(FontError) as err:
+        FontLibrary(project, tmp_path / "cache").face(SERIF, "Regular", "中")
+    assert str(copy) in str(err.value) and "Traceback" not in str(err.value)
+    assert err.value.zh and err.value.en

@@ -80,13 +80,14 @@ class PdfFont(TTFont):
         """ReportLab's FontDescriptor and FontFile2 for one subset, the font program made once per subset."""
         key = (self.fontName, tuple(subset))
         made = self.memo.programs.get(key)
-        make = self.face.makeSubset
-        if made is not None:
-            self.face.makeSubset = lambda _subset: made[0]
-        try:
+        if made is None:
             descriptor = self.face.addSubsetObjects(doc, base_name, subset)
-        finally:
-            self.face.makeSubset = make
+        else:                                   # ReportLab's objects, around the program made before
+            self.face.makeSubset = lambda _subset: made[0]
+            try:
+                descriptor = self.face.addSubsetObjects(doc, base_name, subset)
+            finally:
+                del self.face.makeSubset        # the class's own method again
         font_file = doc.idToObject.get(f"fontFile:{self.face.filename}({base_name})")
         if font_file is None or not doc.compression or font_file.filters != [pdfdoc.PDFZCompress]:
             return descriptor

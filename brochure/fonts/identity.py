@@ -46,8 +46,9 @@ def _sum_path(cache_dir: Path, path: Path) -> Path:
     return cache_dir / (hashlib.sha256(str(path).encode("utf-8", "surrogateescape")).hexdigest()[:32] + ".sum")
 
 
-def file_digest(path: Path, cache_dir: Path | None = None) -> str:
-    """The sha256 of the bytes of ``path``, remembered in ``cache_dir`` while its signature holds.
+def file_digest(path: Path, cache_dir: Path | None = None, code: str = "") -> str:
+    """The sha256 of the bytes of ``path``, remembered in ``cache_dir`` while its signature holds
+    (and ``code``, the digest of the code that remembers it, is the same).
 
     Raises OSError when the file cannot be read.
     """
@@ -56,13 +57,13 @@ def file_digest(path: Path, cache_dir: Path | None = None) -> str:
     if memo is not None:
         with contextlib.suppress(OSError, ValueError, RecursionError):
             entry = json.loads(read_regular(memo, MAX_SUM_BYTES))
-            if (isinstance(entry, list) and len(entry) == 2 and entry[0] == before
-                    and isinstance(entry[1], str) and len(entry[1]) == 64):
-                return entry[1]
+            if (isinstance(entry, list) and len(entry) == 3 and entry[0] == code and entry[1] == before
+                    and isinstance(entry[2], str) and len(entry[2]) == 64):
+                return entry[2]
     with open_regular(path) as f:       # a pipe or device is refused, not waited on
         digest = hashlib.file_digest(f, "sha256").hexdigest()
     if memo is not None and signature(os.stat(path)) == before:     # unchanged while it was read
         with contextlib.suppress(OSError):
             cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-            write_atomic(memo, json.dumps([before, digest]).encode())
+            write_atomic(memo, json.dumps([code, before, digest]).encode())
     return digest

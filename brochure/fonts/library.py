@@ -149,7 +149,7 @@ class FontLibrary:
             memo = (str(src.path), src.index, *signature(src.path.stat()))
             ident = self._identities.get(memo)
             if ident is None:
-                digest = file_digest(src.path, self.cache_dir)
+                digest = file_digest(src.path, self.cache_dir, self.code)
                 ident = hashlib.sha256(f"{digest}:{src.index}".encode()).hexdigest()
                 _remember(self._identities, memo, ident)
         except OSError as exc:

@@ -133,12 +133,19 @@ def test_damage_outside_the_characters_used_gives_the_same_result_cold_and_warm(
         assert cold == _outcome(project, tmp_path / "cold-again")
 
 
-def test_the_file_s_digest_is_remembered_only_while_the_file_is_unchanged(tmp_path):
+def test_the_file_s_digest_is_remembered_only_while_the_file_is_unchanged(tmp_path, monkeypatch):
+    import hashlib
+
     from brochure.fonts.identity import file_digest
     font = tmp_path / "f.ttf"
     font.write_bytes(b"\0\1\0\0" + bytes(100))
     first = file_digest(font, tmp_path / "cache")
+    assert first == hashlib.sha256(font.read_bytes()).hexdigest()
     assert list((tmp_path / "cache").glob("*.sum"))
+    with monkeypatch.context() as m:
+        m.setattr(hashlib, "file_digest", lambda *a: pytest.fail("an unchanged file is not read again"))
+        assert file_digest(font, tmp_path / "cache") == first
+    assert file_digest(font, tmp_path / "cache", code="other") == first      # other code: hashed afresh
     st = font.stat()
     font.write_bytes(b"\0\1\0\0" + bytes(99) + b"\1")
     os.utime(font, ns=(st.st_atime_ns, st.st_mtime_ns))

@@ -46,8 +46,7 @@ def _glyph_bytes(path: Path, ch: str) -> tuple[int, int]:
     ff = FontFile(path, _serif_face_index())
     try:
         table = CFFTable(ff.buf, ff.tables["CFF "][0])
-        index, gid = table.charstrings, ff.glyph_id(ord(ch))
-        return index.data_at + index._offset(gid), index.data_at + index._offset(gid + 1)
+        return table.charstrings.bounds(ff.glyph_id(ord(ch)))
     finally:
         ff.close()
 

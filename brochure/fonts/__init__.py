@@ -11,7 +11,8 @@ TrueType glyphs, one glyph at a time), ``glyf`` (packing a glyph),
 ``opentype`` (halt/vert/fwid from GSUB/GPOS), ``faceinfo`` (per-face data),
 ``convert`` (per-character glyphs), ``assembly`` (a font and its metrics
 from converted glyphs), ``glyphstore`` (the
-per-face store of converted glyphs), ``library`` (caches, registration),
+per-face store of converted glyphs), ``identity`` (what the caches are keyed
+by: a font file's bytes, the code's digest), ``library`` (caches, registration),
 ``face`` (the Face object), ``coverage`` (missing characters as a FontError).
 """
 from brochure.fonts.coverage import check_coverage

@@ -16,6 +16,10 @@ class Unsupported(Exception):
     """This glyph or table needs fontTools' general machinery."""
 
 
+class Malformed(Exception):
+    """A charstring no font may hold (a reserved operator, no endchar): the font file is damaged."""
+
+
 class Index:
     """A CFF INDEX: ``len()`` and ``[i]`` -> bytes, read from ``buf`` on demand."""
 
@@ -43,12 +47,17 @@ class Index:
     def __len__(self) -> int:
         return self.count
 
-    def __getitem__(self, i: int) -> bytes:
+    def bounds(self, i: int) -> tuple[int, int]:
+        """Where item ``i`` lies in ``buf``: (start, end)."""
         if not 0 <= i < self.count:
             raise Unsupported(f"INDEX item {i} out of range")
+        return self.data_at + self._offset(i), self.data_at + self._offset(i + 1)
+
+    def __getitem__(self, i: int) -> bytes:
         data = self._cache.get(i)
         if data is None:
-            data = self._cache[i] = bytes(self.buf[self.data_at + self._offset(i):self.data_at + self._offset(i + 1)])
+            start, end = self.bounds(i)
+            data = self._cache[i] = bytes(self.buf[start:end])
         return data
 
 

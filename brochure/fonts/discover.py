@@ -8,9 +8,10 @@ because it silently substitutes another font when the requested one is missing.
 ``LookupCache`` remembers the answers in the cache folder (``lookups.json``),
 so that a warm build neither runs ``fc-list`` nor opens font files to read
 their names.  An answer from the project's ``fonts/`` folder holds while the
-folder's listing (names, sizes, modification times) is unchanged; an answer
-from the system holds while the project folder has no match and the found
-file's size and modification time are unchanged.  "Not found" in the system is
+folder's listing (names, sizes, modification and change times) is unchanged;
+an answer from the system holds while the project folder has no match and the
+found file's size, modification and change times are unchanged.  The file is
+marked with a digest of this module's source, so changed code asks afresh.  "Not found" in the system is
 never remembered, so installing the font helps at once.
 """
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from brochure.ground.errors import BuildWarning, FontError
 from brochure.runtime.files import NotRegularFile, open_regular, read_regular
-from brochure.runtime.store import locked, write_atomic
+from brochure.runtime.store import locked, source_digest, write_atomic
 
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 
@@ -138,11 +139,6 @@ def search_folder(folder: Path, family: str, style: str) -> tuple[FontSource | N
     return found, broken
 
 
-def find_in_folder(folder: Path, family: str, style: str) -> FontSource | None:
-    """A matching face among the font files in ``folder`` (not recursive)."""
-    return search_folder(folder, family, style)[0]
-
-
 def find_in_system(family: str, style: str) -> FontSource | None:
     """A matching face among the fonts fontconfig knows, verified by name."""
     fmt = "%{file}\\t%{index}\\t%{family}\\t%{style}\\n"
@@ -199,11 +195,16 @@ def _not_found(family: str, style: str, broken: list[Path] = ()) -> FontError:
 
 
 # --- remembered answers ------------------------------------------------------------------------
-LOOKUP_FORMAT = 1
+def _format() -> str:
+    """What lookups.json is marked with: a digest of the code that writes it (this module)."""
+    return source_digest(("fonts/discover.py",))
 
 
 def _folder_listing(folder: Path) -> list:
-    """[name, size, mtime_ns] of each font file in ``folder``, sorted; [] when there is none."""
+    """[name, size, mtime_ns, ctime_ns] of each font file in ``folder``, sorted; [] when there is none.
+
+    The change time moves whenever a file is written, even with its modification time set back.
+    """
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -215,7 +216,7 @@ def _folder_listing(folder: Path) -> list:
                 st = e.stat()
             except OSError:
                 continue
-            out.append([e.name, st.st_size, st.st_mtime_ns])
+            out.append([e.name, st.st_size, st.st_mtime_ns, st.st_ctime_ns])
     out.sort()
     return out
 
@@ -225,7 +226,7 @@ def _file_sig(path: str) -> list | None:
         st = os.stat(path)
     except OSError:
         return None
-    return [st.st_size, st.st_mtime_ns]
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
 
 #: The most lookups.json is read of: a file larger than this is not ours, and is made again.
@@ -247,7 +248,7 @@ def _valid_folder_entry(entry) -> bool:
 
 
 def _valid_system_entry(hit) -> bool:
-    return (isinstance(hit, list) and len(hit) == 4 and isinstance(hit[0], str)
+    return (isinstance(hit, list) and len(hit) == 5 and isinstance(hit[0], str)
             and all(type(v) is int for v in hit[1:]) and 0 <= hit[1] < 0x10000)
 
 
@@ -261,11 +262,12 @@ class LookupCache:
 
     def __init__(self, cache_dir: Path):
         self.path = Path(cache_dir) / "lookups.json"
+        self.format = _format()
         self._data: dict | None = None
         self.skipped: list[Path] = []        # unreadable files in fonts/ the last ``find`` did without
 
     def _empty(self) -> dict:
-        return {"format": LOOKUP_FORMAT, "folders": {}, "system": {}}
+        return {"format": self.format, "folders": {}, "system": {}}
 
     def _read(self) -> dict:
         try:
@@ -273,10 +275,10 @@ class LookupCache:
             data = json.loads(raw) if len(raw) <= MAX_LOOKUPS_BYTES else None
         except (OSError, ValueError, RecursionError):
             return self._empty()
-        if not (isinstance(data, dict) and data.get("format") == LOOKUP_FORMAT
+        if not (isinstance(data, dict) and data.get("format") == self.format
                 and isinstance(data.get("folders"), dict) and isinstance(data.get("system"), dict)):
             return self._empty()
-        return {"format": LOOKUP_FORMAT,
+        return {"format": self.format,
                 "folders": {k: v for k, v in data["folders"].items() if _valid_folder_entry(v)},
                 "system": {k: v for k, v in data["system"].items() if _valid_system_entry(v)}}
 

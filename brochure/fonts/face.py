@@ -35,37 +35,64 @@ def _to_unicode_cmap(fontname: str, subset: list[int], alias: dict[int, int]) ->
     ])
 
 
+class SubsetMemo:
+    """Subset font programs (and their compressed bytes) and ToUnicode maps already made, for one build.
+
+    A rebuild (``brochure watch``) embeds the same subsets again, and making and
+    compressing them is most of the font work.  The font library of a build owns
+    one (``FontLibrary.subsets``); the faces it makes hand it to their PDF fonts.
+    Keyed by the font's registered name, which is unique to its bytes.
+    """
+
+    LIMIT = 256
+
+    def __init__(self):
+        self.programs: dict[tuple, tuple[bytes, bytes]] = {}
+        self.cmaps: dict[tuple, str] = {}
+
+    @classmethod
+    def _put(cls, table: dict, key, value):
+        if len(table) >= cls.LIMIT:
+            table.clear()
+        table[key] = value
+        return value
+
+
 class PdfFont(TTFont):
-    """ReportLab TTFont whose ToUnicode maps vertical-form code points to their characters."""
+    """ReportLab TTFont whose ToUnicode maps vertical-form code points to their characters.
 
-    #: Subset font programs already made, compressed, by subset: a rebuild (``brochure watch``)
-    #: embeds the same subsets again, and making and compressing them is most of the font work.
-    SUBSET_MEMO = 64
+    ReportLab keeps the fonts it can draw with in a registry keyed by the name a
+    face has there (``face.name``), and hands a font registered under a face name it
+    has seen the font first registered with it.  Two character sets of one family are
+    different files with one PostScript name, so each is entered under a face name of
+    its own (its registered name), and the PDF names it by ``postscript_name``, the
+    font's own: the same text gives the same bytes, whatever this process built before.
+    """
 
-    def __init__(self, name: str, filename, alias: dict[int, int]):
+    def __init__(self, name: str, filename, alias: dict[int, int], memo: SubsetMemo | None = None):
         super().__init__(name, filename)     # a path, or a binary file object with the font
         self.alias = alias
-        self._subsets: dict[tuple[int, ...], tuple[bytes, bytes]] = {}
-        self._cmaps: dict[tuple, str] = {}
+        self.memo = memo if memo is not None else SubsetMemo()
+        self.postscript_name = self.face.name
+        self.face.name = name.encode("utf-8")
 
     def _subset_objects(self, doc, base_name: str, subset: list[int]):
         """ReportLab's FontDescriptor and FontFile2 for one subset, the font program made once per subset."""
-        key = tuple(subset)
-        made = self._subsets.get(key)
-        make = self.face.makeSubset
-        if made is not None:
-            self.face.makeSubset = lambda _subset: made[0]
-        try:
+        key = (self.fontName, tuple(subset))
+        made = self.memo.programs.get(key)
+        if made is None:
             descriptor = self.face.addSubsetObjects(doc, base_name, subset)
-        finally:
-            self.face.makeSubset = make
+        else:                                   # ReportLab's objects, around the program made before
+            self.face.makeSubset = lambda _subset: made[0]
+            try:
+                descriptor = self.face.addSubsetObjects(doc, base_name, subset)
+            finally:
+                del self.face.makeSubset        # the class's own method again
         font_file = doc.idToObject.get(f"fontFile:{self.face.filename}({base_name})")
         if font_file is None or not doc.compression or font_file.filters != [pdfdoc.PDFZCompress]:
             return descriptor
         if made is None:
-            if len(self._subsets) >= self.SUBSET_MEMO:
-                self._subsets.clear()
-            made = self._subsets[key] = (font_file.content, zlib.compress(font_file.content))
+            made = SubsetMemo._put(self.memo.programs, key, (font_file.content, zlib.compress(font_file.content)))
         # stored compressed already; ReportLab leaves a stream with a /Filter as it is
         font_file.content = made[1]
         font_file.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
@@ -77,7 +104,7 @@ class PdfFont(TTFont):
         state.frozen = 1
         for n, subset in enumerate(state.subsets):
             internal_name = self.getSubsetInternalName(n, doc)[1:]
-            base_name = (b"".join((SUBSETN(n), b"+", self.face.name, self.face.subfontNameX))).decode("pdfdoc")
+            base_name = (b"".join((SUBSETN(n), b"+", self.postscript_name, self.face.subfontNameX))).decode("pdfdoc")
             pdf_font = pdfdoc.PDFTrueTypeFont()
             pdf_font.__Comment__ = f"Font {self.fontName} subset {n}"
             pdf_font.Name = internal_name
@@ -86,12 +113,10 @@ class PdfFont(TTFont):
             pdf_font.LastChar = len(subset) - 1
             pdf_font.Widths = pdfdoc.PDFArray(list(map(self.face.getCharWidth, subset)))
             cmap = pdfdoc.PDFStream()
-            key = (base_name, tuple(subset))
-            content = self._cmaps.get(key)
+            key = (self.fontName, base_name, tuple(subset))
+            content = self.memo.cmaps.get(key)
             if content is None:
-                if len(self._cmaps) >= self.SUBSET_MEMO:
-                    self._cmaps.clear()
-                content = self._cmaps[key] = _to_unicode_cmap(base_name, subset, self.alias)
+                content = SubsetMemo._put(self.memo.cmaps, key, _to_unicode_cmap(base_name, subset, self.alias))
             cmap.content = content
             if doc.compression:
                 cmap.filters = [pdfdoc.PDFZCompress]
@@ -120,27 +145,26 @@ class Face:
 
     # --- registration --------------------------------------------------------
     @classmethod
-    def register(cls, name: str, path: Path, metrics: Metrics, data: bytes | None = None) -> "Face":
+    def register(cls, name: str, path: Path, metrics: Metrics, data: bytes | None = None,
+                 memo: SubsetMemo | None = None) -> "Face":
         """Register the TTF with ReportLab (once per name) and wrap it.
 
         ``data``, when given, is the font file's content already read (ReportLab
-        then does not read ``path`` again).
+        then does not read ``path`` again).  ``memo`` is the build's memo of subsets
+        made; the font registered under ``name`` uses it from here on.
         """
-        if name not in pdfmetrics.getRegisteredFontNames():
+        if name in pdfmetrics.getRegisteredFontNames():
+            font = pdfmetrics.getFont(name)
+            if memo is not None and isinstance(font, PdfFont):
+                font.memo = memo
+        else:
             alias = {cp: ord(ch) for ch, cp in metrics.verts.items()}
             if data is not None:
                 source = io.BytesIO(data)
                 source.name = str(path)
             else:
                 source = str(path)
-            font = PdfFont(name, source, alias)
-            # ReportLab hands a font registered under a PostScript name it has seen to the
-            # font object first registered with it.  Two charsets of one family are different
-            # files with one PostScript name: forget the earlier one here (it stays registered
-            # under its own name).  The name in the PDF stays the font's own, whatever else
-            # this process built before: the same text gives the same bytes.
-            pdfmetrics._dynFaceNames.pop(font.face.name, None)
-            pdfmetrics.registerFont(font)
+            pdfmetrics.registerFont(PdfFont(name, source, alias, memo))
         return cls(name, path, metrics)
 
     @property

@@ -6,10 +6,11 @@ for (which glyph draws it and its vertical form, or "missing"), and the
 converted ``glyf`` entry and advance of each glyph.  A request for a
 character set converts only the characters the store has never seen.
 
-File layout: magic, format, the face identity it belongs to, payload length,
+File layout: magic, the key it belongs to (a digest of the face's identity and
+of the converting code, so no format number is kept by hand), payload length,
 BLAKE2b digest of the payload, then the payload (``marshal``: plain dicts,
-tuples, ints, bytes).  A file that is truncated, damaged, of another format or
-of another face fails these checks and is ignored (then rebuilt); it is never
+tuples, ints, bytes).  A file that is truncated, damaged, written by other code
+or of another face fails these checks and is ignored (then rebuilt); it is never
 half-read.  Writers take an advisory lock, merge with what is on disk (a
 parallel build may have added glyphs) and replace the file atomically, so a
 reader sees the old store or the new one, never a mixture.
@@ -26,12 +27,11 @@ from brochure.runtime.files import read_regular
 from brochure.runtime.store import locked, write_atomic
 
 MAGIC = b"BROCHURE-GLYPHS\n"
-STORE_FORMAT = 2                # bump when the records change meaning
-_HEADER = struct.Struct(">16sH64sQ16s")
+_HEADER = struct.Struct(">16s64sQ16s")
 
 
 class GlyphStore:
-    """Converted glyphs of one source face (identified by ``identity``)."""
+    """Converted glyphs of one source face (``identity``: the face's identity and the code, hashed)."""
 
     def __init__(self, identity: str, info: dict | None = None,
                  chars: dict | None = None, glyphs: dict | None = None):
@@ -45,16 +45,16 @@ class GlyphStore:
     def to_bytes(self) -> bytes:
         payload = marshal.dumps({"info": self.info, "chars": self.chars, "glyphs": self.glyphs})
         digest = hashlib.blake2b(payload, digest_size=16).digest()
-        return _HEADER.pack(MAGIC, STORE_FORMAT, self.identity.encode("ascii"), len(payload), digest) + payload
+        return _HEADER.pack(MAGIC, self.identity.encode("ascii"), len(payload), digest) + payload
 
     @classmethod
     def from_bytes(cls, data: bytes, identity: str) -> "GlyphStore | None":
         """The store in ``data`` if it is whole, of this format and of this face; else None."""
         if len(data) < _HEADER.size:
             return None
-        magic, fmt, ident, length, digest = _HEADER.unpack_from(data)
+        magic, ident, length, digest = _HEADER.unpack_from(data)
         payload = data[_HEADER.size:]
-        if (magic != MAGIC or fmt != STORE_FORMAT or ident != identity.encode("ascii")
+        if (magic != MAGIC or ident != identity.encode("ascii")
                 or length != len(payload) or hashlib.blake2b(payload, digest_size=16).digest() != digest):
             return None
         try:
@@ -115,7 +115,3 @@ class GlyphStore:
 def _sig(path: Path) -> tuple:
     st = os.stat(path)
     return (st.st_size, st.st_mtime_ns, st.st_ino)
-
-
-
-

@@ -6,16 +6,18 @@ passes ``$XDG_CACHE_HOME/brochure/fonts``; it is used as it is):
 * ``lookups.json``: family/style -> font file and face index (see
   ``discover.LookupCache``), so a warm build runs no ``fc-list``.
 * ``<face>.glyphs``, one per source face (``glyphstore``): every glyph of that
-  face converted so far.  ``<face>`` is the face's content identity: a hash of
-  the file size, the face's table directory (tag, checksum, offset and length
-  of every table) and its ``head`` table (whole-font checksum, dates).  Unlike
-  path + modification time, it follows the font when it is copied, moved,
-  touched or reinstalled unchanged, and it tells apart two fonts of the same
-  size and date; reading it costs one small read, no parsing.
+  face converted so far.  ``<face>`` hashes the face's identity -- a sha256 of
+  every byte of its font file (``identity.file_digest``, remembered by the
+  file's signature so a warm build does not read 90 MB) and its index in the
+  collection -- and the digest of the code that converts it
+  (``identity.code_digest``).  It follows the font when it is copied, moved or
+  reinstalled unchanged, and a font damaged by a single byte is another font:
+  converted afresh, so its damage is found whatever the cache holds.
 * ``<key>.ttf`` + ``<key>.json``: the TrueType font and layout metrics for one
   character set, ``<key>`` hashing the face identity, family, style and the
-  characters.  A warm build reads these two files and never imports fontTools.
-  Only the most recent ``KEEP_ASSEMBLED`` fonts are kept.
+  characters, with the code digest.  A warm build reads these two files and never imports fontTools.
+  Only the most recent ``KEEP_ASSEMBLED`` fonts are kept, and the most recent
+  ``KEEP_STORES`` glyph stores.
 
 A character set never seen before converts only the characters the face's
 store lacks (one new character: milliseconds) and assembles the font for the
@@ -44,11 +46,12 @@ from brochure.ground.errors import BuildWarning, FontError
 from brochure.runtime.files import read_regular
 from brochure.fonts.convert import Metrics
 from brochure.fonts.discover import FontSource, LookupCache, skipped_warning
-from brochure.fonts.face import Face
+from brochure.fonts.face import Face, SubsetMemo
 from brochure.fonts.glyphstore import GlyphStore
+from brochure.fonts.identity import code_digest, file_digest, signature
 
-CACHE_FORMAT = 2    # bump when the assembled font or the metrics change meaning
 KEEP_ASSEMBLED = 64
+KEEP_STORES = 16              # glyph stores (a document uses four faces)
 _LEGACY_NAME = re.compile(r"[0-9a-f]{64}\.(ttf|json)|.*\.tmp")
 
 # Always present, whatever the text: ASCII, and the CJK punctuation layout may
@@ -72,8 +75,26 @@ def default_cache_dir() -> Path:
     return Store().folder("fonts")
 
 
-def _cannot_read(path: Path, exc: Exception) -> FontError:
-    return FontError(f"无法读取字体文件 {path}：{exc}", f"cannot read font file {path}: {exc}")
+def cannot_use(path: Path, exc: BaseException, in_project: bool) -> FontError:
+    """The error for a font file that cannot be read or converted: it names the file and what to do.
+
+    ``in_project``: the file is in the project's own fonts/ folder (else it is the system's).
+    """
+    reason = str(exc) or type(exc).__name__
+    if isinstance(exc, OSError) and exc.strerror:
+        reason = exc.strerror
+    if in_project:
+        zh_do = "请重新复制这个字体文件（从原来的地方再复制一份），或把它移出 fonts/ 文件夹，改用系统里的字体"
+        en_do = "copy the font file again (from where it came), or move it out of the fonts/ folder to use the system's font"
+    else:
+        zh_do = ("请重新安装这个字体（Noto CJK：sudo apt install --reinstall fonts-noto-cjk），"
+                 "或在 content.yaml 的 fonts 设置中换用别的字体")
+        en_do = ("install the font again (Noto CJK: sudo apt install --reinstall fonts-noto-cjk), "
+                 "or choose another font under fonts in content.yaml")
+    return FontError(
+        f"字体文件 {path} 已损坏或不完整，无法使用。{zh_do}。",
+        f"font file {path} is damaged or incomplete and cannot be used ({reason}): {en_do}.",
+    )
 
 
 class FontLibrary:
@@ -87,9 +108,14 @@ class FontLibrary:
         self._sources: dict[tuple[str, str], FontSource] = {}
         self._faces: dict[str, Face] = {}
         self._stores: dict[str, GlyphStore] = {}        # identity -> glyph store
-        self._identities: dict[tuple, str] = {}         # (path, index, size, mtime_ns, inode) -> identity
+        self._identities: dict[tuple, str] = {}         # (path, index, file signature) -> identity
+        self._code: str | None = None
         self._lookup_cache: LookupCache | None = None
         self.skipped: dict[Path, None] = {}             # unreadable font files in fonts/, in the order met
+        self.subsets = SubsetMemo()                     # subset font programs the faces' PDFs embedded
+
+    def _cannot_use(self, path: Path, exc: BaseException) -> FontError:
+        return cannot_use(path, exc, Path(path).parent == self.project_root / "fonts")
 
     # --- finding the font ------------------------------------------------------------------------
     def _lookups(self) -> LookupCache:
@@ -110,24 +136,24 @@ class FontLibrary:
         """One warning for each unreadable file in fonts/ that the faces found so far did without."""
         return [skipped_warning(path) for path in self.skipped]
 
+    @property
+    def code(self) -> str:
+        """The digest of the code that makes this library's cache entries (computed once, when first needed)."""
+        if self._code is None:
+            self._code = code_digest()
+        return self._code
+
     def _identity(self, src: FontSource) -> str:
+        """The face's content identity: a digest of its font file's bytes and its index."""
         try:
-            st = src.path.stat()
+            memo = (str(src.path), src.index, *signature(src.path.stat()))
+            ident = self._identities.get(memo)
+            if ident is None:
+                digest = file_digest(src.path, self.cache_dir, self.code)
+                ident = hashlib.sha256(f"{digest}:{src.index}".encode()).hexdigest()
+                _remember(self._identities, memo, ident)
         except OSError as exc:
-            raise _cannot_read(src.path, exc) from exc
-        memo = (str(src.path), src.index, st.st_size, st.st_mtime_ns, st.st_ino)
-        ident = self._identities.get(memo)
-        if ident is None:
-            from brochure.fonts.sfnt import FontFile, FormatError
-            try:
-                ff = FontFile(src.path, src.index)
-            except (OSError, FormatError) as exc:
-                raise _cannot_read(src.path, exc) from exc
-            try:
-                ident = ff.identity()
-            finally:
-                ff.close()
-            _remember(self._identities, memo, ident)
+            raise self._cannot_use(src.path, exc) from exc
         return ident
 
     # --- faces -------------------------------------------------------------------------------------
@@ -155,7 +181,7 @@ class FontLibrary:
         face = None
         if loaded is not None:
             try:
-                face = Face.register(name, ttf_path, metrics=loaded[1], data=loaded[0])
+                face = Face.register(name, ttf_path, metrics=loaded[1], data=loaded[0], memo=self.subsets)
             except Exception:       # a cached font that passed its digest yet does not parse: made again
                 face = None
         if face is None:
@@ -169,15 +195,17 @@ class FontLibrary:
                     {"metrics": metrics.to_json(), "ttf_sha256": hashlib.sha256(data).hexdigest()},
                     ensure_ascii=False).encode("utf-8"))
                 self._prune()
-            face = Face.register(name, ttf_path, metrics, data=data)
-        face.metrics_key = hashlib.sha256(json.dumps([CACHE_FORMAT, identity, family, style]).encode()).hexdigest()[:24]
+            try:
+                face = Face.register(name, ttf_path, metrics, data=data, memo=self.subsets)
+            except Exception as exc:     # what the source's damaged outlines made of the font
+                raise self._cannot_use(src.path, exc) from None
+        face.metrics_key = hashlib.sha256(json.dumps([self.code, identity, family, style]).encode()).hexdigest()[:24]
         _remember(self._faces, key, face)
         return face
 
     # --- the assembled-font cache ----------------------------------------------------------------------
-    @staticmethod
-    def _key(identity: str, family: str, style: str, charset: set[str]) -> str:
-        ident = [CACHE_FORMAT, identity, family, style, "".join(sorted(charset))]
+    def _key(self, identity: str, family: str, style: str, charset: set[str]) -> str:
+        ident = [self.code, identity, family, style, "".join(sorted(charset))]
         return hashlib.sha256(json.dumps(ident, ensure_ascii=False).encode("utf-8")).hexdigest()
 
     def _paths(self, key: str) -> tuple[Path, Path]:
@@ -197,20 +225,26 @@ class FontLibrary:
 
     def _prune(self) -> None:
         """Keep the newest KEEP_ASSEMBLED assembled fonts (each is cheap to assemble again)."""
+        self._keep_newest(lambda name: name.endswith(".ttf") and len(name) == 68, KEEP_ASSEMBLED, (".json",))
+
+    def _prune_stores(self) -> None:
+        """Keep the newest KEEP_STORES glyph stores: those of a font file since changed, or of
+        older code, are never read again (their key names both)."""
+        self._keep_newest(lambda name: name.endswith(".glyphs") and len(name) == 47, KEEP_STORES, (".glyphs.lock",))
+
+    def _keep_newest(self, ours, keep: int, companions: tuple[str, ...]) -> None:
         try:
-            fonts = [(e.stat().st_mtime_ns, e.path) for e in os.scandir(self.cache_dir)
-                     if e.name.endswith(".ttf") and len(e.name) == 68]
+            found = [(e.stat().st_mtime_ns, e.path) for e in os.scandir(self.cache_dir) if ours(e.name)]
         except OSError:
             return
-        if len(fonts) <= KEEP_ASSEMBLED:
+        if len(found) <= keep:
             return
-        fonts.sort(reverse=True)
-        for _, path in fonts[KEEP_ASSEMBLED:]:
-            for p in (path, path[:-4] + ".json"):
-                try:
+        found.sort(reverse=True)
+        for _, path in found[keep:]:
+            stem = path[:path.rindex(".")]
+            for p in (path, *(stem + suffix for suffix in companions)):
+                with contextlib.suppress(OSError):
                     os.unlink(p)
-                except OSError:
-                    pass
 
     def _remove_legacy(self) -> None:
         """Remove the fonts of the first cache layout, which nested a second ``fonts/`` in this folder."""
@@ -226,13 +260,22 @@ class FontLibrary:
             pass              # something else lives there: leave it
 
     # --- the glyph store ---------------------------------------------------------------------------------
+    def _store_key(self, identity: str) -> str:
+        """What a face's glyph store is kept under: the face's identity and the converting code."""
+        return hashlib.sha256(f"{self.code}:{identity}".encode()).hexdigest()
+
+    def store_key(self, family: str, style: str) -> str:
+        """The key the glyph store of family/style is kept under (what its file's header names)."""
+        return self._store_key(self._identity(self.source(family, style)))
+
     def _store_path(self, identity: str) -> Path:
-        return self.cache_dir / f"{identity[:40]}.glyphs"
+        return self.cache_dir / f"{self._store_key(identity)[:40]}.glyphs"
 
     def _store(self, identity: str) -> GlyphStore:
         store = self._stores.get(identity)
         if store is None:
-            store = GlyphStore.load(self._store_path(identity), identity) or GlyphStore(identity)
+            key = self._store_key(identity)
+            store = GlyphStore.load(self._store_path(identity), key) or GlyphStore(key)
             _remember(self._stores, identity, store)
         return store
 
@@ -241,16 +284,23 @@ class FontLibrary:
 
         A store read from disk is trusted only as far as it assembles: one whose records do
         not (tampered with, yet sealed again) is dropped and its glyphs converted afresh.
+        What fails then lies in the font file itself (its identity covers every byte, so no
+        cache entry of another file is used): a FontError naming it.
         """
         try:
             return self._build_from_store(src, identity, charset, family, style)
         except (FontError, KeyboardInterrupt):
             raise
-        except Exception:                  # once more from nothing; a real defect fails again and is raised
-            self._stores[identity] = GlyphStore(identity)
+        except Exception:                  # once more from nothing
+            self._stores[identity] = GlyphStore(self._store_key(identity))
             with contextlib.suppress(OSError):
                 self._store_path(identity).unlink()
+        try:
             return self._build_from_store(src, identity, charset, family, style)
+        except FontError:
+            raise
+        except Exception as exc:
+            raise self._cannot_use(src.path, exc) from None
 
     def _build_from_store(self, src: FontSource, identity: str, charset: set[str], family: str, style: str):
         from brochure.fonts.convert import assemble
@@ -268,6 +318,7 @@ class FontLibrary:
             self.glyph_conversions += converted
             try:
                 store.save(self._store_path(identity))
+                self._prune_stores()
             except OSError:
                 pass                       # a read-only cache still builds, just not faster next time
         return assemble(store.info, store.chars, store.glyphs, charset, family, style)
@@ -280,8 +331,13 @@ class FontLibrary:
         try:
             face = convert.SourceFace(src)
         except (OSError, FormatError) as exc:
-            raise _cannot_read(src.path, exc) from exc
+            raise self._cannot_use(src.path, exc) from None
         try:
+            if store.info is None:         # the first conversion of these bytes: are its tables whole?
+                try:
+                    face.ff.verify()
+                except FormatError as exc:
+                    raise self._cannot_use(src.path, exc) from None
             return self._convert_with(face, src, store, cps)
         finally:
             face.ff.close()

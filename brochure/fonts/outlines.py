@@ -13,16 +13,21 @@ The result is, byte for byte, what fontTools' ``Cu2QuPen(TTGlyphPen,
 max_err, reverse_direction=True)`` and ``Glyph.compile`` make of the same
 glyph (tests/test_fonts_cache.py compares the two).  Anything this reader does
 not handle (CFF2, ``seac`` accents, the arithmetic operators) raises
-``Unsupported`` and the caller draws that glyph with fontTools instead.
+``Unsupported`` and the caller draws that glyph with fontTools instead; a
+charstring no font may hold (a reserved operator, no ``endchar``) raises
+``Malformed``: the font file is damaged, and the build says so.
 """
 from __future__ import annotations
 
 from fontTools.cu2qu import curve_to_quadratic
 
-from brochure.fonts.cff import CFFTable, Unsupported, subr_bias
+from brochure.fonts.cff import CFFTable, Malformed, Unsupported, subr_bias
 from brochure.fonts.glyf import encode_glyph
 
-__all__ = ["CFFReader", "Unsupported", "t2_contours"]
+__all__ = ["CFFReader", "Malformed", "Unsupported", "t2_contours"]
+
+#: Type 2 operators the specification reserves: a charstring holding one is damaged, not unusual.
+RESERVED = frozenset({0, 2, 9, 13, 15, 16, 17})
 
 
 class CFFReader(CFFTable):
@@ -85,11 +90,11 @@ def t2_contours(code: bytes, lsubrs, gsubrs, max_err: float) -> list:
     pos, n = 0, len(code)
     while True:
         if pos >= n:
-            if calls:
+            if calls:                  # a subroutine's end returns, as fontTools lets it
                 code, pos = calls.pop()
                 n = len(code)
                 continue
-            break
+            raise Malformed("charstring ends without endchar")
         b0 = code[pos]
         if b0 >= 32:
             if b0 <= 246:
@@ -228,6 +233,8 @@ def t2_contours(code: bytes, lsubrs, gsubrs, max_err: float) -> list:
                 continue
             else:
                 raise Unsupported(f"charstring operator 12 {b1}")
+        elif b0 in RESERVED:
+            raise Malformed(f"reserved charstring operator {b0}")
         else:
             raise Unsupported(f"charstring operator {b0}")
 
@@ -251,7 +258,4 @@ def t2_contours(code: bytes, lsubrs, gsubrs, max_err: float) -> list:
                     segs.append(tuple(to_quad((p, (x1, y1), (x2, y2), (x, y)), max_err, True)[1:-1])
                                 + ((x, y),))
         stack = []
-    if start is not None:
-        close()
-    return contours
 

@@ -9,8 +9,9 @@ Across processes (one ``brochure build`` after another) the same lines come from
 the store, kind ``"layout"``: one entry per content file and group of outputs,
 holding the paragraphs the last build of it used (so it never grows beyond one
 document's worth), keyed within by everything the lines depend on -- the face's
-metrics (source font and converter, not its character set) rather than the face
-object.  The store mixes in the source of this package, so a changed algorithm
+``metrics_key`` (a digest of the source font's bytes and of the code that reads
+its metrics, computed by the font library; not its character set) rather than
+the face object.  The store mixes in the source of this package, so a changed algorithm
 never reads old results.  Lines are kept as marshalled plain tuples (fast to
 read and write, no pickle) and turned back into ``Line`` objects only when asked
 for.  A missing or damaged entry counts as empty (everything is set again).

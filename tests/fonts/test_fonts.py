@@ -209,7 +209,7 @@ def test_two_charsets_of_one_face_draw_their_own_glyphs_under_the_font_s_own_nam
     second = lib.face(FAMILY, "Regular", "丙丁")
     assert first.name != second.name
     assert first.pdf_font is not second.pdf_font
-    assert first.pdf_font.face.name == second.pdf_font.face.name      # the PostScript name, unchanged
+    assert first.pdf_font.postscript_name == second.pdf_font.postscript_name      # the font's own, unchanged
     for face, text in ((first, "甲乙"), (second, "丙丁")):
         out = tmp_path / f"{face.name}.pdf"
         c = Canvas(str(out))
@@ -219,7 +219,7 @@ def test_two_charsets_of_one_face_draw_their_own_glyphs_under_the_font_s_own_nam
         with pikepdf.open(out) as pdf:
             fonts = pdf.pages[0].Resources.Font
             base = {str(fonts[k].BaseFont).split("+", 1)[1] for k in fonts.keys() if "+" in str(fonts[k].BaseFont)}
-            assert base == {first.pdf_font.face.name.decode()}
+            assert base == {first.pdf_font.postscript_name.decode()}
         extracted = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
         assert text in extracted.replace(" ", "")
 
@@ -244,3 +244,35 @@ def test_glyf_packing_equals_fonttools_on_every_kind_of_delta():
         glyph.program.fromBytecode(b"")
         assert encode_glyph(contours) == glyph.compile(None)
     assert encode_glyph([]) == b""
+
+
+def test_subset_programs_are_made_once_per_build_and_kept_by_its_library(cache_dir, tmp_path, monkeypatch):
+    """The memo of subsets made belongs to the build's font library, not to ReportLab's registry."""
+    lib = FontLibrary(ROOT, cache_dir)
+    face = lib.face(FAMILY, "Regular", SAMPLE)
+    made = []
+    real = type(face.pdf_font.face).makeSubset
+    monkeypatch.setattr(type(face.pdf_font.face), "makeSubset", lambda self, subset: made.append(1) or real(self, subset))
+
+    def programs(path):
+        with pikepdf.open(path) as pdf:
+            fonts = pdf.pages[0].Resources.Font
+            return [fonts[k].FontDescriptor.FontFile2.read_bytes() for k in fonts.keys() if "+" in str(fonts[k].BaseFont)]
+    _pdf_with(face, "非凡10年", tmp_path / "a.pdf")
+    assert made and lib.subsets.programs
+    made.clear()
+    _pdf_with(face, "非凡10年", tmp_path / "b.pdf")
+    assert not made                                    # from this build's memo
+    assert programs(tmp_path / "b.pdf") == programs(tmp_path / "a.pdf")
+
+    other = FontLibrary(ROOT, cache_dir)               # another build: a memo of its own, empty
+    again = other.face(FAMILY, "Regular", SAMPLE)
+    assert not other.subsets.programs
+    _pdf_with(again, "非凡10年", tmp_path / "c.pdf")
+    assert made and other.subsets.programs
+    assert programs(tmp_path / "c.pdf") == programs(tmp_path / "a.pdf")
+
+
+def test_fonts_reach_no_private_name_of_reportlab():
+    for path in (ROOT / "brochure" / "fonts").glob("*.py"):
+        assert not re.search(r"\b(pdfmetrics|ttfonts|pdfdoc)\._[a-zA-Z]", path.read_text(encoding="utf-8")), path

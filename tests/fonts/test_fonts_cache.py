@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -14,6 +15,7 @@ from fontTools.ttLib import TTFont
 
 from brochure.fonts import FontLibrary
 from brochure.fonts import convert, library
+from brochure.fonts.discover import LookupCache
 from brochure.fonts.glyphstore import GlyphStore
 from brochure.fonts.library import default_cache_dir
 
@@ -38,13 +40,8 @@ def _store_file(cache: Path) -> Path:
     return found
 
 
-def _serif_identity() -> str:
-    from brochure.fonts.sfnt import FontFile
-    ff = FontFile(NOTO, 2)
-    try:
-        return ff.identity()
-    finally:
-        ff.close()
+def _serif_key(cache: Path) -> str:
+    return FontLibrary(ROOT, cache).store_key(SERIF, "Regular")
 
 
 # --- the glyph store ----------------------------------------------------------------------------------
@@ -182,7 +179,7 @@ def test_a_damaged_glyph_store_is_ignored_and_rebuilt(tmp_path, damage):
     face = lib.face(SERIF, "Regular", TEXT)
     assert lib.conversions == 1                     # converted afresh, nothing taken from the damaged file
     assert face.path.read_bytes() == reference
-    restored = GlyphStore.load(store, _serif_identity())     # rewritten whole
+    restored = GlyphStore.load(store, _serif_key(cache))     # rewritten whole
     assert restored is not None and ord("株") in restored.chars
 
 
@@ -208,7 +205,7 @@ def test_a_damaged_lookup_file_is_ignored(tmp_path):
     (tmp_path / "lookups.json").write_bytes(b"\x00{not json")
     lib = FontLibrary(ROOT, tmp_path)
     assert lib.face(SERIF, "Regular", TEXT).has("株") and lib.conversions == 0
-    assert json.loads((tmp_path / "lookups.json").read_text(encoding="utf-8"))["format"] == 1
+    assert json.loads((tmp_path / "lookups.json").read_text(encoding="utf-8"))["format"] == LookupCache(tmp_path).format
 
 
 def test_processes_writing_the_cache_at_once_keep_it_whole(tmp_path):
@@ -233,7 +230,7 @@ def test_processes_writing_the_cache_at_once_keep_it_whole(tmp_path):
         cmap = TTFont(str(path)).getBestCmap()
         assert all(ord(c) in cmap for c in text)
     assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*.tmp"))
-    store = GlyphStore.load(_store_file(tmp_path), _serif_identity())
+    store = GlyphStore.load(_store_file(tmp_path), _serif_key(tmp_path))
     assert store is not None
     # every process merged under the lock, so the store holds every text's characters
     assert all(ord(c) in store.chars for t in texts for c in t)
@@ -387,3 +384,33 @@ def test_old_assembled_fonts_are_pruned(tmp_path, monkeypatch):
     kept = list(tmp_path.glob("*.ttf"))
     assert len(kept) == 3 and faces[-1].path in kept
     assert len([p for p in tmp_path.glob("*.json") if p.name != "lookups.json"]) == 3
+
+
+# --- keyed by the code that makes them ------------------------------------------------------------------
+def test_changed_code_reads_nothing_older_code_cached(tmp_path, monkeypatch):
+    first = FontLibrary(ROOT, tmp_path)
+    face = first.face(SERIF, "Regular", TEXT)
+    LookupCache(tmp_path).find(ROOT, SERIF, "Regular")
+    monkeypatch.setattr(library, "code_digest", lambda: "f" * 64)       # as if fonts/ had been edited
+    again = FontLibrary(ROOT, tmp_path)
+    other = again.face(SERIF, "Regular", TEXT)
+    assert again.conversions == 1 and again.glyph_conversions == first.glyph_conversions
+    assert other.metrics_key != face.metrics_key            # the line cache sets the paragraphs again
+    assert other.path != face.path
+
+
+def test_no_cache_version_is_written_by_hand():
+    for path in (ROOT / "brochure" / "fonts").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"^\s*[A-Z_]*(FORMAT|VERSION)\s*=\s*\d", text, re.M), path
+
+
+def test_old_glyph_stores_are_pruned(tmp_path, monkeypatch):
+    monkeypatch.setattr(library, "KEEP_STORES", 2)
+    for n in range(3):                      # three versions of the code, one store each
+        monkeypatch.setattr(library, "code_digest", lambda n=n: f"{n}" * 64)
+        FontLibrary(ROOT, tmp_path).face(SERIF, "Regular", "中")
+    assert len(list(tmp_path.glob("*.glyphs"))) == 2
+    assert len(list(tmp_path.glob("*.glyphs.lock"))) == 2
+    newest = FontLibrary(ROOT, tmp_path).store_key(SERIF, "Regular")     # the last code's
+    assert (tmp_path / f"{newest[:40]}.glyphs").exists()

@@ -5,6 +5,7 @@ Plain functions of the YAML text; ``bench.py`` runs and times the builds.
 from __future__ import annotations
 
 import copy
+import re
 import json
 import shutil
 from pathlib import Path
@@ -169,3 +170,49 @@ def make_project(src_root: Path, dst: Path, content_text: str) -> Path:
     path = dst / "content.yaml"
     path.write_text(content_text, encoding="utf-8")
     return path
+
+
+_SENTENCE = re.compile(r"[^。！？]{8,60}[。！？]")
+
+
+def sentences(data: dict) -> list[str]:
+    """The body's sentences of 8–60 characters, in reading order: material for edits never made before."""
+    return [s for t in body_texts(data) for s in _SENTENCE.findall(t)]
+
+
+def fresh_edit(data: dict, run: int, kind: str) -> dict:
+    """A copy of ``data`` with an edit no earlier run made: ``sentence`` adds a sentence to a paragraph,
+    ``paragraph`` adds a paragraph to a section, ``photo`` adds a paragraph and a new photo (its file is
+    written by ``fresh_photo``).  Only characters the text already has are used, so the fonts stay valid."""
+    data = copy.deepcopy(data)
+    pool = sentences(data)
+    sections = data["sections"]
+    if kind == "sentence":
+        paragraphs = [p for s in sections for p in s["paragraphs"]]
+        k = (run * 7 + 3) % len(paragraphs)
+        for s in sections:
+            if k < len(s["paragraphs"]):
+                s["paragraphs"][k] = str(s["paragraphs"][k]) + pool[(run * 5) % len(pool)]
+                break
+            k -= len(s["paragraphs"])
+        return data
+    section = sections[run % len(sections)]
+    section["paragraphs"].append("".join(pool[(run * 3 + j * 7) % len(pool)] for j in range(3)))
+    if kind == "photo":
+        pid = f"extra-{run}"
+        data.setdefault("photos", {})[pid] = {"file": f"images/{pid}.jpg", "caption": pool[run % len(pool)][:20] + "。",
+                                             "credit": "李健 摄"}
+        section["photos"] = list(section.get("photos") or []) + [pid]
+    return data
+
+
+def fresh_photo(project: Path, data: dict, run: int) -> None:
+    """The photo ``fresh_edit(…, run, "photo")`` names: an existing photo of the project with its pixels
+    changed a little, so no cache has seen it."""
+    from PIL import Image
+
+    source = next(iter((data.get("photos") or {}).values()))["file"]
+    with Image.open(project / source) as im:
+        im = im.convert("RGB")
+        im.putpixel((run % im.width, 0), (run % 256, 255 - run % 256, 128))
+        im.save(project / "images" / f"extra-{run}.jpg", quality=90)

@@ -207,9 +207,10 @@ class WatchProcess:
         return usage.ru_maxrss
 
 
-def measure_watch(name: str, content: Path, out: Path, texts: tuple[str, str], runs: int, env: dict,
+def measure_watch(name: str, content: Path, out: Path, texts: list[str], runs: int, env: dict,
                   only: str | None) -> Measure:
-    """Rebuilds of a running ``brochure watch`` after saves of ``texts`` in turn (see the module docstring)."""
+    """Rebuilds of a running ``brochure watch`` after saves of ``texts[1:]`` in turn, each an edit never
+    saved before (see the module docstring)."""
     m = Measure(name)
     content.write_text(texts[0], encoding="utf-8")
     watcher = WatchProcess(content, out, only, env)
@@ -219,7 +220,7 @@ def measure_watch(name: str, content: Path, out: Path, texts: tuple[str, str], r
         for i in range(runs):
             time.sleep(0.05)                                 # a later save than the last one, on any clock
             saved = time.perf_counter()
-            content.write_text(texts[(i + 1) % 2], encoding="utf-8")
+            content.write_text(texts[1 + i % (len(texts) - 1)], encoding="utf-8")
             seen, _ = watcher.next_line(lambda line: line.startswith("["))
             done = watcher.rebuilt()
             m.times.append(done - seen)
@@ -230,3 +231,50 @@ def measure_watch(name: str, content: Path, out: Path, texts: tuple[str, str], r
     m.note = (f"{'--only ' + only if only else 'all outputs'}; from the save "
               f"{statistics.median(latencies) * 1000:.0f}ms (polling every 0.3 s)")
     return m
+
+
+def measure_search(content: Path, data: dict, runs: int, cache: Path) -> tuple[Measure, Measure]:
+    """The brochure's layout search alone, in this process, after fresh one-sentence edits: as a one-shot
+    build meets it (laid-out sections read from the cache store) and as ``watch`` does (kept in memory)."""
+    import os as _os
+
+    from bench_content import dump_yaml, fresh_edit
+
+    _os.environ["XDG_CACHE_HOME"] = str(cache)
+    from dataclasses import fields, replace
+
+    from brochure.content import load
+    from brochure.layout.brochure import BrochureComposer, search
+    from brochure.layout.search import Memo
+    from brochure.layout.styles import brochure_styles
+    from brochure.pipeline.inputs import boxes_for, load_faces
+    from brochure.pipeline.stage import line_setter
+    from brochure.runtime.session import Session
+
+    session = Session()
+    one_shot, kept = Measure("search, one-shot"), Measure("search, watch memo")
+    resident = Memo()
+    original = content.read_text(encoding="utf-8")
+    try:
+        for i in range(runs):
+            content.write_text(dump_yaml(fresh_edit(data, 600 + i, "sentence")), encoding="utf-8")
+            c = load(content)
+            faces = load_faces(c, session)
+            setter = line_setter(c, ["brochure"], session)
+            styles = brochure_styles(c, faces)
+            styles = replace(styles, **{f.name: replace(getattr(styles, f.name), setter=setter) for f in fields(styles)})
+            boxes = boxes_for(c.brochure.page.width, c.brochure.page.height, c.brochure.press)
+            store = session.store
+
+            def loader(digest):
+                from brochure.layout.search import load as load_table
+                return load_table(store.get("sections", digest))
+            for memo, m in ((Memo(), one_shot), (resident, kept)):
+                start = time.perf_counter()
+                search(BrochureComposer(c, styles, None, boxes, {}, c.layout), memo, loader)
+                m.times.append(time.perf_counter() - start)
+    finally:
+        content.write_text(original, encoding="utf-8")
+    one_shot.note = "sections laid out before read from the cache store"
+    kept.note = "sections laid out before kept in memory, as watch and the editor keep them"
+    return one_shot, kept

@@ -190,6 +190,7 @@ def main(argv: list[str] | None = None, ending: bool = False) -> int:
         print(f"错误 error: {no_folder()}", file=sys.stderr)
         return 2
     try:
+        args.env = _environment()
         if args.command == "preflight":
             return _preflight(args)
         return COMMANDS[args.command](args)
@@ -202,6 +203,23 @@ def main(argv: list[str] | None = None, ending: bool = False) -> int:
             return 0
         print(getattr(exc, "message", INTERRUPTED), file=sys.stderr)      # unchanged, or all new
         return 130
+
+
+def _environment():
+    """The environment variables a build heeds, read here once and handed down in the session (none below reads them)."""
+    from brochure.runtime.session import Environment
+
+    try:
+        home = Path.home()
+    except (RuntimeError, KeyError):     # no $HOME and no entry in the password database: no cache on disk
+        home = None
+    return Environment.read(os.environ, home)
+
+
+def _session(args):
+    from brochure.runtime.session import Session
+
+    return Session(env=args.env)
 
 
 def _out_dir(args) -> Path:
@@ -223,7 +241,8 @@ def _build(args) -> int:
     with interrupts.handled(put_back=not args.ending):
         from brochure.pipeline import build
 
-        for output in build(Path(args.path), _out_dir(args), only=args.only, interrupts=interrupts, draft=args.draft):
+        for output in build(Path(args.path), _out_dir(args), only=args.only, interrupts=interrupts, draft=args.draft,
+                            env=args.env):
             _built(output)
     return 0
 
@@ -232,7 +251,7 @@ def _check(args) -> int:
     from brochure.workflow.check import check
 
     report = check(Path(args.path), fix=args.fix or args.output is not None, fix_path=Path(args.output) if args.output else None,
-                   force=args.force, draft=args.draft)
+                   force=args.force, draft=args.draft, session=_session(args))
     for error in report.errors:
         print(f"错误 error: {error}", file=sys.stderr)
     for warning in report.warnings:
@@ -279,7 +298,7 @@ def _proof_with(args, interrupts: Interrupts) -> int:
     from brochure.workflow.proof import proof
 
     def build_outputs(path, out, only=None, draft=False):
-        return build(path, out, only=only, interrupts=interrupts, draft=draft)
+        return build(path, out, only=only, interrupts=interrupts, draft=draft, env=args.env)
 
     result = proof(Path(args.path), _out_dir(args), only=args.only, build=build_outputs, draft=args.draft)
     for output in result.outputs:
@@ -312,8 +331,7 @@ def _preflight(args) -> int:
         from brochure.content import load
 
         content = load(found)
-        press = content.brochure.press if pdf.stem == "brochure" else next(
-            (p.press for p in content.posters if pdf.stem == f"poster-{p.name}"), None)
+        press = content.presses().get(pdf.stem)          # the output this PDF is, by the build's own names
         if press is not None:
             min_ppi, ink, urls, source = press.min_ppi, press.ink_limit, [str(content.document.online_url)], str(found)
     if args.min_ppi is not None or args.max_ink is not None or args.url:
@@ -395,7 +413,8 @@ def _watch(args) -> int:
         raise KeyboardInterrupt      # a build in progress cleans up its temporary files
 
     signal.signal(signal.SIGTERM, stop)
-    watch(Path(args.path), _out_dir(args), only=args.only, echo=lambda line: print(line, flush=True), draft=args.draft)
+    watch(Path(args.path), _out_dir(args), only=args.only, echo=lambda line: print(line, flush=True), draft=args.draft,
+          env=args.env)
     return 0
 
 

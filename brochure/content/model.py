@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from brochure.ground.errors import Location
-from brochure.ground.rules import INK_LIMIT, MIN_PPI, X1A
+from brochure.ground.rules import BROCHURE, INK_LIMIT, MIN_PPI, X1A, poster_file
 
 
 class Text(str):
@@ -198,6 +198,11 @@ class Content:
     brochure: BrochureSettings
     posters: list[Poster]
     warnings: list = field(default_factory=list)   # BuildWarnings found while reading (e.g. a mislabelled photo)
+
+    def presses(self) -> dict[str, "Press"]:
+        """Each output by its name (its file name without ``.pdf``: brochure, poster-NAME) and the press
+        settings it is finished and preflighted under."""
+        return {BROCHURE: self.brochure.press, **{poster_file(p.name): p.press for p in self.posters}}
 
     def texts(self):
         """Every user-visible Text in reading order (for coverage checks and tests)."""

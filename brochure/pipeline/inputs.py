@@ -7,7 +7,6 @@ lists what a build makes, in the order of content.yaml.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import fields, replace
 
 from brochure.content.model import Content, Press
@@ -118,7 +117,7 @@ def compositions(content: Content, faces, session: Session, setter=None, only: s
         comp.warnings += low or []
         yield comp, b.press
     for poster in content.posters:
-        if only not in (None, poster.name, f"poster-{poster.name}"):
+        if only not in (None, poster.name, rules.poster_file(poster.name)):
             continue
         low = [] if draft else None
         comp = compose_poster(content, poster, faces, photo_loader(content, poster.press, session, low),
@@ -138,12 +137,13 @@ def qr_regions(comp) -> list[tuple[int, tuple[float, float, float, float]]]:
     return regions
 
 
-def source_date(content: Content) -> int:
-    """The document date: SOURCE_DATE_EPOCH when set, else the newest input's modification time.
+def source_date(content: Content, epoch: int | None = None) -> int:
+    """The document date: ``epoch`` ($SOURCE_DATE_EPOCH, the session's ``env.source_date_epoch``) when set,
+    else the newest input's modification time.
 
     Either way the same inputs give the same bytes.
     """
-    return rules.source_date([content.source] + [p.file for p in content.photos.values()], os.environ)
+    return rules.source_date([content.source] + [p.file for p in content.photos.values()], epoch)
 
 
 def output_names(content: Content, only: str | None = None) -> list[str]:
@@ -151,4 +151,4 @@ def output_names(content: Content, only: str | None = None) -> list[str]:
     names = ["brochure"] + [p.name for p in content.posters]
     if only is None:
         return names
-    return [n for n in names if only in (n, f"poster-{n}")]
+    return [n for n in names if only in (n, rules.poster_file(n))]

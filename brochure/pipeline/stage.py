@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 from pathlib import Path
 
 from brochure.pipeline import pool
@@ -30,8 +29,10 @@ from brochure.render.pdf import render
 from brochure.text.store import LineSetter
 
 
-def render_key(raw: Path, comp, press: Press, content: Content, final: Path, draft: bool = False) -> str:
-    """The render's bytes and everything else finishing adds to them (the date only if SOURCE_DATE_EPOCH sets it)."""
+def render_key(raw: Path, comp, press: Press, content: Content, final: Path, draft: bool = False,
+               epoch: int | None = None) -> str:
+    """The render's bytes and everything else finishing adds to them (the date only if ``epoch``,
+    $SOURCE_DATE_EPOCH, sets it)."""
     h = hashlib.sha256(raw.read_bytes())
     if draft:                      # a draft's preflight report says so
         h.update(b"draft")
@@ -43,7 +44,7 @@ def render_key(raw: Path, comp, press: Press, content: Content, final: Path, dra
         profile_stat = None
     h.update(repr((press, comp.title, str(content.document.author), str(content.document.language),
                    [p.boxes for p in comp.pages], comp.qr_urls, str(profile), profile_stat,
-                   os.environ.get("SOURCE_DATE_EPOCH", ""), str(final))).encode())
+                   "" if epoch is None else str(epoch), str(final))).encode())
     return h.hexdigest()
 
 
@@ -63,7 +64,7 @@ def stage(comp, press: Press, out_dir: Path, content: Content, font_name: str, t
         render(comp, raw, font_name=font_name, marks=press.marks, color_bar=press.color_bar,
                slug_text=f"{final.name}" if press.slug else None,
                watermark=watermark)
-        key = render_key(raw, comp, press, content, final, draft)
+        key = render_key(raw, comp, press, content, final, draft, session.env.source_date_epoch)
         kept = session.store.get("finish", key)
         if kept is not None:
             with contextlib.suppress(ValueError, KeyError, TypeError):
@@ -84,7 +85,7 @@ def stage(comp, press: Press, out_dir: Path, content: Content, font_name: str, t
         finish(raw, done, boxes=[p.boxes for p in comp.pages], pdfx=press.pdfx,
                profile=output_profile_path(press.output_profile), output_condition=press.output_condition,
                title=comp.title, author=str(content.document.author), language=content.document.language,
-               source_date_epoch=source_date(content))
+               source_date_epoch=source_date(content, session.env.source_date_epoch))
         raw.unlink()
         # the quick preflight: ink from the file's colour values and image samples, QR codes
         # rendered only where they were placed (``brochure preflight`` renders every page)

@@ -1,9 +1,11 @@
-"""What is kept between builds, in $XDG_CACHE_HOME/brochure (or ~/.cache/brochure).
+"""What is kept between builds, in a folder the command line names ($XDG_CACHE_HOME/brochure or ~/.cache/brochure).
 
 ``Store`` holds entries of bytes by (kind, key).  The caller's key is a digest of
-every input that affects the value; the store mixes in a digest of the source
-files that produce that kind (``SOURCES``), so changed code never reads old
-results and no version number needs bumping.  Each entry is written whole or
+every input that affects the value; the store mixes in a digest of the code that
+makes the value: the source of the module that writes the entry (or the one the
+caller names, ``code=``) and of every module of the package it imports, followed
+through their imports (``code_digest``, read as files, nothing imported).  So
+changed code never reads old results, and no version number is ever typed.  Each entry is written whole or
 not at all, with a sha256 of its payload in front; a read checks it, and an
 entry that does not match (truncated, damaged, tampered) is deleted and treated
 as absent.  Nothing is pickled: callers hand over bytes (JSON, marshal of plain
@@ -19,45 +21,70 @@ checked the same way.
 """
 from __future__ import annotations
 
+import ast
 import contextlib
 import hashlib
 import os
 import stat
+import sys
 import tempfile
 from pathlib import Path
 
 from brochure.runtime.files import read_regular
 
-#: The package folders (or modules) whose source produces each kind, relative to the package root.
-#: A path may name a folder (every .py below it) or a module with or without ``.py``; missing ones count as empty.
-SOURCES = {
-    "layout": ("text",),
-    "images": ("images",),
-    "ink": ("press/preflight",),
-    "preflight": ("press/preflight", "press/transparency.py"),
-    "fonts": ("fonts",),
-    "finish": ("press", "render", "draw"),
-    "plan": ("layout", "text", "content"),
-}
 PACKAGE = Path(__file__).resolve().parent.parent
 MAGIC = b"BRS2"
 
 
-def default_root() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "brochure"
+def module_file(name: str, package: Path = PACKAGE) -> Path | None:
+    """The source file of module ``name`` of the package (``brochure.text.layout``), None if it has none."""
+    parts = name.split(".")
+    if parts[0] != package.name:
+        return None
+    base = package.joinpath(*parts[1:])
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
 
 
-def source_digest(parts, package: Path = PACKAGE) -> str:
-    """A digest of the source files named by ``parts`` (read as files, nothing imported)."""
+def _imported(path: Path, name: str, package: Path) -> set[str]:
+    """The package modules ``path`` (module ``name``) imports, absolutely or relatively, at any depth."""
+    try:
+        tree = ast.parse(path.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return set()
+    here = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = ".".join(here[:len(here) - node.level + 1] + ([node.module] if node.module else [])) \
+                if node.level else (node.module or "")
+            found.add(base)
+            found.update(f"{base}.{a.name}" for a in node.names)     # a submodule, when it is one
+    return {m for m in found if m.split(".")[0] == package.name and module_file(m, package) is not None}
+
+
+def code_digest(name: str, package: Path = PACKAGE) -> str:
+    """A digest of the source of module ``name`` and of every package module it imports, followed through
+    their imports (read as files, nothing imported): it changes whenever code that can change its results does."""
+    seen, todo = set(), [name]
+    while todo:
+        module = todo.pop()
+        if module in seen:
+            continue
+        seen.add(module)
+        path = module_file(module, package)
+        if path is not None:
+            todo.extend(_imported(path, module, package) - seen)
     h = hashlib.sha256()
-    for part in parts:
-        base = package / part
-        files = sorted(base.rglob("*.py")) if base.is_dir() else [p for p in (base, base.with_suffix(".py"))
-                                                                 if p.suffix == ".py" and p.is_file()]
-        for path in files:
+    for module in sorted(seen):
+        path = module_file(module, package)
+        if path is not None:
             with contextlib.suppress(OSError):
-                h.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes() + b"\0")
+                h.update(module.encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
 
@@ -124,24 +151,25 @@ def _seal(name: str, payload: bytes) -> bytes:
 class Store:
     """Verified entries of bytes on disk under ``root`` (None: in this process's memory only)."""
 
-    def __init__(self, root: Path | None = ..., *, code: dict[str, str] | None = None):
-        if root is ...:
-            root = default_root()
+    def __init__(self, root: Path | None = None, *, code: dict[str, str] | None = None):
         self.root = private_folder(Path(root)) if root is not None else None
-        self.code = dict(code or {})             # kind -> digest of its source, filled on first use
+        self.code = dict(code or {})             # kind -> digest of the code making it (``code_digest``), on first use
         self.memory: dict[tuple[str, str], bytes] = {}
         self._scratch: tempfile.TemporaryDirectory | None = None
+        self._digests: dict[str, str] = {}       # module -> code_digest, computed once per store
 
-    def _code(self, kind: str) -> str:
-        if kind not in self.code:
-            self.code[kind] = source_digest(SOURCES.get(kind, ()))
-        return self.code[kind]
+    def _code(self, kind: str, module: str) -> str:
+        if kind in self.code:
+            return self.code[kind]
+        if module not in self._digests:
+            self._digests[module] = code_digest(module)
+        return self._digests[module]
 
-    def _path(self, kind: str, key: str) -> Path | None:
+    def _path(self, kind: str, key: str, module: str) -> Path | None:
         folder = self.folder(kind, scratch=False)
         if folder is None:
             return None
-        name = hashlib.sha256(f"{self._code(kind)}:{key}".encode()).hexdigest()
+        name = hashlib.sha256(f"{self._code(kind, module)}:{key}".encode()).hexdigest()
         return folder / f"{name}.entry"
 
     def folder(self, kind: str, *, scratch: bool = True) -> Path | None:
@@ -156,8 +184,10 @@ class Store:
             self._scratch = tempfile.TemporaryDirectory(prefix="brochure-cache-")
         return private_folder(Path(self._scratch.name) / kind)
 
-    def get(self, kind: str, key: str) -> bytes | None:
-        path = self._path(kind, key)
+    def get(self, kind: str, key: str, code: str | None = None) -> bytes | None:
+        """The entry ``kind``/``key`` made by the code of module ``code`` (by default the calling module:
+        the one that writes the kind), or None."""
+        path = self._path(kind, key, code or sys._getframe(1).f_globals.get("__name__", ""))
         if path is None:
             return self.memory.get((kind, key))
         try:
@@ -171,9 +201,10 @@ class Store:
             return None
         return payload
 
-    def put(self, kind: str, key: str, data: bytes) -> None:
+    def put(self, kind: str, key: str, data: bytes, code: str | None = None) -> None:
+        """Keep ``data`` as the entry ``kind``/``key`` of the code of module ``code`` (as in ``get``)."""
         data = bytes(data)
-        path = self._path(kind, key)
+        path = self._path(kind, key, code or sys._getframe(1).f_globals.get("__name__", ""))
         if path is None:
             self.memory[(kind, key)] = data
             return

@@ -102,6 +102,10 @@ def photo_loader(content: Content, press: Press, session: Session, warnings: lis
     return load_photo
 
 
+#: The module whose code (with all it imports) finds the brochure's layout plan, which the cache keeps.
+PLAN = "brochure.layout.brochure"
+
+
 def compositions(content: Content, faces, session: Session, setter=None, only: str | None = None,
                  draft: bool = False):
     """(Composition, Press) for the brochure and each poster, lazily; a ``draft`` takes low-resolution
@@ -113,7 +117,8 @@ def compositions(content: Content, faces, session: Session, setter=None, only: s
             styles = replace(styles, **{f.name: replace(getattr(styles, f.name), setter=setter) for f in fields(styles)})
         low: list | None = [] if draft else None
         comp = compose_brochure(content, styles, photo_loader(content, b.press, session, low),
-                                boxes_for(b.page.width, b.page.height, b.press), store=session.store)
+                                boxes_for(b.page.width, b.page.height, b.press),
+                                store=session.store.coded(PLAN))
         comp.warnings += low or []
         yield comp, b.press
     for poster in content.posters:

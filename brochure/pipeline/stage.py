@@ -28,6 +28,10 @@ from brochure.draw.watermark import Watermark
 from brochure.render.pdf import render
 from brochure.text.store import LineSetter
 
+#: The modules whose code (with all they import) makes what the cache keeps of each stage.
+SETTING = "brochure.text.layout"              # the lines of a paragraph
+PREFLIGHT = "brochure.press.preflight.run"    # a page's preflight reading and its ink
+
 
 def render_key(raw: Path, comp, press: Press, content: Content, final: Path, draft: bool = False,
                epoch: int | None = None) -> str:
@@ -65,7 +69,7 @@ def stage(comp, press: Press, out_dir: Path, content: Content, font_name: str, t
                slug_text=f"{final.name}" if press.slug else None,
                watermark=watermark)
         key = render_key(raw, comp, press, content, final, draft, session.env.source_date_epoch)
-        kept = session.store.get("finish", key)
+        kept = session.store.coded(__name__).get("finish", key)     # keyed by the code of all it runs
         if kept is not None:
             with contextlib.suppress(ValueError, KeyError, TypeError):
                 known = json.loads(kept)
@@ -90,7 +94,7 @@ def stage(comp, press: Press, out_dir: Path, content: Content, font_name: str, t
         # the quick preflight: ink from the file's colour values and image samples, QR codes
         # rendered only where they were placed (``brochure preflight`` renders every page)
         report = preflight(done, expect_urls=comp.qr_urls, min_ppi=press.min_ppi, ink_limit=press.ink_limit,
-                           thorough=False, qr_regions=qr_regions(comp), store=session.store, draft=draft)
+                           thorough=False, qr_regions=qr_regions(comp), store=session.store.coded(PREFLIGHT), draft=draft)
         if not report.ok:
             report.path = final.name
             raise PressError(
@@ -103,7 +107,7 @@ def stage(comp, press: Press, out_dir: Path, content: Content, font_name: str, t
         text = report.to_json() + "\n"
         write_synced(js, text)
         fsync_file(done)
-        session.store.put("finish", key, json.dumps({"pdf": file_digest(done),
+        session.store.coded(__name__).put("finish", key, json.dumps({"pdf": file_digest(done),
                                                      "json": hashlib.sha256(text.encode("utf-8")).hexdigest()}).encode())
         staged.output.preflight = report
         staged.pdf, staged.report = done, js
@@ -131,7 +135,7 @@ def stage_named(name: str, content: Content, faces, out_dir: Path, tag: str, ses
 def line_setter(content: Content, names: list[str], session: Session) -> LineSetter:
     """The set paragraphs kept for these outputs of this content file."""
     key = hashlib.sha256(repr((str(content.source), names)).encode("utf-8")).hexdigest()
-    return LineSetter(session.memo("lines"), session.store, key)
+    return LineSetter(session.memo("lines"), session.store.coded(SETTING), key)
 
 
 def make(names: list[str], content: Content, faces, out_dir: Path, tag: str, session: Session,

@@ -10,8 +10,8 @@ the store, kind ``"layout"``: one entry per content file and group of outputs,
 holding the paragraphs the last build of it used (so it never grows beyond one
 document's worth), keyed within by everything the lines depend on -- the face's
 metrics (source font and converter, not its character set) rather than the face
-object.  The store mixes in the code that sets them (``SETTING`` and all it imports), so a
-changed algorithm never reads old results.  Lines are kept as marshalled plain tuples (fast to
+object.  The store mixes in the source of this package, so a changed algorithm
+never reads old results.  Lines are kept as marshalled plain tuples (fast to
 read and write, no pickle) and turned back into ``Line`` objects only when asked
 for.  A missing or damaged entry counts as empty (everything is set again).
 """
@@ -23,8 +23,6 @@ import marshal
 from brochure.text.line import Glyph, Line
 
 MEMO_LIMIT = 20_000                   # paragraphs one session keeps in memory
-#: The module whose code (with all it imports) sets the lines kept: the key of their entries' code.
-SETTING = "brochure.text.layout"
 
 
 def encode(lines: list[Line]) -> tuple:
@@ -50,7 +48,7 @@ class LineSetter:
         self.used: dict = {}
         self.changed = False
         if store is not None:
-            data = store.get("layout", key, code=SETTING)
+            data = store.get("layout", key)
             try:
                 known = marshal.loads(data) if data is not None else {}
             except (ValueError, EOFError, TypeError):
@@ -102,5 +100,5 @@ class LineSetter:
             if len(kept) >= 2 * len(self.used):
                 break
             kept.setdefault(key, data)
-        self.store.put("layout", self.key, marshal.dumps(kept), code=SETTING)
+        self.store.put("layout", self.key, marshal.dumps(kept))
         self.known, self.changed = kept, False

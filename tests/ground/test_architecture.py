@@ -157,53 +157,68 @@ def test_the_readers_see_a_bad_import(tmp_path):
     assert private_imports(root) == ["brochure/text/probe.py:3: takes _parser from brochure.cli"]
 
 
+#: Run in a fresh interpreter (argv: the project folder, a scratch folder), so no earlier test has filled a memo
+#: or a registry already: prints {"before": ..., "after": ...}, every module-level value as its repr.
+SNAPSHOT = r"""
+import importlib, json, sys, types
+from pathlib import Path
+
+root, tmp = Path(sys.argv[1]), Path(sys.argv[2])
+sys.path[:0] = [str(root), str(root / "tests"), str(root / "tests" / "ground")]
+from test_architecture import modules
+from conftest import MINIMAL, POSTER, make_print_project
+from brochure.pipeline import Session, build
+from brochure.runtime.session import Environment
+
+loaded = [importlib.import_module(n) for n in modules() if not n.endswith("__main__")]
+
+
+def library_modules():
+    # ReportLab's registries (pdfmetrics' fonts, faces, encodings) and settings (rl_config) are process-wide
+    return [m for n, m in sorted(sys.modules.items()) if (n == "reportlab" or n.startswith("reportlab."))
+            and isinstance(m, types.ModuleType)]
+
+
+def snapshot():
+    values = {}
+    for module in loaded + library_modules():
+        library = not module.__name__.startswith("brochure")
+        for key, value in list(vars(module).items()):
+            if key.startswith("__") or isinstance(value, (types.ModuleType, types.FunctionType, type,
+                                                          types.BuiltinFunctionType)):
+                continue
+            if isinstance(value, (dict, list, set, bytearray)):
+                values[f"{module.__name__}.{key}"] = repr(sorted(map(repr, value)) if isinstance(value, set) else value)
+            elif hasattr(value, "cache_info"):                 # an lru_cache: a memo kept in the module
+                values[f"{module.__name__}.{key}"] = repr(value.cache_info())
+            elif library and isinstance(value, (bool, int, float, str, bytes, tuple, type(None))):
+                values[f"{module.__name__}.{key}"] = repr(value)     # a setting, e.g. rl_config.useA85
+    return values
+
+
+path = make_print_project(tmp / "p", MINIMAL + POSTER)
+env = Environment(source_date_epoch=1700000000)
+before = snapshot()
+build(path, tmp / "out", jobs=1, session=Session.in_memory(env))
+build(path, tmp / "out2", jobs=1, session=Session.in_memory(env))
+print(json.dumps({"before": before, "after": snapshot()}))
+"""
+
+
 @pytest.fixture(scope="module")
 def module_values(tmp_path_factory):
-    """Every module-level value of the package and of ReportLab, before and after two builds in this process:
-    (before, after), each {"module.name": repr}."""
-    import importlib
+    """Every module-level value of the package and of ReportLab, before and after two builds in a fresh
+    process: (before, after), each {"module.name": repr}."""
+    import json
+    import subprocess
     import sys
-    import types
 
-    from conftest import MINIMAL, POSTER, env as build_env, make_print_project
-
-    names = [n for n in modules() if not n.endswith("__main__")]
-    loaded = [importlib.import_module(n) for n in names]
-
-    def library_modules():
-        """ReportLab's modules loaded by now: its registries (pdfmetrics' fonts, faces and encodings) and
-        its settings (rl_config) are process-wide, and a build must leave them as it found them too."""
-        return [m for n, m in sorted(sys.modules.items()) if (n == "reportlab" or n.startswith("reportlab."))
-                and isinstance(m, types.ModuleType)]
-
-    def snapshot():
-        values = {}
-        for module in loaded + library_modules():
-            library = not module.__name__.startswith("brochure")
-            for key, value in vars(module).items():
-                if key.startswith("__") or isinstance(value, (types.ModuleType, types.FunctionType, type,
-                                                              types.BuiltinFunctionType)):
-                    continue
-                if isinstance(value, (dict, list, set, bytearray)):
-                    values[f"{module.__name__}.{key}"] = repr(sorted(map(repr, value)) if isinstance(value, set)
-                                                              else value)
-                elif hasattr(value, "cache_info"):                 # an lru_cache: a memo kept in the module
-                    values[f"{module.__name__}.{key}"] = repr(value.cache_info())
-                elif library and isinstance(value, (bool, int, float, str, bytes, tuple, type(None))):
-                    values[f"{module.__name__}.{key}"] = repr(value)     # a setting, e.g. rl_config.useA85
-        return values
-
-    from brochure.pipeline import Session, build
-
-    tmp_path = tmp_path_factory.mktemp("module-state")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOURCE_DATE_EPOCH", "1700000000")
-        path = make_print_project(tmp_path / "p", MINIMAL + POSTER)
-        before = snapshot()
-        build(path, tmp_path / "out", jobs=1, session=Session.in_memory(build_env()))
-        build(path, tmp_path / "out2", jobs=1, session=Session.in_memory(build_env()))
-        after = snapshot()
-    return before, after
+    tmp = tmp_path_factory.mktemp("module-state")
+    run = subprocess.run([sys.executable, "-c", SNAPSHOT, str(PACKAGE.parent), str(tmp)],
+                         capture_output=True, text=True, timeout=600, cwd=tmp)
+    assert run.returncode == 0, run.stderr
+    got = json.loads(run.stdout.strip().splitlines()[-1])
+    return got["before"], got["after"]
 
 
 def test_a_build_changes_no_module_level_value(module_values):

@@ -108,6 +108,17 @@ class _Loader(SettingsReader):
                 setattr(doc, key, self.text(v[key], key))
         return doc
 
+    def position(self, node) -> str:
+        """A photo's ``position``: top or bottom of its columns (``PHOTO_POSITIONS``); "inline" is refused by name."""
+        if isinstance(node, yaml.ScalarNode) and str(node.value).strip() == "inline":
+            raise self.fail(
+                node,
+                "照片位置“inline”（夹在正文中间）无法排出：照片只能放在各栏的上方（top）或下方（bottom）。"
+                "请把 position 改为 top 或 bottom，或删去这一行（默认 top）。",
+                "the photo position 'inline' (inside the text) cannot be laid out: a photo goes at the top or the "
+                "bottom of its columns. Change position to top or bottom, or delete the line (top is the default).")
+        return self.choice(node, "position", list(m.PHOTO_POSITIONS))
+
     def url(self, node):
         url = self.text(node, "online_url")
         scheme, _, rest = url.partition("://")
@@ -210,7 +221,7 @@ class _Loader(SettingsReader):
         if "span" in v:
             photo.span = self.integer(v["span"], "span", minimum=0, maximum=6)
         if "position" in v:
-            photo.position = self.choice(v["position"], "position", ["top", "bottom", "inline"])
+            photo.position = self.position(v["position"])
         if "fit" in v:
             photo.fit = self.choice(v["fit"], "fit", ["cover", "contain"])
         if "focus" in v:

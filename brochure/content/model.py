@@ -56,6 +56,10 @@ class Honours:
     orientation: str = "horizontal"   # or "vertical" (竖排)
 
 
+#: Where a photo can stand in its section: above the columns or below them.
+PHOTO_POSITIONS = ("top", "bottom")
+
+
 @dataclass
 class Photo:
     id: str
@@ -63,7 +67,7 @@ class Photo:
     caption: Text              # without the leading ▲; the renderer adds it
     credit: Text               # e.g. 李健 摄 / 渌口区融媒体中心 供图
     span: int | None = None    # columns; 0 means all columns; None: the layout chooses
-    position: str = "top"      # top | bottom | inline
+    position: str = "top"      # one of PHOTO_POSITIONS
     fit: str = "cover"         # cover | contain
     focus: tuple[float, float] = (0.5, 0.5)   # focal point, 0..1 from left/top
     aspect: float = 1.5        # width / height of the placed frame

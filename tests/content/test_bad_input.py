@@ -244,6 +244,14 @@ LOADER = [
 ]
 
 PHOTOS = [
+    Case("photo-position-inline", edit("credit: 李健 摄", "credit: 李健 摄\n    position: inline"), expected(
+        "content.yaml:31:15", "照片位置“inline”（夹在正文中间）无法排出：照片只能放在各栏的上方（top）或下方（bottom）。"
+        "请把 position 改为 top 或 bottom，或删去这一行（默认 top）。",
+        "the photo position 'inline' (inside the text) cannot be laid out: a photo goes at the top or the bottom "
+        "of its columns. Change position to top or bottom, or delete the line (top is the default).")),
+    Case("photo-position-unknown", edit("credit: 李健 摄", "credit: 李健 摄\n    position: middle"), expected(
+        "content.yaml:31:15", "“position”只能是 top / bottom，不能是“middle”。",
+        "'position' must be one of top, bottom, not 'middle'.")),
     Case("photo-missing", edit("images/p1.jpg", "images/nope.jpg"), expected(
         "content.yaml:28:11", "找不到图片文件“images/nope.jpg”。请检查文件名（区分大小写），或把照片放进 images/ 文件夹。",
         "image file 'images/nope.jpg' not found. Check the name (case matters) or put the photo in images/.")),

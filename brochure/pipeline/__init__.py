@@ -1,4 +1,4 @@
-"""Stage 8: build the outputs of a content file into out/ (``build``), all or nothing.
+"""Build the outputs of a content file into out/ (``build``), all or nothing.
 
 ``pipeline`` runs the stages; ``inputs`` reads what they need (faces, photos,
 compositions); ``stage`` renders, finishes and preflights one output into

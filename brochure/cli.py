@@ -207,13 +207,9 @@ def main(argv: list[str] | None = None, ending: bool = False) -> int:
 
 def _environment():
     """The environment variables a build heeds, read here once and handed down in the session (none below reads them)."""
-    from brochure.runtime.session import Environment
+    from brochure.workflow.environment import process_environment
 
-    try:
-        home = Path.home()
-    except (RuntimeError, KeyError):     # no $HOME and no entry in the password database: no cache on disk
-        home = None
-    return Environment.read(os.environ, home)
+    return process_environment()
 
 
 def _session(args):

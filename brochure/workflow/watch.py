@@ -24,6 +24,7 @@ from brochure.ground.errors import BrochureError
 from brochure.ground.words import plural
 from brochure.pipeline import Session, close_residents
 from brochure.runtime.session import Environment
+from brochure.workflow.environment import process_environment
 from brochure.pipeline import build as build_outputs
 
 INTERVAL = 0.3
@@ -113,7 +114,7 @@ def rebuild(content_path: Path, out_dir: Path, only: str | None, build: Callable
     session = previous.session if previous is not None else None
     kwargs = {}
     if session is None:
-        session = Session(env=env or Environment())
+        session = Session(env=env or process_environment())
         kwargs["jobs"] = 1
     try:
         outputs = build(content_path, out_dir, only=only, session=session, **kwargs)
@@ -147,7 +148,7 @@ def watch(content_path: Path, out_dir: Path, *, only: str | None = None, interva
     ``build``, ``echo`` and ``sleep`` are injectable so tests can drive the loop
     without real time passing; ``build`` defaults to ``brochure.pipeline.build``.
     ``draft``: every build is a draft (``build(..., draft=True)``), watermarked.
-    ``env``: the environment variables the builds heed (read by the command line; None heeds none).
+    ``env``: the environment variables the builds heed (read by the command line; by default this process's).
     """
     if build is None:
         build = build_outputs

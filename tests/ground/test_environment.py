@@ -19,7 +19,8 @@ from brochure.runtime.session import LAST_PDF_SECOND, Environment, source_date_e
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "brochure"
-#: Where the process environment may be read: the command line and the workflow commands it calls.
+#: Where the process environment may be read: the command line and the workflow commands it calls
+#: (``brochure/workflow/environment.py``).
 EDGE = ("cli.py", "__main__.py", "workflow/")
 
 

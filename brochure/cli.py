@@ -306,9 +306,11 @@ def _proof_with(args, interrupts: Interrupts) -> int:
     print(f"已写出 wrote {result.contact_sheet}（全部 {len(result.pages)} 页的缩略图 / thumbnails of all {len(result.pages)} pages）")
     if args.typesetting:
         from brochure.fonts import FontLibrary
+        from brochure.fonts.library import default_cache_dir
         from brochure.workflow.typesetting_proof import write_proof
 
-        sheet = write_proof(_out_dir(args) / "proof-typesetting.pdf", FontLibrary(Path(args.path).absolute().parent))
+        library = FontLibrary(Path(args.path).absolute().parent, default_cache_dir(args.env.cache))
+        sheet = write_proof(_out_dir(args) / "proof-typesetting.pdf", library)
         print(f"已写出 wrote {sheet}（每条排版规则的前后对比 / each typesetting rule, before and after）")
     return 0
 

@@ -190,7 +190,7 @@ def main(argv: list[str] | None = None, ending: bool = False) -> int:
         print(f"错误 error: {no_folder()}", file=sys.stderr)
         return 2
     try:
-        args.env = _environment()
+        args.env = _environment() if args.command in BUILDING else None
         if args.command == "preflight":
             return _preflight(args)
         return COMMANDS[args.command](args)
@@ -203,6 +203,10 @@ def main(argv: list[str] | None = None, ending: bool = False) -> int:
             return 0
         print(getattr(exc, "message", INTERRUPTED), file=sys.stderr)      # unchanged, or all new
         return 130
+
+
+#: The commands that build, and so heed the environment (a bad SOURCE_DATE_EPOCH stops only them).
+BUILDING = ("build", "check", "proof", "watch")
 
 
 def _environment():

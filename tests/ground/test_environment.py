@@ -76,6 +76,15 @@ def test_a_source_date_epoch_that_is_no_date_is_refused(text):
     assert f"“{text.strip()}”" in caught.value.zh and f"'{text.strip()}'" in caught.value.en
 
 
+def test_the_last_date_accepted_is_a_four_digit_year():
+    import time
+
+    from brochure.press.pdfx import pdf_date, xmp_date
+
+    assert (pdf_date(LAST_PDF_SECOND), xmp_date(LAST_PDF_SECOND)) == ("D:99991231235959Z", "9999-12-31T23:59:59Z")
+    assert time.gmtime(LAST_PDF_SECOND + 1).tm_year == 10000          # the first second refused
+
+
 @pytest.mark.parametrize("text", ["abc", "1700000000.5", "99999999999999", "253402300800"])
 def test_the_build_refuses_it_at_once_and_touches_nothing(tmp_path, text):
     from conftest import make_print_project
@@ -94,3 +103,17 @@ def test_the_build_refuses_it_at_once_and_touches_nothing(tmp_path, text):
     assert en.startswith("the environment variable SOURCE_DATE_EPOCH is") and "not a usable date" in en
     assert sorted(p.name for p in out.iterdir()) == ["brochure.pdf"]
     assert (out / "brochure.pdf").read_bytes() == b"%PDF-1.4 staff's own\n"
+
+
+def test_check_refuses_it_and_preflight_does_not_need_it(tmp_path):
+    """``check`` builds nothing but says what a build would refuse; the print shop's ``preflight`` never dates anything."""
+    from conftest import make_print_project
+
+    path = make_print_project(tmp_path)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "abc", "PYTHONPATH": str(ROOT)}
+    run = subprocess.run([sys.executable, "-m", "brochure", "check", str(path)],
+                         capture_output=True, text=True, timeout=120, env=env)
+    assert run.returncode == 2 and "SOURCE_DATE_EPOCH" in run.stderr and "Traceback" not in run.stderr
+    run = subprocess.run([sys.executable, "-m", "brochure", "preflight", str(tmp_path / "none.pdf")],
+                         capture_output=True, text=True, timeout=120, env=env)
+    assert "SOURCE_DATE_EPOCH" not in run.stdout + run.stderr and "Traceback" not in run.stderr

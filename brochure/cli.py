@@ -192,6 +192,7 @@ def main(argv: list[str] | None = None, ending: bool = False) -> int:
         print(f"错误 error: {no_folder()}", file=sys.stderr)
         return 2
     try:
+        args.env = _environment() if args.command in BUILDING else None
         if args.command == "preflight":
             return _preflight(args)
         return COMMANDS[args.command](args)
@@ -204,6 +205,23 @@ def main(argv: list[str] | None = None, ending: bool = False) -> int:
             return 0
         print(getattr(exc, "message", INTERRUPTED), file=sys.stderr)      # unchanged, or all new
         return 130
+
+
+#: The commands that build, and so heed the environment (a bad SOURCE_DATE_EPOCH stops only them).
+BUILDING = ("build", "check", "proof", "watch")
+
+
+def _environment():
+    """The environment variables a build heeds, read here once and handed down in the session (none below reads them)."""
+    from brochure.workflow.environment import process_environment
+
+    return process_environment()
+
+
+def _session(args):
+    from brochure.runtime.session import Session
+
+    return Session(env=args.env)
 
 
 def _out_dir(args) -> Path:
@@ -225,7 +243,8 @@ def _build(args) -> int:
     with interrupts.handled(put_back=not args.ending):
         from brochure.pipeline import build
 
-        for output in build(Path(args.path), _out_dir(args), only=args.only, interrupts=interrupts, draft=args.draft):
+        for output in build(Path(args.path), _out_dir(args), only=args.only, interrupts=interrupts, draft=args.draft,
+                            env=args.env):
             _built(output)
     return 0
 
@@ -234,7 +253,7 @@ def _check(args) -> int:
     from brochure.workflow.check import check
 
     report = check(Path(args.path), fix=args.fix or args.output is not None, fix_path=Path(args.output) if args.output else None,
-                   force=args.force, draft=args.draft)
+                   force=args.force, draft=args.draft, session=_session(args))
     for error in report.errors:
         print(f"错误 error: {error}", file=sys.stderr)
     for warning in report.warnings:
@@ -284,7 +303,7 @@ def _proof_with(args, interrupts: Interrupts) -> int:
     from brochure.workflow.proof import proof
 
     def build_outputs(path, out, only=None, draft=False):
-        return build(path, out, only=only, interrupts=interrupts, draft=draft)
+        return build(path, out, only=only, interrupts=interrupts, draft=draft, env=args.env)
 
     result = proof(Path(args.path), _out_dir(args), only=args.only, build=build_outputs, draft=args.draft)
     for output in result.outputs:
@@ -296,9 +315,11 @@ def _proof_with(args, interrupts: Interrupts) -> int:
     print(f"已写出 wrote {result.contact_sheet}（全部 {len(result.pages)} 页的缩略图 / thumbnails of all {len(result.pages)} pages）")
     if args.typesetting:
         from brochure.fonts import FontLibrary
+        from brochure.fonts.library import default_cache_dir
         from brochure.workflow.typesetting_proof import write_proof
 
-        sheet = write_proof(_out_dir(args) / "proof-typesetting.pdf", FontLibrary(Path(args.path).absolute().parent))
+        library = FontLibrary(Path(args.path).absolute().parent, default_cache_dir(args.env.cache))
+        sheet = write_proof(_out_dir(args) / "proof-typesetting.pdf", library)
         print(f"已写出 wrote {sheet}（每条排版规则的前后对比 / each typesetting rule, before and after）")
     return 0
 
@@ -317,8 +338,7 @@ def _preflight(args) -> int:
         from brochure.content import load
 
         content = load(found)
-        press = content.brochure.press if pdf.stem == "brochure" else next(
-            (p.press for p in content.posters if pdf.stem == f"poster-{p.name}"), None)
+        press = content.presses().get(pdf.stem)          # the output this PDF is, by the build's own names
         if press is not None:
             min_ppi, ink, urls, source = press.min_ppi, press.ink_limit, [str(content.document.online_url)], str(found)
     if args.min_ppi is not None or args.max_ink is not None or args.url:
@@ -400,7 +420,8 @@ def _watch(args) -> int:
         raise KeyboardInterrupt      # a build in progress cleans up its temporary files
 
     signal.signal(signal.SIGTERM, stop)
-    watch(Path(args.path), _out_dir(args), only=args.only, echo=lambda line: print(line, flush=True), draft=args.draft)
+    watch(Path(args.path), _out_dir(args), only=args.only, echo=lambda line: print(line, flush=True), draft=args.draft,
+          env=args.env)
     return 0
 
 

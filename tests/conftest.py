@@ -12,10 +12,33 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# The suite keeps what it caches in a folder of its own, never in the user's ~/.cache.
-import tempfile  # noqa: E402
 
-os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="brochure-test-cache-")
+
+@pytest.fixture(scope="session", autouse=True)
+def own_cache():
+    """The suite's own cache folder, never the user's ~/.cache: $XDG_CACHE_HOME for the whole run (commands
+    started by the tests inherit it), made empty at the start and removed at the end."""
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="brochure-test-cache-"))
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+    try:
+        yield folder
+    finally:
+        if before is None:
+            os.environ.pop("XDG_CACHE_HOME", None)
+        else:
+            os.environ["XDG_CACHE_HOME"] = before
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def env():
+    """This process's environment as a build heeds it (``Environment.read``), for ``build(..., env=env())``."""
+    from brochure.runtime.session import Environment
+
+    return Environment.read(os.environ, Path.home())
 
 MINIMAL = textwrap.dedent("""\
     document:

@@ -1,4 +1,4 @@
-"""Stage 1: content.yaml -> a typed, validated ``Content`` model."""
+"""Content: content.yaml -> a typed, validated ``Content`` model."""
 from brochure.content.loader import load
 from brochure.content.settings import PAGE_SIZES
 from brochure.content.model import Content, Text

@@ -16,7 +16,7 @@ from brochure.content.yamlnodes import compose
 from brochure.ground.errors import ContentError, Location
 from brochure.ground.layout_rules import TUNABLE, LayoutRules
 from brochure.runtime.files import is_loop
-from brochure.ground.rules import IMAGE_SUFFIXES, POSTER_MIN_PPI
+from brochure.ground.rules import BROCHURE, IMAGE_SUFFIXES, POSTER_MIN_PPI, POSTER_PREFIX, QR_URL_MAX_BYTES
 
 #: A poster name becomes a file name (poster-NAME.pdf, poster-NAME.preflight.json): kept well short.
 MAX_POSTER_NAME = 40
@@ -123,6 +123,17 @@ class _Loader(SettingsReader):
                 setattr(doc, key, self.text(v[key], key))
         return doc
 
+    def position(self, node) -> str:
+        """A photo's ``position``: top or bottom of its columns (``PHOTO_POSITIONS``); "inline" is refused by name."""
+        if isinstance(node, yaml.ScalarNode) and str(node.value).strip() == "inline":
+            raise self.fail(
+                node,
+                "照片位置“inline”（夹在正文中间）无法排出：照片只能放在各栏的上方（top）或下方（bottom）。"
+                "请把 position 改为 top 或 bottom，或删去这一行（默认 top）。",
+                "the photo position 'inline' (inside the text) cannot be laid out: a photo goes at the top or the "
+                "bottom of its columns. Change position to top or bottom, or delete the line (top is the default).")
+        return self.choice(node, "position", list(m.PHOTO_POSITIONS))
+
     def url(self, node):
         url = self.text(node, "online_url")
         scheme, _, rest = url.partition("://")
@@ -134,11 +145,12 @@ class _Loader(SettingsReader):
                 f"the QR code URL must start with http:// or https://, name a web site (e.g. www.zznews.gov.cn) "
                 f"and contain no spaces, not '{url}'.",
             )
-        if len(url.encode("utf-8")) > 300:
+        if len(url.encode("utf-8")) > QR_URL_MAX_BYTES:
             raise self.fail(
                 node,
-                f"二维码网址太长（{len(url.encode('utf-8'))} 字节），印刷尺寸下难以扫描。请使用不超过 300 字节的短网址。",
-                f"the QR code URL is too long ({len(url.encode('utf-8'))} bytes) to scan at print size. Use a short URL of at most 300 bytes.",
+                f"二维码网址太长（{len(url.encode('utf-8'))} 字节），印刷尺寸下难以扫描。请使用不超过 {QR_URL_MAX_BYTES} 字节的短网址。",
+                f"the QR code URL is too long ({len(url.encode('utf-8'))} bytes) to scan at print size. "
+                f"Use a short URL of at most {QR_URL_MAX_BYTES} bytes.",
             )
         return url
 
@@ -224,7 +236,7 @@ class _Loader(SettingsReader):
         if "span" in v:
             photo.span = self.integer(v["span"], "span", minimum=0, maximum=6)
         if "position" in v:
-            photo.position = self.choice(v["position"], "position", ["top", "bottom", "inline"])
+            photo.position = self.position(v["position"])
         if "fit" in v:
             photo.fit = self.choice(v["fit"], "fit", ["cover", "contain"])
         if "focus" in v:
@@ -316,7 +328,7 @@ class _Loader(SettingsReader):
                 raise self.fail(v["name"], f"海报名称太长（{len(name)} 个字符）：它会成为文件名，请不超过 {MAX_POSTER_NAME} 个字符。",
                                 f"the poster name is too long ({len(name)} characters): it becomes a file name; "
                                 f"use at most {MAX_POSTER_NAME}.")
-            if name.lower() == "brochure" or name.lower().startswith("poster-"):
+            if name.lower() == BROCHURE or name.lower().startswith(POSTER_PREFIX):
                 raise self.fail(v["name"], f"海报名称不能是“{name}”：宣传册的输出已叫 brochure，海报文件名会自动加上 poster-。"
                                 "请换一个名字，例如 a1 或 rollup。",
                                 f"a poster cannot be named '{name}': the brochure's output is called brochure, and poster "

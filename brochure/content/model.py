@@ -11,7 +11,7 @@ from pathlib import Path
 
 from brochure.ground.errors import Location
 from brochure.ground.layout_rules import LayoutRules
-from brochure.ground.rules import INK_LIMIT, MIN_PPI, X1A
+from brochure.ground.rules import BROCHURE, INK_LIMIT, MIN_PPI, X1A, poster_file
 
 
 class Text(str):
@@ -57,6 +57,10 @@ class Honours:
     orientation: str = "horizontal"   # or "vertical" (竖排)
 
 
+#: Where a photo can stand in its section: above the columns or below them.
+PHOTO_POSITIONS = ("top", "bottom")
+
+
 @dataclass
 class Photo:
     id: str
@@ -64,7 +68,7 @@ class Photo:
     caption: Text              # without the leading ▲; the renderer adds it
     credit: Text               # e.g. 李健 摄 / 渌口区融媒体中心 供图
     span: int | None = None    # columns; 0 means all columns; None: the layout chooses
-    position: str = "top"      # top | bottom | inline
+    position: str = "top"      # one of PHOTO_POSITIONS
     fit: str = "cover"         # cover | contain
     focus: tuple[float, float] = (0.5, 0.5)   # focal point, 0..1 from left/top
     aspect: float = 1.5        # width / height of the placed frame
@@ -200,6 +204,11 @@ class Content:
     posters: list[Poster]
     warnings: list = field(default_factory=list)   # BuildWarnings found while reading (e.g. a mislabelled photo)
     layout: LayoutRules = field(default_factory=LayoutRules)   # the composition rules, as content.yaml tunes them
+
+    def presses(self) -> dict[str, "Press"]:
+        """Each output by its name (its file name without ``.pdf``: brochure, poster-NAME) and the press
+        settings it is finished and preflighted under."""
+        return {BROCHURE: self.brochure.press, **{poster_file(p.name): p.press for p in self.posters}}
 
     def texts(self):
         """Every user-visible Text in reading order (for coverage checks and tests)."""

@@ -14,10 +14,10 @@ from qrcode.exceptions import DataOverflowError
 from brochure.ground.errors import PressError
 from brochure.ground.colour import cmyk
 from brochure.ground.boxes import MM
+from brochure.ground.rules import QR_MIN_MODULE_MM as MIN_MODULE_MM     # smaller modules are unreliable off a press
 
 #: The white border round a code, in modules, on each side (ISO/IEC 18004 asks for four).
 QUIET_MODULES = 4
-MIN_MODULE_MM = 0.4        # smaller modules are unreliable off a printing press
 MIN_SIZE_MM = 20.0         # hand-held scanning needs at least 2 cm
 EC_LEVELS = {
     "L": qrcode.constants.ERROR_CORRECT_L,
@@ -80,6 +80,18 @@ def qr_size_for_distance(distance_m: float, modules: int, *, quiet: int = QUIET_
     module_mm = max(MIN_MODULE_MM, distance_mm / 10 / (25 + 8))
     size_mm = max(MIN_SIZE_MM, distance_mm / 10, module_mm * (modules + 2 * quiet))
     return size_mm * MM
+
+
+def qr_size(url: str, distance_m: float | None = None, *, code: float | None = None, ec: str = "Q") -> float:
+    """Printed size (pt, quiet zone included) of the QR code for ``url``: the code itself (its modules)
+    ``code`` pt wide with the quiet zone around it (the back cover), else sized for scanning from
+    ``distance_m`` metres (``qr_size_for_distance``: a poster)."""
+    n = qr_modules(url, ec)
+    if code is not None:
+        return code * (n + 2 * QUIET_MODULES) / n
+    if distance_m is None:
+        raise ValueError("qr_size needs a scanning distance or the code's width")
+    return qr_size_for_distance(distance_m, n)
 
 
 def draw_qr(canvas, url: str, x: float, y: float, size_pt: float, *, ec: str = "Q",

@@ -227,11 +227,3 @@ def draw_run(canvas, face, size: float, x: float, y: float, run: Sequence[tuple[
     if actual_text is not None:
         ops = f"{actual_text_span(actual_text)} {ops} EMC"
     canvas.addLiteral(ops)
-
-
-def draw_line(canvas, line, style, x: float, y: float) -> None:
-    """Draw a ``brochure.text`` Line with its box's left edge at x and its baseline at y."""
-    canvas.saveState()
-    set_fill(canvas, style.color, style.overprint)
-    draw_run(canvas, style.face, style.size, x, y, [(g.char, g.x) for g in line.glyphs])
-    canvas.restoreState()

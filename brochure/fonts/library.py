@@ -70,9 +70,10 @@ def _remember(table: dict, key, value) -> None:
     table[key] = value
 
 
-def default_cache_dir() -> Path:
-    """The private fonts folder of the default cache (a temporary one if that cannot be trusted)."""
-    return Store().folder("fonts")
+def default_cache_dir(cache: Path | None) -> Path | None:
+    """The private fonts folder of the cache folder ``cache`` (the session's ``env.cache``, named by the
+    command line); None when there is none, or it cannot be trusted (a library then converts in a folder of its own)."""
+    return Store(cache).folder("fonts", scratch=False) if cache is not None else None
 
 
 def cannot_use(path: Path, exc: BaseException, in_project: bool) -> FontError:
@@ -102,7 +103,8 @@ class FontLibrary:
 
     def __init__(self, project_root: Path, cache_dir: Path | None = None):
         self.project_root = Path(project_root)
-        self.cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+        self._scratch = Store(None) if cache_dir is None else None      # a temporary folder, kept while the library is
+        self.cache_dir = Path(cache_dir) if cache_dir is not None else self._scratch.folder("fonts")
         self.conversions = 0          # face requests that had to convert glyphs (not all cached)
         self.glyph_conversions = 0    # glyphs converted from a source font by this library
         self._sources: dict[tuple[str, str], FontSource] = {}

@@ -1,13 +1,14 @@
 """The thresholds and rules every floor agrees on, each defined once.
 
-Photo formats, press defaults (ink, resolution, bleed) and the document date.
+Photo formats, press defaults (ink, resolution, bleed), QR code limits, the
+names of the outputs and the document date.
 The content loader, the photo preparation and the press all read them from
 here, so a rule cannot drift between the place that accepts an input and the
 place that prints it.  Imports nothing of the package.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
 
 # --- photos ---------------------------------------------------------------
@@ -50,16 +51,37 @@ TARGET_PPI = 300.0
 MIN_BLEED_MM = 3.0
 
 
+# --- QR codes ---------------------------------------------------------------
+
+#: The longest QR code URL content.yaml may give, in UTF-8 bytes (a code of more is too dense to
+#: scan at any size the layouts print); the back cover's code may ask for a shorter one.
+QR_URL_MAX_BYTES = 300
+#: The smallest QR module a press prints and a phone reads reliably, in mm.
+QR_MIN_MODULE_MM = 0.4
+
+
+# --- outputs ------------------------------------------------------------------
+
+#: The brochure's output name (its file is ``brochure.pdf``).
+BROCHURE = "brochure"
+#: What a poster's file name starts with, before the poster's own name.
+POSTER_PREFIX = "poster-"
+
+
+def poster_file(name: str) -> str:
+    """The output (file name without ``.pdf``) of the poster named ``name``: ``poster-NAME``."""
+    return f"{POSTER_PREFIX}{name}"
+
+
 # --- the document date ----------------------------------------------------------
 
-def source_date(inputs: Iterable[Path], environ: Mapping[str, str]) -> int:
-    """The document date, in seconds since 1970: SOURCE_DATE_EPOCH when it is set to a whole
-    number, else the newest modification time among ``inputs`` (0 when none can be read).
+def source_date(inputs: Iterable[Path], epoch: int | None = None) -> int:
+    """The document date, in seconds since 1970: ``epoch`` ($SOURCE_DATE_EPOCH, checked by the
+    command line) when given, else the newest modification time among ``inputs`` (0 when none can be read).
 
     Either way the same inputs give the same date, so the same bytes.
     """
-    epoch = environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
+    if epoch is not None:
         return int(epoch)
     times = []
     for path in inputs:

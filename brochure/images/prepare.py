@@ -39,6 +39,7 @@ from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 from brochure.ground.boxes import MM
 from brochure.ground.errors import BuildWarning, PressError
 from brochure.ground.rules import IMAGE_FORMATS, IMAGE_SUFFIXES, MAX_PIXELS, MIN_PPI, TARGET_PPI
+from brochure.runtime.store import code_digest
 
 # Pillow warns above MAX_PIXELS and refuses above twice that; both become PressError.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -47,7 +48,7 @@ ImageFile.LOAD_TRUNCATED_IMAGES = False
 SRGB_PROFILE = Path("/usr/share/color/icc/ghostscript/srgb.icc")
 JPEG_QUALITY = 92
 DOWNSAMPLE_ABOVE = 1.5     # downsample when effective ppi > target * this
-PIPELINE_VERSION = "3"      # change when the output of this module changes
+PIPELINE_VERSION = code_digest(__name__)   # this module's code and all it imports: changed code, new entries
 OPTIMIZE_MAX_PIXELS = 4_000_000
 #: Larger RGB photos are converted to CMYK a band of rows at a time, from their three planes.
 BANDS_ABOVE_PIXELS = 4_000_000

@@ -1,4 +1,4 @@
-"""Stage 3: page geometry, the baseline grid, and the brochure and poster compositions.
+"""Layout: page geometry, the baseline grid, and the brochure and poster compositions.
 
 Layout decides where every block goes, in trim coordinates (points, origin at
 the trim's lower-left, y up).  It measures blocks through the ReportLab

@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 from brochure.content.model import Content
-from brochure.draw.qr import MIN_MODULE_MM, qr_modules
+from brochure.draw.qr import qr_modules
 from brochure.ground.boxes import MM
 from brochure.ground.errors import ContentError, PressError
+from brochure.ground.rules import QR_MIN_MODULE_MM as MIN_MODULE_MM
 from brochure.layout.back import QR_CODE
 
 
 def check_qr(content: Content) -> None:
     """The back cover prints its QR code ``QR_CODE`` wide (the quiet zone around it): refuse a URL
-    too long to scan there, at its line."""
+    too long to scan there, at its line.  The loader has refused one longer than any code can be
+    scanned (``rules.QR_URL_MAX_BYTES``); here the module size is held to ``rules.QR_MIN_MODULE_MM``."""
     url = content.document.online_url
 
     def module_mm(u: str) -> float:

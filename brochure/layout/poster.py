@@ -19,6 +19,7 @@ import math
 from brochure.content.model import Content, Poster
 from brochure.ground.boxes import MM, PageBoxes
 from brochure.ground.page import BLEEDING_KINDS, Composition
+from brochure.ground.rules import poster_file
 from brochure.layout.blocks import Fill
 from brochure.layout.page_checks import safety_warnings
 from brochure.draw.qr import QUIET_MODULES, qr_modules
@@ -189,7 +190,7 @@ class PosterComposer(PosterAreas):
         else:
             self.portrait(x0, x1 - x0, top, m + self.p.foot * MM)
         urls = [str(self.c.document.online_url)] if "qr" in self.p.shows else []
-        comp = Composition(f"poster-{self.p.name}", [self.page], f"{self.c.document.title}（{self.p.name}）",
+        comp = Composition(poster_file(self.p.name), [self.page], f"{self.c.document.title}（{self.p.name}）",
                            qr_urls=urls, warnings=self.warnings)
         safety = self.p.press.safety * MM
         more = max(safety - closest_to_trim(comp), 0.0) / MM

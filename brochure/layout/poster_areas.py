@@ -8,7 +8,7 @@ fine print (caption, URL, publisher) is sized for the distance people scan from,
 from __future__ import annotations
 
 from brochure.content.model import Content, Poster
-from brochure.draw.qr import qr_modules, qr_size_for_distance
+from brochure.draw.qr import qr_size
 from brochure.ground.boxes import MM, PageBoxes
 from brochure.ground.colour import WHITE
 from brochure.ground.errors import LayoutError
@@ -25,11 +25,6 @@ KEEP_OF_PHOTO = 2 / 3      # a crop keeps at least this much of a photo's height
 def min_body_pt(distance_m: float) -> float:
     """Smallest body size legible from ``distance_m``: about 1/250 of the distance as character height."""
     return max(FINE_PRINT_PT, distance_m * 1000 / 250 * 72 / 25.4 * 0.95)
-
-
-def qr_size(url: str, distance_m: float) -> float:
-    """QR size (with quiet zone) in pt for scanning from ``distance_m``: module size from the distance, at least 1/10 of it."""
-    return max(qr_size_for_distance(distance_m, qr_modules(url, ec="Q")), distance_m * 1000 / 10 * MM)
 
 
 class PosterAreas:

@@ -1,4 +1,4 @@
-"""Stage 8: build the outputs of a content file into out/ (``build``), all or nothing.
+"""Build the outputs of a content file into out/ (``build``), all or nothing.
 
 ``pipeline`` runs the stages; ``inputs`` reads what they need (faces, photos,
 compositions); ``stage`` renders, finishes and preflights one output into
@@ -10,8 +10,8 @@ from brochure.pipeline.outputs import (HOST_TAG, KeptReport, Output, build_tag, 
                                     remove_stale_temps, temp_file)
 from brochure.pipeline.pipeline import build
 from brochure.pipeline.pool import close_residents, jobs_for
-from brochure.runtime.session import Session
+from brochure.runtime.session import Environment, Session
 
-__all__ = ["HOST_TAG", "KeptReport", "Output", "Session", "build", "build_tag", "close_residents", "is_stale",
+__all__ = ["Environment", "HOST_TAG", "KeptReport", "Output", "Session", "build", "build_tag", "close_residents", "is_stale",
            "jobs_for", "load_faces", "output_names", "remove_own_temps", "remove_stale_temps", "source_date",
            "temp_file"]

@@ -7,7 +7,6 @@ lists what a build makes, in the order of content.yaml.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import fields, replace
 
 from brochure.content.model import Content, Press
@@ -104,6 +103,10 @@ def photo_loader(content: Content, press: Press, session: Session, warnings: lis
     return load_photo
 
 
+#: The module whose code (with all it imports) finds the brochure's layout plan, which the cache keeps.
+PLAN = "brochure.layout.brochure"
+
+
 def compositions(content: Content, faces, session: Session, setter=None, only: str | None = None,
                  draft: bool = False):
     """(Composition, Press) for the brochure and each poster, lazily; a ``draft`` takes low-resolution
@@ -116,11 +119,12 @@ def compositions(content: Content, faces, session: Session, setter=None, only: s
         low: list | None = [] if draft else None
         memo = session.memo("layout").setdefault("search", Memo())      # watch keeps it between saves
         comp = compose_brochure(content, styles, photo_loader(content, b.press, session, low),
-                                boxes_for(b.page.width, b.page.height, b.press), store=session.store, memo=memo)
+                                boxes_for(b.page.width, b.page.height, b.press),
+                                store=session.store.coded(PLAN), memo=memo)
         comp.warnings += low or []
         yield comp, b.press
     for poster in content.posters:
-        if only not in (None, poster.name, f"poster-{poster.name}"):
+        if only not in (None, poster.name, rules.poster_file(poster.name)):
             continue
         low = [] if draft else None
         comp = compose_poster(content, poster, faces, photo_loader(content, poster.press, session, low),
@@ -140,12 +144,13 @@ def qr_regions(comp) -> list[tuple[int, tuple[float, float, float, float]]]:
     return regions
 
 
-def source_date(content: Content) -> int:
-    """The document date: SOURCE_DATE_EPOCH when set, else the newest input's modification time.
+def source_date(content: Content, epoch: int | None = None) -> int:
+    """The document date: ``epoch`` ($SOURCE_DATE_EPOCH, the session's ``env.source_date_epoch``) when set,
+    else the newest input's modification time.
 
     Either way the same inputs give the same bytes.
     """
-    return rules.source_date([content.source] + [p.file for p in content.photos.values()], os.environ)
+    return rules.source_date([content.source] + [p.file for p in content.photos.values()], epoch)
 
 
 def output_names(content: Content, only: str | None = None) -> list[str]:
@@ -153,4 +158,4 @@ def output_names(content: Content, only: str | None = None) -> list[str]:
     names = ["brochure"] + [p.name for p in content.posters]
     if only is None:
         return names
-    return [n for n in names if only in (n, f"poster-{n}")]
+    return [n for n in names if only in (n, rules.poster_file(n))]

@@ -19,13 +19,15 @@ from brochure.pipeline.stage import make, worker_make
 from brochure.content import load
 from brochure.content.unfinished import refuse_unfinished
 from brochure.ground.errors import BrochureError
+from brochure.ground.rules import poster_file
 from brochure.runtime.interrupts import Interrupts
-from brochure.runtime.session import Session
+from brochure.runtime.session import Environment, Session
 from brochure.layout.content_checks import check_qr
 
 
 def build(content_path: Path, out_dir: Path, only: str | None = None, jobs: int | None = None,
-          session: Session | None = None, interrupts: Interrupts | None = None, draft: bool = False) -> list[Output]:
+          session: Session | None = None, interrupts: Interrupts | None = None, draft: bool = False,
+          env: Environment | None = None) -> list[Output]:
     """Build every output (or ``only`` one) of ``content_path`` into ``out_dir``; all or nothing.
 
     Content with placeholders (【待填】) or an example web address is refused, naming
@@ -34,16 +36,18 @@ def build(content_path: Path, out_dir: Path, only: str | None = None, jobs: int 
     only warns, and each preflight report says it is a draft.
 
     With more than one CPU core the posters are made in forked processes while
-    this one makes the brochure (``jobs``, or $BROCHURE_JOBS, sets how many).
+    this one makes the brochure (``jobs``, or the session's ``env.jobs``, sets how many).
     A ``session`` given (``brochure watch``) keeps its memory, and its processes
     for the posters, from one build to the next.  ``interrupts`` given (the
-    ``brochure build`` command) knows afterwards whether out/ was changed.
+    ``brochure build`` command) knows afterwards whether out/ was changed.  ``env``: the
+    environment variables the build heeds, read by the command line (for the session made
+    here when none is given; without either, it heeds none: see ``Environment``).
     """
     content_path, out_dir = Path(content_path), Path(out_dir)
     resident = session is not None
-    session = session or Session()
+    session = session or Session(env=env or Environment())
     content = load(content_path, checked_photos=session.memo("photos"))
-    names = ["brochure"] + [p.name for p in content.posters] + [f"poster-{p.name}" for p in content.posters]
+    names = ["brochure"] + [p.name for p in content.posters] + [poster_file(p.name) for p in content.posters]
     if only is not None and only not in names:
         available = ["brochure"] + [p.name for p in content.posters]
         raise BrochureError(
@@ -56,7 +60,7 @@ def build(content_path: Path, out_dir: Path, only: str | None = None, jobs: int 
         check_qr(content)
     faces = load_faces(content, session, draft=draft)
     wanted = output_names(content, only)
-    groups = pool.share(wanted, jobs if jobs is not None else pool.jobs_for(len(wanted)),
+    groups = pool.share(wanted, jobs if jobs is not None else pool.jobs_for(len(wanted), session.env.jobs),
                         {p.name: p.page.width * p.page.height for p in content.posters})
     staged: list[Staged] = []
     workers: list[pool.Worker] = []

@@ -27,10 +27,10 @@ from brochure.images.prepare import release_memory
 RESIDENTS = "residents"
 
 
-def jobs_for(count: int) -> int:
-    """How many processes share ``count`` outputs: $BROCHURE_JOBS, else one per CPU core."""
-    env = os.environ.get("BROCHURE_JOBS", "")
-    wanted = int(env) if env.isdigit() and int(env) > 0 else (os.cpu_count() or 1)
+def jobs_for(count: int, wanted: int | None = None) -> int:
+    """How many processes share ``count`` outputs: ``wanted`` ($BROCHURE_JOBS, read by the command line
+    into the session's ``env.jobs``), else one per CPU core."""
+    wanted = wanted or os.cpu_count() or 1
     if not hasattr(os, "fork"):
         return 1
     return max(1, min(wanted, count))

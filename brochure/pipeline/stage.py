@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 from pathlib import Path
 
 from brochure.pipeline import pool
@@ -29,9 +28,15 @@ from brochure.draw.watermark import Watermark
 from brochure.render.pdf import render
 from brochure.text.store import LineSetter
 
+#: The modules whose code (with all they import) makes what the cache keeps of each stage.
+SETTING = "brochure.text.layout"              # the lines of a paragraph
+PREFLIGHT = "brochure.press.preflight.run"    # a page's preflight reading and its ink
 
-def render_key(raw: Path, comp, press: Press, content: Content, final: Path, draft: bool = False) -> str:
-    """The render's bytes and everything else finishing adds to them (the date only if SOURCE_DATE_EPOCH sets it)."""
+
+def render_key(raw: Path, comp, press: Press, content: Content, final: Path, draft: bool = False,
+               epoch: int | None = None) -> str:
+    """The render's bytes and everything else finishing adds to them (the date only if ``epoch``,
+    $SOURCE_DATE_EPOCH, sets it)."""
     h = hashlib.sha256(raw.read_bytes())
     if draft:                      # a draft's preflight report says so
         h.update(b"draft")
@@ -43,7 +48,7 @@ def render_key(raw: Path, comp, press: Press, content: Content, final: Path, dra
         profile_stat = None
     h.update(repr((press, comp.title, str(content.document.author), str(content.document.language),
                    [p.boxes for p in comp.pages], comp.qr_urls, str(profile), profile_stat,
-                   os.environ.get("SOURCE_DATE_EPOCH", ""), str(final))).encode())
+                   "" if epoch is None else str(epoch), str(final))).encode())
     return h.hexdigest()
 
 
@@ -63,8 +68,8 @@ def stage(comp, press: Press, out_dir: Path, content: Content, font_name: str, t
         render(comp, raw, font_name=font_name, marks=press.marks, color_bar=press.color_bar,
                slug_text=f"{final.name}" if press.slug else None,
                watermark=watermark)
-        key = render_key(raw, comp, press, content, final, draft)
-        kept = session.store.get("finish", key)
+        key = render_key(raw, comp, press, content, final, draft, session.env.source_date_epoch)
+        kept = session.store.coded(__name__).get("finish", key)     # keyed by the code of all it runs
         if kept is not None:
             with contextlib.suppress(ValueError, KeyError, TypeError):
                 known = json.loads(kept)
@@ -84,12 +89,12 @@ def stage(comp, press: Press, out_dir: Path, content: Content, font_name: str, t
         finish(raw, done, boxes=[p.boxes for p in comp.pages], pdfx=press.pdfx,
                profile=output_profile_path(press.output_profile), output_condition=press.output_condition,
                title=comp.title, author=str(content.document.author), language=content.document.language,
-               source_date_epoch=source_date(content))
+               source_date_epoch=source_date(content, session.env.source_date_epoch))
         raw.unlink()
         # the quick preflight: ink from the file's colour values and image samples, QR codes
         # rendered only where they were placed (``brochure preflight`` renders every page)
         report = preflight(done, expect_urls=comp.qr_urls, min_ppi=press.min_ppi, ink_limit=press.ink_limit,
-                           thorough=False, qr_regions=qr_regions(comp), store=session.store, draft=draft)
+                           thorough=False, qr_regions=qr_regions(comp), store=session.store.coded(PREFLIGHT), draft=draft)
         if not report.ok:
             report.path = final.name
             raise PressError(
@@ -102,7 +107,7 @@ def stage(comp, press: Press, out_dir: Path, content: Content, font_name: str, t
         text = report.to_json() + "\n"
         write_synced(js, text)
         fsync_file(done)
-        session.store.put("finish", key, json.dumps({"pdf": file_digest(done),
+        session.store.coded(__name__).put("finish", key, json.dumps({"pdf": file_digest(done),
                                                      "json": hashlib.sha256(text.encode("utf-8")).hexdigest()}).encode())
         staged.output.preflight = report
         staged.pdf, staged.report = done, js
@@ -130,7 +135,7 @@ def stage_named(name: str, content: Content, faces, out_dir: Path, tag: str, ses
 def line_setter(content: Content, names: list[str], session: Session) -> LineSetter:
     """The set paragraphs kept for these outputs of this content file."""
     key = hashlib.sha256(repr((str(content.source), names)).encode("utf-8")).hexdigest()
-    return LineSetter(session.memo("lines"), session.store, key)
+    return LineSetter(session.memo("lines"), session.store.coded(SETTING), key)
 
 
 def make(names: list[str], content: Content, faces, out_dir: Path, tag: str, session: Session,

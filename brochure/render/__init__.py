@@ -1,1 +1,1 @@
-"""Stage 4: drawing laid-out pages with ReportLab (frames, pages and PDF writing stay ReportLab's)."""
+"""Rendering: drawing laid-out pages with ReportLab (frames, pages and PDF writing stay ReportLab's)."""

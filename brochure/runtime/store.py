@@ -1,9 +1,12 @@
-"""What is kept between builds, in $XDG_CACHE_HOME/brochure (or ~/.cache/brochure).
+"""What is kept between builds, in a folder the command line names ($XDG_CACHE_HOME/brochure or ~/.cache/brochure).
 
 ``Store`` holds entries of bytes by (kind, key).  The caller's key is a digest of
-every input that affects the value; the store mixes in a digest of the source
-files that produce that kind (``SOURCES``), so changed code never reads old
-results and no version number needs bumping.  Each entry is written whole or
+every input that affects the value.  A writer is handed ``store.coded(module)``:
+the same store, with a digest of the code that makes the values mixed into every
+key -- the source of ``module`` and of every module of the package it imports,
+followed through their imports (``code_digest``, read as files, nothing
+imported).  So changed code never reads old results, and no version number is
+ever typed.  Each entry is written whole or
 not at all, with a sha256 of its payload in front; a read checks it, and an
 entry that does not match (truncated, damaged, tampered) is deleted and treated
 as absent.  Nothing is pickled: callers hand over bytes (JSON, marshal of plain
@@ -22,42 +25,74 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import stat
 import tempfile
 from pathlib import Path
 
 from brochure.runtime.files import read_regular
 
-#: The package folders (or modules) whose source produces each kind, relative to the package root.
-#: A path may name a folder (every .py below it) or a module with or without ``.py``; missing ones count as empty.
-SOURCES = {
-    "layout": ("text",),
-    "images": ("images",),
-    "ink": ("press/preflight",),
-    "preflight": ("press/preflight", "press/transparency.py"),
-    "fonts": ("fonts",),
-    "finish": ("press", "render", "draw"),
-    "plan": ("layout", "text", "content"),
-}
 PACKAGE = Path(__file__).resolve().parent.parent
 MAGIC = b"BRS2"
 
 
-def default_root() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "brochure"
+def module_file(name: str, package: Path = PACKAGE) -> Path | None:
+    """The source file of module ``name`` of the package (``brochure.text.layout``), None if it has none."""
+    parts = name.split(".")
+    if parts[0] != package.name:
+        return None
+    base = package.joinpath(*parts[1:])
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
 
 
-def source_digest(parts, package: Path = PACKAGE) -> str:
-    """A digest of the source files named by ``parts`` (read as files, nothing imported)."""
+_FROM = re.compile(rb"^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#]*)", re.M)
+_IMPORT = re.compile(rb"^[ \t]*import[ \t]+([\w., \t]+)", re.M)
+
+
+def _imported(source: bytes, name: str, is_package: bool, package: Path) -> set[str]:
+    """The package modules ``source`` (of module ``name``) imports, absolutely or relatively, at any depth.
+
+    Read with two patterns rather than parsed (ten times faster); an import inside a
+    string counts too, which only ever adds a module to the digest.
+    """
+    here = name.split(".") if is_package else name.split(".")[:-1]
+    found = set()
+    for dots, module, names in _FROM.findall(source):
+        module = module.decode()
+        base = ".".join(here[:len(here) - len(dots) + 1] + ([module] if module else [])) if dots else module
+        found.add(base)
+        for n in names.decode().strip("()").replace("\n", ",").split(","):
+            n = n.split()[0] if n.split() else ""
+            if n.isidentifier():
+                found.add(f"{base}.{n}")                   # a submodule, when it is one
+    for names in _IMPORT.findall(source):
+        found.update(n.split()[0] for n in names.decode().split(",") if n.split())
+    return {m for m in found if m.split(".")[0] == package.name and module_file(m, package) is not None}
+
+
+def code_digest(name: str, package: Path = PACKAGE) -> str:
+    """A digest of the source of module ``name`` and of every package module it imports, followed through
+    their imports (read as files, nothing imported): it changes whenever code that can change its results does."""
+    seen, todo, sources = set(), [name], {}
+    while todo:
+        module = todo.pop()
+        if module in seen:
+            continue
+        seen.add(module)
+        path = module_file(module, package)
+        if path is None:
+            continue
+        try:
+            sources[module] = path.read_bytes()
+        except OSError:
+            continue
+        todo.extend(_imported(sources[module], module, path.name == "__init__.py", package) - seen)
     h = hashlib.sha256()
-    for part in parts:
-        base = package / part
-        files = sorted(base.rglob("*.py")) if base.is_dir() else [p for p in (base, base.with_suffix(".py"))
-                                                                 if p.suffix == ".py" and p.is_file()]
-        for path in files:
-            with contextlib.suppress(OSError):
-                h.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes() + b"\0")
+    for module in sorted(sources):
+        h.update(module.encode() + b"\0" + sources[module] + b"\0")
     return h.hexdigest()
 
 
@@ -124,24 +159,25 @@ def _seal(name: str, payload: bytes) -> bytes:
 class Store:
     """Verified entries of bytes on disk under ``root`` (None: in this process's memory only)."""
 
-    def __init__(self, root: Path | None = ..., *, code: dict[str, str] | None = None):
-        if root is ...:
-            root = default_root()
+    def __init__(self, root: Path | None = None, *, code: dict[str, str] | None = None):
         self.root = private_folder(Path(root)) if root is not None else None
-        self.code = dict(code or {})             # kind -> digest of its source, filled on first use
+        self.code = dict(code or {})             # kind -> a code digest to mix in as well (an experiment's stand-in)
         self.memory: dict[tuple[str, str], bytes] = {}
         self._scratch: tempfile.TemporaryDirectory | None = None
+        self._digests: dict[str, str] = {}       # module -> code_digest, computed once per store
 
-    def _code(self, kind: str) -> str:
-        if kind not in self.code:
-            self.code[kind] = source_digest(SOURCES.get(kind, ()))
-        return self.code[kind]
+    def coded(self, module: str) -> "Coded":
+        """This store as the code of ``module`` (a dotted name) writes it: every key mixed with
+        ``code_digest(module)``, so entries made by other code are never read."""
+        if module not in self._digests:
+            self._digests[module] = code_digest(module)
+        return Coded(self, self._digests[module])
 
     def _path(self, kind: str, key: str) -> Path | None:
         folder = self.folder(kind, scratch=False)
         if folder is None:
             return None
-        name = hashlib.sha256(f"{self._code(kind)}:{key}".encode()).hexdigest()
+        name = hashlib.sha256(f"{self.code.get(kind, '')}:{key}".encode()).hexdigest()
         return folder / f"{name}.entry"
 
     def folder(self, kind: str, *, scratch: bool = True) -> Path | None:
@@ -181,3 +217,19 @@ class Store:
             write_atomic(path, MAGIC + _seal(path.name, data) + data)
         except OSError:                          # a full or read-only disk: kept for this build, in memory
             self.memory[(kind, key)] = data
+
+
+class Coded:
+    """A store as one module's code writes it (``Store.coded``): the same entries, each key mixed with its code's digest."""
+
+    def __init__(self, store: Store, digest: str):
+        self.store, self.digest = store, digest
+
+    def get(self, kind: str, key: str) -> bytes | None:
+        return self.store.get(kind, f"{self.digest}:{key}")
+
+    def put(self, kind: str, key: str, data: bytes) -> None:
+        self.store.put(kind, f"{self.digest}:{key}", data)
+
+    def folder(self, kind: str, *, scratch: bool = True) -> Path | None:
+        return self.store.folder(kind, scratch=scratch)

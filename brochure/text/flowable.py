@@ -53,12 +53,6 @@ class CJKParagraph(Flowable):
         self.height = len(self.lines(availWidth)) * self.style.leading
         return self.width, self.height
 
-    def getSpaceBefore(self):  # noqa: N802
-        return self.style.space_before * self.style.leading
-
-    def getSpaceAfter(self):  # noqa: N802
-        return self.style.space_after * self.style.leading
-
     def split(self, availWidth, availHeight):  # noqa: N803
         lines = self.lines(availWidth)
         fit = int((availHeight + EPSILON) // self.style.leading)
@@ -77,8 +71,6 @@ class CJKParagraph(Flowable):
         offset = lines[fit].start
         tail._lines = [_shift(l, -offset) for l in lines[fit:]]
         tail._lines_width = availWidth
-        head.style = _no_space_after(self.style)
-        tail.style = _no_space_before(self.style)
         return [head, tail]
 
     # --- drawing --------------------------------------------------------------------
@@ -101,9 +93,3 @@ def _shift(line: Line, delta: int) -> Line:
     return replace(line, start=line.start + delta, end=line.end + delta)
 
 
-def _no_space_after(style):
-    return replace(style, space_after=0) if style.space_after else style
-
-
-def _no_space_before(style):
-    return replace(style, space_before=0) if style.space_before else style

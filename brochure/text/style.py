@@ -18,8 +18,6 @@ class TextStyle:
     indent: float = 0.0               # first-line indent, em (body text uses 2)
     cjk_latin_space: float = 0.25     # em between Han and Western letters/digits
     overprint: bool = False           # K100 text overprints on press
-    space_before: int = 0             # whole grid lines
-    space_after: int = 0
     #: where set paragraphs are remembered (``brochure.text.store.LineSetter``; None: set every time)
     setter: object = field(default=None, compare=False, repr=False)
 

@@ -16,6 +16,8 @@ from pathlib import Path
 from brochure.content.files import display_path
 from brochure.content.unfinished import unfinished
 from brochure.ground.errors import BrochureError, ContentError, Location
+from brochure.runtime.session import Session
+from brochure.workflow.environment import process_environment
 from brochure.workflow.lint import Finding, Source, fixed_source, lint
 from brochure.workflow.writing import REASONS, exists, write_text
 
@@ -42,25 +44,29 @@ class CheckReport:
         return 1 if self.findings else 0
 
 
-def check_glyphs(content) -> list[BrochureError]:
-    """The fonts must have every character the words use (the same check the build makes)."""
+def check_glyphs(content, session=None) -> list[BrochureError]:
+    """The fonts must have every character the words use (the same check the build makes), with the
+    fonts of ``session`` (its cache; None: converted in memory)."""
     # the build package brings ReportLab and the layout, which checking alone does not need
     from brochure.pipeline import load_faces
 
     try:
-        load_faces(content)
+        load_faces(content, session)
     except BrochureError as exc:
         return [exc]
     return []
 
 
 def check(path: Path, *, fix: bool = False, fix_path: Path | None = None, force: bool = False,
-          draft: bool = False) -> CheckReport:
+          draft: bool = False, session=None) -> CheckReport:
     """Check ``path``; with ``fix``, also write the safe fixes to a copy (never to ``path`` itself).
 
     Every placeholder (【待填】) and example web address is an error, one for each
     place, unless the content is checked as a ``draft`` (``--draft``, what
     ``build --draft`` would accept).
+
+    ``session`` (``brochure.runtime.session.Session``) lends its cache of converted fonts (by default
+    the cache this process's environment names).
 
     Raises ContentError when the file does not load (schema or syntax), or when the
     copy cannot be written; other problems are collected in the report.
@@ -72,7 +78,7 @@ def check(path: Path, *, fix: bool = False, fix_path: Path | None = None, force:
     report = CheckReport(source=path)
     if not draft:
         report.errors += [ContentError(*u.message(), u.where) for u in unfinished(content)]
-    report.errors += check_glyphs(content)
+    report.errors += check_glyphs(content, session or Session(env=process_environment()))
     report.warnings = list(getattr(content, "warnings", []))        # the fonts' too
     source = Source.read(content.source)
     report.findings = lint(content, source)

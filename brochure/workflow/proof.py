@@ -11,6 +11,7 @@ that shrank from 8 to 4 pages leaves no stale page 5.
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import os
@@ -23,6 +24,7 @@ from brochure.pipeline import build as build_outputs
 from brochure.content.files import display_path
 from brochure.ground.errors import BrochureError, Location
 from brochure.runtime.progress import Progress
+from brochure.workflow.environment import process_environment
 
 #: Resolution of the page previews.
 DPI = 100
@@ -108,8 +110,8 @@ def proof(content_path: Path, out_dir: Path, *, only: str | None = None, dpi: fl
           max_side: int = MAX_SIDE_PX, build=None, draft: bool = False) -> ProofResult:
     """Build ``content_path`` into ``out_dir`` (as ``brochure build`` does), then write the previews;
     a ``draft`` (``--draft``) as ``brochure build --draft`` builds it, watermarked."""
-    if build is None:
-        build = build_outputs
+    if build is None:               # as the command builds: heeding this process's environment
+        build = functools.partial(build_outputs, env=process_environment())
     dest = Path(out_dir) / "proof"
     if os.path.lexists(dest) and not dest.is_dir():        # found before the build, so out/ is left as it was
         raise BrochureError(

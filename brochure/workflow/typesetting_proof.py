@@ -28,11 +28,13 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from brochure.fonts import FontLibrary
+from brochure.fonts.library import default_cache_dir
 from brochure.text.classes import NO_START
 from brochure.text.flowable import CJKParagraph
 from brochure.text.style import TextStyle
 from brochure.text.vertical import VerticalText
 from brochure.workflow import typesetting_samples
+from brochure.workflow.environment import process_environment
 from brochure.workflow.typesetting_samples import (BODY, LEADING, SAMPLES, SANS, SANS_BOLD, SIZE, Sample,
                                                    line_issues)
 
@@ -239,7 +241,7 @@ def _stacked_box(sample: Sample, faces: Faces) -> Box:
 def load_faces(library=None, project_root: Path | None = None) -> Faces:
     """The proof's three faces, from ``library`` (a FontLibrary) or a new one."""
     if library is None:
-        library = FontLibrary(project_root or Path.cwd())
+        library = FontLibrary(project_root or Path.cwd(), default_cache_dir(process_environment().cache))
     # every character the proof can print: its samples, labels and notes are all literals in these two modules
     chars = Path(__file__).read_text(encoding="utf-8") + Path(typesetting_samples.__file__).read_text(encoding="utf-8")
     return Faces(library.face(*BODY, chars), library.face(*SANS, chars), library.face(*SANS_BOLD, chars))

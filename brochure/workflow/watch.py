@@ -23,6 +23,8 @@ from brochure.content.files import read_text_file
 from brochure.ground.errors import BrochureError
 from brochure.ground.words import plural
 from brochure.pipeline import Session, close_residents
+from brochure.runtime.session import Environment
+from brochure.workflow.environment import process_environment
 from brochure.pipeline import build as build_outputs
 
 INTERVAL = 0.3
@@ -99,7 +101,7 @@ def _summary(result: Rebuild) -> str:
 
 
 def rebuild(content_path: Path, out_dir: Path, only: str | None, build: Callable, echo: Callable,
-            previous: Rebuild | None = None) -> Rebuild:
+            previous: Rebuild | None = None, env: Environment | None = None) -> Rebuild:
     """One build, reported in a line or two.  Given the ``previous`` rebuild, outputs whose
     render did not change are kept as they are in out/, and its session (paragraphs, fonts, photos
     and processes for the posters) serves this one.
@@ -112,7 +114,7 @@ def rebuild(content_path: Path, out_dir: Path, only: str | None, build: Callable
     session = previous.session if previous is not None else None
     kwargs = {}
     if session is None:
-        session = Session()
+        session = Session(env=env or process_environment())
         kwargs["jobs"] = 1
     try:
         outputs = build(content_path, out_dir, only=only, session=session, **kwargs)
@@ -139,12 +141,14 @@ def rebuild(content_path: Path, out_dir: Path, only: str | None, build: Callable
 def watch(content_path: Path, out_dir: Path, *, only: str | None = None, interval: float = INTERVAL,
           stop: Callable[[], bool] | None = None, max_polls: int | None = None,
           build: Callable | None = None, echo: Callable[[str], None] = print,
-          sleep: Callable[[float], None] = time.sleep, initial: bool = True, draft: bool = False) -> WatchLog:
+          sleep: Callable[[float], None] = time.sleep, initial: bool = True, draft: bool = False,
+          env: Environment | None = None) -> WatchLog:
     """Build, then rebuild on every settled change until ``stop()`` is true or ``max_polls`` polls.
 
     ``build``, ``echo`` and ``sleep`` are injectable so tests can drive the loop
     without real time passing; ``build`` defaults to ``brochure.pipeline.build``.
     ``draft``: every build is a draft (``build(..., draft=True)``), watermarked.
+    ``env``: the environment variables the builds heed (read by the command line; by default this process's).
     """
     if build is None:
         build = build_outputs
@@ -167,9 +171,9 @@ def watch(content_path: Path, out_dir: Path, *, only: str | None = None, interva
     echo(f"正在监视 {content_path.name}、images/、fonts/，保存后自动重建；按 Ctrl+C 停止。 / "
          f"watching {content_path.name}, images/ and fonts/; saving rebuilds. Press Ctrl+C to stop.")
     if initial:
-        log.rebuilds.append(rebuild(content_path, out_dir, only, build, echo))
+        log.rebuilds.append(rebuild(content_path, out_dir, only, build, echo, env=env))
     try:
-        _loop(content_path, out_dir, only, build, echo, log, last, stopped, poll)
+        _loop(content_path, out_dir, only, build, echo, log, last, stopped, poll, env)
     finally:
         _end(log)
     return log
@@ -187,7 +191,7 @@ def _end(log: WatchLog) -> None:
         close_residents(log.rebuilds[-1].session)
 
 
-def _loop(content_path, out_dir, only, build, echo, log, last, stopped, poll) -> None:
+def _loop(content_path, out_dir, only, build, echo, log, last, stopped, poll, env=None) -> None:
     while not stopped():
         now = poll()
         if now == last:
@@ -201,4 +205,4 @@ def _loop(content_path, out_dir, only, build, echo, log, last, stopped, poll) ->
         last = now
         echo(f"[{datetime.now():%H:%M:%S}] {zh} / {en}")
         previous = log.rebuilds[-1] if log.rebuilds else None     # what the last rebuild kept
-        log.rebuilds.append(rebuild(content_path, out_dir, only, build, echo, previous))
+        log.rebuilds.append(rebuild(content_path, out_dir, only, build, echo, previous, env=env))

@@ -40,9 +40,11 @@ from brochure.pipeline import build
 from brochure.cli import main
 from brochure.content import load
 from brochure.ground.errors import BrochureError
-from conftest import MINIMAL, make_print_project
+from conftest import MINIMAL, make_print_project, env as build_env
 
-BUILDS = int(os.environ.get("FUZZ_EXAMPLES", "24"))
+#: Builds per fuzzing test ($FUZZ_EXAMPLES, 6 by default; the loader tests try 5-10 times as many models).
+#: Set, it also draws new random examples each run instead of the same fixed ones (see docs/testing.md).
+BUILDS = int(os.environ.get("FUZZ_EXAMPLES", "6"))
 RANDOM = "FUZZ_EXAMPLES" in os.environ
 HANG_S = 90
 COMMON = dict(deadline=None, derandomize=not RANDOM, database=None, print_blob=True,
@@ -328,7 +330,7 @@ def check_build(folder: Path, text: str, only: str) -> None:
         (out / name).write_bytes(data)
     try:
         with time_limit(HANG_S):
-            outputs = build(folder / "content.yaml", out, only=only)
+            outputs = build(folder / "content.yaml", out, only=only, env=build_env())
     except BrochureError as exc:
         event(f"refused: {type(exc).__name__}: {exc.en[:40]}")
         assert_clean_error(exc)

@@ -349,23 +349,30 @@ def test_an_interrupted_conversion_ends_its_child(tmp_path, monkeypatch, forking
 
 
 # --- where the cache lives ----------------------------------------------------------------------------------
+def cache_of_environment():
+    """The cache folder this process's environment names, as the command line reads it."""
+    from brochure.workflow.environment import process_environment
+
+    return process_environment().cache
+
+
 def test_cache_folder_is_used_as_given(tmp_path, monkeypatch):
     FontLibrary(ROOT, tmp_path).face(SERIF, "Regular", "中")
     names = {p.suffix for p in tmp_path.iterdir()}
     assert {".glyphs", ".ttf", ".json"} <= names
     assert not (tmp_path / "fonts").exists()
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert default_cache_dir() == tmp_path / "xdg" / "brochure" / "fonts"
+    assert default_cache_dir(cache_of_environment()) == tmp_path / "xdg" / "brochure" / "fonts"
 
 
 def test_the_default_fonts_folder_is_private(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    folder = default_cache_dir()
+    folder = default_cache_dir(cache_of_environment())
     FontLibrary(ROOT, folder).face(SERIF, "Regular", "中")
     assert folder.stat().st_mode & 0o777 == 0o700
     assert {p.stat().st_mode & 0o777 for p in folder.iterdir() if p.is_file()} == {0o600}
     folder.chmod(0o777)                                   # writable by anyone: not used
-    assert default_cache_dir() != folder
+    assert default_cache_dir(cache_of_environment()) != folder
 
 
 def test_fonts_of_the_old_nested_layout_are_removed(tmp_path):

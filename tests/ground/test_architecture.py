@@ -10,6 +10,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 PACKAGE = Path(__file__).resolve().parents[2] / "brochure"
 
 #: Lowest first.  A module belongs to the first entry its dotted name starts with.
@@ -155,36 +157,81 @@ def test_the_readers_see_a_bad_import(tmp_path):
     assert private_imports(root) == ["brochure/text/probe.py:3: takes _parser from brochure.cli"]
 
 
-def test_a_build_changes_no_module_level_value(tmp_path, monkeypatch):
+#: Run in a fresh interpreter (argv: the project folder, a scratch folder), so no earlier test has filled a memo
+#: or a registry already: prints {"before": ..., "after": ...}, every module-level value as its repr.
+SNAPSHOT = r"""
+import importlib, json, sys, types
+from pathlib import Path
+
+root, tmp = Path(sys.argv[1]), Path(sys.argv[2])
+sys.path[:0] = [str(root), str(root / "tests"), str(root / "tests" / "ground")]
+from test_architecture import modules
+from conftest import MINIMAL, POSTER, make_print_project
+from brochure.pipeline import Session, build
+from brochure.runtime.session import Environment
+
+loaded = [importlib.import_module(n) for n in modules() if not n.endswith("__main__")]
+
+
+def library_modules():
+    # ReportLab's registries (pdfmetrics' fonts, faces, encodings) and settings (rl_config) are process-wide
+    return [m for n, m in sorted(sys.modules.items()) if (n == "reportlab" or n.startswith("reportlab."))
+            and isinstance(m, types.ModuleType)]
+
+
+def snapshot():
+    values = {}
+    for module in loaded + library_modules():
+        library = not module.__name__.startswith("brochure")
+        for key, value in list(vars(module).items()):
+            if key.startswith("__") or isinstance(value, (types.ModuleType, types.FunctionType, type,
+                                                          types.BuiltinFunctionType)):
+                continue
+            if isinstance(value, (dict, list, set, bytearray)):
+                values[f"{module.__name__}.{key}"] = repr(sorted(map(repr, value)) if isinstance(value, set) else value)
+            elif hasattr(value, "cache_info"):                 # an lru_cache: a memo kept in the module
+                values[f"{module.__name__}.{key}"] = repr(value.cache_info())
+            elif library and isinstance(value, (bool, int, float, str, bytes, tuple, type(None))):
+                values[f"{module.__name__}.{key}"] = repr(value)     # a setting, e.g. rl_config.useA85
+    return values
+
+
+path = make_print_project(tmp / "p", MINIMAL + POSTER)
+env = Environment(source_date_epoch=1700000000)
+before = snapshot()
+build(path, tmp / "out", jobs=1, session=Session.in_memory(env))
+build(path, tmp / "out2", jobs=1, session=Session.in_memory(env))
+print(json.dumps({"before": before, "after": snapshot()}))
+"""
+
+
+@pytest.fixture(scope="module")
+def module_values(tmp_path_factory):
+    """Every module-level value of the package and of ReportLab, before and after two builds in a fresh
+    process: (before, after), each {"module.name": repr}."""
+    import json
+    import subprocess
+    import sys
+
+    tmp = tmp_path_factory.mktemp("module-state")
+    run = subprocess.run([sys.executable, "-c", SNAPSHOT, str(PACKAGE.parent), str(tmp)],
+                         capture_output=True, text=True, timeout=600, cwd=tmp)
+    assert run.returncode == 0, run.stderr
+    got = json.loads(run.stdout.strip().splitlines()[-1])
+    return got["before"], got["after"]
+
+
+def test_a_build_changes_no_module_level_value(module_values):
     """State is passed, never kept in modules: two builds in one process leave every module's values as they were."""
-    import importlib
-    import types
-
-    from conftest import MINIMAL, POSTER, make_print_project
-
-    names = [n for n in modules() if not n.endswith("__main__")]
-    loaded = [importlib.import_module(n) for n in names]
-
-    def snapshot():
-        values = {}
-        for module in loaded:
-            for key, value in vars(module).items():
-                if key.startswith("__") or isinstance(value, (types.ModuleType, types.FunctionType, type,
-                                                              types.BuiltinFunctionType)):
-                    continue
-                if isinstance(value, (dict, list, set, bytearray)):
-                    values[f"{module.__name__}.{key}"] = repr(value)
-                elif hasattr(value, "cache_info"):                 # an lru_cache: a memo kept in the module
-                    values[f"{module.__name__}.{key}"] = repr(value.cache_info())
-        return values
-
-    from brochure.pipeline import Session, build
-
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    path = make_print_project(tmp_path / "p", MINIMAL + POSTER)
-    before = snapshot()
-    build(path, tmp_path / "out", jobs=1, session=Session.in_memory())
-    build(path, tmp_path / "out2", jobs=1, session=Session.in_memory())
-    after = snapshot()
-    changed = sorted(k for k in before if before[k] != after.get(k))
+    before, after = module_values
+    changed = sorted(k for k in before if k.startswith("brochure") and before[k] != after.get(k))
     assert not changed, f"module-level values a build changed: {changed}"
+
+
+@pytest.mark.xfail(strict=True, reason="the fonts a build sets are still registered in ReportLab's process-wide "
+                                       "pdfmetrics and lib.fonts tables (issue 22, the fonts' subset memo)")
+def test_a_build_leaves_reportlab_as_it_found_it(module_values):
+    """ReportLab's registries and settings are process-wide: a build leaves them as they were, too."""
+    before, after = module_values
+    changed = sorted(k for k in before if not k.startswith("brochure") and before[k] != after.get(k))
+    assert not changed, f"ReportLab's module-level values a build changed: {changed}"

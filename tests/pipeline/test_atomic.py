@@ -25,7 +25,7 @@ import pytest
 
 import brochure.pipeline as pipeline
 from brochure.ground.errors import INTERRUPTED, INTERRUPTED_WRITTEN, LayoutError
-from conftest import MINIMAL, POSTER, start, temps, wait_for_temp
+from conftest import MINIMAL, POSTER, start, temps, wait_for_temp, env as build_env
 from conftest import make_print_project as project
 
 
@@ -209,8 +209,8 @@ def test_stale_temporary_files_are_removed_and_live_ones_kept(tmp_path):
 def test_outputs_made_in_parallel_are_the_bytes_made_one_by_one(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     path = project(tmp_path, MINIMAL + POSTER + POSTER.replace("posters:\n", "").replace("a3", "a2").replace("A3", "A2"))
-    one = pipeline.build(path, tmp_path / "one", jobs=1)
-    many = pipeline.build(path, tmp_path / "many", jobs=3)
+    one = pipeline.build(path, tmp_path / "one", jobs=1, env=build_env())
+    many = pipeline.build(path, tmp_path / "many", jobs=3, env=build_env())
     assert [o.name for o in one] == [o.name for o in many] == ["brochure", "poster-a3", "poster-a2"]
     assert files(tmp_path / "one").keys() == files(tmp_path / "many").keys()
     for name in ("brochure.pdf", "poster-a3.pdf", "poster-a2.pdf"):
@@ -225,7 +225,7 @@ def test_an_error_in_a_forked_output_is_raised_here_and_renames_none(tmp_path):
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "brochure.pdf").write_bytes(b"%PDF-1.4 previous\n")
     with pytest.raises(LayoutError) as err:
-        pipeline.build(path, tmp_path / "out", jobs=2)    # the brochure here, the poster in a child
+        pipeline.build(path, tmp_path / "out", jobs=2, env=build_env())    # the brochure here, the poster in a child
     assert "summaries" in str(err.value)
     assert files(tmp_path / "out") == {"brochure.pdf": b"%PDF-1.4 previous\n"}
     with pytest.raises(ChildProcessError):
@@ -274,5 +274,5 @@ def test_an_interrupt_a_library_turned_into_an_error_is_still_an_interrupt(tmp_p
 
     monkeypatch.setattr(rl_canvas, "Canvas", swallowed)      # where the renderer opens its file
     with pytest.raises(KeyboardInterrupt):
-        pipeline.build(path, tmp_path / "out", jobs=1)
+        pipeline.build(path, tmp_path / "out", jobs=1, env=build_env())
     assert files(tmp_path / "out") == {"brochure.pdf": b"%PDF-1.4 previous\n"}

@@ -25,7 +25,7 @@ import pytest
 import brochure.pipeline as pipeline
 from brochure.pipeline.commit import obstacle
 from brochure.ground.errors import INTERRUPTED, INTERRUPTED_WRITTEN, BrochureError
-from conftest import MINIMAL, POSTER, temps
+from conftest import MINIMAL, POSTER, temps, env as build_env
 from conftest import make_print_project as project
 
 CHANGED = MINIMAL.replace("新城正“青春”", "新城又逢春").replace("非凡10年", "非凡十年") + POSTER
@@ -41,7 +41,7 @@ def previous(tmp_path, monkeypatch):
     """A brochure and a poster built into out/; the content then changed, so the next build differs."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     path = project(tmp_path, MINIMAL + POSTER)
-    pipeline.build(path, tmp_path / "out", jobs=1)
+    pipeline.build(path, tmp_path / "out", jobs=1, env=build_env())
     path.write_text(CHANGED, encoding="utf-8")
     return path
 
@@ -54,7 +54,7 @@ def test_a_folder_in_the_way_is_found_before_anything_is_renamed(previous, tmp_p
     (out / "poster-a3.pdf" / "kept").mkdir(parents=True)        # a non-empty folder where a PDF goes
     before = visible(out)
     with pytest.raises(BrochureError) as err:
-        pipeline.build(previous, out, jobs=1)
+        pipeline.build(previous, out, jobs=1, env=build_env())
     assert "poster-a3.pdf" in str(err.value) and "Nothing in out/ was changed" in str(err.value)
     assert visible(out) == before and temps(out) == []
     assert (out / "poster-a3.pdf" / "kept").is_dir()
@@ -128,7 +128,7 @@ def test_a_rename_failing_midway_puts_back_the_ones_done(previous, tmp_path, mon
     before = visible(out)
     failing_replace(monkeypatch, lambda src, dst: dst.name == "poster-a3.pdf" and src.name.endswith(".part"))
     with pytest.raises(BrochureError) as err:
-        pipeline.build(previous, out, jobs=1)
+        pipeline.build(previous, out, jobs=1, env=build_env())
     assert "could not replace" in str(err.value) and "poster-a3.pdf" in str(err.value)
     assert "nothing in out/ was changed" in str(err.value)
     assert visible(out) == before and temps(out) == []          # the brochure and its report are back
@@ -140,7 +140,7 @@ def test_when_putting_back_fails_too_the_message_says_what_out_holds(previous, t
     failing_replace(monkeypatch, lambda src, dst: (dst.name == "poster-a3.pdf" and src.name.endswith(".part"))
                     or (dst.name == "brochure.pdf" and src.name.endswith(".previous")))
     with pytest.raises(BrochureError) as err:
-        pipeline.build(previous, out, jobs=1)
+        pipeline.build(previous, out, jobs=1, env=build_env())
     message = str(err.value)
     kept = [p for p in out.iterdir() if p.name.endswith(".previous")]
     assert len(kept) == 1 and kept[0].read_bytes() == before["brochure.pdf"]   # the previous one, kept
@@ -160,10 +160,10 @@ def test_new_outputs_follow_the_umask(tmp_path, monkeypatch, mask, mode):
     path = project(tmp_path, MINIMAL + POSTER)
     old = os.umask(mask)
     try:
-        pipeline.build(path, tmp_path / "out", jobs=1)
+        pipeline.build(path, tmp_path / "out", jobs=1, env=build_env())
         path.write_text(CHANGED, encoding="utf-8")
         (tmp_path / "out" / "brochure.pdf").chmod(0o600)          # a replaced file gets the umask's too
-        pipeline.build(path, tmp_path / "out", jobs=1)
+        pipeline.build(path, tmp_path / "out", jobs=1, env=build_env())
     finally:
         os.umask(old)
     out = tmp_path / "out"
@@ -200,10 +200,10 @@ def test_sigterm_at_any_moment_leaves_all_old_or_all_new_and_says_which(tmp_path
     """A sweep of SIGTERMs over a whole build, most of them from the moment the last output is staged,
     through the renames into out/, to the end.
 
-    $BROCHURE_SIGNAL_SWEEP sets how many (12 by default).  A build that finished
+    $BROCHURE_SIGNAL_SWEEP sets how many (6 by default, at least 4; see docs/testing.md).  A build that finished
     before its signal counts too: it must then hold the new files and say built.
     """
-    count = max(4, int(os.environ.get("BROCHURE_SIGNAL_SWEEP", "12")))
+    count = max(4, int(os.environ.get("BROCHURE_SIGNAL_SWEEP", "6")))
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "BROCHURE_JOBS": "1"}    # poster last
     path = project(tmp_path, MINIMAL + POSTER)
     out = tmp_path / "out"

@@ -9,7 +9,7 @@ from collections import Counter
 import brochure.pipeline as pipeline
 from brochure.pipeline import Session
 from brochure.runtime.store import Store
-from conftest import two_paragraph_project as project
+from conftest import two_paragraph_project as project, env as build_env
 
 
 class CountingStore(Store):
@@ -37,11 +37,11 @@ def test_unchanged_pages_are_not_read_again_between_builds(tmp_path, monkeypatch
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     path = project(tmp_path / "p")
     first = CountingStore(tmp_path / "cache")
-    pipeline.build(path, tmp_path / "one", jobs=1, session=Session(store=first))
+    pipeline.build(path, tmp_path / "one", jobs=1, session=Session(store=first, env=build_env()))
     assert first.puts["preflight"] >= 2 and first.puts["ink"] >= 1      # every page read, every photo measured
 
     second = CountingStore(tmp_path / "cache")                           # the next one-shot build
-    pipeline.build(path, tmp_path / "two", jobs=1, session=Session(store=second))
+    pipeline.build(path, tmp_path / "two", jobs=1, session=Session(store=second, env=build_env()))
     assert second.gets["preflight"] >= 2
     assert second.puts["preflight"] == 0 and second.puts["ink"] == 0   # nothing read again
     assert reports(tmp_path / "one") == reports(tmp_path / "two")
@@ -50,7 +50,7 @@ def test_unchanged_pages_are_not_read_again_between_builds(tmp_path, monkeypatch
 def test_damaged_page_readings_are_read_again(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     path = project(tmp_path / "p")
-    pipeline.build(path, tmp_path / "one", jobs=1, session=Session(store=Store(tmp_path / "cache")))
+    pipeline.build(path, tmp_path / "one", jobs=1, session=Session(store=Store(tmp_path / "cache"), env=build_env()))
     entries = sorted((tmp_path / "cache" / "preflight").glob("*.entry"))
     assert entries
     for entry in entries:                                # a flipped byte in each, and one truncated
@@ -59,6 +59,6 @@ def test_damaged_page_readings_are_read_again(tmp_path, monkeypatch):
         entry.write_bytes(bytes(data))
     entries[0].write_bytes(entries[0].read_bytes()[:20])
     again = CountingStore(tmp_path / "cache")
-    pipeline.build(path, tmp_path / "two", jobs=1, session=Session(store=again))
+    pipeline.build(path, tmp_path / "two", jobs=1, session=Session(store=again, env=build_env()))
     assert again.puts["preflight"] >= len(entries)
     assert reports(tmp_path / "one") == reports(tmp_path / "two")

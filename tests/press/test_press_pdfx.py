@@ -11,7 +11,7 @@ import pytest
 from reportlab.lib.colors import CMYKColor
 from reportlab.pdfgen.canvas import Canvas
 
-from brochure.ground.errors import PressError
+from brochure.ground.errors import BrochureError, PressError
 from brochure.ground.boxes import MM, PageBoxes
 from brochure.draw.marks import draw_marks
 from brochure.ground.rules import source_date
@@ -96,7 +96,7 @@ def test_deterministic_bytes(tmp_path):
     finish(raw, a, source_date_epoch=EPOCH, **kw)
     finish(raw, b, source_date_epoch=EPOCH, **kw)
     assert a.read_bytes() == b.read_bytes()
-    finish(raw, c, source_date_epoch=source_date([raw], {"SOURCE_DATE_EPOCH": str(EPOCH)}), **kw)
+    finish(raw, c, source_date_epoch=source_date([raw], epoch_of({"SOURCE_DATE_EPOCH": str(EPOCH)})), **kw)
     assert c.read_bytes() == a.read_bytes()
     finish(raw, d, source_date_epoch=EPOCH + 1, **kw)
     assert d.read_bytes() != a.read_bytes()
@@ -177,12 +177,20 @@ def test_source_date_from_the_environment_or_the_newest_input(tmp_path):
     new.write_text("b")
     os.utime(old, (1_600_000_000, 1_600_000_000))
     os.utime(new, (1_650_000_000.7, 1_650_000_000.7))
-    assert source_date([old, new], {"SOURCE_DATE_EPOCH": str(EPOCH)}) == EPOCH
-    assert source_date([old, new], {}) == 1_650_000_000
-    assert source_date([old, tmp_path / "gone.png"], {"SOURCE_DATE_EPOCH": ""}) == 1_600_000_000
-    # a value that is not a whole number is ignored, as an unset one is
-    assert source_date([old], {"SOURCE_DATE_EPOCH": "yesterday"}) == 1_600_000_000
-    assert source_date([], {}) == 0
+    assert source_date([old, new], epoch_of({"SOURCE_DATE_EPOCH": str(EPOCH)})) == EPOCH
+    assert source_date([old, new], epoch_of({})) == 1_650_000_000
+    assert source_date([old, tmp_path / "gone.png"], epoch_of({"SOURCE_DATE_EPOCH": ""})) == 1_600_000_000
+    # a value that is not a whole number of seconds is refused at the command line (see test_source_date_epoch)
+    with pytest.raises(BrochureError):
+        epoch_of({"SOURCE_DATE_EPOCH": "yesterday"})
+    assert source_date([], epoch_of({})) == 0
+
+
+def epoch_of(environ: dict) -> int | None:
+    """The document date ``environ`` sets, as the command line reads it."""
+    from brochure.runtime.session import Environment
+
+    return Environment.read(environ).source_date_epoch
 
 
 # --- marks -------------------------------------------------------------------

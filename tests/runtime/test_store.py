@@ -9,7 +9,7 @@ import pytest
 import brochure.pipeline as pipeline
 from brochure.pipeline import Session
 from brochure.runtime.store import Store
-from conftest import MINIMAL, POSTER, make_print_project
+from conftest import MINIMAL, POSTER, make_print_project, env as build_env
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ def test_other_code_does_not_read_an_entry(tmp_path):
 @pytest.mark.parametrize("damage", ["tampered", "truncated"])
 def test_a_bad_entry_is_dropped_and_rebuilt_with_the_same_pdfs(tmp_path, cache, damage):
     path = make_print_project(tmp_path / "p", MINIMAL + POSTER)
-    pipeline.build(path, tmp_path / "one", jobs=1)
+    pipeline.build(path, tmp_path / "one", jobs=1, env=build_env())
     before = pdfs(tmp_path / "one")
     for p in (tmp_path / "one").iterdir():
         p.unlink()
@@ -53,7 +53,7 @@ def test_a_bad_entry_is_dropped_and_rebuilt_with_the_same_pdfs(tmp_path, cache, 
     for entry in found:
         data = entry.read_bytes()
         entry.write_bytes(data[:-1] + bytes([data[-1] ^ 1]) if damage == "tampered" else data[: len(data) // 2])
-    pipeline.build(path, tmp_path / "one", jobs=1)
+    pipeline.build(path, tmp_path / "one", jobs=1, env=build_env())
     assert pdfs(tmp_path / "one") == before
     assert entries(cache)
     puts = []                                                 # the bad ones went; good ones came back:
@@ -65,13 +65,13 @@ def test_a_bad_entry_is_dropped_and_rebuilt_with_the_same_pdfs(tmp_path, cache, 
 
     for p in (tmp_path / "one").iterdir():
         p.unlink()
-    pipeline.build(path, tmp_path / "one", jobs=1, session=pipeline.Session(store=Counting(cache)))
+    pipeline.build(path, tmp_path / "one", jobs=1, session=pipeline.Session(store=Counting(cache), env=build_env()))
     assert set(puts) <= {"finish"} and pdfs(tmp_path / "one") == before    # "finish" records what out/ now holds
 
 
 def test_folders_are_private_files_0600_and_nothing_is_a_pickle(tmp_path, cache):
     path = make_print_project(tmp_path / "p", MINIMAL + POSTER)
-    pipeline.build(path, tmp_path / "out", jobs=1)
+    pipeline.build(path, tmp_path / "out", jobs=1, env=build_env())
     assert cache.stat().st_mode & 0o777 == 0o700
     for p in cache.rglob("*"):
         mode = p.stat().st_mode & 0o777
@@ -95,7 +95,7 @@ def test_a_cache_folder_others_could_write_is_not_used(tmp_path, cache, how):
     assert store.get("layout", "k") == b"v"                   # in memory only
     assert list(cache.iterdir()) == []
     path = make_print_project(tmp_path / "p", MINIMAL)
-    outputs = pipeline.build(path, tmp_path / "out", jobs=1)  # the build still works
+    outputs = pipeline.build(path, tmp_path / "out", jobs=1, env=build_env())  # the build still works
     assert [o.name for o in outputs] == ["brochure"] and list(cache.iterdir()) == []
 
 
@@ -117,14 +117,14 @@ def test_a_missing_or_read_only_home_never_fails(tmp_path, monkeypatch):
 
 def test_an_unchanged_output_in_out_is_left_as_it_is(tmp_path, cache):
     path = make_print_project(tmp_path / "p", MINIMAL)
-    first = pipeline.build(path, tmp_path / "out", jobs=1)
+    first = pipeline.build(path, tmp_path / "out", jobs=1, env=build_env())
     assert not first[0].unchanged
     stamp = (tmp_path / "out" / "brochure.pdf").stat().st_mtime_ns
-    again = pipeline.build(path, tmp_path / "out", jobs=1, session=Session())
+    again = pipeline.build(path, tmp_path / "out", jobs=1, session=Session(env=build_env()))
     assert again[0].unchanged and again[0].preflight.ok
     assert (tmp_path / "out" / "brochure.pdf").stat().st_mtime_ns == stamp
     (tmp_path / "out" / "brochure.pdf").write_bytes(b"%PDF-1.4 changed by hand\n")
-    third = pipeline.build(path, tmp_path / "out", jobs=1)
+    third = pipeline.build(path, tmp_path / "out", jobs=1, env=build_env())
     assert not third[0].unchanged and (tmp_path / "out" / "brochure.pdf").read_bytes().startswith(b"%PDF-1.")
     assert (tmp_path / "out" / "brochure.pdf").stat().st_size > 1000
 
@@ -136,7 +136,7 @@ def test_the_same_content_gives_the_same_bytes_from_any_cache_folder(tmp_path, m
     got = []
     for n, root in enumerate([tmp_path / "alice-cache", tmp_path / "bob" / "x" / "cache"]):
         out = tmp_path / f"out{n}"
-        pipeline.build(path, out, jobs=1, session=Session(store=Store(root)))
+        pipeline.build(path, out, jobs=1, session=Session(store=Store(root), env=build_env()))
         got.append(pdfs(out))
         for pdf in out.glob("*.pdf"):
             data = pdf.read_bytes()
@@ -151,7 +151,7 @@ def test_a_cached_photo_is_verified_before_it_is_used(tmp_path, cache, damage):
     from PIL import Image
 
     path = make_print_project(tmp_path / "p", MINIMAL)
-    pipeline.build(path, tmp_path / "one", jobs=1)
+    pipeline.build(path, tmp_path / "one", jobs=1, env=build_env())
     before = pdfs(tmp_path / "one")
     photos = sorted((cache / "images").glob("*.jpg"))
     assert photos
@@ -162,5 +162,5 @@ def test_a_cached_photo_is_verified_before_it_is_used(tmp_path, cache, damage):
             Image.new("CMYK", Image.open(photo).size, (0, 255, 0, 0)).save(photo, "JPEG")
     for p in (tmp_path / "one").iterdir():
         p.unlink()
-    pipeline.build(path, tmp_path / "one", jobs=1)
+    pipeline.build(path, tmp_path / "one", jobs=1, env=build_env())
     assert pdfs(tmp_path / "one") == before

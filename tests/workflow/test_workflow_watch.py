@@ -6,7 +6,7 @@ import os
 import pikepdf
 
 from brochure.workflow.watch import describe, snapshot, watch
-from conftest import MINIMAL, POSTER, make_project
+from conftest import MINIMAL, POSTER, make_project, env as build_env
 
 BUILDABLE = MINIMAL + "settings:\n  brochure:\n    press: {min_ppi: 100}\n"
 
@@ -95,7 +95,7 @@ def test_real_rebuilds_and_a_broken_save_keeps_the_last_good_pdf(tmp_path, monke
 
     lines = []
     script = Script({2: edit, 6: break_it})
-    log = watch(path, out, sleep=script, echo=lines.append, max_polls=10)
+    log = watch(path, out, sleep=script, echo=lines.append, max_polls=10, env=build_env())
     assert [r.ok for r in log.rebuilds] == [True, True, False]
     assert [o.pages for o in log.rebuilds[1].outputs] == [4]
     assert pdf.read_bytes() == seen["good"]                  # the broken save left the good PDF alone
@@ -117,7 +117,7 @@ def test_rebuild_keeps_outputs_whose_render_did_not_change(tmp_path, monkeypatch
     path = make_project(tmp_path, BUILDABLE + POSTER)
     out = tmp_path / "out"
     lines = []
-    first = rebuild(path, out, None, build, lines.append)
+    first = rebuild(path, out, None, build, lines.append, env=build_env())
     assert first.ok and [o.unchanged for o in first.outputs] == [False, False]
     poster = (out / "poster-a3.pdf").stat().st_mtime_ns, (out / "poster-a3.pdf").read_bytes()
     brochure = (out / "brochure.pdf").read_bytes()
@@ -152,7 +152,7 @@ def test_a_watch_session_keeps_one_process_for_the_posters(tmp_path, monkeypatch
     text = BUILDABLE + POSTER
     path = make_project(tmp_path, text)
     out = tmp_path / "out"
-    first = rebuild(path, out, None, build, lambda _: None)
+    first = rebuild(path, out, None, build, lambda _: None, env=build_env())
     assert first.ok and first.session.memo("residents") == {}            # the first build runs in this process only
     touch(path, text.replace("时序更替，万物维新。", "万物更替，时序维新。"))
     second = rebuild(path, out, None, build, lambda _: None, first)
@@ -190,7 +190,7 @@ def test_a_resident_for_outputs_no_longer_made_is_stopped(tmp_path, monkeypatch)
     two = POSTER + "  - name: a2\n    size: A2\n    shows: [title, summaries]\n    distance: 2\n"
     path = make_project(tmp_path, BUILDABLE + two)
     out = tmp_path / "out"
-    first = rebuild(path, out, None, build, lambda _: None)
+    first = rebuild(path, out, None, build, lambda _: None, env=build_env())
     touch(path)
     second = rebuild(path, out, None, build, lambda _: None, first)
     (old,) = second.session.memo("residents").values()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from brochure.ground.rules import INK_LIMIT, MIN_PPI
 from brochure.ground.errors import BrochureError
 
 from .run import preflight
@@ -15,8 +16,8 @@ def report_path(pdf: Path) -> Path:
     return pdf.with_name(pdf.stem + ".preflight.json")
 
 
-def main_preflight(path, *, expect_urls: list[str] | None = None, min_ppi: float = 300,
-                   ink_limit: float = 300, source: str = "") -> int:
+def main_preflight(path, *, expect_urls: list[str] | None = None, min_ppi: float = MIN_PPI,
+                   ink_limit: float = INK_LIMIT, source: str = "") -> int:
     """Command-line use: print the summary, write FILE.preflight.json, return 0 (ok) or 1.
 
     ``source`` says where the settings came from (content.yaml, the options or the defaults).

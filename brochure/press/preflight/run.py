@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pikepdf
 
+from brochure.ground.rules import INK_LIMIT, MIN_PPI
 from brochure.ground.errors import BrochureError, Location
 
 from .checks.boxes import check_boxes, page_box
@@ -20,8 +21,8 @@ from .report import FAIL, WARN, Report
 from .scan import IDENTITY, Scan, page_key, walk
 
 
-def preflight(pdf: Path, *, expect_urls: list[str] | None = None, min_ppi: float = 300,
-              ink_limit: float = 300, thorough: bool = True, qr_regions: list[Region] | None = None,
+def preflight(pdf: Path, *, expect_urls: list[str] | None = None, min_ppi: float = MIN_PPI,
+              ink_limit: float = INK_LIMIT, thorough: bool = True, qr_regions: list[Region] | None = None,
               store: Store | None = None, draft: bool = False) -> Report:
     """Check a finished PDF; never writes anything but to ``store``.
 

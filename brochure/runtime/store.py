@@ -73,6 +73,20 @@ def _imported(source: bytes, name: str, is_package: bool, package: Path) -> set[
     return {m for m in found if m.split(".")[0] == package.name and module_file(m, package) is not None}
 
 
+def source_digest(parts, package: Path = PACKAGE) -> str:
+    """A digest of the source files named by ``parts`` (files or folders under ``package``, read as files,
+    nothing imported): for code whose reach is a folder rather than one module's imports."""
+    h = hashlib.sha256()
+    for part in parts:
+        base = package / part
+        files = sorted(base.rglob("*.py")) if base.is_dir() else [p for p in (base, base.with_suffix(".py"))
+                                                                 if p.suffix == ".py" and p.is_file()]
+        for path in files:
+            with contextlib.suppress(OSError):
+                h.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 def code_digest(name: str, package: Path = PACKAGE) -> str:
     """A digest of the source of module ``name`` and of every package module it imports, followed through
     their imports (read as files, nothing imported): it changes whenever code that can change its results does."""

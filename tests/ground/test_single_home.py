@@ -33,7 +33,7 @@ PATTERNS = [
     ("poster file name", r"""f?["']poster-""", RULES),
     # press defaults typed as numbers in a signature
     ("press default", r"\b(min_ppi|ink_limit)\s*:\s*float\s*=\s*\d", None),
-    # a cache's version typed by hand (the fonts' are being replaced: fonts/ is not scanned)
+    # a cache's version typed by hand
     ("hand-typed version", r"^[A-Z_]*(VERSION|FORMAT)\w*\s*=\s*[\"']?\d", None),
     ("hand-kept code map", r"^SOURCES\s*=", None),
     # stages numbered in a docstring, unlike the README's floors
@@ -52,7 +52,7 @@ def matches(pattern: str, files: dict[str, str], skip: tuple[str, ...] = ()) -> 
 
 @pytest.mark.parametrize("rule, pattern, home", PATTERNS, ids=[p[0] for p in PATTERNS])
 def test_a_rule_is_defined_in_its_home_only(rule, pattern, home):
-    skip = ("fonts/",) if rule == "hand-typed version" else ()
+    skip = ()
     found = matches(pattern, sources(), skip)
     pending = {f for r, f in PENDING if r == rule}
     assert pending <= found, f"{rule}: {sorted(pending - found)} moved home: take them out of PENDING"

@@ -1,10 +1,11 @@
 """Staff changes to the project's own content.yaml, each written out as a project folder of its own.
 
-    .venv/bin/python -m tests.variants OUTDIR [NAME ...] [--build] [--audit]
+    .venv/bin/python -m tests.variants OUTDIR [NAME ...] [--build] [--audit] [--table FILE.md]
 
 writes OUTDIR/NAME/content.yaml and OUTDIR/NAME/images/ for every variant (or the ones named);
 ``--build`` also runs ``python -m brochure build NAME/content.yaml -o NAME/out`` (BROCHURE_JOBS=1)
-and ``--audit`` runs tools/composition_audit.py on what was built, one table row per variant.
+and ``--audit`` runs tools/composition_audit.py on what was built, one table row per variant;
+``--table FILE.md`` writes the variant x rule table of counts, with one example of each rule.
 
 The variants are what a district's staff do to the content: the seven changes issue 19's
 "Done when" lists (``LISTED``), three more it does not (``EXTRA``) so that the layout's rules are
@@ -229,19 +230,41 @@ def audit_variant(out: Path, tool=None) -> dict[str, dict]:
     return {p.name: tool.audit(p) for p in sorted(Path(out).glob("*.pdf"))}
 
 
+def findings_table(results: dict[str, dict[str, dict]]) -> str:
+    """Markdown: one row per variant (its brochure's pages), one column per rule, the count of findings;
+    then one example of each rule (the first variant that has it)."""
+    rules = sorted({rule for reports in results.values() for r in reports.values() for rule in r["summary"]})
+    head = "| variant | pages | " + " | ".join(rules) + " |"
+    lines = [head, "|" + "---|" * (len(rules) + 2)]
+    examples: dict[str, str] = {}
+    for name, reports in results.items():
+        counts: dict[str, int] = {}
+        for pdf, r in reports.items():
+            for f in r["findings"]:
+                counts[f["rule"]] = counts.get(f["rule"], 0) + 1
+                examples.setdefault(f["rule"], f"{name}/{pdf} p{f['page']} at {f['x_mm']:.0f},{f['y_mm']:.0f} mm: "
+                                               f"{f['detail']}")
+        pages = reports.get("brochure.pdf", {}).get("pages", "—")
+        lines.append(f"| {name} | {pages} | " + " | ".join(str(counts.get(r, "")) for r in rules) + " |")
+    lines += ["", "| rule | example |", "|---|---|"]
+    lines += [f"| {rule} | {examples[rule].replace('|', '/')} |" for rule in rules]
+    return "\n".join(lines)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("outdir", type=Path)
     ap.add_argument("names", nargs="*", help=f"variants to write (default: all): {', '.join(VARIANTS)}")
     ap.add_argument("--build", action="store_true", help="build each variant into NAME/out")
     ap.add_argument("--audit", action="store_true", help="build and audit each variant, one row per variant")
+    ap.add_argument("--table", type=Path, help="with --audit: write the variant x rule table (Markdown) here")
     args = ap.parse_args(argv)
     names = args.names or list(VARIANTS)
     unknown = [n for n in names if n not in VARIANTS]
     if unknown:
         ap.error(f"unknown variant(s) {', '.join(unknown)}; known: {', '.join(VARIANTS)}")
-    tool = _audit_tool() if args.audit else None
-    status = 0
+    tool = _audit_tool() if args.audit or args.table else None
+    status, results = 0, {}
     for name in names:
         folder = write_variant(name, args.outdir)
         if not (args.build or args.audit):
@@ -257,6 +280,7 @@ def main(argv=None) -> int:
             print(out)
             continue
         reports = audit_variant(out, tool)
+        results[name] = reports
         pages = reports.get("brochure.pdf", {}).get("pages", 0)
         total: dict[str, int] = {}
         for r in reports.values():
@@ -265,6 +289,8 @@ def main(argv=None) -> int:
         cells = ", ".join(f"{k} {v}" for k, v in sorted(total.items())) or "no findings"
         print(f"| {name} | {pages} | {cells} |", flush=True)
         status = max(status, 1 if total else 0)
+    if args.table:
+        args.table.write_text(findings_table(results) + "\n", encoding="utf-8")
     return status
 
 

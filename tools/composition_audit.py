@@ -657,7 +657,10 @@ def make_blocks(lines: list[Line]) -> list[Block]:
         if l.text[:1] not in BULLETS:
             for b in open_:
                 last = b.lines[-1]
-                if (_face(last) == _face(l) and 0.3 * l.size < last.y - l.y <= 1.7 * l.size
+                aligned = (abs(l.x0 - last.x0) <= 2.5 * l.size or abs(l.x1 - last.x1) <= l.size
+                           or abs(l.x0 + l.x1 - last.x0 - last.x1) <= 2 * l.size)   # flush, indented or centred
+                fuller = last.x1 - last.x0 >= 0.8 * (l.x1 - l.x0)          # a line wraps into one no longer
+                if (_face(last) == _face(l) and 0.3 * l.size < last.y - l.y <= 1.7 * l.size and aligned and fuller
                         and l.x0 < last.x1 and l.x1 > last.x0 - 0.5 * l.size):
                     home = b
                     break
@@ -1014,7 +1017,7 @@ def _elements(p: PageData, blocks: list[Block]):
                    for k, x0, y0, x1, y1, _ in things)
         if inside or banded or hung:
             continue
-        key = (round(b.lines[0].y / (0.4 * b.size)), round(b.size, 1))
+        key = round(b.lines[0].y / (2 * MM))          # blocks on one baseline (a figure's value and unit): one row
         rows.setdefault(key, []).append(b)
     for bs in rows.values():
         things.append(("text", min(b.x0 for b in bs), min(b.bottom for b in bs), max(b.x1 for b in bs),

@@ -607,7 +607,6 @@ SIDE_MM = LIMITS["side_by_side_mm"]
 AXIS_MM = LIMITS["axis_mm"]
 ROLLUP_FOOT_MM = LIMITS["rollup_foot_mm"]
 ROLLUP_TYPE_MM = LIMITS["rollup_distance_m"] * 1000 * LIMITS["char_height_per_distance"]
-ROLLUP_BAND = LIMITS["rollup_empty_band_share"]
 
 
 def _chars(s: str) -> float:
@@ -978,8 +977,9 @@ def check_repeats(pages: list[PageData], blocks: dict[int, list[Block]], body, q
         for b in blocks[p.number]:
             if id(b) in quoted or body is not None and (b.font, round(b.size, 2)) == (body[0], round(body[1], 2)):
                 continue
-            if b.top > p.trim[3] - EDGE_ZONE * p.height or b.bottom < p.trim[1] + EDGE_ZONE * p.height * 0.5:
-                continue
+            edge = b.top > p.trim[3] - EDGE_ZONE * p.height or b.bottom < p.trim[1] + EDGE_ZONE * p.height
+            if edge and (body is None or b.size < 1.2 * body[1]):
+                continue                                 # running heads and folios repeat by design
             t = "".join(ch for ch in b.text if not ch.isspace() and ch not in BULLETS)
             if len(t) >= 8:
                 keep.append((t, b))
@@ -1065,7 +1065,7 @@ def check_poster_grid(p: PageData, blocks: list[Block]) -> list[Finding]:
             columns.append([])
             home = [columns[-1]]
         home[0].append(t)
-    columns = [c for c in columns if len(c) >= 2]
+    columns = [c for c in columns if c]
     if len(columns) >= 2:
         tops = sorted(((max(u[4] for u in c), min(u[1] for u in c)) for c in columns), reverse=True)
         (high, hx), (low, lx) = tops[0], tops[-1]
@@ -1086,24 +1086,13 @@ def check_poster_grid(p: PageData, blocks: list[Block]) -> list[Finding]:
 
 
 def check_rollup(p: PageData) -> list[Finding]:
-    """The roll-up: no empty band over a tenth of its height between the header and foot bands, type at
-    least the reading distance's size, a foot band no taller than the stand's foot and what it carries."""
+    """The roll-up: type at least the reading distance's size, a foot band no taller than the stand's foot
+    and what it carries.  (Empty bands over a tenth of its height are the page rule ``empty-band``.)"""
     out = []
     tx0, ty0, tx1, ty1 = p.trim
     bands = [s for s in p.shapes if s.kind == "fill" and not s.white and s.x0 <= tx0 + 0.5 and s.x1 >= tx1 - 0.5
              and s.h > 10 * MM]
-    head = [s for s in bands if s.y1 >= ty1 - 0.5]
     foot = [s for s in bands if s.y0 <= ty0 + 0.5]
-    lo = max((s.y1 for s in foot), default=ty0 + ROLLUP_FOOT_MM * MM)
-    hi = min((s.y0 for s in head), default=ty1)
-    busy = _merge([(max(lo, b[1]), min(hi, b[3])) for b in _ink_boxes(p) if b[3] > lo and b[1] < hi
-                   and b[2] > tx0 and b[0] < tx1 and not any(s is not None and b == (s.x0, s.y0, s.x1, s.y1)
-                                                              for s in head + foot)])
-    edges = [hi] + [v for a, b in reversed(busy) for v in (b, a)] + [lo]
-    for top, bottom in zip(edges[::2], edges[1::2]):
-        if top - bottom > ROLLUP_BAND * p.height:
-            out.append(p.at("rollup-band", tx0, top, f"nothing across the banner for {(top - bottom) / MM:.0f} mm "
-                            f"({(top - bottom) / p.height:.0%} of its height, at most {ROLLUP_BAND:.0%})"))
     small = [l for l in p.lines if l.size / MM < ROLLUP_TYPE_MM - 0.05]
     if small:
         l = min(small, key=lambda l: l.size)

@@ -52,9 +52,45 @@ Heuristics (they hold on our own outputs; a PDF set otherwise may fool them)
   directly under it) centred on the box holding them, else on the trim, within
   2 mm, and 3 mm or more apart; a line ending in a number whose next line of
   the same block starts with its unit or word.  A roll-up (800 x 2000 mm trim)
-  also wants its QR code's centre 1.0-1.5 m above the trim bottom and the code
-  150 mm or larger.  A QR code is a fill of 40 or more rectangles sharing one
+  also wants its QR code's centre 1.2-1.3 m above the trim bottom and the code
+  150 mm or larger (limits in limits.json).  A QR code is a fill of 40 or more rectangles sharing one
   module height, whose extent is square.
+
+The rules of the composition issue (limits from brochure/layout/limits.json, shared with the layout)
+-------------------------------------------------------------------------------------------------------
+* Blocks: lines of one face and size set one under the other (baselines at most 1.7 sizes apart, flush,
+  indented or centred alike, none longer than the line before); a line opening with a bullet starts a
+  block of its own.  Headlines are blocks 1.6 body sizes or larger; a pull quote is a block 1.2 body
+  sizes or larger opening with a quotation mark with a rule just above and one just below it.
+* hole (brochure, not the back cover): an empty rectangle inside the type area at least 25 mm each way
+  and 4 % of the type area, on a 1 mm raster of everything drawn.  The type area is the body columns'
+  extent across (pages of one parity) and, down, from the highest body line to the lowest on any page.
+* reading-order: under each headline the reading path starts in the leftmost column whose first body
+  line lies directly under the head (no photo, box or quote between); that line must open a paragraph
+  (its 2-em indent), and no column top directly under the head and higher than the first paragraph's
+  opening may begin mid-paragraph.
+* quote-owner, quote-rank: a pull quote's words are found in the body text of one section; the quote must
+  lie under that section's headline and before the next one, on a page with that section's text, and be
+  smaller than that headline.  double-rule: two rules (under 1 mm thick, 10 mm or longer) overlapping
+  across and less than 2 mm apart.
+* gutter: body columns' gutters (between the edges most lines keep) 1-2 em of the body size.  measure:
+  a block of two lines or more with a line over 40 characters (Latin letters count half).
+* display-tail, word-split: headlines, summaries, labels and list items (blocks of two lines or more,
+  not body type; on a brochure not running text at body size either) do not end on a line of four
+  characters or fewer, and no jieba word runs across a line end (Latin words break at spaces the PDF
+  does not show, so only breaks next to a Chinese character or between digits are read).
+* repeat-photo: one image (its stream's digest) placed twice.  repeat-text: a display block of eight
+  characters or more (not body type, pull quotes or running heads) printed on two pages; the back cover
+  is not compared with the front.
+* Posters: side-by-side (photos, boxes and the QR code beside each other share top and bottom within
+  1 mm), axis (every element's left edge on the margin or on an edge three elements share, or its right
+  edge so; text hung under a photo, box or code, inside a box or on a colour band is the element's),
+  column-start (the tops of side-by-side columns below the title within 1 mm), hero-size (the largest
+  photo at least a fifth of the poster where its pixels at the poster's minimum resolution allow).
+* Roll-up: rollup-type (no type under the distance rule's size: character height = reading distance /
+  250, at the roll-up's 2 m 8 mm), foot-band (a colour band across the foot no taller than the stand's
+  150 mm plus what it carries and 1.5 of its type size of room, or 20 mm more when it is empty); the QR
+  code's centre at 1.2-1.3 m (qr-height).  Empty bands over 10 % are the page rule empty-band.
 
 The exit status is 1 when any rule fails, 2 when a file is missing or unreadable.
 """
@@ -283,6 +319,9 @@ def make_lines(glyphs: list[Glyph], page: int, gap_em: float = 1.0) -> list[Line
 class Finding:
     rule: str          # leg-shallow | leg-deep | balance | empty-band | box-fit | dash | ellipsis | padding-page
     page: int          # | poster-text | qr-height | qr-size | figures-centre | figures-gap | number-unit | mirror
+    #                    | hole | reading-order | quote-owner | quote-rank | double-rule | gutter | measure
+    #                    | display-tail | word-split | repeat-photo | repeat-text | side-by-side | axis
+    #                    | column-start | hero-size | rollup-type | foot-band
     x_mm: float        # from the trim's left edge
     y_mm: float        # from the trim's top edge
     detail: str

@@ -230,12 +230,12 @@ def audit_variant(out: Path, tool=None) -> dict[str, dict]:
     return {p.name: tool.audit(p) for p in sorted(Path(out).glob("*.pdf"))}
 
 
-def findings_table(results: dict[str, dict[str, dict]]) -> str:
-    """Markdown: one row per variant (its brochure's pages), one column per rule, the count of findings;
-    then one example of each rule (the first variant that has it)."""
+def findings_table(results: dict[str, dict[str, dict]], pages: bool = True) -> str:
+    """Markdown: one row per variant (with its brochure's pages), one column per rule, the count of
+    findings; then one example of each rule (the first variant that has it)."""
     rules = sorted({rule for reports in results.values() for r in reports.values() for rule in r["summary"]})
-    head = "| variant | pages | " + " | ".join(rules) + " |"
-    lines = [head, "|" + "---|" * (len(rules) + 2)]
+    head = "| variant | " + ("pages | " if pages else "") + " | ".join(rules) + " |"
+    lines = [head, "|" + "---|" * (len(rules) + 1 + pages)]
     examples: dict[str, str] = {}
     for name, reports in results.items():
         counts: dict[str, int] = {}
@@ -244,8 +244,8 @@ def findings_table(results: dict[str, dict[str, dict]]) -> str:
                 counts[f["rule"]] = counts.get(f["rule"], 0) + 1
                 examples.setdefault(f["rule"], f"{name}/{pdf} p{f['page']} at {f['x_mm']:.0f},{f['y_mm']:.0f} mm: "
                                                f"{f['detail']}")
-        pages = reports.get("brochure.pdf", {}).get("pages", "—")
-        lines.append(f"| {name} | {pages} | " + " | ".join(str(counts.get(r, "")) for r in rules) + " |")
+        count = f"{reports.get('brochure.pdf', {}).get('pages', '—')} | " if pages else ""
+        lines.append(f"| {name} | {count}" + " | ".join(str(counts.get(r, "")) for r in rules) + " |")
     lines += ["", "| rule | example |", "|---|---|"]
     lines += [f"| {rule} | {examples[rule].replace('|', '/')} |" for rule in rules]
     return "\n".join(lines)

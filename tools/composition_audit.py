@@ -58,7 +58,7 @@ Heuristics (they hold on our own outputs; a PDF set otherwise may fool them)
 
 The rules of the composition issue (limits from brochure/layout/limits.json, shared with the layout)
 -------------------------------------------------------------------------------------------------------
-* Blocks: lines of one face and size set one under the other (baselines at most 1.7 sizes apart, flush,
+* Blocks: lines of one face and size set one under the other (baselines at most 2 sizes apart, flush,
   indented or centred alike, none longer than the line before); a line opening with a bullet starts a
   block of its own.  Headlines are blocks 1.6 body sizes or larger; a pull quote is a block 1.2 body
   sizes or larger opening with a quotation mark with a rule just above and one just below it.
@@ -686,7 +686,7 @@ def face_lines(p: PageData) -> list[Line]:
 
 
 def make_blocks(lines: list[Line]) -> list[Block]:
-    """Lines grouped into blocks: same face and size, baselines at most 1.7 sizes apart, overlapping
+    """Lines grouped into blocks: same face and size, baselines at most 2 sizes apart, overlapping
     across; a line that opens with a bullet (■ ● ▲ …) starts a block of its own."""
     blocks: list[Block] = []
     open_: list[Block] = []
@@ -698,7 +698,7 @@ def make_blocks(lines: list[Line]) -> list[Block]:
                 aligned = (abs(l.x0 - last.x0) <= 2.5 * l.size or abs(l.x1 - last.x1) <= l.size
                            or abs(l.x0 + l.x1 - last.x0 - last.x1) <= 2 * l.size)   # flush, indented or centred
                 fuller = last.x1 - last.x0 >= 0.8 * (l.x1 - l.x0)          # a line wraps into one no longer
-                if (_face(last) == _face(l) and 0.3 * l.size < last.y - l.y <= 1.7 * l.size and aligned and fuller
+                if (_face(last) == _face(l) and 0.3 * l.size < last.y - l.y <= 2.0 * l.size and aligned and fuller
                         and l.x0 < last.x1 and l.x1 > last.x0 - 0.5 * l.size):
                     home = b
                     break
@@ -708,7 +708,7 @@ def make_blocks(lines: list[Line]) -> list[Block]:
             open_.append(home)
         else:
             home.lines.append(l)
-        open_ = [b for b in open_ if b.lines[-1].y - l.y <= 2 * b.size]
+        open_ = [b for b in open_ if b.lines[-1].y - l.y <= 2.2 * b.size]
     return blocks
 
 
@@ -939,7 +939,8 @@ def check_measure(p: PageData, blocks: list[Block], body_lines: list[Line], body
         for a, b in zip(cols, cols[1:]):
             gap = (b[2] - a[3]) / body[1]
             if not GUTTER_EM[0] - 0.05 <= gap <= GUTTER_EM[1] + 0.05:
-                out.append(p.at("gutter", a[3], p.trim[3], f"gutter {(b[2] - a[3]) / MM:.1f} mm = {gap:.1f} em "
+                top = max(l.y for l in body_lines if a[0] <= l.x0 <= a[1]) + 0.88 * body[1]
+                out.append(p.at("gutter", a[3], top, f"gutter {(b[2] - a[3]) / MM:.1f} mm = {gap:.1f} em "
                                 f"of the body size (wants {GUTTER_EM[0]:g}-{GUTTER_EM[1]:g} em)"))
                 break
     for b in blocks:

@@ -80,8 +80,8 @@ The rules of the composition issue (limits from brochure/layout/limits.json, sha
   characters or fewer, and no jieba word runs across a line end (Latin words break at spaces the PDF
   does not show, so only breaks next to a Chinese character or between digits are read).
 * repeat-photo: one image (its stream's digest) placed twice.  repeat-text: a display block of eight
-  characters or more (not body type, pull quotes or running heads) printed on two pages; the back cover
-  is not compared with the front.
+  characters or more (not body type, pull quotes or running heads) printed on two pages; the covers'
+  mastheads (what stands in the top quarter of both) are the one repeat allowed.
 * Posters: side-by-side (photos, boxes and the QR code beside each other share top and bottom within
   1 mm), axis (every element's left edge on the margin or on an edge three elements share, or its right
   edge so; text hung under a photo, box or code, inside a box or on a colour band is the element's),
@@ -1000,7 +1000,7 @@ def check_display_lines(p: PageData, blocks: list[Block], body, poster: bool) ->
 
 def check_repeats(pages: list[PageData], blocks: dict[int, list[Block]], body, quotes) -> list[Finding]:
     """The same photo (image digest) placed twice; the same display text (8 characters or more, running
-    heads, body text and pull quotes aside) on two pages, the back cover's allowed where the front lacks it."""
+    heads, body text and pull quotes aside) on two pages, the covers' mastheads (their top quarter) aside."""
     out, seen = [], {}
     for p in pages:
         for s in p.shapes:
@@ -1025,10 +1025,17 @@ def check_repeats(pages: list[PageData], blocks: dict[int, list[Block]], body, q
                 keep.append((t, b))
         texts[p.number] = keep
     last = len(pages)
+
+    def masthead(page: PageData, b: Block) -> bool:          # the covers' title, repeated by design
+        return b.top > page.trim[3] - 0.25 * page.height
+
     for p in pages[1:]:
         for t, b in texts[p.number]:
-            earlier = [q for q in range(1, p.number) if not (p.number == last and last >= 3 and q == 1)
-                       and any(t == u or (len(t) >= 12 and (t in u or u in t)) for u, _ in texts[q])]
+            cover = p.number == last and last >= 3          # the back cover against the front: not its masthead
+            earlier = [q for q in range(1, p.number)
+                       if any((t == u or len(t) >= 12 and (t in u or u in t))
+                              and not (cover and q == 1 and masthead(p, b) and masthead(pages[0], c))
+                              for u, c in texts[q])]
             if earlier:
                 out.append(p.at("repeat-text", b.x0, b.top, f"{t[:16]!r} printed again (first on page {earlier[0]})"))
     return out

@@ -636,6 +636,9 @@ OPEN_QUOTES = set("“‘「『\"")
 HOLE_MIN_MM = LIMITS["hole_min_mm"]
 HOLE_MIN_SHARE = LIMITS["hole_min_share"]
 INDENT_EM = LIMITS["paragraph_indent_em"]
+#: How far past the indent a paragraph's first glyph may sit: a figure or Latin word opening it keeps
+#: its side bearing and the quarter em of CJK-Latin space.
+INDENT_SLACK = 0.9
 DOUBLE_RULE_MM = LIMITS["double_rule_mm"]
 GUTTER_EM = tuple(LIMITS["gutter_em"])
 MEASURE_CHARS = LIMITS["measure_max_chars"]
@@ -797,10 +800,10 @@ def check_reading_order(pages, body, heads, body_lines, quotes) -> list[Finding]
                 continue
             first = col[0]
             direct = not any(o[0] < c1 and o[2] > lo and first.y < o[3] and o[1] < h.block.bottom for o in obstacles)
-            indented = (INDENT_EM - 0.5) * em <= first.x0 - c0 <= (INDENT_EM + 0.6) * em
+            indented = (INDENT_EM - 0.5) * em <= first.x0 - c0 <= (INDENT_EM + INDENT_SLACK) * em
             tops.append((first, direct, indented))
             path += col
-        starts = [l for l in path if any((INDENT_EM - 0.5) * em <= l.x0 - c0 <= (INDENT_EM + 0.6) * em for lo, c1, c0, _ in columns
+        starts = [l for l in path if any((INDENT_EM - 0.5) * em <= l.x0 - c0 <= (INDENT_EM + INDENT_SLACK) * em for lo, c1, c0, _ in columns
                                          if lo <= l.x0 <= c1)]
         begin = starts[0] if starts else None
         directs = [t for t in tops if t[1]]
@@ -924,6 +927,10 @@ def check_holes(p: PageData, area) -> list[Finding]:
     ax0, ay0, ax1, ay1 = area
     share = HOLE_MIN_SHARE * (ax1 - ax0) * (ay1 - ay0)
     boxes = _ink_boxes(p) + [(s.x0, s.y0, s.x1, s.y1) for s in p.shapes if s.kind == "stroke" and not s.white]
+    sizes = sorted(l.size for l in p.lines)
+    if sizes:      # a display line (a headline) owns its band across the type area: ragged white, not a hole
+        body = sizes[len(sizes) // 2]
+        boxes += [(l.x0, l.y - 0.3 * l.size, ax1, l.y + 0.9 * l.size) for l in p.lines if l.size >= 1.8 * body]
     out = []
     for x0, y0, x1, y1 in empty_rectangles(area, boxes, MM, HOLE_MIN_MM * MM, HOLE_MIN_MM * MM, share):
         out.append(p.at("hole", x0, y1, f"{(x1 - x0) / MM:.0f} x {(y1 - y0) / MM:.0f} mm empty inside the type area "
@@ -1185,8 +1192,10 @@ def audit(path: Path | str) -> dict:
     findings: list[Finding] = []
     if kind == "brochure" and body is not None:
         findings += check_legs(pages, body)
+    # body lines split at gaps wider than 0.75 em: a gutter of 1-2 em less a hanging mark still parts columns
     body_lines = {p.number: ([l for l in make_lines([g for g in p.glyphs if (g.font, round(g.size, 2)) == body],
-                                                    p.number)] if kind == "brochure" and body else []) for p in pages}
+                                                    p.number, gap_em=0.75)] if kind == "brochure" and body else [])
+                  for p in pages}
     blocks = {p.number: make_blocks(face_lines(p)) for p in pages}
     quotes = {p.number: pull_quotes(p, blocks[p.number], body[1]) for p in pages} if body else {}
     areas = type_area(pages, body_lines) if kind == "brochure" else {}

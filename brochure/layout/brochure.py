@@ -165,17 +165,17 @@ class BrochureComposer(FrontPage, PhotoFrames, Extras, FillerPages):
         found = []
         n = self.settings.columns
         if self.c.honours.items:
-            found.append(Item(HONOURS, "foot", n, max(self.rules.least_room, self.honours_lines()), fill=True))
+            found.append(Item(HONOURS, "foot", n, max(self.rules.least_room, self.honours_lines()), fill=True,
+                              most=self.honours_lines(3.2) + 2))
         if self.c.figures:
             found.append(Item(FIGURES, "foot", n, max(self.rules.least_room, self.figures_lines()), fill=True))
         return found
 
-    def honours_lines(self) -> int:
-        """The fewest grid lines the honour list takes as a block of its own (its type at body size)."""
+    def honours_lines(self, size: float = 1.0) -> int:
+        """The grid lines the honour list takes as a block of its own, its type ``size`` times the body's."""
         frame = self.frame(2, head=True)
-        probe = Page(self.boxes, label="probe")
-        self.honours_filler(probe, Column(frame.x, frame.width, 1e5, 0.0), grow=(1.0,))
-        return self.probe_lines(probe)
+        h = self.honours_filler(None, Column(frame.x, frame.width, 1e5, 0.0), grow=(size,), place=False)
+        return math.ceil(h / self.L - 1e-6)
 
     def figures_lines(self) -> int:
         frame = self.frame(2, head=True)
@@ -306,6 +306,7 @@ class BrochureComposer(FrontPage, PhotoFrames, Extras, FillerPages):
         if quote is not None:
             objects[quote.id] = quote
         paras = [self.para(p, self.s.body) for p in section.paragraphs]
+        heading_at = {p.page: p.row + p.lines for p in pieces if p.kind == "heading"}
         for piece in pieces:
             number = state.page + piece.page
             while len(self.pages) <= number:
@@ -332,7 +333,10 @@ class BrochureComposer(FrontPage, PhotoFrames, Extras, FillerPages):
                 x0 = cols[piece.col].x
                 last = cols[piece.col + piece.span - 1]
                 w = last.x + last.width - x0
-                block = self.item_block(objects[piece.key], w, piece.lines)
+                obj = objects[piece.key]
+                under = heading_at.get(piece.page) == piece.row     # directly under this section's headline
+                block = (self.quote_block(obj, w, piece.lines, under_rule=under) if isinstance(obj, Quote)
+                         else self.photo_block(obj, w, piece.lines))
                 page.add(block, x0, top - block.height, w, block.height, "photo")
                 if not isinstance(objects[piece.key], Quote):
                     self.placed_photo(objects[piece.key], w, piece.lines)

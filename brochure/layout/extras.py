@@ -86,11 +86,13 @@ class Extras:
         """Lines of white inside the quote's frame: air in a frame reads as white, as a hole would."""
         return 2 * self.quote_words(quote, width, lines)[1] / self.L
 
-    def quote_block(self, quote: Quote, width: float, lines: int) -> Stack:
-        """The quote between two rules, exactly ``lines`` grid lines tall, its type as large as fits."""
+    def quote_block(self, quote: Quote, width: float, lines: int, *, under_rule: bool = False) -> Stack:
+        """The quote between two rules, exactly ``lines`` grid lines tall, its type as large as fits; directly
+        under a headline's rule (``under_rule``) its own top rule is left out, so no rule is doubled."""
         L, accent = self.L, self.c.palette.accent
         words, air = self.quote_words(quote, width, lines)
-        block = Stack(width, [Rule(width, 0, accent, 1.2, overprint=False), Spacer(width, 0.8 * L + air), words,
+        top = Rule(width, 0, accent, 1.2, overprint=False) if not under_rule else Spacer(width, 0)
+        block = Stack(width, [top, Spacer(width, 0.8 * L + air), words,
                               Spacer(width, 0.8 * L + air), Rule(width, 0, accent, 0.6, overprint=False)],
                       min_height=lines * L, leading=L)
         block.kind = "quote"

@@ -81,30 +81,37 @@ class FillerPages:
         page.add(panel, room.x, top - h, room.width, h, "box")
         return True
 
-    def honours_filler(self, page: Page, room: Column, grow=(3.2, 2.8, 2.4, 2.1, 1.8, 1.6, 1.4, 1.2, 1.0)) -> bool:
-        """The honour list filling ``room``: two columns, the type as large as fits, rows spread evenly."""
+    def honours_filler(self, page: Page, room: Column, grow: tuple | None = None, *, place: bool = True) -> float:
+        """The honour list as a block of its own in ``room``: its title, then the items in two columns, the
+        type as large as fits (``grow``: the sizes tried, as multiples of the body size) and the rows
+        at most 1.2 lines apart.  Returns the block's height (0 when there is no list)."""
         items = list(self.c.honours.items)
         if not items:
-            return False
-        top = self.filler_heading(page, room, str(self.c.honours.title))
+            return 0.0
         L = self.L
+        heading = self.para(str(self.c.honours.title), replace(self.s.figures_title, align="center"))
+        _, hh = heading.wrap(room.width, 1e6)
         width = (room.width - 2 * L) / 2
-        sizes = grow
-        for grow in sizes:
-            style = replace(self.s.sidebar_item, size=self.s.body.size * grow, leading=L * grow * 1.1)
-            rows = [Row([Bullet("■", self.para(i, style), style) for i in items[k:k + 2]], [width] * len(items[k:k + 2]),
-                        gap=2 * L) for k in range(0, len(items), 2)]
+        sizes = grow or tuple(round(3.2 - 0.1 * k, 2) for k in range(23))
+        for size in sizes:
+            style = replace(self.s.sidebar_item, size=self.s.body.size * size, leading=L * size * 1.1)
+            rows = [Row([Bullet("■", self.para(i, style), style) for i in items[k:k + 2]],
+                        [width] * len(items[k:k + 2]), gap=2 * L) for k in range(0, len(items), 2)]
             heights = [row.wrap(room.width, 1e6)[1] for row in rows]
-            if sum(heights) + (len(rows) + 1) * L <= top - room.bottom:
+            if hh + L + sum(heights) + (len(rows) - 1) * 0.5 * L <= room.top - room.bottom:
                 break
-        gap = max(L, (top - room.bottom - sum(heights)) / (len(rows) + 1)) if room.bottom > 0 else L
-        parts = []
-        for row in rows:
-            parts += [Spacer(room.width, gap), row]
-        box = Stack(room.width, parts)
-        _, h = box.wrap(room.width, 1e6)
-        page.add(box, room.x, top - h, room.width, h, "box")
-        return True
+        spare = room.top - room.bottom - hh - L - sum(heights)
+        gap = min(1.2 * L, max(0.5 * L, spare / max(1, len(rows) - 1))) if len(rows) > 1 else 0.0
+        height = hh + L + sum(heights) + gap * (len(rows) - 1)
+        if place:
+            page.add(heading, room.x, room.top - hh, room.width, hh, "heading")
+            parts = []
+            for k, row in enumerate(rows):
+                parts += ([Spacer(room.width, gap)] if k else []) + [row]
+            box = Stack(room.width, parts)
+            _, h = box.wrap(room.width, 1e6)
+            page.add(box, room.x, room.top - hh - L - h, room.width, h, "box")
+        return height
 
     def photos_filler(self, page: Page, room: Column) -> bool:
         """The brochure's photos large, each as wide as the room (or as its pixels allow at the press's

@@ -161,7 +161,7 @@ class FrontPage:
         inner = width - 2 * pad
         n = max(1, math.ceil(inner / (MEASURE_CHARS * s.preface.size)))
         paragraphs = [self.para(p, s.preface) for p in c.lead.preface]
-        body = Columns(inner, paragraphs, n, gap=1.5 * s.preface.size, leading=s.preface.leading)
+        body = Columns(inner, paragraphs, n, gap=2 * s.preface.size, leading=s.preface.leading)
         return Stack(width, [self.para(c.lead.preface_title, s.preface_title), body], pad=pad,
                      background=c.palette.tint, leading=L)
 

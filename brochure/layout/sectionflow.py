@@ -65,6 +65,7 @@ class Item:
     air: float = 0.0          # lines of white inside its frame
     wish: int = 0             # 1 when placed otherwise than content.yaml asks
     fill: bool = False        # a block that takes the rest of its page (at least ``lines``), or a page of its own
+    most: int = 0             # the most lines such a block can fill (0: any)
 
 
 @dataclass(frozen=True)
@@ -294,7 +295,7 @@ def compose_section(geo: Geometry, start: Start, model: SectionModel, items: tup
         if row + item.lines > rows:
             new_page()
             rows = geo.rows(front)
-        lines = rows - row if item.fill else item.lines
+        lines = min(rows - row, item.most or rows) if item.fill else item.lines
         if record:
             pieces.append(Piece("item", rel, 0, geo.cols(front), row, lines, key=item.key))
         note(item, facts)
@@ -318,5 +319,5 @@ def with_fills(end: Start, geo: Geometry, fills: tuple[Item, ...]) -> tuple[Star
             feet.append(rows - used if used else 0)
             page, front, row = page + 1, False, 0
             rows = geo.rows_inner
-        row = rows + 1
+        row += min(rows - row, item.most or rows) + 1
     return Start(page, front, row, end.placed), feet

@@ -512,6 +512,8 @@ def check_marks(p: PageData, ink: dict) -> list[Finding]:
 # ---- running heads and folios ----------------------------------------------------------------
 def check_mirror(pages: list[PageData]) -> list[Finding]:
     out, seen = [], Counter()
+    sizes = Counter(round(g.size, 2) for p in pages for g in p.glyphs if g.horizontal and not g.char.isspace())
+    body_size = max(sizes, key=sizes.get) if sizes else 1e9
     edge = {p.number: [l for l in p.lines if l.y > p.trim[3] - EDGE_ZONE * p.height
                        or l.y < p.trim[1] + EDGE_ZONE * p.height] for p in pages}
     for lines in edge.values():
@@ -519,8 +521,8 @@ def check_mirror(pages: list[PageData]) -> list[Finding]:
     for p in pages:
         for l in edge[p.number]:
             folio = l.text.isdigit() and len(l.text) <= 3
-            if not folio and (seen[l.text] < 2 or len(l.text) > 40):
-                continue
+            if not folio and (seen[l.text] < 2 or len(l.text) > 40 or l.size >= body_size):
+                continue                              # a running head is set smaller than the body
             centre, mid, w = (l.x0 + l.x1) / 2, (p.trim[0] + p.trim[2]) / 2, p.trim[2] - p.trim[0]
             side = "centre" if abs(centre - mid) < 0.05 * w else "left" if centre < mid else "right"
             parity = int(l.text) if folio else p.number
@@ -951,8 +953,8 @@ def check_measure(p: PageData, blocks: list[Block], body_lines: list[Line], body
                                 f"of the body size (wants {GUTTER_EM[0]:g}-{GUTTER_EM[1]:g} em)"))
                 break
     for b in blocks:
-        if len(b.lines) < 2:
-            continue
+        if len(b.lines) < 2 or body is not None and (b.font, round(b.size, 2)) == (body[0], round(body[1], 2)):
+            continue                     # body columns: their measure is the gutter check's
         longest = max(b.lines, key=lambda l: _chars(l.text))
         n = _chars(longest.text)
         if n > MEASURE_CHARS + 0.5:
@@ -1039,7 +1041,8 @@ def check_repeats(pages: list[PageData], blocks: dict[int, list[Block]], body, q
     for p in pages[1:]:
         for t, b in texts[p.number]:
             cover = p.number == last and last >= 3          # the back cover against the front: not its masthead
-            earlier = [q for q in range(1, p.number)
+            # the back cover may show again what an inner page shows (its key figures), never the front's
+            earlier = [q for q in (range(1, 2) if cover else range(1, p.number))
                        if any((t == u or len(t) >= 12 and (t in u or u in t))
                               and not (cover and q == 1 and masthead(p, b) and masthead(pages[0], c))
                               for u, c in texts[q])]

@@ -22,9 +22,9 @@ ROOT = Path(__file__).resolve().parents[2]
 AUDIT = ROOT / "tools" / "typeset_audit.py"
 MM = 72 / 25.4
 BODY_SIZE, LEADING = 9.5, 15.0
-# the brochure's column: A4, 15 mm margins, at least 5 mm gutters, rounded down to whole 9.5 pt characters
-MEASURE = (210 - 30 - 2 * 5) / 3 * MM // 9.5 * 9.5
-GUTTER = 5 * MM
+# the brochure's column: A4, 15 mm margins, three columns of whole 9.5 pt characters with gutters of 1-2 em
+MEASURE = ((210 - 30) * MM - 2 * BODY_SIZE) // (3 * BODY_SIZE) * BODY_SIZE
+GUTTER = ((210 - 30) * MM - 3 * MEASURE) / 2
 
 
 audit_tool = load_tool("typeset_audit")

@@ -407,6 +407,10 @@ def _watch(args) -> int:
 def _edit(args) -> int:
     from brochure.workflow.editor import edit
 
+    def stop(*_):
+        raise KeyboardInterrupt      # SIGTERM stops it as Ctrl+C does
+
+    signal.signal(signal.SIGTERM, stop)
     edit(Path(args.path), Path(args.out) if args.out else None, open_browser=not args.no_browser,
          echo=lambda line: print(line, flush=True))
     return 0

@@ -34,6 +34,7 @@ def edit(content_path: Path, out_dir: Path | None = None, *, open_browser: bool 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", port))
+    sock.listen(64)                             # connections wait from now on, while the server starts
     address = f"http://127.0.0.1:{sock.getsockname()[1]}/{token}/"
     config = uvicorn.Config(application(editor, token), log_level="warning", access_log=False,
                             lifespan="off", timeout_graceful_shutdown=2)
@@ -47,6 +48,8 @@ def edit(content_path: Path, out_dir: Path | None = None, *, open_browser: bool 
         _open(address, echo)
     try:
         server.run(sockets=[sock])
+    except KeyboardInterrupt:               # uvicorn stops on Ctrl+C, then raises it again: stopped, as asked
+        pass
     finally:
         close(editor)
         sock.close()

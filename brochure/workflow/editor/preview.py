@@ -10,8 +10,8 @@ the layout plan stay warm between keystrokes.
 
 A page is rasterised only when it differs from every page drawn before: its key
 is preflight's ``page_key`` (a digest of its content stream, fonts, images and
-boxes), and the PNG is kept under it, so the browser is handed the same address
-for an unchanged page and does not draw it again.
+boxes).  The PNG is kept under a digest of its pixels, so a page that looks as it
+did is handed to the browser under the same address and not drawn again there.
 """
 from __future__ import annotations
 
@@ -87,7 +87,8 @@ class Preview:
     def __init__(self, content_path: Path, session: Session | None = None):
         self.path = Path(content_path).absolute()
         self.session = session or Session()
-        self.pages: dict[str, bytes] = {}        # page key -> PNG
+        self.pages: dict[str, bytes] = {}        # digest of the page's pixels -> PNG
+        self.drawn: dict[str, str] = {}          # preflight's page key -> digest of its pixels
 
     def check(self, text: str) -> Checked:
         """The loader's verdict on ``text`` (what the form holds), as if it were the file."""
@@ -141,24 +142,34 @@ class Preview:
         keys = []
         with pikepdf.open(pdf) as doc:
             digests: dict = {}
-            for page in doc.pages:
-                keys.append(page_key(page, False, digests) or hashlib.sha1(pdf.read_bytes()).hexdigest())
+            whole = None
+            for n, page in enumerate(doc.pages):
+                key = page_key(page, False, digests)
+                if key is None:                     # a page with form XObjects: the whole file's bytes decide
+                    whole = whole or hashlib.sha1(pdf.read_bytes()).hexdigest()
+                    key = f"{whole}:{n}"
+                keys.append(key)
         images = []
         document = None
         try:
             for n, (key, page) in enumerate(zip(keys, comp.pages)):
                 b = page.boxes
-                key = hashlib.sha1(f"{key}:{SCALE}".encode()).hexdigest()[:24]
-                if key not in self.pages:
+                key = f"{key}:{SCALE}"
+                if key not in self.drawn:
                     if document is None:
                         document = pypdfium2.PdfDocument(str(pdf))
                     m = b.margin
-                    bitmap = document[n].render(scale=SCALE, crop=(m, m, m, m))
-                    out = io.BytesIO()
-                    bitmap.to_pil().convert("RGB").save(out, "PNG", optimize=False, compress_level=3)
-                    self._keep(key, out.getvalue())
+                    image = document[n].render(scale=SCALE, crop=(m, m, m, m)).to_pil().convert("RGB")
+                    # a page drawn with other resources (a font subset grown by a character elsewhere)
+                    # may still look the same: then it keeps its image and address
+                    seen = hashlib.sha1(image.tobytes() + repr(image.size).encode()).hexdigest()[:24]
+                    if seen not in self.pages:
+                        out = io.BytesIO()
+                        image.save(out, "PNG", compress_level=3)
+                        self._keep(seen, out.getvalue())
+                    self.drawn[key] = seen
                 width, height = round(b.trim_w * SCALE), round(b.trim_h * SCALE)
-                images.append(PageImage(key, width, height, self._boxes(page, index)))
+                images.append(PageImage(self.drawn[key], width, height, self._boxes(page, index)))
         finally:
             if document is not None:
                 document.close()
@@ -167,7 +178,10 @@ class Preview:
     def _keep(self, key: str, png: bytes) -> None:
         self.pages[key] = png
         while len(self.pages) > KEPT_PAGES:
-            self.pages.pop(next(iter(self.pages)))
+            gone = next(iter(self.pages))
+            self.pages.pop(gone)
+            for k in [k for k, v in self.drawn.items() if v == gone]:
+                del self.drawn[k]
 
     @staticmethod
     def _boxes(page, index) -> list[dict]:

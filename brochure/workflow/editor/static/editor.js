@@ -6,7 +6,8 @@
 const $ = (sel) => document.querySelector(sel);
 const S = {
   data: null, version: null, file: "content.yaml", only: "brochure", outputs: ["brochure"],
-  timer: null, seq: 0, shown: 0, valid: true, changed: false, conflict: false, lastInput: 0,
+  timer: null, seq: 0, shown: 0, inflight: 0, valid: true, changed: false, conflict: false, lastInput: 0,
+  idle() { return S.timer === null && S.inflight === 0; },
 };
 const DEBOUNCE_MS = 400;
 window.brochureEditor = S;          // what the tests and the benchmark read: S.shown, S.timing
@@ -309,10 +310,15 @@ function changed() {
   S.changed = true;
   setStatus("正在更新预览… updating the preview…");
   clearTimeout(S.timer);
-  S.timer = setTimeout(refresh, DEBOUNCE_MS);
+  S.timer = setTimeout(() => { S.timer = null; refresh(); }, DEBOUNCE_MS);
 }
 
 async function refresh() {
+  S.inflight++;
+  try { await preview(); } finally { S.inflight--; }
+}
+
+async function preview() {
   const seq = ++S.seq;
   const started = S.lastInput;
   const r = await fetch("api/preview", { method: "POST", headers: { "Content-Type": "application/json" },
@@ -400,6 +406,7 @@ function take(state) {
 
 async function save(force) {
   clearTimeout(S.timer);
+  S.timer = null;
   const r = await fetch("api/save", { method: "POST", headers: { "Content-Type": "application/json" },
                                       body: JSON.stringify({ data: S.data, version: S.version, force: !!force }) });
   const got = await r.json();

@@ -23,6 +23,8 @@ import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import ScalarString, SingleQuotedScalarString
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.tokens import CommentToken
 from ruamel.yaml.util import load_yaml_guess_indent
 
 Path_ = tuple  # a place in the data: keys and list indices, e.g. ("sections", 0, "paragraphs", 2)
@@ -120,19 +122,47 @@ def _apply_list(old: CommentedSeq, items: list) -> CommentedSeq:
                 old[i] = value
         return old
     made = [_apply(old[o], v) if o is not None else _fresh(v) for o, v in zip(origins, values)]
-    comments = {i: old.ca.items[o] for i, o in enumerate(origins) if o is not None and o in old.ca.items}
-    last_old = len(old) - 1
-    if made and last_old in old.ca.items and origins[-1] != last_old:
-        # what follows the list (blank line, notes of the next key) hangs on its last item: keep it at the end
-        comments[len(made) - 1] = old.ca.items[last_old]
-        for i, o in enumerate(origins[:-1]):
-            if o == last_old:
-                comments.pop(i, None)
+    comments = _moved_comments(old, origins)
     del old[:]
     old.extend(made)
     old.ca.items.clear()
     old.ca.items.update(comments)
     return old
+
+
+def _moved_comments(old: CommentedSeq, origins: list) -> dict:
+    """The list's comments for its items in their new order: each note above an item goes with it.
+
+    ruamel.yaml keeps what follows item k (its end-of-line note, then the lines of notes
+    above item k + 1) in one token on item k: split there, and joined again for the new
+    order.  The notes above the first item belong to the key before the list and stay there
+    (an item moved to the top keeps its note just below it); what follows the last item (a
+    blank line, the next key's notes) stays at the end.  No note is lost.
+    """
+    n = len(old)
+    tokens = {k: v[0] for k, v in old.ca.items.items() if isinstance(k, int) and v and v[0] is not None}
+
+    def parts(k):
+        value = tokens[k].value if k in tokens else "\n"
+        cut = value.find("\n") + 1 if "\n" in value else len(value)
+        return value[:cut] or "\n", value[cut:]
+
+    eol = {k: parts(k)[0] for k in range(n)}
+    above = {k + 1: parts(k)[1] for k in range(n - 1)}
+    tail = parts(n - 1)[1] if n else ""
+    comments = {}
+    for i, o in enumerate(origins):
+        nxt = origins[i + 1] if i + 1 < len(origins) else None
+        after = (above.get(nxt, "") if nxt is not None else "") if i + 1 < len(origins) else tail
+        if i == 0 and o:                 # its note cannot go above the list's first item (the key's): just below it
+            after = above.get(o, "") + after
+        value = (eol[o] if o is not None else "\n") + after
+        if value == "\n":
+            continue
+        like = next(iter(tokens.values()), None)
+        token = CommentToken(value, like.start_mark if like else CommentMark(0), None)
+        comments[i] = [token, None, None, None]
+    return comments
 
 
 def _fresh(new):

@@ -275,6 +275,34 @@ def test_a_change_on_disk_meanwhile_is_offered_not_overwritten(page, project):
     assert "这里的修改" not in field(page, "masthead.title").get_property("value")
 
 
+def test_a_paragraph_an_honour_and_an_a2_poster_added_and_built_from_the_page(page, project):
+    n = shown(page)
+    click(page, '[data-add="sections.0.paragraphs"]')
+    field(page, "sections.0.paragraphs.1").send_keys("新添的一段：全区新建了三所学校。")
+    click(page, '[data-add="honours.items"]')
+    field(page, "honours.items.1").send_keys("全省教育强区")
+    click(page, '[data-add="posters"]')
+    assert field(page, "posters.0.name").get_property("value") == "a2"
+    wait_idle(page, n)
+    assert not page.find_elements(By.CSS_SELECTOR, "#form .msg.error")
+    options = [o.get_attribute("value") for o in page.find_elements(By.CSS_SELECTOR, "#only option")]
+    assert options == ["brochure", "a2"]
+    n = shown(page)
+    page.execute_script("const s = document.querySelector('#only'); s.value = 'a2'; s.dispatchEvent(new Event('change'))")
+    wait_idle(page, n, timeout=60)
+    poster = page.find_elements(By.CSS_SELECTOR, "#pages .page img")
+    assert len(poster) == 1 and int(poster[0].get_attribute("height")) > int(poster[0].get_attribute("width"))
+
+    result = build(page)
+    assert "brochure.pdf" in result and "poster-a2.pdf" in result and result.count("印前检查通过") == 2, result
+    data = yaml.safe_load(project.read_text(encoding="utf-8"))
+    assert data["sections"][0]["paragraphs"][1] == "新添的一段：全区新建了三所学校。"
+    assert data["honours"]["items"][-1] == "全省教育强区"
+    assert data["posters"] == [{"name": "a2", "size": "A2"}]
+    assert "全区新建了三所学校" in pdf_text(project.parent / "out" / "brochure.pdf")
+    assert "全省教育强区" in pdf_text(project.parent / "out" / "poster-a2.pdf")
+
+
 def test_ctrl_c_stops_it_cleanly(server):
     proc, _ = server
     proc.send_signal(signal.SIGINT)

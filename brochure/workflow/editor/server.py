@@ -19,6 +19,7 @@ import re
 import secrets
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,12 +104,15 @@ class Editor:
         with self.lock:
             if mine != self.latest:
                 return {"stale": True}
+            started = time.perf_counter()
             text = self.doc.apply(data)
             checked = self.preview.check(text)
             answer = {"stale": False, "valid": checked.valid, "messages": [m.as_json() for m in checked.messages],
                       "changed": text != self.disk.text, "conflict": self.changed_on_disk()}
+            answer["seconds"] = {"check": round(time.perf_counter() - started, 4)}
             if checked.valid:
                 pages, notes = self.preview.draw(checked, only)
+                answer["seconds"]["draw"] = round(time.perf_counter() - started - answer["seconds"]["check"], 4)
                 answer["notes"] = [m.as_json() for m in notes]
                 answer["pages"] = [{"key": p.key, "width": p.width, "height": p.height, "boxes": p.boxes}
                                    for p in pages]

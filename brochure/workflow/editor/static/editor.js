@@ -338,6 +338,7 @@ async function preview() {
   } else {
     $("#pages").classList.add("stale");
   }
+  S.server = got.seconds;
   S.timing = Math.round(performance.now() - started);
   S.shown = seq;
   $("#timing").textContent = `${S.timing} ms`;

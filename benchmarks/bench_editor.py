@@ -96,7 +96,15 @@ def main() -> None:
         shown = wait_for(lambda: driver.execute_script(state, 0))
         print(f"first preview (cold fonts and cache): {time.monotonic() - started:.1f} s")
         paragraph = driver.find_element(By.CSS_SELECTOR, '[data-path="sections.0.paragraphs.2"]')
-        total, server = [], []
+        if args.screenshot:
+            hit = driver.find_element(By.CSS_SELECTOR, '.hit[data-target="sections.0.paragraphs.2"]')
+            driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", hit)
+            hit.click()
+            time.sleep(1.5)
+            args.screenshot.parent.mkdir(parents=True, exist_ok=True)
+            driver.save_screenshot(str(args.screenshot))
+            print(f"screenshot: {args.screenshot}")
+        total, server, parts = [], [], {"check": [], "layout": [], "render": [], "images": []}
         for run in range(args.runs):
             paragraph.send_keys(sentences[run])
             shown = wait_for(lambda: driver.execute_script(state, shown))
@@ -105,14 +113,11 @@ def main() -> None:
             part = (seconds.get("check", 0) + seconds.get("draw", 0)) * 1000
             total.append(ms)
             server.append(part)
+            for name in parts:
+                parts[name].append(seconds.get(name, 0) * 1000)
             print(f"run {run + 1}: keystroke to preview {ms} ms (server {part:.0f} ms: "
-                  f"check {seconds.get('check', 0) * 1000:.0f}, pages {seconds.get('draw', 0) * 1000:.0f})")
-        if args.screenshot:
-            driver.find_element(By.CSS_SELECTOR, '.hit[data-target="sections.0.paragraphs.2"]').click()
-            time.sleep(1.5)
-            args.screenshot.parent.mkdir(parents=True, exist_ok=True)
-            driver.save_screenshot(str(args.screenshot))
-            print(f"screenshot: {args.screenshot}")
+                  + ", ".join(f"{name} {seconds.get(name, 0) * 1000:.0f}" for name in parts) + ")")
+        print("server medians: " + ", ".join(f"{name} {statistics.median(v):.0f} ms" for name, v in parts.items()))
         load = os.getloadavg()[0]
         median, server_median = statistics.median(total), statistics.median(server)
         kind = "new characters" if args.new_chars else "the text's own characters"

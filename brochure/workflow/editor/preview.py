@@ -8,17 +8,18 @@ PDF in memory's temporary folder, never into out/, and rasterised with PDFium.
 One build ``Session`` serves every preview, so fonts, set paragraphs, photos and
 the layout plan stay warm between keystrokes.
 
-A page is rasterised only when it differs from every page drawn before: its key
-is preflight's ``page_key`` (a digest of its content stream, fonts, images and
-boxes).  The PNG is kept under a digest of its pixels, so a page that looks as it
-did is handed to the browser under the same address and not drawn again there.
+Each page is rendered into a PDF of its own, and rasterised only when those
+bytes are new (hashed): alone in its file a page owes its bytes to itself only.
+The PNG is kept under a digest of its pixels, so a page that looks as it did is
+handed to the browser under the same address and not drawn again there.
 """
 from __future__ import annotations
 
 import hashlib
 import io
 import tempfile
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from brochure.content import load
@@ -89,6 +90,7 @@ class Preview:
         self.session = session or Session()
         self.pages: dict[str, bytes] = {}        # digest of the page's pixels -> PNG
         self.drawn: dict[str, str] = {}          # preflight's page key -> digest of its pixels
+        self.seconds: dict[str, float] = {}      # how long the last pages took: layout, render, images
 
     def check(self, text: str) -> Checked:
         """The loader's verdict on ``text`` (what the form holds), as if it were the file."""
@@ -112,12 +114,14 @@ class Preview:
         names = ["brochure"] + [p.name for p in content.posters]
         if only not in names:
             only = "brochure"
+        started = time.perf_counter()
         try:
             faces = load_faces(content, self.session)
             setter = line_setter(content, [only], self.session)
             # draft: a photo of too low a resolution is shown with its warning rather than refused
             comp, _press = next(compositions(content, faces, self.session, setter, only=only, draft=True))
             setter.save()
+            self.seconds = {"layout": time.perf_counter() - started}
             for w in comp.warnings:
                 notes.append(message(w, "note" if w.where is None else "warning", checked.places))
             try:
@@ -125,56 +129,49 @@ class Preview:
             except BrochureError as exc:
                 notes.append(message(exc, "build", checked.places))
             with tempfile.TemporaryDirectory(prefix="brochure-edit-") as tmp:
-                pdf = Path(tmp) / f"{comp.name}.pdf"
-                render(comp, pdf, font_name=faces["body"].name, marks=False)
-                images = self._rasterise(pdf, comp, checked.places)
+                images = self._pages(comp, faces["body"].name, Path(tmp), checked.places, started)
         except BrochureError as exc:
             notes.append(message(exc, "build", checked.places))
             return [], notes
         return images, notes
 
-    def _rasterise(self, pdf: Path, comp, index) -> list[PageImage]:
-        import pikepdf
+    def _pages(self, comp, font_name: str, tmp: Path, index, started: float) -> list[PageImage]:
+        """Each page drawn by the renderer into a PDF of its own, rasterised only if those bytes are new.
+
+        A page alone in its file owes its bytes to itself only (a font subset holds just its own
+        characters), so a page that did not change gives the same bytes and is not rasterised again.
+        """
         import pypdfium2
 
-        from brochure.press.preflight.scan import page_key
-
-        keys = []
-        with pikepdf.open(pdf) as doc:
-            digests: dict = {}
-            whole = None
-            for n, page in enumerate(doc.pages):
-                key = page_key(page, False, digests)
-                if key is None:                     # a page with form XObjects: the whole file's bytes decide
-                    whole = whole or hashlib.sha1(pdf.read_bytes()).hexdigest()
-                    key = f"{whole}:{n}"
-                keys.append(key)
-        images = []
-        document = None
-        try:
-            for n, (key, page) in enumerate(zip(keys, comp.pages)):
-                b = page.boxes
-                key = f"{key}:{SCALE}"
-                if key not in self.drawn:
-                    if document is None:
-                        document = pypdfium2.PdfDocument(str(pdf))
+        images, rendering = [], 0.0
+        for n, page in enumerate(comp.pages):
+            b = page.boxes
+            pdf = tmp / f"page-{n + 1}.pdf"
+            t = time.perf_counter()
+            render(replace(comp, pages=[page]), pdf, font_name=font_name, marks=False)
+            rendering += time.perf_counter() - t
+            key = hashlib.sha1(pdf.read_bytes() + f":{SCALE}".encode()).hexdigest()
+            if key not in self.drawn:
+                document = pypdfium2.PdfDocument(str(pdf))
+                try:
                     m = b.margin
-                    # no_smoothimage: photos scaled down without smoothing, about three times quicker; text is sharp anyway
-                    image = document[n].render(scale=SCALE, crop=(m, m, m, m), no_smoothimage=True).to_pil()
-                    image = image.convert("RGB")
-                    # a page drawn with other resources (a font subset grown by a character elsewhere)
-                    # may still look the same: then it keeps its image and address
-                    seen = hashlib.sha1(image.tobytes() + repr(image.size).encode()).hexdigest()[:24]
-                    if seen not in self.pages:
-                        out = io.BytesIO()
-                        image.save(out, "PNG", compress_level=1)
-                        self._keep(seen, out.getvalue())
-                    self.drawn[key] = seen
-                width, height = round(b.trim_w * SCALE), round(b.trim_h * SCALE)
-                images.append(PageImage(self.drawn[key], width, height, self._boxes(page, index)))
-        finally:
-            if document is not None:
-                document.close()
+                    # no_smoothimage: photos scaled down without smoothing, about three times quicker;
+                    # the text, what staff read, is as sharp
+                    image = document[0].render(scale=SCALE, crop=(m, m, m, m), no_smoothimage=True).to_pil()
+                finally:
+                    document.close()
+                image = image.convert("RGB")
+                # the PNG is kept under its pixels: a page that looks as before keeps its address
+                seen = hashlib.sha1(image.tobytes() + repr(image.size).encode()).hexdigest()[:24]
+                if seen not in self.pages:
+                    out = io.BytesIO()
+                    image.save(out, "PNG", compress_level=1)
+                    self._keep(seen, out.getvalue())
+                self.drawn[key] = seen
+            width, height = round(b.trim_w * SCALE), round(b.trim_h * SCALE)
+            images.append(PageImage(self.drawn[key], width, height, self._boxes(page, index)))
+        self.seconds["render"] = rendering
+        self.seconds["images"] = time.perf_counter() - started - self.seconds["layout"] - rendering
         return images
 
     def _keep(self, key: str, png: bytes) -> None:

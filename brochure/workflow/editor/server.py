@@ -113,6 +113,7 @@ class Editor:
             if checked.valid:
                 pages, notes = self.preview.draw(checked, only)
                 answer["seconds"]["draw"] = round(time.perf_counter() - started - answer["seconds"]["check"], 4)
+                answer["seconds"].update({k: round(v, 4) for k, v in self.preview.seconds.items()})
                 answer["notes"] = [m.as_json() for m in notes]
                 answer["pages"] = [{"key": p.key, "width": p.width, "height": p.height, "boxes": p.boxes}
                                    for p in pages]

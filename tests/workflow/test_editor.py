@@ -85,7 +85,8 @@ def browser(tmp_path_factory):
 
 @pytest.fixture
 def page(browser, server):
-    """The editor freshly loaded, its first preview shown."""
+    """The editor freshly loaded, its first preview shown (what an earlier test left unsaved is dropped)."""
+    browser.execute_script("if (window.brochureEditor) window.brochureEditor.changed = false;")
     browser.get(server[1])
     wait_idle(browser, 0, timeout=90)        # the first preview converts the fonts into the test's own cache
     return browser
@@ -301,6 +302,19 @@ def test_a_paragraph_an_honour_and_an_a2_poster_added_and_built_from_the_page(pa
     assert data["posters"] == [{"name": "a2", "size": "A2"}]
     assert "全区新建了三所学校" in pdf_text(project.parent / "out" / "brochure.pdf")
     assert "全省教育强区" in pdf_text(project.parent / "out" / "poster-a2.pdf")
+
+
+def test_the_page_count_and_what_to_cut_are_shown_above_the_pages(page, project):
+    before = project.read_bytes()
+    n = shown(page)
+    long = "渌口区大力推动农村人居环境整治，果田、龙潭、三旺等乡村获评省级美丽乡村示范村。" * 150
+    page.execute_script("""const t = document.querySelector('[data-path="sections.0.paragraphs.0"]');
+        t.value = arguments[0]; t.dispatchEvent(new Event('input'));""", long)
+    wait_idle(page, n, timeout=60)
+    note = wait_for(lambda: [m.text for m in page.find_elements(By.CSS_SELECTOR, "#notes .msg") if "宣传册共" in m.text])
+    assert "删去约" in note[0] and "Cut about" in note[0], note
+    assert len(page_keys(page)) % 4 == 0 and len(page_keys(page)) > 4
+    assert project.read_bytes() == before
 
 
 def test_ctrl_c_stops_it_cleanly(server):

@@ -17,7 +17,10 @@ import webbrowser
 from pathlib import Path
 from typing import Callable
 
+from ruamel.yaml import YAMLError
+
 from brochure.content.files import read_text_file
+from brochure.ground.errors import BrochureError
 
 
 def edit(content_path: Path, out_dir: Path | None = None, *, open_browser: bool = True,
@@ -29,7 +32,10 @@ def edit(content_path: Path, out_dir: Path | None = None, *, open_browser: bool 
 
     content_path = Path(content_path)
     read_text_file(content_path)                # a missing, binary or non-UTF-8 file is refused here, clearly
-    editor = Editor(content_path, out_dir)
+    try:
+        editor = Editor(content_path, out_dir)
+    except YAMLError:
+        raise unreadable(content_path) from None
     token = secrets.token_urlsafe(24)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -54,6 +60,20 @@ def edit(content_path: Path, out_dir: Path | None = None, *, open_browser: bool 
         close(editor)
         sock.close()
     echo("已停止编辑。 / stopped editing.")
+
+
+def unreadable(content_path: Path) -> BrochureError:
+    """Why the form cannot show a file that is not YAML at all: the loader's own located message."""
+    from brochure.content import load
+
+    try:
+        load(content_path)
+    except BrochureError as exc:
+        return BrochureError(
+            f"{exc.zh}\n请先在文本编辑器中改正这一处，再运行 brochure edit。",
+            f"{exc.en}\nFix this place in a text editor first, then run brochure edit again.", exc.where)
+    return BrochureError("无法把这个文件读成表格，请用文本编辑器检查它的缩进和引号。",
+                         "this file cannot be read into the form; check its indentation and quotes in a text editor.")
 
 
 def _open(address: str, echo: Callable[[str], None]) -> None:

@@ -467,6 +467,10 @@ async function start() {
   });
   $("#only").addEventListener("change", (e) => { S.only = e.target.value; $("#pages").replaceChildren(); refresh(); });
   setInterval(watchDisk, 1500);
+  window.addEventListener("beforeunload", (e) => { if (S.changed) { e.preventDefault(); e.returnValue = ""; } });
+  document.addEventListener("keydown", (e) => {
+    if ((e.ctrlKey || e.metaKey) && e.key === "s") { e.preventDefault(); if (S.valid) save(false); }
+  });
   await refresh();
 }
 start();

@@ -167,6 +167,7 @@ def test_typing_changes_the_preview_and_the_saved_pdf(page, project):
     before_text = project.read_text(encoding="utf-8")
     keys = page_keys(page)
     assert len(keys) >= 4 and page.find_elements(By.CSS_SELECTOR, ".page img")
+    assert [o.get_attribute("value") for o in page.find_elements(By.CSS_SELECTOR, "#only option")] == ["brochure"]
     n = shown(page)
     field(page, "sections.0.paragraphs.0").send_keys("渌口新添的一句话。")
     wait_idle(page, n)

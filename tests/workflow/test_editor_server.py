@@ -51,3 +51,13 @@ def test_nothing_invalid_is_saved_and_someone_else_s_change_is_not_overwritten(t
     status, answer = editor.save(data, editor.disk.digest, force=True)          # asked for: mine over theirs
     assert status == 200 and "https://zzrb.gov.cn/b" in path.read_text(encoding="utf-8")
     assert (tmp_path / "content.yaml.bak").read_text(encoding="utf-8") == theirs
+
+
+def test_the_page_uses_nothing_from_the_internet():
+    from brochure.workflow.editor.server import STATIC
+
+    files = sorted(STATIC.iterdir())
+    assert {f.name for f in files} == {"index.html", "editor.js", "editor.css"}
+    for f in files:
+        text = f.read_text(encoding="utf-8")
+        assert "http://" not in text and "https://" not in text and "//cdn" not in text, f.name

@@ -5,7 +5,7 @@
 
 const $ = (sel) => document.querySelector(sel);
 const S = {
-  data: null, version: null, file: "content.yaml", only: "brochure", outputs: ["brochure"],
+  data: null, version: null, file: "content.yaml", only: "brochure", outputs: [],
   timer: null, seq: 0, shown: 0, inflight: 0, valid: true, changed: false, conflict: false, lastInput: 0,
   idle() { return S.timer === null && S.inflight === 0; },
 };
@@ -73,7 +73,7 @@ function choice(path, label, options, opts = {}) {
   select.dataset.path = key(path);
   select.addEventListener("change", () => {
     if (opts.optional && select.value === "") drop(path);
-    else put(path, select.value, opts.order);
+    else put(path, opts.number ? Number(select.value) : select.value, opts.order);
     changed();
   });
   return el("div", { class: "field", "data-field": key(path) }, el("label", {}, label), select);
@@ -212,7 +212,7 @@ function photosPart() {
     box.append(el("div", { class: "item", "data-field": key(["photos", id]) }, el("strong", {}, id),
       field(["photos", id, "file"], "文件 file (images/…)", o),
       field(["photos", id, "caption"], "图说 caption", o), field(["photos", id, "credit"], "摄影 credit", o),
-      choice(["photos", id, "span"], "栏宽 columns", ["1", "2", "3"], { ...o, optional: true }),
+      choice(["photos", id, "span"], "栏宽 columns", ["1", "2", "3"], { ...o, optional: true, number: true }),
       choice(["photos", id, "position"], "位置 position", ["top", "bottom", "inline"], { ...o, optional: true }),
       el("div", { class: "tools" }, el("button", { type: "button", class: "remove", onclick: () => removePhoto(id) },
                                        "✕ 删除这张照片 remove this photo"))));
@@ -443,7 +443,8 @@ async function build() {
   }
   out.replaceChildren(el("strong", {}, `已生成到 built into ${got.out}/`), ...got.files.map((f) => el("div", { class: "file" },
     el("span", { class: f.preflight ? "ok" : "fail" }, f.preflight ? "✔ 印前检查通过 preflight passed" : "✘ 印前检查未通过 preflight failed"),
-    ` ${f.path}（${f.pages} 页 pages${f.unchanged ? "，未变 unchanged" : ""}）`,
+    ` ${f.path}（${f.pages} 页 pages${f.unchanged ? "，与上次相同 unchanged" : ""}）`,
+    f.summary ? el("details", {}, el("summary", {}, "印前检查报告 preflight report"), el("pre", {}, f.summary)) : null,
     ...f.warnings.map((w) => el("div", { class: "msg warning" }, w)))));
 }
 

@@ -36,8 +36,8 @@ from brochure.workflow.editor.yamldoc import path_at, places
 
 #: Pixels per point of the preview images (about 100 dpi: sharp on a screen, quick to draw).
 SCALE = 1.4
-#: Pages kept as PNG, the oldest forgotten first.
-KEPT_PAGES = 400
+#: What the PNGs kept may add up to (bytes), the oldest forgotten first.
+KEPT_BYTES = 96 * 1024 * 1024
 
 
 @dataclass
@@ -89,6 +89,7 @@ class Preview:
         self.path = Path(content_path).absolute()
         self.session = session or Session()
         self.pages: dict[str, bytes] = {}        # digest of the page's pixels -> PNG
+        self.kept = 0                            # bytes in self.pages
         self.drawn: dict[str, str] = {}          # preflight's page key -> digest of its pixels
         self.seconds: dict[str, float] = {}      # how long the last pages took: layout, render, images
 
@@ -176,9 +177,10 @@ class Preview:
 
     def _keep(self, key: str, png: bytes) -> None:
         self.pages[key] = png
-        while len(self.pages) > KEPT_PAGES:
+        self.kept += len(png)
+        while self.kept > KEPT_BYTES and len(self.pages) > 1:
             gone = next(iter(self.pages))
-            self.pages.pop(gone)
+            self.kept -= len(self.pages.pop(gone))
             for k in [k for k, v in self.drawn.items() if v == gone]:
                 del self.drawn[k]
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import os
 import re
 import secrets
@@ -72,6 +73,7 @@ class Editor:
         self.session = session or Session()
         self.preview = Preview(self.path, self.session)
         self.lock = threading.Lock()
+        self.requests = itertools.count(1)      # numbers the previews asked for (next() is atomic)
         self.latest = 0
         self.reload()
 
@@ -99,8 +101,7 @@ class Editor:
     # -- the page's requests ------------------------------------------------------
     def show(self, data, only: str) -> dict:
         """The verdict on the form's words and, when they are valid, the pages of ``only``."""
-        self.latest += 1
-        mine = self.latest
+        mine = self.latest = next(self.requests)
         with self.lock:
             if mine != self.latest:
                 return {"stale": True}
@@ -301,7 +302,10 @@ def application(editor: Editor, token: str):
         return JSONResponse(await _threaded(editor.build))
 
     async def upload(request: Request):
-        size = int(request.headers.get("content-length") or 0)
+        size = _length(request)
+        if size is None:                    # its size said first: a photo is never streamed in unbounded
+            return JSONResponse({"ok": False, "zh": "上传请求没有注明大小。", "en": "the upload did not say its size."},
+                                status_code=411)
         if size > MAX_UPLOAD + 64 * 1024:
             return JSONResponse({"ok": False, "zh": f"照片文件太大（超过 {MAX_UPLOAD // 2**20} MB）。",
                                  "en": f"the photo file is too large (over {MAX_UPLOAD // 2**20} MB)."}, status_code=413)
@@ -355,8 +359,16 @@ async def _threaded(fn, *args):
     return await run_in_threadpool(fn, *args)
 
 
+def _length(request: Request) -> int | None:
+    try:
+        return int(request.headers["content-length"])
+    except (KeyError, ValueError):
+        return None
+
+
 async def _json(request: Request):
-    if int(request.headers.get("content-length") or 0) > MAX_JSON:
+    size = _length(request)
+    if size is None or size > MAX_JSON:
         return JSONResponse({"error": "too large"}, status_code=413)
     try:
         body = await request.json()

@@ -25,6 +25,7 @@ from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 
 from conftest import MINIMAL, ROOT, make_project
 
@@ -279,8 +280,11 @@ def test_a_change_on_disk_meanwhile_is_offered_not_overwritten(page, project):
 
 def test_a_paragraph_an_honour_and_an_a2_poster_added_and_built_from_the_page(page, project):
     n = shown(page)
-    click(page, '[data-add="sections.0.paragraphs"]')
-    field(page, "sections.0.paragraphs.1").send_keys("新添的一段：全区新建了三所学校。")
+    first = field(page, "sections.0.paragraphs.0")
+    first.send_keys(Keys.CONTROL, Keys.END)
+    first.send_keys(Keys.ENTER)                     # Enter at the end of a paragraph starts the next one
+    wait_for(lambda: page.switch_to.active_element.get_attribute("data-path") == "sections.0.paragraphs.1")
+    page.switch_to.active_element.send_keys("新添的一段：全区新建了三所学校。")
     click(page, '[data-add="honours.items"]')
     field(page, "honours.items.1").send_keys("全省教育强区")
     click(page, '[data-add="posters"]')

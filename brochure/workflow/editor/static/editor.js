@@ -56,6 +56,7 @@ function field(path, label, opts = {}) {
   input.value = value == null ? "" : String(value);
   input.dataset.path = key(path);
   input.addEventListener("input", () => {
+    if (opts.paragraph && input.value.includes("\n")) { split(path, input.value); return; }
     if (opts.optional && input.value === "") drop(path);
     else put(path, input.value, opts.order);
     changed();
@@ -93,6 +94,16 @@ function list(path, label, item, fresh, opts = {}) {
   box.append(el("button", { type: "button", class: "add", "data-add": key(path),
     onclick: () => { addItem(path, fresh(), opts.order); } }, "＋ " + (opts.addLabel || "添加 add")));
   return box;
+}
+function split(path, value) {
+  // Enter (or pasted lines) in a paragraph starts the next paragraph, as in a word processor
+  const parts = value.split(/\n+/);
+  const list = at(path.slice(0, -1)), i = path[path.length - 1];
+  list[i].v = parts[0];
+  list.splice(i + 1, 0, ...parts.slice(1).map((v) => ({ o: null, v })));
+  render(); changed();
+  const next = document.querySelector(`[data-path="${key([...path.slice(0, -1), i + parts.length - 1])}"]`);
+  if (next) { next.focus(); next.setSelectionRange(0, 0); }
 }
 function move(path, i, d) {
   const items = at(path), j = i + d;
@@ -151,7 +162,7 @@ function leadPart() {
     field(["lead", "headline"], "主标题 headline", o), field(["lead", "byline"], "署名 byline", o),
     choice(["lead", "photo"], "头版照片 photo", photoIds(), { ...o, optional: true }),
     field(["lead", "preface_title"], "前言标题 preface title", { ...o, optional: true }),
-    list(["lead", "preface"], "前言 Preface", (p, i) => field(p, `第 ${i + 1} 段 paragraph ${i + 1}`, { area: true }),
+    list(["lead", "preface"], "前言 Preface", (p, i) => field(p, `第 ${i + 1} 段 paragraph ${i + 1}`, { area: true, paragraph: true }),
          () => "", { addLabel: "添加段落 add a paragraph", order: LEAD }));
 }
 function sectionsPart() {
@@ -161,7 +172,7 @@ function sectionsPart() {
       field([...p, "letter"], "字母 letter", o), field([...p, "headline"], "标题 headline", o),
       field([...p, "summary"], "提要 summary (海报 posters)", { ...o, optional: true, area: true, rows: 2 }),
       sectionPhotos(p),
-      list([...p, "paragraphs"], "段落 Paragraphs", (q, i) => field(q, `第 ${i + 1} 段 paragraph ${i + 1}`, { area: true }),
+      list([...p, "paragraphs"], "段落 Paragraphs", (q, i) => field(q, `第 ${i + 1} 段 paragraph ${i + 1}`, { area: true, paragraph: true }),
            () => "", { addLabel: "添加段落 add a paragraph", order: SECTION }));
   }, () => ({ letter: nextLetter(), headline: "", paragraphs: [{ o: null, v: "" }] }),
   { kind: "section", addLabel: "添加一节 add a section" });

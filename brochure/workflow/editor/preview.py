@@ -34,8 +34,10 @@ from brochure.pipeline.stage import line_setter
 from brochure.render.pdf import render
 from brochure.workflow.editor.yamldoc import path_at, places
 
-#: Pixels per point of the preview images (about 100 dpi: sharp on a screen, quick to draw).
+#: Pixels per point of the preview images (about 100 dpi: sharp on a screen, quick to draw) ...
 SCALE = 1.4
+#: ... and at most this many pixels along a page's longer side (a poster is seen whole, not at 100 dpi).
+LONGEST = 1800
 #: What the PNGs kept may add up to (bytes), the oldest forgotten first.
 KEPT_BYTES = 96 * 1024 * 1024
 
@@ -151,14 +153,15 @@ class Preview:
             t = time.perf_counter()
             render(replace(comp, pages=[page]), pdf, font_name=font_name, marks=False)
             rendering += time.perf_counter() - t
-            key = hashlib.sha1(pdf.read_bytes() + f":{SCALE}".encode()).hexdigest()
+            scale = min(SCALE, LONGEST / max(b.trim_w, b.trim_h))
+            key = hashlib.sha1(pdf.read_bytes() + f":{scale}".encode()).hexdigest()
             if key not in self.drawn:
                 document = pypdfium2.PdfDocument(str(pdf))
                 try:
                     m = b.margin
                     # no_smoothimage: photos scaled down without smoothing, about three times quicker;
                     # the text, what staff read, is as sharp
-                    image = document[0].render(scale=SCALE, crop=(m, m, m, m), no_smoothimage=True).to_pil()
+                    image = document[0].render(scale=scale, crop=(m, m, m, m), no_smoothimage=True).to_pil()
                 finally:
                     document.close()
                 image = image.convert("RGB")
@@ -169,7 +172,7 @@ class Preview:
                     image.save(out, "PNG", compress_level=1)
                     self._keep(seen, out.getvalue())
                 self.drawn[key] = seen
-            width, height = round(b.trim_w * SCALE), round(b.trim_h * SCALE)
+            width, height = round(b.trim_w * scale), round(b.trim_h * scale)
             images.append(PageImage(self.drawn[key], width, height, self._boxes(page, index)))
         self.seconds["render"] = rendering
         self.seconds["images"] = time.perf_counter() - started - self.seconds["layout"] - rendering

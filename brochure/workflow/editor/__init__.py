@@ -57,6 +57,9 @@ def edit(content_path: Path, out_dir: Path | None = None, *, open_browser: bool 
     except KeyboardInterrupt:               # uvicorn stops on Ctrl+C, then raises it again: stopped, as asked
         pass
     finally:
+        if not editor.lock.acquire(blocking=False):     # a build or a save under way finishes first
+            echo("正在等待进行中的保存或生成完成… / waiting for the save or build under way to finish…")
+            editor.lock.acquire()
         close(editor)
         sock.close()
     echo("已停止编辑。 / stopped editing.")

@@ -138,6 +138,11 @@ def _parser() -> argparse.ArgumentParser:
     out_arg(w)
     draft_arg(w)
 
+    e = sub.add_parser("edit", help="在浏览器中编辑并预览 / edit in the browser, with the pages beside the form")
+    content_arg(e)
+    e.add_argument("-o", "--out", default=None, help="生成按钮的输出文件夹 / the build button's folder (default out/)")
+    e.add_argument("--no-browser", action="store_true", help="只显示地址，不打开浏览器 / print the address only")
+
     f = sub.add_parser("preflight", help="印前检查 PDF / preflight a PDF")
     f.add_argument("pdf", help="PDF 文件 / the PDF file")
     f.add_argument("--url", action="append", default=None, help="二维码应指向的网址 / expected QR URL")
@@ -425,5 +430,17 @@ def _watch(args) -> int:
     return 0
 
 
+def _edit(args) -> int:
+    from brochure.workflow.editor import edit
+
+    def stop(*_):
+        raise KeyboardInterrupt      # SIGTERM stops it as Ctrl+C does
+
+    signal.signal(signal.SIGTERM, stop)
+    edit(Path(args.path), Path(args.out) if args.out else None, open_browser=not args.no_browser,
+         echo=lambda line: print(line, flush=True))
+    return 0
+
+
 COMMANDS = {"build": _build, "check": _check, "proof": _proof, "import": _import, "watch": _watch,
-            "placeholders": _placeholders}
+            "placeholders": _placeholders, "edit": _edit}

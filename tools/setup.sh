@@ -12,6 +12,8 @@ job="${1:-build}"
 shift || true
 
 debs=(fonts-noto-cjk fonts-droid-fallback fonts-dejavu-core fontconfig poppler-utils ghostscript libgs-common)
+# brochure edit's tests drive the system's headless Chromium through its driver (Selenium downloads no browser)
+debs+=(chromium chromium-driver)
 missing=()
 for p in "${debs[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -25,12 +25,15 @@ POSTER_PARTS = ["title", "hero", "figures", "honours", "summaries", "qr"]
 ROLLUP_FOOT = 150.0
 
 
-def load(path: str | Path, *, checked_photos: dict | None = None) -> m.Content:
+def load(path: str | Path, *, checked_photos: dict | None = None, text: str | None = None) -> m.Content:
     """Load and validate a content file.  Raises ContentError with file:line:col.
 
-    ``checked_photos`` (a session's memo) remembers the photo files already found good."""
+    ``checked_photos`` (a session's memo) remembers the photo files already found good.
+    ``text``: the file's words as they stand in an editor, not saved yet; read and checked
+    as if they were the file at ``path`` (photos and fonts beside it)."""
     path = Path(path).absolute()
-    text = read_text_file(path)
+    if text is None:
+        text = read_text_file(path)
     root_node = compose(path, text)
     if root_node is None:
         raise ContentError(

@@ -368,7 +368,9 @@ class BrochureComposer(FrontPage, PhotoFrames, Extras, FillerPages):
         total = len(self.pages)
         fewer = total - 4
         if cut is None:
-            zh, en = "", ""
+            zh = f"即使删去最后一节的全部文字也回不到 {fewer} 页：请删减前面各节的文字或照片。"
+            en = (f" Even without the last section's words it would not fit {fewer} pages: shorten the earlier "
+                  "sections or remove photos.")
         else:
             zh = f"从最后一节的末尾删去 {cut} 字即可回到 {fewer} 页。"
             en = f" Cutting {cut} characters from the end of the last section brings it back to {fewer} pages."

@@ -56,7 +56,7 @@ Heuristics (they hold on our own outputs; a PDF set otherwise may fool them)
   150 mm or larger (limits in limits.json).  A QR code is a fill of 40 or more rectangles sharing one
   module height, whose extent is square.
 
-The rules of the composition issue (limits from brochure/layout/limits.json, shared with the layout)
+The rules of the composition issue (limits from brochure/ground/limits.json, shared with the layout)
 -------------------------------------------------------------------------------------------------------
 * Blocks: lines of one face and size set one under the other (baselines at most 2 sizes apart, flush,
   indented or centred alike, none longer than the line before); a line opening with a bullet starts a
@@ -111,8 +111,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))   # the sibling tool, r
 from typeset_audit import Glyph, parse_to_unicode, read_glyphs  # noqa: E402
 
 MM = 72 / 25.4
-#: The limits, shared with the layout: brochure/layout/limits.json (read as data; nothing of brochure is imported).
-LIMITS_FILE = Path(__file__).resolve().parent.parent / "brochure" / "layout" / "limits.json"
+#: The limits, shared with the layout: brochure/ground/limits.json (read as data; nothing of brochure is imported).
+LIMITS_FILE = Path(__file__).resolve().parent.parent / "brochure" / "ground" / "limits.json"
 LIMITS = json.loads(LIMITS_FILE.read_text(encoding="utf-8"))
 SHALLOW_LEG_LINES = LIMITS["leg_min_lines"]
 DEEP_LEG_MM = LIMITS["leg_max_mm"]

@@ -6,6 +6,9 @@ trim coordinates: the renderer translates the canvas origin to ``trim_origin``.
 """
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from dataclasses import dataclass
 
 MM = 72 / 25.4
@@ -67,8 +70,9 @@ class PageBoxes:
         return (m, m, m + self.trim_w, m + self.trim_h)
 
 
-#: Gutters between columns of body type, in ems of the body size: newspapers set them 1–2 em apart.
-GUTTER_EMS = (1.0, 2.0)
+#: Gutters between columns of body type, in ems of the body size: newspapers set them 1–2 em apart
+#: (limits.json's ``gutter_em``, which the composition audit holds pages to).
+GUTTER_EMS = tuple(json.loads(Path(__file__).with_name("limits.json").read_text(encoding="utf-8"))["gutter_em"])
 
 
 def column_grid(width: float, n: int, em: float, gutter: float) -> tuple[float, float, float]:

@@ -5,20 +5,26 @@ a frame may crop) and the weights the layout search scores a design by.  The
 defaults are here; content.yaml may change any of them under ``layout:``
 (each key checked and located like the rest of the file), and ``brochure check
 --explain`` shows which rule cost what on which page.  The composition audit
-(tools/composition_audit.py) reads the same limits from the defaults below.
+(tools/composition_audit.py) reads the same limits: both take them from
+``limits.json`` beside this file.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, fields
+from pathlib import Path
+
+#: The limits a page is held to, shared with tools/composition_audit.py (which reads the same file).
+LIMITS: dict = json.loads((Path(__file__).with_name("limits.json")).read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)
 class LayoutRules:
     """What a designer checks, as numbers: depths in grid lines, weights as penalties (lower is better)."""
 
-    min_leg: int = 5                 # a leg of type shallower than this reads as a leftover
+    min_leg: int = LIMITS["leg_min_lines"]      # a leg of type shallower than this reads as a leftover
     leg: float = 1000.0              # per line a leg is short of ``min_leg``; per line columns end apart
-    level: int = 1                   # lines apart the columns of a section may end and still read as level
+    level: int = LIMITS["balance_lines"]        # lines apart a section's columns may end and still read as level
     opening: float = 5000.0          # a section whose first words are not under its headline
     free_foot: int = 1               # lines of white at a page's foot that go unnoticed
     foot: float = 150.0              # per further line of white at the foot of a page or inside a frame

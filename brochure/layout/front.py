@@ -18,6 +18,7 @@ from brochure.ground.colour import WHITE
 from brochure.ground.errors import LayoutError
 from brochure.ground.page import Page
 from brochure.layout.blocks import Bullet, Columns, Fill, Grid, Row, Spacer, Stack
+from brochure.ground.layout_rules import LIMITS
 from brochure.layout.fillers import HONOURS
 from brochure.layout.flow import Column
 from brochure.layout.plan import PhotoChoice
@@ -25,7 +26,7 @@ from brochure.text import VerticalText
 
 
 #: The most characters a line of horizontal text in a box should hold (clreq: comfortable at 15–40).
-MEASURE_CHARS = 40
+MEASURE_CHARS = LIMITS["measure_max_chars"]
 
 #: The plan's key for the lead photo on the front page.
 LEAD = "(lead)"

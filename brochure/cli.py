@@ -143,7 +143,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="按这个内容文件中的印刷设置检查（默认：PDF 所在 out/ 旁边或当前文件夹的 content.yaml）/ "
                         "check under this content file's press settings (default: the content.yaml beside out/ or here)")
     f.add_argument("--min-ppi", type=float, default=None, help="照片最低分辨率 / minimum photo resolution")
-    f.add_argument("--max-ink", type=float, default=None, help="总墨量上限 % / total ink limit, per cent")
+    f.add_argument("--max-ink", type=float, default=None, help="总墨量上限 %% / total ink limit, per cent")
     return p
 
 

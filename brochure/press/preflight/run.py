@@ -6,6 +6,7 @@ from pathlib import Path
 import pikepdf
 
 from brochure.ground.errors import BrochureError, Location
+from brochure.ground.rules import INK_LIMIT, MIN_PPI
 
 from .checks.boxes import check_boxes, page_box
 from .checks.colour import check_colour, check_transparency
@@ -20,8 +21,8 @@ from .report import FAIL, WARN, Report
 from .scan import IDENTITY, Scan, page_key, walk
 
 
-def preflight(pdf: Path, *, expect_urls: list[str] | None = None, min_ppi: float = 300,
-              ink_limit: float = 300, thorough: bool = True, qr_regions: list[Region] | None = None,
+def preflight(pdf: Path, *, expect_urls: list[str] | None = None, min_ppi: float = MIN_PPI,
+              ink_limit: float = INK_LIMIT, thorough: bool = True, qr_regions: list[Region] | None = None,
               store: Store | None = None, draft: bool = False) -> Report:
     """Check a finished PDF; never writes anything but to ``store``.
 
@@ -36,14 +37,13 @@ def preflight(pdf: Path, *, expect_urls: list[str] | None = None, min_ppi: float
     checked is not read again, and PDFium is loaded only if some page must be.  The
     quick ink check keeps each image's reading there too, under kind "ink".  ``draft``: the PDF is a
     watermarked proof (``build --draft``); the report says so, and a photo far below ``min_ppi`` only warns.
+    A file whose pages carry a draft's watermark (the marked-content artifact ``draw.watermark``
+    writes) is a draft whatever ``draft`` says: its settings keep ``"draft": true``, and when it
+    was not checked as one (``brochure preflight``) the draft check fails: it is not for press.
     """
     pdf = Path(pdf)
     report = Report(path=str(pdf), settings={"min_ppi": min_ppi, "ink_limit": ink_limit,
                                              "expect_urls": list(expect_urls or [])})
-    if draft:
-        report.settings["draft"] = True
-        report.add("draft", WARN, "这是样稿（每页有“样稿 DRAFT”水印），不能付印",
-                   "this is a draft (every page watermarked \"样稿 DRAFT\"), not for press")
     try:
         doc = pikepdf.open(pdf)
     except pikepdf.PasswordError:
@@ -79,6 +79,7 @@ def preflight(pdf: Path, *, expect_urls: list[str] | None = None, min_ppi: float
                 walk(page.obj, page.obj.get("/Resources"), IDENTITY, n, scan, x4, set())
                 if key is not None:
                     known[key] = PageRead.of(scan, n, before)
+        _check_draft(report, draft, sorted(scan.watermarked), len(doc.pages))
         check_fonts(scan, report)
         check_glyphs(doc, report)
         check_images(scan, report, x4=x4, min_ppi=min_ppi, draft=draft)
@@ -96,6 +97,25 @@ def preflight(pdf: Path, *, expect_urls: list[str] | None = None, min_ppi: float
             if data != stored.get(key):
                 store.put(KIND, key, data)
     return report
+
+
+def _check_draft(report: Report, draft: bool, marked: list[int], pages: int) -> None:
+    """A draft says so first: a warning when it was checked as one, else a failure (not for press)."""
+    if not draft and not marked:
+        return
+    report.settings["draft"] = True
+    where_zh = where_en = ""
+    if marked and len(marked) < pages:
+        where_zh = f"，第 {', '.join(map(str, marked))} 页"
+        where_en = f" (pages {', '.join(map(str, marked))})"
+    check = (report.add("draft", WARN, f"这是样稿（有“样稿 DRAFT”水印{where_zh}），不能付印",
+                        f"this is a draft (watermarked \"样稿 DRAFT\"{where_en}), not for press")
+             if draft else
+             report.add("draft", FAIL, f"这是样稿（有“样稿 DRAFT”水印{where_zh}），不能付印。"
+                        "请填完【待填】的内容，不加 --draft 重新生成后再送印",
+                        f"this is a draft (watermarked \"样稿 DRAFT\"{where_en}), not for press. Fill in what "
+                        "is marked 【待填】 and build again without --draft before sending it to print"))
+    report.checks.insert(0, report.checks.pop(report.checks.index(check)))
 
 
 def _recall(store: Store, key: str, known: dict[str, PageRead], stored: dict[str, bytes]) -> PageRead | None:

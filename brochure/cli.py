@@ -209,7 +209,7 @@ def _out_dir(args) -> Path:
 
 
 def _built(output) -> None:
-    for w in output.warnings:
+    for w in {str(w): w for w in output.warnings}.values():      # a photo placed at two sizes warns once
         print(w, file=sys.stderr)
     if getattr(output, "unchanged", False):
         print(f"未变 unchanged {output.path}（{output.pages} 页 pages，与上次生成的完全相同 / the same as built last time）")

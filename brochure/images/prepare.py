@@ -22,11 +22,15 @@ Colour decisions:
 * Greyscale photos go onto the black plate only (C=M=Y=0, K=1-grey), which is
   what print shops ask for and cannot drift in colour on press.
 * Transparency is flattened onto white: PDF/X-1a has no transparency.
+* A 32-bit greyscale TIFF (integer or float samples) is spread onto 8 bits by the
+  range its samples are meant in (``sample_range``), never as if it were 16-bit or
+  0..1 (which printed such photos black or white), and the build says so.
 """
 from __future__ import annotations
 
 import ctypes
 import hashlib
+import math
 import io
 import os
 import tempfile
@@ -157,14 +161,14 @@ def oriented_size(im: Image.Image) -> tuple[int, int]:
     return (h, w) if orientation in (5, 6, 7, 8) else (w, h)
 
 
-def _to_workable(im: Image.Image) -> tuple[Image.Image, bytes | None]:
+def _to_workable(im: Image.Image, src: Path) -> tuple[Image.Image, bytes | None]:
     """Normalise mode to RGB, L or CMYK (alpha flattened on white); return with its ICC profile."""
     icc = im.info.get("icc_profile") or None
     mode = im.mode
-    if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
+    if mode in ("I;16", "I;16B", "I;16L", "I;16N") or (mode == "I" and _bits(im) == 16):
         im = im.convert("I").point(lambda v: v * (1 / 256)).convert("L")
-    elif mode == "F":
-        im = im.point(lambda v: v * 255).convert("L")
+    elif mode in ("I", "F"):
+        im = _wide_to_8bit(im, src)
     elif mode == "1":
         im = im.convert("L")
     elif mode == "P":
@@ -186,6 +190,54 @@ def _to_workable(im: Image.Image) -> tuple[Image.Image, bytes | None]:
     if im.mode not in ("RGB", "L", "CMYK"):
         im = im.convert("RGB")
     return im, icc
+
+
+#: The ranges a wide sample may be meant in, by their top value: 8, 10, 12, 14 and 16 bits.
+WIDE_CEILINGS = tuple(2 ** bits - 1 for bits in (8, 10, 12, 14, 16))
+
+
+def _bits(im: Image.Image) -> int | None:
+    """A TIFF's bits per sample (None for other files)."""
+    bits = getattr(im, "tag_v2", {}).get(258)
+    return int(bits[0]) if isinstance(bits, tuple) and bits else None
+
+
+def sample_range(im: Image.Image) -> tuple[float, float]:
+    """The range a 32-bit photo's samples (mode I or F) are meant in, from black to white.
+
+    A TIFF that says so (SMinSampleValue, SMaxSampleValue) is taken at its word.  Otherwise
+    the samples decide: floats within 0..1 mean 0..1 (the convention); other samples mean
+    0 up to the smallest of 255, 1023, 4095, 16383 and 65535 that holds the brightest (an
+    8- to 16-bit photo kept in a wide file), or up to the brightest itself beyond that.
+    Negative samples stretch from the darkest.  So neither "F" scaled as if 0..1 (white)
+    nor "I" as if 16-bit (black) happens to a photo that is neither.
+    """
+    lo, hi = im.getextrema()
+    tags = getattr(im, "tag_v2", {})
+    least, most = tags.get(340), tags.get(341)
+    if least is not None and most is not None:
+        least = least[0] if isinstance(least, tuple) else least
+        most = most[0] if isinstance(most, tuple) else most
+        if isinstance(least, (int, float)) and isinstance(most, (int, float)) and most > least:
+            return float(least), float(most)
+    low = min(lo, 0)
+    if im.mode == "F" and low == 0 and hi <= 1:
+        return 0.0, 1.0
+    top = next((c for c in WIDE_CEILINGS if hi <= c), hi)
+    return float(low), float(top if top > low else low + 1)
+
+
+def _wide_to_8bit(im: Image.Image, src: Path) -> Image.Image:
+    """A 32-bit integer or float photo as 8-bit grey, its ``sample_range`` spread over 0..255."""
+    lo, hi = im.getextrema()
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise _fail(src, "有的像素值不是数字（NaN 或无穷大），无法换算成可印刷的明暗。"
+                         "请在图像软件中另存为 8 位或 16 位 TIFF（或 JPEG）。",
+                    "some samples are not numbers (NaN or infinite) and cannot be turned into printable tones. "
+                    "Save it from an image editor as an 8- or 16-bit TIFF (or a JPEG).")
+    low, high = sample_range(im)
+    scale = 255 / (high - low)
+    return im.convert("F").point(lambda v: v * scale - low * scale).convert("L")
 
 
 def _crop_box(w: int, h: int, frame_aspect: float, focus: tuple[float, float]) -> tuple[int, int, int, int]:
@@ -330,6 +382,7 @@ def prepare_photo(src: Path, frame_w_pt: float, frame_h_pt: float, *, fit: str =
 
     with open_photo(src, load=False) as header:
         w, h = oriented_size(header)
+        wide = header.mode in ("I", "F") and _bits(header) != 16
 
     # geometry, in source pixels after orientation
     if fit == "cover":
@@ -365,7 +418,7 @@ def prepare_photo(src: Path, frame_w_pt: float, frame_h_pt: float, *, fit: str =
             ImageOps.exif_transpose(im, in_place=True)      # no second copy when nothing turns
         except Exception:          # a broken EXIF block must not stop the build
             pass
-        im, icc = _to_workable(im)
+        im, icc = _to_workable(im, src)
         if im.size != (w, h):      # decoded reduced: the crop box in those pixels
             fx, fy = im.width / w, im.height / h
             box = (round(box[0] * fx), round(box[1] * fy), round(box[2] * fx), round(box[3] * fy))
@@ -404,6 +457,13 @@ def prepare_photo(src: Path, frame_w_pt: float, frame_h_pt: float, *, fit: str =
 
     result = PreparedImage(path=out, pixel_w=out_w, pixel_h=out_h, draw_w=draw_w, draw_h=draw_h,
                            offset_x=off_x, offset_y=off_y, effective_ppi=effective_ppi, source=src)
+    if wide:
+        result.warnings.append(BuildWarning(
+            f"图片 {src.name} 是 32 位{'浮点' if header.mode == 'F' else '整数'}灰度 TIFF，已按其取值范围换算成 8 位灰度"
+            "（只印黑版）。请在校样上核对明暗；最好在图像软件中另存为 8 位或 16 位的图片。",
+            f"image {src.name} is a 32-bit {'float' if header.mode == 'F' else 'integer'} greyscale TIFF; it was "
+            "turned into 8-bit grey by its range of samples (black plate only). Check its tones on the proof; "
+            "better, save it from an image editor as an 8- or 16-bit image."))
     if effective_ppi < min_ppi:
         result.warnings.append(BuildWarning(
             f"图片 {src.name} 在版面上只有 {effective_ppi:.0f} ppi（放置尺寸 "

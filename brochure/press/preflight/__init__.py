@@ -8,6 +8,7 @@ each pass / warn / fail with a Chinese and an English message:
 * boxes     -- MediaBox, BleedBox, TrimBox on every page, nested, bleed >= 3 mm
 * fonts     -- every font embedded; Type3 fonts flagged
 * images    -- colour space of every image, effective ppi from its placement
+* tone      -- no photo prints as blank paper white or solid black
 * colour    -- colour operators and colour spaces in content streams (no RGB)
 * transparency -- none in PDF/X-1a
 * ink       -- maximum total ink inside the bleed box: a Ghostscript render (thorough,

@@ -15,6 +15,7 @@ from .checks.glyphs import check_glyphs
 from .checks.images import check_images
 from .checks.ink import check_ink_render, check_ink_values
 from .checks.pdfx import check_pdfx
+from .checks.tone import check_tone
 from .kept import KIND, PageRead, Store
 from .reading import Region, text_and_qr
 from .report import FAIL, WARN, Report
@@ -83,6 +84,7 @@ def preflight(pdf: Path, *, expect_urls: list[str] | None = None, min_ppi: float
         check_fonts(scan, report)
         check_glyphs(doc, report)
         check_images(scan, report, x4=x4, min_ppi=min_ppi, draft=draft)
+        check_tone(scan, report, store=store)
         check_colour(scan, report)
         check_transparency(doc, report, x4=x4)
         if not thorough:

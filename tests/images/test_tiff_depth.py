@@ -1,0 +1,157 @@
+"""32-bit TIFFs print what they show: float ("F") and integer ("I") greyscale photos, built into a real
+brochure, render (PDFium) like the same photo saved at 8 bits, never as blank white or solid black;
+a TIFF whose samples are not numbers is refused; and preflight fails a photo that prints blank."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops, ImageStat
+
+from brochure.images.prepare import sample_range
+from brochure.press.preflight import FAIL, PASS, preflight
+from conftest import MINIMAL, ROOT, make_print_project
+from press_support import build_finished, photo
+
+SIZE = (1800, 1200)
+
+
+def gradient() -> Image.Image:
+    """Black at the top to white at the bottom, with a darker square: a photo with tones and a shape."""
+    im = Image.linear_gradient("L").resize(SIZE)
+    im.paste(40, (200, 300, 700, 800))
+    return im
+
+
+def wide(mode: str, top: float) -> Image.Image:
+    """``gradient`` in 32-bit ``mode`` ("F" or "I"), its white at ``top``."""
+    return gradient().convert("F").point(lambda v: v * top / 255).convert(mode) if mode == "I" else \
+        gradient().convert("F").point(lambda v: v * top / 255)
+
+
+def build(folder: Path, name: str, save) -> tuple[subprocess.CompletedProcess, Path]:
+    path = make_print_project(folder, MINIMAL.replace("images/p1.jpg", f"images/{name}"))
+    (folder / "images" / "p1.jpg").unlink()
+    save(folder / "images" / name)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "BROCHURE_JOBS": "1"}
+    run = subprocess.run([sys.executable, "-m", "brochure", "build", str(path), "-o", str(folder / "out")],
+                         capture_output=True, text=True, env=env, timeout=600)
+    return run, folder / "out"
+
+
+def placed_photo(pdf: Path) -> Image.Image:
+    """The first page's photo as PDFium renders the page, in grey."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        page = doc[0]
+        images = list(page.get_objects(filter=(raw.FPDF_PAGEOBJ_IMAGE,)))
+        assert images, "no photo on the first page"
+        left, bottom, right, top = max((im.get_bounds() for im in images),
+                                       key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
+        scale = 100 / 72
+        rendered = page.render(scale=scale).to_pil().convert("L")
+        height = page.get_height()
+        box = (round(left * scale) + 2, round((height - top) * scale) + 2,
+               round(right * scale) - 2, round((height - bottom) * scale) - 2)
+        return rendered.crop(box)
+    finally:
+        doc.close()
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory) -> Image.Image:
+    """The same photo as an 8-bit PNG, built and rendered the same way."""
+    run, out = build(tmp_path_factory.mktemp("eight"), "p1.png", lambda p: gradient().save(p))
+    assert run.returncode == 0, run.stderr
+    return placed_photo(out / "brochure.pdf")
+
+
+CASES = {
+    "float 0..1": ("F", 1.0),
+    "float 0..255": ("F", 255.0),          # printed white: scaled as if 0..1
+    "float 0..65535": ("F", 65535.0),
+    "int 0..255": ("I", 255),              # printed black: scaled as if 16-bit
+    "int 0..4095": ("I", 4095),            # a 12-bit camera's samples
+    "int 0..65535": ("I", 65535),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_32_bit_tiff_prints_like_its_8_bit_self(tmp_path, reference, case):
+    mode, top = CASES[case]
+    run, out = build(tmp_path, "p1.tif", lambda p: wide(mode, top).save(p))
+    assert run.returncode == 0, run.stderr
+    assert Image.open(tmp_path / "images" / "p1.tif").mode == mode              # really a 32-bit TIFF
+    kind = "浮点" if mode == "F" else "整数"
+    assert run.stderr.count(f"图片 p1.tif 是 32 位{kind}灰度 TIFF") == 1, run.stderr  # said once, Chinese first
+    assert "32-bit " + ("float" if mode == "F" else "integer") in run.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["brochure.pdf", "brochure.preflight.json"]
+
+    placed = placed_photo(out / "brochure.pdf")
+    lo, hi = placed.getextrema()
+    assert lo < 100 and hi > 180, (case, lo, hi)                     # neither blank white nor solid black
+    assert ImageStat.Stat(placed).stddev[0] > 20
+    assert placed.size == reference.size
+    diff = ImageStat.Stat(ImageChops.difference(placed, reference)).mean[0]
+    assert diff < 3, (case, diff)                                     # the same tones as the 8-bit photo
+
+
+def test_the_range_a_tiff_states_is_taken_at_its_word(tmp_path):
+    """SMinSampleValue / SMaxSampleValue (TIFF tags 340, 341) say where black and white are."""
+    from PIL import TiffImagePlugin
+
+    info = TiffImagePlugin.ImageFileDirectory_v2()
+    info[340], info[341] = 100.0, 1100.0
+    info.tagtype[340] = info.tagtype[341] = 12                        # double
+    wide("F", 1000.0).point(lambda v: v + 100).save(tmp_path / "tagged.tif", tiffinfo=info)
+    with Image.open(tmp_path / "tagged.tif") as im:
+        assert sample_range(im) == (100.0, 1100.0)
+    with Image.open(tmp_path / "tagged.tif") as im:
+        assert im.getextrema()[1] <= 1100.0
+
+
+def test_a_tiff_of_samples_that_are_not_numbers_is_refused(tmp_path):
+    def save(path):
+        im = wide("F", 1.0)
+        im.putpixel((10, 10), float("nan"))
+        im.save(path)
+
+    run, out = build(tmp_path, "p1.tif", save)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "Traceback" not in run.stderr
+    assert "p1.tif" in run.stderr and "NaN" in run.stderr and "不是数字" in run.stderr
+    assert "8- or 16-bit" in run.stderr
+    assert not out.exists() or not any(out.iterdir())                 # nothing written
+
+
+@pytest.mark.parametrize("colour, said", [((255, 255, 255), "prints as blank paper"),
+                                          ((0, 0, 0), "prints as a solid black block")])
+def test_preflight_fails_a_photo_that_prints_blank(tmp_path, colour, said):
+    pdf, _ = build_finished(tmp_path, photo_path=photo(tmp_path / "flat.png", color=colour))
+    for thorough in (False, True):
+        check = preflight(pdf, thorough=thorough).by_name("tone")
+        assert check.status == FAIL and check.details == [f"page 1: flat.png {said}" + (
+            " (no ink at all)" if colour[0] else "")]
+        assert "8-bit JPEG" in check.en and "8 位 JPEG" in check.zh
+
+
+def test_preflight_passes_a_photo_with_tones(tmp_path):
+    src = tmp_path / "tones.png"
+    gradient().resize((1200, 800)).save(src)
+    pdf, _ = build_finished(tmp_path, photo_path=src)
+    check = preflight(pdf, thorough=False).by_name("tone")
+    assert check.status == PASS and check.en.startswith("1 photo:")
+
+
+def test_a_blank_photo_is_not_built(tmp_path):
+    """The build's own preflight refuses it, and out/ keeps what it held."""
+    run, out = build(tmp_path, "p1.png", lambda p: Image.new("RGB", SIZE, (255, 255, 255)).save(p))
+    assert run.returncode != 0
+    assert "p1.png prints as blank paper" in run.stderr and "Traceback" not in run.stderr
+    assert not out.exists() or not any(out.iterdir())

@@ -30,11 +30,12 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
-import math
 import io
+import math
 import os
 import tempfile
 import warnings
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +44,7 @@ from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 from brochure.ground.boxes import MM
 from brochure.ground.errors import BuildWarning, PressError
 from brochure.ground.rules import IMAGE_FORMATS, IMAGE_SUFFIXES, MAX_PIXELS, MIN_PPI, TARGET_PPI
+from brochure.runtime.store import private_folder, trusted, write_atomic
 
 # Pillow warns above MAX_PIXELS and refuses above twice that; both become PressError.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -230,7 +232,9 @@ def sample_range(im: Image.Image) -> tuple[float, float]:
 def _wide_to_8bit(im: Image.Image, src: Path) -> Image.Image:
     """A 32-bit integer or float photo as 8-bit grey, its ``sample_range`` spread over 0..255."""
     lo, hi = im.getextrema()
-    if not (math.isfinite(lo) and math.isfinite(hi)):
+    # Pillow's extrema pass over a NaN; a sum of every sample does not (nor over an infinity)
+    if im.mode == "F" and not math.isfinite(sum(array("f", im.tobytes()))) or \
+            not (math.isfinite(lo) and math.isfinite(hi)):
         raise _fail(src, "有的像素值不是数字（NaN 或无穷大），无法换算成可印刷的明暗。"
                          "请在图像软件中另存为 8 位或 16 位 TIFF（或 JPEG）。",
                     "some samples are not numbers (NaN or infinite) and cannot be turned into printable tones. "
@@ -359,6 +363,42 @@ def _cached(folder: Path, key: str) -> Path | None:
     return None
 
 
+def spare_folder(cache_dir: Path) -> Path:
+    """Where prepared photos go when ``cache_dir`` cannot take them (a full or read-only disk, a folder
+    in an entry's way): a private folder of this user's, for that cache, in the system's temporary folder."""
+    name = hashlib.sha256(str(Path(cache_dir).absolute()).encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"brochure-{os.getuid()}-photos-{name}"
+
+
+def _cached_spare(cache_dir: Path, key: str) -> Path | None:
+    folder = spare_folder(cache_dir)
+    return _cached(folder, key) if trusted(folder) else None
+
+
+def keep_jpeg(data: bytes | memoryview, name: str, cache_dir: Path, src: Path) -> Path:
+    """``data`` saved whole as ``name`` in ``cache_dir``, else in its ``spare_folder``: the path it has.
+
+    A full or broken cache only costs time, never the build: the bytes are the same
+    wherever they are kept.  Only when neither folder can take them is it an error.
+    """
+    failure: OSError | None = None
+    for folder in (cache_dir, spare_folder(cache_dir)):
+        try:
+            if folder != cache_dir:
+                if private_folder(folder) is None:
+                    continue
+            else:
+                folder.mkdir(parents=True, exist_ok=True)
+            write_atomic(folder / name, data)
+            return folder / name
+        except OSError as exc:
+            failure = exc
+    reason = (failure.strerror or str(failure)) if failure is not None else "not a private folder"
+    raise _fail(src, f"处理好的照片无处保存：缓存文件夹和临时文件夹都写不进去（{reason}）。请腾出磁盘空间后再试。",
+                f"the print-ready photo cannot be kept anywhere: neither the cache folder nor the temporary "
+                f"folder can be written ({reason}). Free some disk space, then try again.")
+
+
 def prepare_photo(src: Path, frame_w_pt: float, frame_h_pt: float, *, fit: str = "cover",
                   focus: tuple[float, float] = (0.5, 0.5), target_ppi: float = TARGET_PPI,
                   min_ppi: float = MIN_PPI, profile: Path, cache_dir: Path) -> PreparedImage:
@@ -408,7 +448,7 @@ def prepare_photo(src: Path, frame_w_pt: float, frame_h_pt: float, *, fit: str =
     ])
     key = hashlib.sha256(key_src.encode()).hexdigest()[:32]
     cache_dir = Path(cache_dir)
-    out = _cached(cache_dir, key)
+    out = _cached(cache_dir, key) or _cached_spare(cache_dir, key)
 
     if out is None:
         # decode fully only on a cache miss: a cached result means these exact bytes decoded before;
@@ -436,23 +476,15 @@ def prepare_photo(src: Path, frame_w_pt: float, frame_h_pt: float, *, fit: str =
         else:
             cmyk = to_cmyk(im, icc, profile, src)
             del im                 # the RGB pixels are not needed while the JPEG is written
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".jpg.tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                # Huffman optimisation keeps every coefficient in memory (8 bytes a pixel): worth a few
-                # per cent of file size for a brochure photo, not 90 MB for a banner's
-                cmyk.save(f, "JPEG", quality=JPEG_QUALITY, dpi=(target_ppi, target_ppi),
-                          optimize=cmyk.width * cmyk.height <= OPTIMIZE_MAX_PIXELS)
-            out = cache_dir / f"{key}-{_digest(Path(tmp))[:CHECK_HEX]}.jpg"
-            os.replace(tmp, out)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-            raise
+        buf = io.BytesIO()
+        # Huffman optimisation keeps every coefficient in memory (8 bytes a pixel): worth a few
+        # per cent of file size for a brochure photo, not 90 MB for a banner's
+        cmyk.save(buf, "JPEG", quality=JPEG_QUALITY, dpi=(target_ppi, target_ppi),
+                  optimize=cmyk.width * cmyk.height <= OPTIMIZE_MAX_PIXELS)
         del cmyk
+        data = buf.getbuffer()         # the bytes themselves, not a copy of a banner's JPEG
+        out = keep_jpeg(data, f"{key}-{hashlib.sha256(data).hexdigest()[:CHECK_HEX]}.jpg", cache_dir, src)
+        del data, buf
         release_memory()
 
     result = PreparedImage(path=out, pixel_w=out_w, pixel_h=out_h, draw_w=draw_w, draw_h=draw_h,

@@ -34,6 +34,7 @@ SOURCES = {
     "layout": ("text",),
     "images": ("images",),
     "ink": ("press/preflight",),
+    "tone": ("press/preflight",),
     "preflight": ("press/preflight", "press/transparency.py"),
     "fonts": ("fonts",),
     "finish": ("press", "render", "draw"),
@@ -88,7 +89,8 @@ def write_atomic(path: Path, data: bytes) -> None:
             f.write(data)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):      # the first failure (or an interrupt) is what is raised
+            os.unlink(tmp)
         raise
 
 
@@ -153,7 +155,10 @@ class Store:
         if not scratch:
             return None
         if self._scratch is None:
-            self._scratch = tempfile.TemporaryDirectory(prefix="brochure-cache-")
+            try:
+                self._scratch = tempfile.TemporaryDirectory(prefix="brochure-cache-")
+            except OSError:                      # the temporary folder is full or missing too
+                return None
         return private_folder(Path(self._scratch.name) / kind)
 
     def get(self, kind: str, key: str) -> bytes | None:

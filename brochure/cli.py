@@ -306,8 +306,9 @@ def _preflight(args) -> int:
     pdf = Path(args.pdf)
     candidates = [Path(args.content)] if args.content else \
         [pdf.absolute().parent.parent / "content.yaml", Path("content.yaml")]
-    min_ppi, ink, urls, source = rules.MIN_PPI, rules.INK_LIMIT, None, "默认 defaults"
-    found = next((c for c in candidates if c.is_file()), None)
+    min_ppi, ink, urls, source = rules.MIN_PPI, rules.INK_LIMIT, None, ("默认设置", "the defaults")
+    # a content file named with --content is read whatever it is (its errors are said); one looked for, if it is there
+    found = Path(args.content) if args.content else next((c for c in candidates if c.is_file()), None)
     if found is not None:
         from brochure.content import load
 
@@ -315,9 +316,10 @@ def _preflight(args) -> int:
         press = content.brochure.press if pdf.stem == "brochure" else next(
             (p.press for p in content.posters if pdf.stem == f"poster-{p.name}"), None)
         if press is not None:
-            min_ppi, ink, urls, source = press.min_ppi, press.ink_limit, [str(content.document.online_url)], str(found)
+            min_ppi, ink, urls, source = press.min_ppi, press.ink_limit, [str(content.document.online_url)], \
+                (str(found), str(found))
     if args.min_ppi is not None or args.max_ink is not None or args.url:
-        source = "命令行选项 options" if found is None else f"{source} + 命令行选项 options"
+        source = ("命令行选项", "the options") if found is None else (f"{source[0]} + 命令行选项", f"{source[1]} + options")
     return main_preflight(pdf, expect_urls=args.url or urls,
                           min_ppi=args.min_ppi if args.min_ppi is not None else min_ppi,
                           ink_limit=args.max_ink if args.max_ink is not None else ink, source=source)

@@ -33,6 +33,7 @@ import hashlib
 import io
 import math
 import os
+import struct
 import tempfile
 import warnings
 from array import array
@@ -44,6 +45,7 @@ from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 from brochure.ground.boxes import MM
 from brochure.ground.errors import BuildWarning, PressError
 from brochure.ground.rules import IMAGE_FORMATS, IMAGE_SUFFIXES, MAX_PIXELS, MIN_PPI, TARGET_PPI
+from brochure.runtime.files import open_regular
 from brochure.runtime.store import private_folder, trusted, write_atomic
 
 # Pillow warns above MAX_PIXELS and refuses above twice that; both become PressError.
@@ -133,6 +135,13 @@ def open_photo(src: Path, *, load: bool = True, reduce: float = 1.0) -> Image.Im
                     f"too many pixels (over {MAX_PIXELS // 1_000_000} megapixels); the file may be "
                     "damaged or hostile. Reduce it below 100 megapixels.") from None
     except UnidentifiedImageError:
+        depth = tiff_depth(src)
+        if depth is not None:
+            bits, form, samples = depth
+            raise _fail(src, f"这是每通道 {bits} 位{_FORMS_ZH[form]}、{samples} 个通道的 TIFF，无法读取。"
+                             "请在图像软件中另存为 8 位或 16 位的 TIFF 或 JPEG。",
+                        f"this is a TIFF of {samples} channels of {bits}-bit {form} samples, which cannot be "
+                        "read. Save it from an image editor as an 8- or 16-bit TIFF or a JPEG.") from None
         raise _fail(src, "无法识别为图片（文件损坏，或扩展名与内容不符，例如 HEIC 或 Word 文件）。"
                          "请用看图软件打开后另存为 JPEG。",
                     "not a readable image (damaged, or the extension does not match the content, "
@@ -143,6 +152,36 @@ def open_photo(src: Path, *, load: bool = True, reduce: float = 1.0) -> Image.Im
         raise _fail(src, f"文件不完整或已损坏（{e}）。请重新复制或重新导出原图。",
                     f"the file is truncated or damaged ({e}). Copy or export the original again.") from None
     return im
+
+
+_FORMS_ZH = {"float": "浮点", "integer": "整数", "unsigned": "无符号整数"}
+
+
+def tiff_depth(src: Path) -> tuple[int, str, int] | None:
+    """(bits per sample, "float" / "integer" / "unsigned", samples per pixel) of a TIFF whose samples
+    are wider than 16 bits or floating point; None for anything else (read from its header)."""
+    try:
+        with open_regular(src) as f:
+            head = f.read(1 << 16)
+        order = {b"II*\0": "<", b"MM\0*": ">"}.get(head[:4])
+        if order is None:
+            return None
+        (ifd,) = struct.unpack_from(order + "I", head, 4)
+        (count,) = struct.unpack_from(order + "H", head, ifd)
+        tags: dict[int, int] = {}
+        for n in range(count):
+            tag, kind, number, value = struct.unpack_from(order + "HHII", head, ifd + 2 + 12 * n)
+            if kind == 3 and number <= 2:           # a SHORT kept in the entry itself: the first one
+                value = struct.unpack_from(order + "H", head, ifd + 2 + 12 * n + 8)[0]
+            elif kind == 3:                          # SHORTs elsewhere: the first of them
+                value = struct.unpack_from(order + "H", head, value)[0]
+            tags[tag] = value
+    except (OSError, struct.error):
+        return None
+    bits, form, samples = tags.get(258, 1), tags.get(339, 1), tags.get(277, 1)
+    if bits <= 16 and form != 3:
+        return None
+    return bits, {3: "float", 2: "integer"}.get(form, "unsigned"), samples
 
 
 # --- pixel work ---------------------------------------------------------

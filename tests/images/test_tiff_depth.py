@@ -125,7 +125,7 @@ def test_a_tiff_of_samples_that_are_not_numbers_is_refused(tmp_path):
     run, out = build(tmp_path, "p1.tif", save)
     assert run.returncode == 2, run.stdout + run.stderr
     assert "Traceback" not in run.stderr
-    assert "p1.tif" in run.stderr and "NaN" in run.stderr and "不是数字" in run.stderr
+    assert "content.yaml:" in run.stderr and "p1.tif" in run.stderr and "NaN" in run.stderr and "不是数字" in run.stderr
     assert "8- or 16-bit" in run.stderr
     assert not out.exists() or not any(out.iterdir())                 # nothing written
 
@@ -155,3 +155,37 @@ def test_a_blank_photo_is_not_built(tmp_path):
     assert run.returncode != 0
     assert "p1.png prints as blank paper" in run.stderr and "Traceback" not in run.stderr
     assert not out.exists() or not any(out.iterdir())
+
+
+def colour_float_tiff(path: Path, width: int = 8, height: int = 8) -> Path:
+    """A 3-channel TIFF of 32-bit float samples, written by hand (Pillow cannot make one)."""
+    import struct
+
+    pixels = struct.pack("<" + "f" * (width * height * 3), *[0.5] * (width * height * 3))
+    entries = [(256, 3, 1, width), (257, 3, 1, height), (258, 3, 3, 0), (259, 3, 1, 1), (262, 3, 1, 2),
+               (273, 4, 1, 0), (277, 3, 1, 3), (278, 3, 1, height), (279, 4, 1, len(pixels)), (339, 3, 3, 0)]
+    arrays = 8 + 2 + 12 * len(entries) + 4
+    bits, form, data = arrays, arrays + 6, arrays + 12
+    out = b"II*\0" + struct.pack("<IH", 8, len(entries))
+    for tag, kind, count, value in entries:
+        value = {258: bits, 339: form, 273: data}.get(tag, value)
+        out += struct.pack("<HHI", tag, kind, count) + (struct.pack("<HH", value, 0) if kind == 3 and count == 1
+                                                         else struct.pack("<I", value))
+    path.write_bytes(out + struct.pack("<I", 0) + struct.pack("<3H", 32, 32, 32) + struct.pack("<3H", 3, 3, 3)
+                     + pixels)
+    return path
+
+
+def test_a_colour_float_tiff_is_named_for_what_it_is(tmp_path):
+    from brochure.ground.errors import PressError
+    from brochure.images.prepare import open_photo, tiff_depth
+
+    src = colour_float_tiff(tmp_path / "scan.tif")
+    assert tiff_depth(src) == (32, "float", 3)
+    assert tiff_depth(tmp_path / "missing.tif") is None
+    gradient().save(tmp_path / "eight.tif")
+    assert tiff_depth(tmp_path / "eight.tif") is None
+    with pytest.raises(PressError) as caught:
+        open_photo(src)
+    assert "32 位浮点、3 个通道的 TIFF" in caught.value.zh and "8 位或 16 位" in caught.value.zh
+    assert "3 channels of 32-bit float samples" in caught.value.en and "8- or 16-bit" in caught.value.en

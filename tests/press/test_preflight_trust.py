@@ -191,3 +191,24 @@ def test_a_report_name_taken_by_a_fifo_is_not_written_into(project, tmp_path):
     run = brochure("preflight", "brochure.pdf", "--content", str(project / "content.yaml"), cwd=tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "命名管道" in run.stdout and "the report was not written" in run.stdout
+
+
+def test_where_the_settings_came_from_is_said_in_each_language(project, tmp_path):
+    shutil.copy(project / "out" / "brochure.pdf", tmp_path / "lone.pdf")       # no content.yaml near it
+    run = brochure("preflight", "lone.pdf", cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    zh, en = run.stdout.splitlines()[0].split(" / ")
+    assert zh.startswith("检查设置：") and "（默认设置）" in zh and "defaults" not in zh
+    assert en.startswith("settings: ") and "(the defaults)" in en and "默认" not in en
+    run = brochure("preflight", "lone.pdf", "--max-ink", "280", cwd=tmp_path)
+    zh, en = run.stdout.splitlines()[0].split(" / ")
+    assert "（命令行选项）" in zh and "(the options)" in en and "命令" not in en
+
+
+def test_a_content_file_named_that_is_not_there_is_refused(project, tmp_path):
+    copy(project, tmp_path, "out")
+    before = snapshot(tmp_path / "out")
+    run = brochure("preflight", "out/brochure.pdf", "--content", "missing.yaml", cwd=tmp_path)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "missing.yaml: 找不到这个内容文件" in run.stderr and "does not exist" in run.stderr
+    assert snapshot(tmp_path / "out") == before                        # never checked under the defaults instead

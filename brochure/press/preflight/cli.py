@@ -21,10 +21,11 @@ def report_path(pdf: Path) -> Path:
 
 
 def main_preflight(path, *, expect_urls: list[str] | None = None, min_ppi: float = MIN_PPI,
-                   ink_limit: float = INK_LIMIT, source: str = "") -> int:
+                   ink_limit: float = INK_LIMIT, source: str | tuple[str, str] = "") -> int:
     """Command-line use: print the summary, write FILE.preflight.json, return 0 (ok) or 1.
 
-    ``source`` says where the settings came from (content.yaml, the options or the defaults).
+    ``source`` says where the settings came from (content.yaml, the options or the defaults), in
+    Chinese and English (one string: the same in both, e.g. a file's name).
     A report already beside the PDF that was made under other settings is replaced, and the
     message says so and what changed.  Settings out of range, and a path that is not a
     readable regular file, raise BrochureError (exit status 2) before anything is written.
@@ -35,8 +36,9 @@ def main_preflight(path, *, expect_urls: list[str] | None = None, min_ppi: float
     check_readable(path)
     report = preflight(path, expect_urls=expect_urls, min_ppi=min_ppi, ink_limit=ink_limit)
     if source:
-        print(f"检查设置 settings: 最低 {min_ppi:g} ppi，总墨量 ≤ {ink_limit:g}%（{source}） / "
-              f"min {min_ppi:g} ppi, total ink ≤ {ink_limit:g}% ({source})")
+        zh, en = (source, source) if isinstance(source, str) else source
+        print(f"检查设置：最低 {min_ppi:g} ppi，总墨量 ≤ {ink_limit:g}%（{zh}） / "
+              f"settings: min {min_ppi:g} ppi, total ink ≤ {ink_limit:g}% ({en})")
     print(report.summary())
     before = _settings_of(report_path(path))
     if before is not None and before != report.settings:

@@ -212,3 +212,34 @@ def test_a_content_file_named_that_is_not_there_is_refused(project, tmp_path):
     assert run.returncode == 2, run.stdout + run.stderr
     assert "missing.yaml: 找不到这个内容文件" in run.stderr and "does not exist" in run.stderr
     assert snapshot(tmp_path / "out") == before                        # never checked under the defaults instead
+
+
+def test_a_report_that_cannot_be_written_whole_leaves_the_old_one(project, tmp_path, monkeypatch, capsys):
+    """ENOSPC while the JSON is written: the report that was there stays, whole; no temporary file."""
+    import errno
+
+    from brochure.press.preflight import main_preflight
+
+    copy(project, tmp_path, "out")
+    before = snapshot(tmp_path / "out")
+    real = os.fdopen
+
+    class Full:
+        def __init__(self, fd):
+            self.fd = fd
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            os.close(self.fd)
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fdopen", lambda fd, mode="r", *a, **k: Full(fd) if "w" in mode else real(fd, mode, *a, **k))
+    assert main_preflight(tmp_path / "out" / "brochure.pdf", min_ppi=200) == 0
+    monkeypatch.undo()
+    assert "cannot write the report: No space left on device" in capsys.readouterr().out
+    assert snapshot(tmp_path / "out") == before
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(before)

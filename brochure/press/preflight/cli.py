@@ -1,9 +1,11 @@
 """``brochure preflight FILE``: print the summary and write FILE.preflight.json beside the PDF."""
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
+import secrets
 import stat
 from pathlib import Path
 
@@ -118,10 +120,20 @@ def _write_report(target: Path, text: str) -> None:
         print(f"未写出检查报告：{target.name} 已是{zh}，请移走它。 / the report was not written: "
               f"{target.name} is {en}; move it away.")
         return
+    # whole or not at all: a full disk leaves the report that was there, not half of a new one
+    tmp = target.with_name(f".{target.name}.~{secrets.token_hex(4)}.tmp")
     try:
-        target.write_text(text, encoding="utf-8")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)      # the mode a new file gets (umask)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(text.encode("utf-8"))
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
     except OSError as e:
-        print(f"无法写入检查报告 / cannot write the report: {e}")
+        print(f"无法写入检查报告：{e.strerror or e}。 / cannot write the report: {e.strerror or e}.")
 
 
 def _settings_of(report: Path) -> dict | None:

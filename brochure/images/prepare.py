@@ -233,8 +233,11 @@ def _to_workable(im: Image.Image, src: Path) -> tuple[Image.Image, bytes | None]
     return im, icc
 
 
-#: The ranges a wide sample may be meant in, by their top value: 8, 10, 12, 14 and 16 bits.
-WIDE_CEILINGS = tuple(2 ** bits - 1 for bits in (8, 10, 12, 14, 16))
+#: The ranges a wide sample may be meant in, by their top value: 0..1 (floats, by convention), 8, 10, 12,
+#: 14 and 16 bits.
+WIDE_CEILINGS = (1,) + tuple(2 ** bits - 1 for bits in (8, 10, 12, 14, 16))
+#: A range whose brightest sample would print darker than this share of white is not the photo's.
+WIDE_LEAST_SHARE = 1 / 8
 
 
 def _bits(im: Image.Image) -> int | None:
@@ -247,11 +250,11 @@ def sample_range(im: Image.Image) -> tuple[float, float]:
     """The range a 32-bit photo's samples (mode I or F) are meant in, from black to white.
 
     A TIFF that says so (SMinSampleValue, SMaxSampleValue) is taken at its word.  Otherwise
-    the samples decide: floats within 0..1 mean 0..1 (the convention); other samples mean
-    0 up to the smallest of 255, 1023, 4095, 16383 and 65535 that holds the brightest (an
-    8- to 16-bit photo kept in a wide file), or up to the brightest itself beyond that.
-    Negative samples stretch from the darkest.  So neither "F" scaled as if 0..1 (white)
-    nor "I" as if 16-bit (black) happens to a photo that is neither.
+    the samples decide: 0 up to the smallest of 1 (the floats' convention), 255, 1023, 4095,
+    16383 and 65535 that holds the brightest (an 8- to 16-bit photo kept in a wide file), or
+    up to the brightest itself when that range would print it darker than an eighth of white
+    (or there is none).  Negative samples stretch from the darkest.  So neither "F" read as
+    0..1 (white) nor "I" as 16-bit (black) happens to a photo that is neither.
     """
     lo, hi = im.getextrema()
     tags = getattr(im, "tag_v2", {})
@@ -262,18 +265,24 @@ def sample_range(im: Image.Image) -> tuple[float, float]:
         if isinstance(least, (int, float)) and isinstance(most, (int, float)) and most > least:
             return float(least), float(most)
     low = min(lo, 0)
-    if im.mode == "F" and low == 0 and hi <= 1:
-        return 0.0, 1.0
     top = next((c for c in WIDE_CEILINGS if hi <= c), hi)
+    if hi - low < (top - low) * WIDE_LEAST_SHARE:
+        top = hi
     return float(low), float(top if top > low else low + 1)
+
+
+def _all_numbers(im: Image.Image) -> bool:
+    """Whether every sample of a float photo is a finite number: Pillow's extrema pass over a NaN,
+    a sum does not (nor over an infinity).  A band of rows at a time, not a copy of the whole."""
+    step = max(1, (1 << 22) // max(1, im.width))
+    return all(math.isfinite(sum(array("f", im.crop((0, top, im.width, min(im.height, top + step))).tobytes())))
+               for top in range(0, im.height, step))
 
 
 def _wide_to_8bit(im: Image.Image, src: Path) -> Image.Image:
     """A 32-bit integer or float photo as 8-bit grey, its ``sample_range`` spread over 0..255."""
     lo, hi = im.getextrema()
-    # Pillow's extrema pass over a NaN; a sum of every sample does not (nor over an infinity)
-    if im.mode == "F" and not math.isfinite(sum(array("f", im.tobytes()))) or \
-            not (math.isfinite(lo) and math.isfinite(hi)):
+    if not (math.isfinite(lo) and math.isfinite(hi)) or (im.mode == "F" and not _all_numbers(im)):
         raise _fail(src, "有的像素值不是数字（NaN 或无穷大），无法换算成可印刷的明暗。"
                          "请在图像软件中另存为 8 位或 16 位 TIFF（或 JPEG）。",
                     "some samples are not numbers (NaN or infinite) and cannot be turned into printable tones. "

@@ -189,3 +189,13 @@ def test_a_colour_float_tiff_is_named_for_what_it_is(tmp_path):
         open_photo(src)
     assert "32 位浮点、3 个通道的 TIFF" in caught.value.zh and "8 位或 16 位" in caught.value.zh
     assert "3 channels of 32-bit float samples" in caught.value.en and "8- or 16-bit" in caught.value.en
+
+
+@pytest.mark.parametrize("mode, top, meant", [("F", 1.0, 1.0), ("F", 1.2, 1.2), ("F", 255.0, 255.0),
+                                              ("F", 0.05, 0.05), ("I", 4080, 4095), ("I", 300, 1023),
+                                              ("I", 1, 1), ("I", 65535, 65535), ("I", 1_000_000, 1_000_000)])
+def test_the_range_samples_are_meant_in(mode, top, meant):
+    """The brightest sample never prints darker than an eighth of white, nor brighter than white."""
+    low, high = sample_range(wide(mode, top))
+    assert low == 0 and high == pytest.approx(meant, rel=1e-6)
+    assert top / high >= 1 / 8 and top <= high + 1e-6

@@ -142,8 +142,8 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--content", default=None,
                    help="按这个内容文件中的印刷设置检查（默认：PDF 所在 out/ 旁边或当前文件夹的 content.yaml）/ "
                         "check under this content file's press settings (default: the content.yaml beside out/ or here)")
-    f.add_argument("--min-ppi", type=float, default=None, help="照片最低分辨率 / minimum photo resolution")
-    f.add_argument("--max-ink", type=float, default=None, help="总墨量上限 %% / total ink limit, per cent")
+    f.add_argument("--min-ppi", default=None, help="照片最低分辨率 / minimum photo resolution")
+    f.add_argument("--max-ink", default=None, help="总墨量上限 %% / total ink limit, per cent")
     return p
 
 
@@ -300,9 +300,11 @@ def _proof_with(args, interrupts: Interrupts) -> int:
 
 def _preflight(args) -> int:
     """The same settings as the build: the output's press settings in content.yaml, unless options say otherwise."""
-    from brochure.press.preflight import main_preflight
+    from brochure.press.preflight import main_preflight, setting_value
     from brochure.ground import rules
 
+    args.min_ppi = setting_value("--min-ppi", args.min_ppi)         # words said in both languages, not argparse's
+    args.max_ink = setting_value("--max-ink", args.max_ink)
     pdf = Path(args.pdf)
     candidates = [Path(args.content)] if args.content else \
         [pdf.absolute().parent.parent / "content.yaml", Path("content.yaml")]

@@ -243,3 +243,15 @@ def test_a_report_that_cannot_be_written_whole_leaves_the_old_one(project, tmp_p
     assert "cannot write the report: No space left on device" in capsys.readouterr().out
     assert snapshot(tmp_path / "out") == before
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(before)
+
+
+def test_a_setting_that_is_not_a_number_is_said_in_both_languages(project, tmp_path):
+    copy(project, tmp_path, "out")
+    before = snapshot(tmp_path / "out")
+    run = brochure("preflight", "out/brochure.pdf", "--max-ink", "abc", cwd=tmp_path)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "--max-ink 的值“abc”不是数字" in run.stderr and "--max-ink 'abc' is not a number" in run.stderr
+    assert "invalid float value" not in run.stderr and snapshot(tmp_path / "out") == before
+    run = brochure("preflight", "out/brochure.pdf", "--max-ink", "280%", cwd=tmp_path)     # as a print shop writes it
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "total ink ≤ 280%" in run.stdout

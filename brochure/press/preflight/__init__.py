@@ -24,9 +24,10 @@ and writes FILE.preflight.json beside the PDF).
 """
 from __future__ import annotations
 
-from .cli import main_preflight, report_path
+from .cli import main_preflight, report_path, setting_value
 from .kept import Store
 from .report import FAIL, PASS, WARN, Check, Report
 from .run import preflight
 
-__all__ = ["FAIL", "PASS", "WARN", "Check", "Report", "Store", "main_preflight", "preflight", "report_path"]
+__all__ = ["FAIL", "PASS", "WARN", "Check", "Report", "Store", "main_preflight", "preflight", "report_path",
+           "setting_value"]

@@ -53,6 +53,18 @@ def main_preflight(path, *, expect_urls: list[str] | None = None, min_ppi: float
     return 0 if report.ok else 1
 
 
+def setting_value(option: str, text: str | None) -> float | None:
+    """The number an option's ``text`` gives ("300" or "300%"); None for None. Not a number: BrochureError."""
+    if text is None:
+        return None
+    try:
+        return float(text.strip().removesuffix("%"))
+    except ValueError:
+        raise BrochureError(
+            f"{option} 的值“{text}”不是数字：请写一个数，例如 {option} {_usual(option):g}。",
+            f"{option} '{text}' is not a number: give one, for example {option} {_usual(option):g}.") from None
+
+
 def check_setting(option: str, value: float, bounds: tuple[float, float], unit: str, zh: str, en: str) -> None:
     """Refuse a preflight setting that is not a number within ``bounds`` (nan, infinite, negative, absurd)."""
     low, high = bounds

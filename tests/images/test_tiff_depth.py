@@ -199,3 +199,31 @@ def test_the_range_samples_are_meant_in(mode, top, meant):
     low, high = sample_range(wide(mode, top))
     assert low == 0 and high == pytest.approx(meant, rel=1e-6)
     assert top / high >= 1 / 8 and top <= high + 1e-6
+
+
+def test_a_sweep_of_wide_tiffs_is_never_blank(tmp_path):
+    """Random 32-bit TIFFs (mode, offset, range, size; $BROCHURE_TIFF_SWEEP of them, 8 by default), made
+    print-ready: the prepared CMYK photo keeps the gradient's order of tones, never one flat tone."""
+    import random
+
+    from brochure.images.prepare import prepare_photo
+    from brochure.press.pdfx import DEFAULT_CMYK_PROFILE
+
+    rng = random.Random(21)
+    for n in range(int(os.environ.get("BROCHURE_TIFF_SWEEP", "8"))):
+        mode = rng.choice("FI")
+        tops = [255.0, 4095.0, 65535.0, 2.0 ** 31 - 1] + ([1.0] if mode == "F" else [])    # ints under 1: all 0
+        top = rng.choice(tops) * rng.uniform(0.3, 1.0)
+        base = rng.choice([0.0, 0.0, -top / 2]) if mode == "F" else 0.0
+        size = (rng.randint(60, 400), rng.randint(60, 400))
+        im = Image.linear_gradient("L").resize(size).convert("F").point(lambda v: v * top / 255 + base)
+        src = tmp_path / f"sweep{n}.tif"
+        (im.convert("I") if mode == "I" else im).save(src)
+        prepared = prepare_photo(src, 60, 60, fit="contain", profile=DEFAULT_CMYK_PROFILE, cache_dir=tmp_path / "c")
+        with Image.open(prepared.path) as out:
+            k = out.convert("CMYK").getchannel("K") if out.mode == "CMYK" else out.convert("L")
+            ink = [ImageStat.Stat(k.crop((0, y, k.width, y + max(1, k.height // 8)))).mean[0]
+                   for y in (0, k.height - max(1, k.height // 8))]
+        said = (mode, top, base, size)
+        # Adobe CMYK JPEGs are stored inverted: what matters is that top and bottom differ widely
+        assert abs(ink[0] - ink[1]) > 25, (said, ink)         # at least an eighth of the tones: not flat

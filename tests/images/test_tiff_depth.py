@@ -111,9 +111,10 @@ def test_the_range_a_tiff_states_is_taken_at_its_word(tmp_path):
     info.tagtype[340] = info.tagtype[341] = 12                        # double
     wide("F", 1000.0).point(lambda v: v + 100).save(tmp_path / "tagged.tif", tiffinfo=info)
     with Image.open(tmp_path / "tagged.tif") as im:
-        assert sample_range(im) == (100.0, 1100.0)
-    with Image.open(tmp_path / "tagged.tif") as im:
-        assert im.getextrema()[1] <= 1100.0
+        assert sample_range(im) == (100.0, 1100.0)          # not 0..4095, which its samples alone suggest
+    wide("F", 1000.0).point(lambda v: v + 100).save(tmp_path / "untagged.tif")
+    with Image.open(tmp_path / "untagged.tif") as im:
+        assert sample_range(im) == (0.0, 4095.0)          # 100..1100: the 12-bit range holds it
 
 
 def test_a_tiff_of_samples_that_are_not_numbers_is_refused(tmp_path):

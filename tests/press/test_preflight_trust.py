@@ -17,7 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 from brochure.ground import rules
 from brochure.ground.boxes import MM, PageBoxes
 from brochure.press.pdfx import finish
-from brochure.press.preflight import FAIL, PASS, WARN, preflight
+from brochure.press.preflight import FAIL, PASS, preflight
 from conftest import ROOT, build_project, make_print_project
 from press_support import EPOCH, press_values
 

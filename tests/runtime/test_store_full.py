@@ -3,7 +3,6 @@ the rename that completes an entry) or a folder standing where an entry or a pre
 fails a build, leaves no temporary file, and never changes a byte of what is built."""
 from __future__ import annotations
 
-import errno
 import os
 import subprocess
 import sys
@@ -94,21 +93,22 @@ def leftovers(root: Path) -> list[str]:
 
 @pytest.fixture
 def full_disk(monkeypatch, tmp_path):
-    """Every write under the returned folder fails with ENOSPC (as the other tests' subprocesses do)."""
-    folder = tmp_path / "full"
-    folder.mkdir()
-    env = {"FULL": str(folder.resolve())}
-    monkeypatch.setenv("FULL", env["FULL"])
-    namespace: dict = {}
-    saved = {name: getattr(os, name) for name in ("fdopen", "replace", "write")}
+    """Every write under the returned folder fails with ENOSPC (as the subprocesses below do)."""
     import builtins
     import io
+
+    folder = tmp_path / "full"
+    folder.mkdir()
+    monkeypatch.setenv("FULL", str(folder.resolve()))
+    saved = {name: getattr(os, name) for name in ("fdopen", "replace", "write")}
     saved_open, saved_builtin = io.open, builtins.open
-    exec(FULL_DISK, namespace)
-    yield folder
-    for name, value in saved.items():
-        setattr(os, name, value)
-    io.open, builtins.open = saved_open, saved_builtin
+    exec(FULL_DISK, {})
+    try:
+        yield folder
+    finally:
+        for name, value in saved.items():
+            setattr(os, name, value)
+        io.open, builtins.open = saved_open, saved_builtin
 
 
 def test_an_entry_that_cannot_be_written_is_kept_in_memory(full_disk):
@@ -132,36 +132,22 @@ def test_a_folder_where_an_entry_goes_is_passed_by(tmp_path):
     assert (entry / "inside").read_text() == "not ours to remove" and leftovers(tmp_path) == []
 
 
-def test_a_full_cache_disk_builds_the_same_bytes(tmp_path, dated, monkeypatch):
+def test_a_full_cache_disk_builds_the_same_bytes(tmp_path, dated, monkeypatch, full_disk):
     """Cold and then again, every cache write failing: the same PDFs as a healthy cache gives."""
     path = make_print_project(tmp_path / "p", MINIMAL + POSTER)
     pipeline.build(path, tmp_path / "ref", jobs=1, session=Session(store=Store(tmp_path / "good")))
     reference = pdfs(tmp_path / "ref")
     assert sorted(reference) == ["brochure.pdf", "poster-a3.pdf"]
 
-    full = tmp_path / "full"
-    full.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))    # the spare folder for photos, of this test
     (tmp_path / "tmp").mkdir()
-    namespace: dict = {}
-    import builtins
-    import io
-    saved = {name: getattr(os, name) for name in ("fdopen", "replace", "write")}
-    saved_open, saved_builtin = io.open, builtins.open
-    monkeypatch.setenv("FULL", str(full.resolve()))
-    exec(FULL_DISK, namespace)
-    try:
-        for n in range(2):
-            out = tmp_path / f"out{n}"
-            outputs = pipeline.build(path, out, jobs=1, session=Session(store=Store(full / "brochure")))
-            assert [o.name for o in outputs] == ["brochure", "poster-a3"]
-            assert pdfs(out) == reference, n
-    finally:
-        for name, value in saved.items():
-            setattr(os, name, value)
-        io.open, builtins.open = saved_open, saved_builtin
-    assert not [p for p in full.rglob("*") if p.is_file() and p.stat().st_size]      # nothing was written
-    assert leftovers(full) == [] and leftovers(tmp_path / "tmp") == []
+    for n in range(2):
+        out = tmp_path / f"out{n}"
+        outputs = pipeline.build(path, out, jobs=1, session=Session(store=Store(full_disk / "brochure")))
+        assert [o.name for o in outputs] == ["brochure", "poster-a3"]
+        assert pdfs(out) == reference, n
+    assert not [p for p in full_disk.rglob("*") if p.is_file() and p.stat().st_size]      # nothing was written
+    assert leftovers(full_disk) == [] and leftovers(tmp_path / "tmp") == []
     spare = list((tmp_path / "tmp").glob("brochure-*-photos-*/*.jpg"))
     assert spare                                         # the prepared photo waited in the spare folder
 

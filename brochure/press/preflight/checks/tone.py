@@ -19,7 +19,7 @@ from brochure.ground.boxes import MM
 from brochure.ground.words import plural
 
 from ..kept import Store
-from ..report import FAIL, PASS, Report
+from ..report import Report
 from ..scan import Scan, cs_name
 from .images import shown_name
 

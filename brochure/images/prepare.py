@@ -44,6 +44,7 @@ from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
 from brochure.ground.boxes import MM
 from brochure.ground.errors import BuildWarning, PressError
+from brochure.ground.words import plural
 from brochure.ground.rules import IMAGE_FORMATS, IMAGE_SUFFIXES, MAX_PIXELS, MIN_PPI, TARGET_PPI
 from brochure.runtime.files import open_regular
 from brochure.runtime.store import private_folder, trusted, write_atomic
@@ -140,8 +141,8 @@ def open_photo(src: Path, *, load: bool = True, reduce: float = 1.0) -> Image.Im
             bits, form, samples = depth
             raise _fail(src, f"这是每通道 {bits} 位{_FORMS_ZH[form]}、{samples} 个通道的 TIFF，无法读取。"
                              "请在图像软件中另存为 8 位或 16 位的 TIFF 或 JPEG。",
-                        f"this is a TIFF of {samples} channels of {bits}-bit {form} samples, which cannot be "
-                        "read. Save it from an image editor as an 8- or 16-bit TIFF or a JPEG.") from None
+                        f"this is a TIFF of {bits}-bit {form} samples ({plural(samples, 'channel')}), which cannot "
+                        "be read. Save it from an image editor as an 8- or 16-bit TIFF or a JPEG.") from None
         raise _fail(src, "无法识别为图片（文件损坏，或扩展名与内容不符，例如 HEIC 或 Word 文件）。"
                          "请用看图软件打开后另存为 JPEG。",
                     "not a readable image (damaged, or the extension does not match the content, "
@@ -206,10 +207,14 @@ def _to_workable(im: Image.Image, src: Path) -> tuple[Image.Image, bytes | None]
     """Normalise mode to RGB, L or CMYK (alpha flattened on white); return with its ICC profile."""
     icc = im.info.get("icc_profile") or None
     mode = im.mode
-    if mode in ("I;16", "I;16B", "I;16L", "I;16N") or (mode == "I" and _bits(im) == 16):
+    signed = _sample_format(im) == 2
+    if mode in ("I;16", "I;16B", "I;16L", "I;16N") or (mode == "I" and _bits(im) == 16 and not signed):
         im = im.convert("I").point(lambda v: v * (1 / 256)).convert("L")
     elif mode in ("I", "F"):
         im = _wide_to_8bit(im, src)
+    elif mode == "L" and signed:
+        # signed bytes (-128..127), which Pillow reads as 0..255: the dark half wrapped over the light
+        im = im.point([(v + 128) % 256 for v in range(256)])
     elif mode == "1":
         im = im.convert("L")
     elif mode == "P":
@@ -240,6 +245,13 @@ WIDE_CEILINGS = (1,) + tuple(2 ** bits - 1 for bits in (8, 10, 12, 14, 16))
 WIDE_LEAST_SHARE = 1 / 8
 
 
+def _sample_format(im: Image.Image) -> int:
+    """A TIFF's SampleFormat: 1 unsigned (also for other files), 2 signed integer, 3 float."""
+    form = getattr(im, "tag_v2", {}).get(339, 1)
+    return int(form[0] if isinstance(form, tuple) and form else form) if isinstance(form, (int, tuple)) and form \
+        else 1
+
+
 def _bits(im: Image.Image) -> int | None:
     """A TIFF's bits per sample (None for other files)."""
     bits = getattr(im, "tag_v2", {}).get(258)
@@ -247,13 +259,14 @@ def _bits(im: Image.Image) -> int | None:
 
 
 def sample_range(im: Image.Image) -> tuple[float, float]:
-    """The range a 32-bit photo's samples (mode I or F) are meant in, from black to white.
+    """The range a 32-bit photo's samples (mode I or F, or signed 16-bit) are meant in, from black to white.
 
     A TIFF that says so (SMinSampleValue, SMaxSampleValue) is taken at its word.  Otherwise
     the samples decide: 0 up to the smallest of 1 (the floats' convention), 255, 1023, 4095,
     16383 and 65535 that holds the brightest (an 8- to 16-bit photo kept in a wide file), or
     up to the brightest itself when that range would print it darker than an eighth of white
-    (or there is none).  Negative samples stretch from the darkest.  So neither "F" read as
+    (or there is none).  Signed samples mean the signed range of the fewest bits that hold
+    them (the same guard), other negative ones stretch from the darkest.  So neither "F" read as
     0..1 (white) nor "I" as 16-bit (black) happens to a photo that is neither.
     """
     lo, hi = im.getextrema()
@@ -264,6 +277,12 @@ def sample_range(im: Image.Image) -> tuple[float, float]:
         most = most[0] if isinstance(most, tuple) else most
         if isinstance(least, (int, float)) and isinstance(most, (int, float)) and most > least:
             return float(least), float(most)
+    if _sample_format(im) == 2 and lo < 0:           # signed: the range of the fewest bits that hold them
+        bits = next((b for b in (8, 10, 12, 14, 16, 32) if -(2 ** (b - 1)) <= lo and hi < 2 ** (b - 1)), None)
+        if bits is not None:
+            low, top = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+            return (float(low), float(top)) if hi - lo >= (top - low) * WIDE_LEAST_SHARE else \
+                (float(lo), float(hi if hi > lo else lo + 1))
     low = min(lo, 0)
     top = next((c for c in WIDE_CEILINGS if hi <= c), hi)
     if hi - low < (top - low) * WIDE_LEAST_SHARE:
@@ -470,7 +489,7 @@ def prepare_photo(src: Path, frame_w_pt: float, frame_h_pt: float, *, fit: str =
 
     with open_photo(src, load=False) as header:
         w, h = oriented_size(header)
-        wide = header.mode in ("I", "F") and _bits(header) != 16
+        wide = header.mode in ("I", "F") and (_bits(header) != 16 or _sample_format(header) == 2)
 
     # geometry, in source pixels after orientation
     if fit == "cover":
@@ -538,10 +557,11 @@ def prepare_photo(src: Path, frame_w_pt: float, frame_h_pt: float, *, fit: str =
     result = PreparedImage(path=out, pixel_w=out_w, pixel_h=out_h, draw_w=draw_w, draw_h=draw_h,
                            offset_x=off_x, offset_y=off_y, effective_ppi=effective_ppi, source=src)
     if wide:
+        bits = _bits(header) or 32
         result.warnings.append(BuildWarning(
-            f"图片 {src.name} 是 32 位{'浮点' if header.mode == 'F' else '整数'}灰度 TIFF，已按其取值范围换算成 8 位灰度"
+            f"图片 {src.name} 是 {bits} 位{'浮点' if header.mode == 'F' else '整数'}灰度 TIFF，已按其取值范围换算成 8 位灰度"
             "（只印黑版）。请在校样上核对明暗；最好在图像软件中另存为 8 位或 16 位的图片。",
-            f"image {src.name} is a 32-bit {'float' if header.mode == 'F' else 'integer'} greyscale TIFF; it was "
+            f"image {src.name} is a {bits}-bit {'float' if header.mode == 'F' else 'integer'} greyscale TIFF; it was "
             "turned into 8-bit grey by its range of samples (black plate only). Check its tones on the proof; "
             "better, save it from an image editor as an 8- or 16-bit image."))
     if effective_ppi < min_ppi:

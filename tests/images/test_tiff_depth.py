@@ -158,23 +158,31 @@ def test_a_blank_photo_is_not_built(tmp_path):
     assert not out.exists() or not any(out.iterdir())
 
 
-def colour_float_tiff(path: Path, width: int = 8, height: int = 8) -> Path:
-    """A 3-channel TIFF of 32-bit float samples, written by hand (Pillow cannot make one)."""
+def hand_tiff(path: Path, samples: int, bits: int, form: int, values: list, width: int = 64) -> Path:
+    """A TIFF written by hand (Pillow cannot make these): ``samples`` channels of ``bits``-bit samples of
+    SampleFormat ``form`` (1 unsigned, 2 signed, 3 float), the pixels' ``values`` row by row."""
     import struct
 
-    pixels = struct.pack("<" + "f" * (width * height * 3), *[0.5] * (width * height * 3))
-    entries = [(256, 3, 1, width), (257, 3, 1, height), (258, 3, 3, 0), (259, 3, 1, 1), (262, 3, 1, 2),
-               (273, 4, 1, 0), (277, 3, 1, 3), (278, 3, 1, height), (279, 4, 1, len(pixels)), (339, 3, 3, 0)]
+    code = {(8, 2): "b", (16, 2): "h", (32, 3): "f", (64, 3): "d", (16, 1): "H"}[bits, form]
+    pixels = struct.pack("<" + code * len(values), *values)
+    height = len(values) // (width * samples)
+    entries = [(256, 3, 1, width), (257, 3, 1, height), (258, 3, samples, bits), (259, 3, 1, 1),
+               (262, 3, 1, 2 if samples >= 3 else 1), (273, 4, 1, 0), (277, 3, 1, samples), (278, 3, 1, height),
+               (279, 4, 1, len(pixels)), (339, 3, samples, form)]
     arrays = 8 + 2 + 12 * len(entries) + 4
-    bits, form, data = arrays, arrays + 6, arrays + 12
+    where = {258: arrays, 339: arrays + 2 * samples}
     out = b"II*\0" + struct.pack("<IH", 8, len(entries))
     for tag, kind, count, value in entries:
-        value = {258: bits, 339: form, 273: data}.get(tag, value)
-        out += struct.pack("<HHI", tag, kind, count) + (struct.pack("<HH", value, 0) if kind == 3 and count == 1
+        value = arrays + 4 * samples if tag == 273 else where[tag] if count > 2 else value
+        out += struct.pack("<HHI", tag, kind, count) + (struct.pack("<HH", value, 0) if kind == 3 and count <= 2
                                                          else struct.pack("<I", value))
-    path.write_bytes(out + struct.pack("<I", 0) + struct.pack("<3H", 32, 32, 32) + struct.pack("<3H", 3, 3, 3)
-                     + pixels)
+    path.write_bytes(out + struct.pack("<I", 0) + struct.pack(f"<{samples}H", *[bits] * samples)
+                     + struct.pack(f"<{samples}H", *[form] * samples) + pixels)
     return path
+
+
+def colour_float_tiff(path: Path) -> Path:
+    return hand_tiff(path, 3, 32, 3, [0.5] * (8 * 8 * 3), width=8)
 
 
 def test_a_colour_float_tiff_is_named_for_what_it_is(tmp_path):
@@ -189,7 +197,29 @@ def test_a_colour_float_tiff_is_named_for_what_it_is(tmp_path):
     with pytest.raises(PressError) as caught:
         open_photo(src)
     assert "32 位浮点、3 个通道的 TIFF" in caught.value.zh and "8 位或 16 位" in caught.value.zh
-    assert "3 channels of 32-bit float samples" in caught.value.en and "8- or 16-bit" in caught.value.en
+    assert "32-bit float samples (3 channels)" in caught.value.en and "8- or 16-bit" in caught.value.en
+    deep = hand_tiff(tmp_path / "deep.tif", 1, 64, 3, [x / 64 for x in range(64)] * 8)
+    with pytest.raises(PressError) as caught:
+        open_photo(deep)
+    assert "64 位浮点、1 个通道" in caught.value.zh and "64-bit float samples (1 channel)" in caught.value.en
+
+
+@pytest.mark.parametrize("bits", [8, 16])
+def test_signed_samples_keep_their_order_of_tones(tmp_path, bits):
+    """Signed TIFF samples (-128..127, -32768..32767): dark to light across, never wrapped or clipped flat."""
+    from brochure.images.prepare import prepare_photo
+    from brochure.press.pdfx import DEFAULT_CMYK_PROFILE
+
+    half = 2 ** (bits - 1)
+    row = [round(-half + x * (2 * half - 1) / 255) for x in range(256)]
+    src = hand_tiff(tmp_path / f"signed{bits}.tif", 1, bits, 2, row * 64, width=256)
+    prepared = prepare_photo(src, 200, 50, fit="contain", profile=DEFAULT_CMYK_PROFILE, cache_dir=tmp_path / "c")
+    with Image.open(prepared.path) as out:
+        grey = out.convert("L") if out.mode != "CMYK" else ImageChops.invert(out.getchannel("K"))
+    # Pillow stores CMYK JPEGs Adobe-inverted: K read back is 255 - ink, so "grey" here is the ink
+    ink = [grey.getpixel((x, grey.height // 2)) for x in range(0, grey.width, max(1, grey.width // 8))]
+    assert abs(ink[0] - ink[-1]) > 200, ink                             # the whole range, end to end
+    assert ink == sorted(ink) or ink == sorted(ink, reverse=True), ink  # in order: nothing wrapped
 
 
 @pytest.mark.parametrize("mode, top, meant", [("F", 1.0, 1.0), ("F", 1.2, 1.2), ("F", 255.0, 255.0),

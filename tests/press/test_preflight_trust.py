@@ -156,7 +156,9 @@ def test_a_fifo_a_device_and_a_folder_are_named_for_what_they_are(project, tmp_p
     copy(project, tmp_path, "out")
     before = snapshot(tmp_path / "out")
     os.mkfifo(tmp_path / "pipe.pdf")
+    (tmp_path / "loop.pdf").symlink_to("loop.pdf")
     cases = {"pipe.pdf": ("命名管道（FIFO）", "a named pipe (FIFO)"),
+             "loop.pdf": ("循环的符号链接", "a loop of symbolic links"),
              "/dev/null": ("字符设备", "a character device"),
              "out": ("文件夹", "a folder"),
              "missing.pdf": ("找不到这个文件", "file not found")}
@@ -168,7 +170,7 @@ def test_a_fifo_a_device_and_a_folder_are_named_for_what_they_are(project, tmp_p
         if name != "missing.pdf":
             assert "file not found" not in run.stderr
     assert snapshot(tmp_path / "out") == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content.yaml", "images", "out", "pipe.pdf"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content.yaml", "images", "loop.pdf", "out", "pipe.pdf"]
 
 
 def test_the_defaults_are_the_rules():

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from brochure.ground.errors import BrochureError, Location
 from brochure.ground.rules import INK_LIMIT, INK_LIMIT_RANGE, MIN_PPI, MIN_PPI_RANGE
-from brochure.runtime.files import open_regular, read_regular
+from brochure.runtime.files import is_loop, open_regular, read_regular
 
 from .run import preflight
 
@@ -110,6 +110,10 @@ def check_readable(path: Path) -> None:
                             "permission denied: it cannot be opened. Allow reading it, or check a copy.",
                             where) from None
     except OSError as e:
+        if is_loop(e):
+            raise BrochureError("这是循环的符号链接（链接最终指向它自己），无法打开。请写出 PDF 文件本身。",
+                                "this is a loop of symbolic links (it ends up pointing at itself) and cannot be "
+                                "opened. Name the PDF file itself.", where) from None
         raise BrochureError(f"无法打开（{e.strerror or e}）。请换成 PDF 文件本身。",
                             f"cannot be opened ({e.strerror or e}). Name the PDF file itself.", where) from None
     zh, en = _KINDS.get(stat.S_IFMT(mode), ("一个特殊文件", "a special file"))

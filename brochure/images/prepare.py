@@ -3,8 +3,11 @@
 ``prepare_photo`` turns a source photo (JPEG, PNG with or without alpha, TIFF,
 WebP, BMP; RGB, greyscale or CMYK; any EXIF orientation; with or without an
 embedded ICC profile) into a CMYK JPEG sized for its frame, cached under a name
-derived from everything that affects the result.  ``brochure.draw.image`` places
-it on a ReportLab canvas so it lands in the PDF as a DeviceCMYK DCT image.
+derived from everything that affects the result.  A cache that cannot take it (a
+full disk, a folder in its way) only costs time: it waits in a private spare folder
+in the system's temporary folder instead (``keep_jpeg``), the same bytes either way.
+``brochure.draw.image`` places it on a ReportLab canvas so it lands in the PDF as a
+DeviceCMYK DCT image.
 
 Colour decisions:
 

@@ -59,7 +59,7 @@ ImageFile.LOAD_TRUNCATED_IMAGES = False
 SRGB_PROFILE = Path("/usr/share/color/icc/ghostscript/srgb.icc")
 JPEG_QUALITY = 92
 DOWNSAMPLE_ABOVE = 1.5     # downsample when effective ppi > target * this
-PIPELINE_VERSION = "3"      # change when the output of this module changes
+PIPELINE_VERSION = "4"      # change when the output of this module changes (4: wide and signed TIFFs)
 OPTIMIZE_MAX_PIXELS = 4_000_000
 #: Larger RGB photos are converted to CMYK a band of rows at a time, from their three planes.
 BANDS_ABOVE_PIXELS = 4_000_000

@@ -149,8 +149,8 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--content", default=None,
                    help="按这个内容文件中的印刷设置检查（默认：PDF 所在 out/ 旁边或当前文件夹的 content.yaml）/ "
                         "check under this content file's press settings (default: the content.yaml beside out/ or here)")
-    f.add_argument("--min-ppi", type=float, default=None, help="照片最低分辨率 / minimum photo resolution")
-    f.add_argument("--max-ink", type=float, default=None, help="总墨量上限 % / total ink limit, per cent")
+    f.add_argument("--min-ppi", default=None, help="照片最低分辨率 / minimum photo resolution")
+    f.add_argument("--max-ink", default=None, help="总墨量上限 %% / total ink limit, per cent")
     return p
 
 
@@ -234,7 +234,7 @@ def _out_dir(args) -> Path:
 
 
 def _built(output) -> None:
-    for w in output.warnings:
+    for w in {str(w): w for w in output.warnings}.values():      # a photo placed at two sizes warns once
         print(w, file=sys.stderr)
     if getattr(output, "unchanged", False):
         print(f"未变 unchanged {output.path}（{output.pages} 页 pages，与上次生成的完全相同 / the same as built last time）")
@@ -331,23 +331,27 @@ def _proof_with(args, interrupts: Interrupts) -> int:
 
 def _preflight(args) -> int:
     """The same settings as the build: the output's press settings in content.yaml, unless options say otherwise."""
-    from brochure.press.preflight import main_preflight
+    from brochure.press.preflight import main_preflight, setting_value
     from brochure.ground import rules
 
+    args.min_ppi = setting_value("--min-ppi", args.min_ppi)         # words said in both languages, not argparse's
+    args.max_ink = setting_value("--max-ink", args.max_ink)
     pdf = Path(args.pdf)
     candidates = [Path(args.content)] if args.content else \
         [pdf.absolute().parent.parent / "content.yaml", Path("content.yaml")]
-    min_ppi, ink, urls, source = rules.MIN_PPI, rules.INK_LIMIT, None, "默认 defaults"
-    found = next((c for c in candidates if c.is_file()), None)
+    min_ppi, ink, urls, source = rules.MIN_PPI, rules.INK_LIMIT, None, ("默认设置", "the defaults")
+    # a content file named with --content is read whatever it is (its errors are said); one looked for, if it is there
+    found = Path(args.content) if args.content else next((c for c in candidates if c.is_file()), None)
     if found is not None:
         from brochure.content import load
 
         content = load(found)
         press = content.presses().get(pdf.stem)          # the output this PDF is, by the build's own names
         if press is not None:
-            min_ppi, ink, urls, source = press.min_ppi, press.ink_limit, [str(content.document.online_url)], str(found)
+            min_ppi, ink, urls, source = press.min_ppi, press.ink_limit, [str(content.document.online_url)], \
+                (str(found), str(found))
     if args.min_ppi is not None or args.max_ink is not None or args.url:
-        source = "命令行选项 options" if found is None else f"{source} + 命令行选项 options"
+        source = ("命令行选项", "the options") if found is None else (f"{source[0]} + 命令行选项", f"{source[1]} + options")
     return main_preflight(pdf, expect_urls=args.url or urls,
                           min_ppi=args.min_ppi if args.min_ppi is not None else min_ppi,
                           ink_limit=args.max_ink if args.max_ink is not None else ink, source=source)

@@ -6,6 +6,12 @@ no fill) in a light tint of the accent: what lies under them stays readable, and
 they show on photos and on white alike.  They run along the page's diagonal,
 as wide as about four fifths of it, and leave every QR code clear (a clipping
 path with the codes cut out), so the draft's codes still scan in preflight.
+
+The words are drawn inside a marked-content sequence tagged as a watermark artifact
+(``/Artifact <</Type /Pagination /Subtype /Watermark>> BDC … EMC``, the PDF
+standard's own name for it; marked content is PDF 1.2, so PDF/X-1a keeps it).  That
+is what tells any reader, preflight above all, that a file is a draft: the words
+themselves are only outlines.
 """
 from __future__ import annotations
 
@@ -20,6 +26,9 @@ from brochure.ground.colour import cmyk
 TINT = 0.45
 #: The words' width as a share of the page's diagonal.
 SPAN = 0.8
+#: The marked-content sequence the words are drawn in (what preflight looks for).
+MARK_BEGIN = "/Artifact <</Type /Pagination /Subtype /Watermark>> BDC"
+MARK_END = "EMC"
 
 
 @dataclass(frozen=True)
@@ -36,6 +45,7 @@ def draw_watermark(c: Canvas, mark: Watermark, width: float, height: float,
     diagonal = math.hypot(width, height)
     natural = c.stringWidth(mark.text, mark.font_name, 100)
     size = 100 * diagonal * SPAN / natural
+    c.addLiteral(MARK_BEGIN)
     c.saveState()
     try:
         if keep_clear:
@@ -57,3 +67,4 @@ def draw_watermark(c: Canvas, mark: Watermark, width: float, height: float,
         c.drawText(text)
     finally:
         c.restoreState()
+        c.addLiteral(MARK_END)

@@ -42,9 +42,13 @@ PDFX_STANDARDS = (X1A, X4)
 
 #: Total area coverage (C+M+Y+K, percent) a coated-paper press accepts by default.
 INK_LIMIT = 300.0
+#: The ink limits a setting may ask for (newsprint's 240% is within; 400% is every ink at full).
+INK_LIMIT_RANGE = (150.0, 400.0)
 #: Least effective resolution of a photo at its placed size, brochure and posters (seen from afar).
 MIN_PPI = 300.0
 POSTER_MIN_PPI = 150.0
+#: The least resolutions a setting may ask for (a banner seen from metres away to fine art).
+MIN_PPI_RANGE = (30.0, 1200.0)
 #: The resolution photos are prepared at (or the required minimum, when that is higher).
 TARGET_PPI = 300.0
 #: Print shops (and preflight) need at least this much bleed, in mm.

@@ -3,8 +3,11 @@
 ``prepare_photo`` turns a source photo (JPEG, PNG with or without alpha, TIFF,
 WebP, BMP; RGB, greyscale or CMYK; any EXIF orientation; with or without an
 embedded ICC profile) into a CMYK JPEG sized for its frame, cached under a name
-derived from everything that affects the result.  ``brochure.draw.image`` places
-it on a ReportLab canvas so it lands in the PDF as a DeviceCMYK DCT image.
+derived from everything that affects the result.  A cache that cannot take it (a
+full disk, a folder in its way) only costs time: it waits in a private spare folder
+in the system's temporary folder instead (``keep_jpeg``), the same bytes either way.
+``brochure.draw.image`` places it on a ReportLab canvas so it lands in the PDF as a
+DeviceCMYK DCT image.
 
 Colour decisions:
 
@@ -22,15 +25,21 @@ Colour decisions:
 * Greyscale photos go onto the black plate only (C=M=Y=0, K=1-grey), which is
   what print shops ask for and cannot drift in colour on press.
 * Transparency is flattened onto white: PDF/X-1a has no transparency.
+* A 32-bit greyscale TIFF (integer or float samples) is spread onto 8 bits by the
+  range its samples are meant in (``sample_range``), never as if it were 16-bit or
+  0..1 (which printed such photos black or white), and the build says so.
 """
 from __future__ import annotations
 
 import ctypes
 import hashlib
 import io
+import math
 import os
+import struct
 import tempfile
 import warnings
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,8 +47,10 @@ from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
 from brochure.ground.boxes import MM
 from brochure.ground.errors import BuildWarning, PressError
+from brochure.ground.words import plural
 from brochure.ground.rules import IMAGE_FORMATS, IMAGE_SUFFIXES, MAX_PIXELS, MIN_PPI, TARGET_PPI
-from brochure.runtime.store import code_digest
+from brochure.runtime.files import open_regular
+from brochure.runtime.store import code_digest, private_folder, trusted, write_atomic
 
 # Pillow warns above MAX_PIXELS and refuses above twice that; both become PressError.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -128,6 +139,13 @@ def open_photo(src: Path, *, load: bool = True, reduce: float = 1.0) -> Image.Im
                     f"too many pixels (over {MAX_PIXELS // 1_000_000} megapixels); the file may be "
                     "damaged or hostile. Reduce it below 100 megapixels.") from None
     except UnidentifiedImageError:
+        depth = tiff_depth(src)
+        if depth is not None:
+            bits, form, samples = depth
+            raise _fail(src, f"这是每通道 {bits} 位{_FORMS_ZH[form]}、{samples} 个通道的 TIFF，无法读取。"
+                             "请在图像软件中另存为 8 位或 16 位的 TIFF 或 JPEG。",
+                        f"this is a TIFF of {bits}-bit {form} samples ({plural(samples, 'channel')}), which cannot "
+                        "be read. Save it from an image editor as an 8- or 16-bit TIFF or a JPEG.") from None
         raise _fail(src, "无法识别为图片（文件损坏，或扩展名与内容不符，例如 HEIC 或 Word 文件）。"
                          "请用看图软件打开后另存为 JPEG。",
                     "not a readable image (damaged, or the extension does not match the content, "
@@ -138,6 +156,36 @@ def open_photo(src: Path, *, load: bool = True, reduce: float = 1.0) -> Image.Im
         raise _fail(src, f"文件不完整或已损坏（{e}）。请重新复制或重新导出原图。",
                     f"the file is truncated or damaged ({e}). Copy or export the original again.") from None
     return im
+
+
+_FORMS_ZH = {"float": "浮点", "integer": "整数", "unsigned": "无符号整数"}
+
+
+def tiff_depth(src: Path) -> tuple[int, str, int] | None:
+    """(bits per sample, "float" / "integer" / "unsigned", samples per pixel) of a TIFF whose samples
+    are wider than 16 bits or floating point; None for anything else (read from its header)."""
+    try:
+        with open_regular(src) as f:
+            head = f.read(1 << 16)
+        order = {b"II*\0": "<", b"MM\0*": ">"}.get(head[:4])
+        if order is None:
+            return None
+        (ifd,) = struct.unpack_from(order + "I", head, 4)
+        (count,) = struct.unpack_from(order + "H", head, ifd)
+        tags: dict[int, int] = {}
+        for n in range(count):
+            tag, kind, number, value = struct.unpack_from(order + "HHII", head, ifd + 2 + 12 * n)
+            if kind == 3 and number <= 2:           # a SHORT kept in the entry itself: the first one
+                value = struct.unpack_from(order + "H", head, ifd + 2 + 12 * n + 8)[0]
+            elif kind == 3:                          # SHORTs elsewhere: the first of them
+                value = struct.unpack_from(order + "H", head, value)[0]
+            tags[tag] = value
+    except (OSError, struct.error):
+        return None
+    bits, form, samples = tags.get(258, 1), tags.get(339, 1), tags.get(277, 1)
+    if bits <= 16 and form != 3:
+        return None
+    return bits, {3: "float", 2: "integer"}.get(form, "unsigned"), samples
 
 
 # --- pixel work ---------------------------------------------------------
@@ -158,14 +206,18 @@ def oriented_size(im: Image.Image) -> tuple[int, int]:
     return (h, w) if orientation in (5, 6, 7, 8) else (w, h)
 
 
-def _to_workable(im: Image.Image) -> tuple[Image.Image, bytes | None]:
+def _to_workable(im: Image.Image, src: Path) -> tuple[Image.Image, bytes | None]:
     """Normalise mode to RGB, L or CMYK (alpha flattened on white); return with its ICC profile."""
     icc = im.info.get("icc_profile") or None
     mode = im.mode
-    if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
+    signed = _sample_format(im) == 2
+    if mode in ("I;16", "I;16B", "I;16L", "I;16N") or (mode == "I" and _bits(im) == 16 and not signed):
         im = im.convert("I").point(lambda v: v * (1 / 256)).convert("L")
-    elif mode == "F":
-        im = im.point(lambda v: v * 255).convert("L")
+    elif mode in ("I", "F"):
+        im = _wide_to_8bit(im, src)
+    elif mode == "L" and signed:
+        # signed bytes (-128..127), which Pillow reads as 0..255: the dark half wrapped over the light
+        im = im.point([(v + 128) % 256 for v in range(256)])
     elif mode == "1":
         im = im.convert("L")
     elif mode == "P":
@@ -187,6 +239,79 @@ def _to_workable(im: Image.Image) -> tuple[Image.Image, bytes | None]:
     if im.mode not in ("RGB", "L", "CMYK"):
         im = im.convert("RGB")
     return im, icc
+
+
+#: The ranges a wide sample may be meant in, by their top value: 0..1 (floats, by convention), 8, 10, 12,
+#: 14 and 16 bits.
+WIDE_CEILINGS = (1,) + tuple(2 ** bits - 1 for bits in (8, 10, 12, 14, 16))
+#: A range whose brightest sample would print darker than this share of white is not the photo's.
+WIDE_LEAST_SHARE = 1 / 8
+
+
+def _sample_format(im: Image.Image) -> int:
+    """A TIFF's SampleFormat: 1 unsigned (also for other files), 2 signed integer, 3 float."""
+    form = getattr(im, "tag_v2", {}).get(339, 1)
+    return int(form[0] if isinstance(form, tuple) and form else form) if isinstance(form, (int, tuple)) and form \
+        else 1
+
+
+def _bits(im: Image.Image) -> int | None:
+    """A TIFF's bits per sample (None for other files)."""
+    bits = getattr(im, "tag_v2", {}).get(258)
+    return int(bits[0]) if isinstance(bits, tuple) and bits else None
+
+
+def sample_range(im: Image.Image) -> tuple[float, float]:
+    """The range a 32-bit photo's samples (mode I or F, or signed 16-bit) are meant in, from black to white.
+
+    A TIFF that says so (SMinSampleValue, SMaxSampleValue) is taken at its word.  Otherwise
+    the samples decide: 0 up to the smallest of 1 (the floats' convention), 255, 1023, 4095,
+    16383 and 65535 that holds the brightest (an 8- to 16-bit photo kept in a wide file), or
+    up to the brightest itself when that range would print it darker than an eighth of white
+    (or there is none).  Signed samples mean the signed range of the fewest bits that hold
+    them (the same guard), other negative ones stretch from the darkest.  So neither "F" read as
+    0..1 (white) nor "I" as 16-bit (black) happens to a photo that is neither.
+    """
+    lo, hi = im.getextrema()
+    tags = getattr(im, "tag_v2", {})
+    least, most = tags.get(340), tags.get(341)
+    if least is not None and most is not None:
+        least = least[0] if isinstance(least, tuple) else least
+        most = most[0] if isinstance(most, tuple) else most
+        if isinstance(least, (int, float)) and isinstance(most, (int, float)) and most > least:
+            return float(least), float(most)
+    if _sample_format(im) == 2 and lo < 0:           # signed: the range of the fewest bits that hold them
+        bits = next((b for b in (8, 10, 12, 14, 16, 32) if -(2 ** (b - 1)) <= lo and hi < 2 ** (b - 1)), None)
+        if bits is not None:
+            low, top = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+            return (float(low), float(top)) if hi - lo >= (top - low) * WIDE_LEAST_SHARE else \
+                (float(lo), float(hi if hi > lo else lo + 1))
+    low = min(lo, 0)
+    top = next((c for c in WIDE_CEILINGS if hi <= c), hi)
+    if hi - low < (top - low) * WIDE_LEAST_SHARE:
+        top = hi
+    return float(low), float(top if top > low else low + 1)
+
+
+def _all_numbers(im: Image.Image) -> bool:
+    """Whether every sample of a float photo is a finite number: Pillow's extrema pass over a NaN,
+    a sum does not (nor over an infinity).  A band of rows at a time, not a copy of the whole."""
+    step = max(1, (1 << 22) // max(1, im.width))
+    return all(math.isfinite(sum(array("f", im.crop((0, top, im.width, min(im.height, top + step))).tobytes())))
+               for top in range(0, im.height, step))
+
+
+def _wide_to_8bit(im: Image.Image, src: Path) -> Image.Image:
+    """A 32-bit integer or float photo as 8-bit grey, its ``sample_range`` spread over 0..255."""
+    lo, hi = im.getextrema()
+    if not (math.isfinite(lo) and math.isfinite(hi)) or (im.mode == "F" and not _all_numbers(im)):
+        raise _fail(src, "有的像素值不是数字（NaN 或无穷大），无法换算成可印刷的明暗。"
+                         "请在图像软件中另存为 8 位或 16 位 TIFF（或 JPEG）。",
+                    "some samples are not numbers (NaN or infinite) and cannot be turned into printable tones. "
+                    "Save it from an image editor as an 8- or 16-bit TIFF (or a JPEG).")
+    low, high = sample_range(im)
+    scale = 255 / (high - low)
+    return im.convert("F").point(lambda v: v * scale - low * scale).convert("L")
 
 
 def _crop_box(w: int, h: int, frame_aspect: float, focus: tuple[float, float]) -> tuple[int, int, int, int]:
@@ -308,6 +433,42 @@ def _cached(folder: Path, key: str) -> Path | None:
     return None
 
 
+def spare_folder(cache_dir: Path) -> Path:
+    """Where prepared photos go when ``cache_dir`` cannot take them (a full or read-only disk, a folder
+    in an entry's way): a private folder of this user's, for that cache, in the system's temporary folder."""
+    name = hashlib.sha256(str(Path(cache_dir).absolute()).encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"brochure-{os.getuid()}-photos-{name}"
+
+
+def _cached_spare(cache_dir: Path, key: str) -> Path | None:
+    folder = spare_folder(cache_dir)
+    return _cached(folder, key) if trusted(folder) else None
+
+
+def keep_jpeg(data: bytes | memoryview, name: str, cache_dir: Path, src: Path) -> Path:
+    """``data`` saved whole as ``name`` in ``cache_dir``, else in its ``spare_folder``: the path it has.
+
+    A full or broken cache only costs time, never the build: the bytes are the same
+    wherever they are kept.  Only when neither folder can take them is it an error.
+    """
+    failure: OSError | None = None
+    for folder in (cache_dir, spare_folder(cache_dir)):
+        try:
+            if folder != cache_dir:
+                if private_folder(folder) is None:
+                    continue
+            else:
+                folder.mkdir(parents=True, exist_ok=True)
+            write_atomic(folder / name, data)
+            return folder / name
+        except OSError as exc:
+            failure = exc
+    reason = (failure.strerror or str(failure)) if failure is not None else "not a private folder"
+    raise _fail(src, f"处理好的照片无处保存：缓存文件夹和临时文件夹都写不进去（{reason}）。请腾出磁盘空间后再试。",
+                f"the print-ready photo cannot be kept anywhere: neither the cache folder nor the temporary "
+                f"folder can be written ({reason}). Free some disk space, then try again.")
+
+
 def prepare_photo(src: Path, frame_w_pt: float, frame_h_pt: float, *, fit: str = "cover",
                   focus: tuple[float, float] = (0.5, 0.5), target_ppi: float = TARGET_PPI,
                   min_ppi: float = MIN_PPI, profile: Path, cache_dir: Path) -> PreparedImage:
@@ -331,6 +492,7 @@ def prepare_photo(src: Path, frame_w_pt: float, frame_h_pt: float, *, fit: str =
 
     with open_photo(src, load=False) as header:
         w, h = oriented_size(header)
+        wide = header.mode in ("I", "F") and (_bits(header) != 16 or _sample_format(header) == 2)
 
     # geometry, in source pixels after orientation
     if fit == "cover":
@@ -356,7 +518,7 @@ def prepare_photo(src: Path, frame_w_pt: float, frame_h_pt: float, *, fit: str =
     ])
     key = hashlib.sha256(key_src.encode()).hexdigest()[:32]
     cache_dir = Path(cache_dir)
-    out = _cached(cache_dir, key)
+    out = _cached(cache_dir, key) or _cached_spare(cache_dir, key)
 
     if out is None:
         # decode fully only on a cache miss: a cached result means these exact bytes decoded before;
@@ -366,7 +528,7 @@ def prepare_photo(src: Path, frame_w_pt: float, frame_h_pt: float, *, fit: str =
             ImageOps.exif_transpose(im, in_place=True)      # no second copy when nothing turns
         except Exception:          # a broken EXIF block must not stop the build
             pass
-        im, icc = _to_workable(im)
+        im, icc = _to_workable(im, src)
         if im.size != (w, h):      # decoded reduced: the crop box in those pixels
             fx, fy = im.width / w, im.height / h
             box = (round(box[0] * fx), round(box[1] * fy), round(box[2] * fx), round(box[3] * fy))
@@ -384,27 +546,27 @@ def prepare_photo(src: Path, frame_w_pt: float, frame_h_pt: float, *, fit: str =
         else:
             cmyk = to_cmyk(im, icc, profile, src)
             del im                 # the RGB pixels are not needed while the JPEG is written
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".jpg.tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                # Huffman optimisation keeps every coefficient in memory (8 bytes a pixel): worth a few
-                # per cent of file size for a brochure photo, not 90 MB for a banner's
-                cmyk.save(f, "JPEG", quality=JPEG_QUALITY, dpi=(target_ppi, target_ppi),
-                          optimize=cmyk.width * cmyk.height <= OPTIMIZE_MAX_PIXELS)
-            out = cache_dir / f"{key}-{_digest(Path(tmp))[:CHECK_HEX]}.jpg"
-            os.replace(tmp, out)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-            raise
+        buf = io.BytesIO()
+        # Huffman optimisation keeps every coefficient in memory (8 bytes a pixel): worth a few
+        # per cent of file size for a brochure photo, not 90 MB for a banner's
+        cmyk.save(buf, "JPEG", quality=JPEG_QUALITY, dpi=(target_ppi, target_ppi),
+                  optimize=cmyk.width * cmyk.height <= OPTIMIZE_MAX_PIXELS)
         del cmyk
+        data = buf.getbuffer()         # the bytes themselves, not a copy of a banner's JPEG
+        out = keep_jpeg(data, f"{key}-{hashlib.sha256(data).hexdigest()[:CHECK_HEX]}.jpg", cache_dir, src)
+        del data, buf
         release_memory()
 
     result = PreparedImage(path=out, pixel_w=out_w, pixel_h=out_h, draw_w=draw_w, draw_h=draw_h,
                            offset_x=off_x, offset_y=off_y, effective_ppi=effective_ppi, source=src)
+    if wide:
+        bits = _bits(header) or 32
+        result.warnings.append(BuildWarning(
+            f"图片 {src.name} 是 {bits} 位{'浮点' if header.mode == 'F' else '整数'}灰度 TIFF，已按其取值范围换算成 8 位灰度"
+            "（只印黑版）。请在校样上核对明暗；最好在图像软件中另存为 8 位或 16 位的图片。",
+            f"image {src.name} is a {bits}-bit {'float' if header.mode == 'F' else 'integer'} greyscale TIFF; it was "
+            "turned into 8-bit grey by its range of samples (black plate only). Check its tones on the proof; "
+            "better, save it from an image editor as an 8- or 16-bit image."))
     if effective_ppi < min_ppi:
         result.warnings.append(BuildWarning(
             f"图片 {src.name} 在版面上只有 {effective_ppi:.0f} ppi（放置尺寸 "

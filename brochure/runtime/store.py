@@ -137,7 +137,8 @@ def write_atomic(path: Path, data: bytes) -> None:
             f.write(data)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):      # the first failure (or an interrupt) is what is raised
+            os.unlink(tmp)
         raise
 
 
@@ -203,7 +204,10 @@ class Store:
         if not scratch:
             return None
         if self._scratch is None:
-            self._scratch = tempfile.TemporaryDirectory(prefix="brochure-cache-")
+            try:
+                self._scratch = tempfile.TemporaryDirectory(prefix="brochure-cache-")
+            except OSError:                      # the temporary folder is full or missing too
+                return None
         return private_folder(Path(self._scratch.name) / kind)
 
     def get(self, kind: str, key: str) -> bytes | None:

@@ -8,6 +8,7 @@ from reportlab.lib.colors import CMYKColor
 from reportlab.pdfgen.canvas import Canvas
 
 from brochure.ground.boxes import MM, PageBoxes
+from brochure.ground.errors import BrochureError
 from brochure.press.pdfx import finish
 from brochure.press.preflight import FAIL, PASS, WARN, main_preflight, preflight, report_path
 
@@ -138,7 +139,8 @@ def test_main_writes_json_beside_pdf(good, bad, capsys):
     assert json.loads(report_path(bad).read_text(encoding="utf-8"))["ok"] is False
     out = capsys.readouterr().out
     assert "preflight" in out
-    assert main_preflight(good.parent / "missing.pdf") == 1
+    with pytest.raises(BrochureError, match="file not found"):
+        main_preflight(good.parent / "missing.pdf")
 
 
 def test_preflight_writes_nothing(good):

@@ -8,6 +8,7 @@ each pass / warn / fail with a Chinese and an English message:
 * boxes     -- MediaBox, BleedBox, TrimBox on every page, nested, bleed >= 3 mm
 * fonts     -- every font embedded; Type3 fonts flagged
 * images    -- colour space of every image, effective ppi from its placement
+* tone      -- no photo prints as blank paper white or solid black
 * colour    -- colour operators and colour spaces in content streams (no RGB)
 * transparency -- none in PDF/X-1a
 * ink       -- maximum total ink inside the bleed box: a Ghostscript render (thorough,
@@ -23,9 +24,10 @@ and writes FILE.preflight.json beside the PDF).
 """
 from __future__ import annotations
 
-from .cli import main_preflight, report_path
+from .cli import main_preflight, report_path, setting_value
 from .kept import Store
 from .report import FAIL, PASS, WARN, Check, Report
 from .run import preflight
 
-__all__ = ["FAIL", "PASS", "WARN", "Check", "Report", "Store", "main_preflight", "preflight", "report_path"]
+__all__ = ["FAIL", "PASS", "WARN", "Check", "Report", "Store", "main_preflight", "preflight", "report_path",
+           "setting_value"]

@@ -38,6 +38,7 @@ class PageRead:
     han: int | None = None         # Han characters PDFium extracted (filled in by the text check)
     garbled: bool = False
     qr: dict = field(default_factory=dict)     # QR codes decoded in each placed area of the page
+    watermark: bool = False        # a draft's watermark artifact is on the page
 
     @classmethod
     def of(cls, scan: Scan, n: int, before: tuple[int, int]) -> "PageRead":
@@ -46,7 +47,8 @@ class PageRead:
         return cls(frozenset(scan.paints.get(n, ())),
                    tuple((im.name, im.width_px, im.height_px, im.width_pt, im.height_pt, im.colorspace)
                          for im in scan.images[before[1]:]),
-                   tuple(p[len(prefix):] if p.startswith(prefix) else p for p in scan.colour_problems[before[0]:]))
+                   tuple(p[len(prefix):] if p.startswith(prefix) else p for p in scan.colour_problems[before[0]:]),
+                   watermark=n in scan.watermarked)
 
     def replay(self, page, n: int, scan: Scan) -> None:
         """Add this reading to ``scan`` as page ``n`` (fonts and image objects are taken from ``page``)."""
@@ -58,6 +60,8 @@ class PageRead:
             obj = xobjects.get(name) if xobjects is not None and name != "inline image" else None
             scan.images.append(Placement(n, name, w, h, wpt, hpt, cs, obj))
         scan.colour_problems.extend(f"page {n}: {p}" for p in self.problems)
+        if self.watermark:
+            scan.watermarked.add(n)
 
     def to_json(self, key: str) -> bytes:
         """The reading as JSON, naming the page key it belongs to (paints sorted: equal readings, equal bytes)."""
@@ -69,6 +73,7 @@ class PageRead:
             "han": self.han,
             "garbled": self.garbled,
             "qr": [[list(box), list(texts)] for box, texts in self.qr.items()],
+            "watermark": self.watermark,
         }, separators=(",", ":")).encode("utf-8")
 
     @classmethod
@@ -84,7 +89,7 @@ class PageRead:
             problems = tuple(_str(p) for p in got["problems"])
             han = None if got["han"] is None else _int(got["han"])
             qr = {_floats(box, 4): tuple(_str(t) for t in texts) for box, texts in got["qr"]}
-            return cls(paints, images, problems, han, _bool(got["garbled"]), qr)
+            return cls(paints, images, problems, han, _bool(got["garbled"]), qr, _bool(got["watermark"]))
         except (ValueError, TypeError, KeyError, AttributeError):
             return None
 

@@ -7,6 +7,7 @@ import pikepdf
 
 from brochure.ground.rules import INK_LIMIT, MIN_PPI
 from brochure.ground.errors import BrochureError, Location
+from brochure.ground.rules import INK_LIMIT, MIN_PPI
 
 from .checks.boxes import check_boxes, page_box
 from .checks.colour import check_colour, check_transparency
@@ -15,6 +16,7 @@ from .checks.glyphs import check_glyphs
 from .checks.images import check_images
 from .checks.ink import check_ink_render, check_ink_values
 from .checks.pdfx import check_pdfx
+from .checks.tone import check_tone
 from .kept import KIND, PageRead, Store
 from .reading import Region, text_and_qr
 from .report import FAIL, WARN, Report
@@ -37,14 +39,13 @@ def preflight(pdf: Path, *, expect_urls: list[str] | None = None, min_ppi: float
     checked is not read again, and PDFium is loaded only if some page must be.  The
     quick ink check keeps each image's reading there too, under kind "ink".  ``draft``: the PDF is a
     watermarked proof (``build --draft``); the report says so, and a photo far below ``min_ppi`` only warns.
+    A file whose pages carry a draft's watermark (the marked-content artifact ``draw.watermark``
+    writes) is a draft whatever ``draft`` says: its settings keep ``"draft": true``, and when it
+    was not checked as one (``brochure preflight``) the draft check fails: it is not for press.
     """
     pdf = Path(pdf)
     report = Report(path=str(pdf), settings={"min_ppi": min_ppi, "ink_limit": ink_limit,
                                              "expect_urls": list(expect_urls or [])})
-    if draft:
-        report.settings["draft"] = True
-        report.add("draft", WARN, "这是样稿（每页有“样稿 DRAFT”水印），不能付印",
-                   "this is a draft (every page watermarked \"样稿 DRAFT\"), not for press")
     try:
         doc = pikepdf.open(pdf)
     except pikepdf.PasswordError:
@@ -80,9 +81,11 @@ def preflight(pdf: Path, *, expect_urls: list[str] | None = None, min_ppi: float
                 walk(page.obj, page.obj.get("/Resources"), IDENTITY, n, scan, x4, set())
                 if key is not None:
                     known[key] = PageRead.of(scan, n, before)
+        _check_draft(report, draft, sorted(scan.watermarked), len(doc.pages))
         check_fonts(scan, report)
         check_glyphs(doc, report)
         check_images(scan, report, x4=x4, min_ppi=min_ppi, draft=draft)
+        check_tone(scan, report, store=store)
         check_colour(scan, report)
         check_transparency(doc, report, x4=x4)
         if not thorough:
@@ -97,6 +100,25 @@ def preflight(pdf: Path, *, expect_urls: list[str] | None = None, min_ppi: float
             if data != stored.get(key):
                 store.put(KIND, key, data)
     return report
+
+
+def _check_draft(report: Report, draft: bool, marked: list[int], pages: int) -> None:
+    """A draft says so first: a warning when it was checked as one, else a failure (not for press)."""
+    if not draft and not marked:
+        return
+    report.settings["draft"] = True
+    where_zh = where_en = ""
+    if marked and len(marked) < pages:
+        where_zh = f"，第 {', '.join(map(str, marked))} 页"
+        where_en = f" (pages {', '.join(map(str, marked))})"
+    check = (report.add("draft", WARN, f"这是样稿（有“样稿 DRAFT”水印{where_zh}），不能付印",
+                        f"this is a draft (watermarked \"样稿 DRAFT\"{where_en}), not for press")
+             if draft else
+             report.add("draft", FAIL, f"这是样稿（有“样稿 DRAFT”水印{where_zh}），不能付印。"
+                        "请填完【待填】的内容，不加 --draft 重新生成后再送印",
+                        f"this is a draft (watermarked \"样稿 DRAFT\"{where_en}), not for press. Fill in what "
+                        "is marked 【待填】 and build again without --draft before sending it to print"))
+    report.checks.insert(0, report.checks.pop(report.checks.index(check)))
 
 
 def _recall(store: Store, key: str, known: dict[str, PageRead], stored: dict[str, bytes]) -> PageRead | None:

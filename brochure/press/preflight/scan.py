@@ -54,6 +54,8 @@ class Scan:
     # per page: (CMYK 0..1, area painted as (x0, y0, x1, y1) in page space, overprint?)
     paints: dict[int, set] = field(default_factory=dict)
     bleed: dict[int, tuple] = field(default_factory=dict)
+    # pages with a watermark artifact (marked content /Artifact with /Subtype /Watermark): a draft's
+    watermarked: set[int] = field(default_factory=set)
 
 
 #: Operators that paint with the fill colour, the stroke colour, or both (text: at ET).
@@ -63,7 +65,8 @@ _BOTH_OPS = frozenset({"B", "B*", "b", "b*"})
 _PATH_OPS = frozenset({"m", "l", "c", "v", "y", "re"})
 _COLOUR_OPS = frozenset({"k", "K", "g", "G", "sc", "scn", "SC", "SCN", "cs", "CS", "rg", "RG", "gs"})
 #: What the walk reads (the rest, glyph strings above all, is skipped while parsing).
-_WALK_OPS = " ".join(sorted({"q", "Q", "cm", "sh", "Do", "BI", "ID", "EI", "BT", "ET", "Tr", "Tm", "Td", "TD", "n"}
+_WALK_OPS = " ".join(sorted({"q", "Q", "cm", "sh", "Do", "BI", "ID", "EI", "BT", "ET", "Tr", "Tm", "Td", "TD", "n",
+                             "BDC"}
                             | _COLOUR_OPS | _FILL_OPS | _STROKE_OPS | _BOTH_OPS | _PATH_OPS))
 
 
@@ -255,6 +258,13 @@ def walk(container, resources, ctm: Matrix, page_no: int, scan: Scan, x4: bool, 
                 desc = cs_name(shadings[str(operands[0])].get("/ColorSpace"), resources)
                 if cs_bad(desc, x4):
                     scan.colour_problems.append(f"page {page_no}: shading in {desc}")
+        elif op == "BDC" and len(operands) == 2 and str(operands[0]) == "/Artifact":
+            properties = operands[1]
+            if isinstance(properties, Name):            # named in the resources' /Properties
+                table = resources.get("/Properties")
+                properties = table.get(str(properties)) if table is not None else None
+            if isinstance(properties, pikepdf.Dictionary) and properties.get("/Subtype") == Name.Watermark:
+                scan.watermarked.add(page_no)
         elif op == "INLINE IMAGE":
             iimage = operands[0]
             try:

@@ -29,7 +29,9 @@ from ..scan import Scan, cs_name
 
 KIND = "ink"
 INK_DPI = 20
-INK_TOLERANCE = 2.0             # percent, for rounding in JPEG and rendering
+#: Per cent above the limit still within it: what rounds to the limit.  Every figure is shown rounded to a
+#: whole per cent, and a figure shown above the limit is never a pass ("302% ≤ 300%" was).
+INK_TOLERANCE = 0.5
 INK_FAIL_AREA_MM2 = 25.0        # over-limit area that fails (a 5 x 5 mm patch)
 INK_BAND_PIXELS = 1_000_000     # image samples summed at a time by the quick ink check
 INK_FULL_PIXELS = 4_000_000     # larger JPEGs are read at half resolution
@@ -45,12 +47,16 @@ class _Tally:
         self.problems: list[str] = []
         self.fail = False
 
+    def over(self, tac: float) -> bool:
+        """Whether ``tac`` is over the limit as it is shown: rounded to a whole per cent."""
+        return round(tac) > self.limit
+
     def note(self, page: int, tac: float, what: str = "", area: float | None = None, least: float = 0.0) -> None:
         """``tac`` % measured on ``page``: at a point (``area`` None, over the limit fails) or
         over ``area`` mm² (noted from ``least`` mm², failing from INK_FAIL_AREA_MM2)."""
         if tac > self.worst:
             self.worst, self.worst_page = tac, page
-        if tac <= self.limit + INK_TOLERANCE:
+        if not self.over(tac):
             return
         where = f"page {page}: {what} " if what else f"page {page}: "
         if area is None:
@@ -71,7 +77,7 @@ class _Tally:
         elif problems:
             report.add("ink", WARN, f"少量区域总墨量超过 {limit:.0f}%{unread[0]}",
                        f"small areas over {limit:.0f}% total ink{unread[1]}", problems)
-        elif worst > limit + INK_TOLERANCE:
+        elif self.over(worst):
             report.add("ink", PASS, f"总墨量不超过 {limit:.0f}%，仅图片中零星像素达 {worst:.0f}%（每张不到 1 平方毫米）",
                        f"total ink within {limit:.0f}%; only isolated image samples reach {worst:.0f}% "
                        f"(under {INK_NOTE_AREA_MM2:.0f} mm² per image)")

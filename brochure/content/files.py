@@ -67,10 +67,11 @@ def read_text_file(path: Path) -> str:
         raise _too_large(len(raw), where)
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        kind = "UTF-32" if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")) else "UTF-16"
         raise ContentError(
-            "内容文件是 UTF-16（“Unicode”）编码。请在编辑器中用“另存为 → 编码 UTF-8”重新保存。",
-            "the content file is UTF-16 (\"Unicode\") encoded. In your editor use Save As → Encoding: UTF-8.",
+            f"内容文件是 {kind}（“Unicode”）编码。请在编辑器中用“另存为 → 编码 UTF-8”重新保存。",
+            f"the content file is {kind} (\"Unicode\") encoded. In your editor use Save As → Encoding: UTF-8.",
             Location(display_path(path), 1, 1),
         )
     try:

@@ -11,7 +11,7 @@ from brochure.content.photos import check_photo
 from brochure.images.prepare import photo_pixels
 from brochure.content.settings import SettingsReader
 from brochure.content.files import display_path, read_text_file
-from brochure.content.yamlnodes import compose
+from brochure.content.yamlnodes import compose, keyboard_slip
 from brochure.ground.errors import ContentError, Location
 from brochure.runtime.files import is_loop
 from brochure.ground.rules import IMAGE_SUFFIXES, POSTER_MIN_PPI
@@ -38,7 +38,12 @@ def load(path: str | Path, *, checked_photos: dict | None = None) -> m.Content:
         )
     loader = _Loader(path, checked_photos)
     loader.source_lines = text.split("\n")
-    return loader.content(root_node)
+    try:
+        return loader.content(root_node)
+    except ContentError as exc:
+        # YAML read a keyboard slip as words (a key lost, a value run on): name the slip, not what followed from it
+        slip = keyboard_slip(path, text, exc.where.line if exc.where else None)
+        raise (slip or exc) from None
 
 
 class _Loader(SettingsReader):

@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 
 from brochure.content.files import read_text_file
-from brochure.ground.errors import Location
+from brochure.ground.errors import WARNING_HEAD, Location, bilingual
 
 # --- characters -----------------------------------------------------------
 
@@ -315,7 +315,7 @@ class Finding:
     fixable: bool = False
 
     def __str__(self) -> str:              # read like every other warning of the tool
-        return f"{self.where}: 警告：{self.zh} / warning: {self.en}"
+        return bilingual(self.zh, self.en, self.where, WARNING_HEAD)
 
 
 def _sort_key(f: Finding):

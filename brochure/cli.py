@@ -18,7 +18,7 @@ import signal
 import sys
 from pathlib import Path
 
-from brochure.ground.errors import INTERRUPTED, BrochureError
+from brochure.ground.errors import ERROR_HEAD, INTERRUPTED, BrochureError, bilingual
 from brochure.runtime.interrupts import Interrupts
 from brochure.ground.words import plural
 
@@ -42,8 +42,24 @@ def no_folder() -> BrochureError:
         "then try again.")
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help, its headings in Chinese and English like everything else the command prints."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "用法 usage: " if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse, with its usage errors said in Chinese and English like every other message."""
+    """argparse, with its headings and usage errors said in Chinese and English like every other message."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "参数 arguments"
+        self._optionals.title = "选项 options"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                          help="显示这份说明后退出 / show this help and exit")
 
     def error(self, message: str):
         zh, en = message, message
@@ -64,8 +80,8 @@ class _Parser(argparse.ArgumentParser):
                 zh = said + (rest if not hint else "")
                 en = hint or message
                 break
-        self.exit(2, f"错误 error: {zh}。用 {self.prog} --help 查看用法。\n"
-                     f"            {en}. See {self.prog} --help.\n")
+        self.exit(2, bilingual(f"{zh}。用 {self.prog} --help 查看用法。", f"{en}. See {self.prog} --help.", head=ERROR_HEAD)
+                  + "\n")
 
 
 class _Version(argparse.Action):
@@ -143,7 +159,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="按这个内容文件中的印刷设置检查（默认：PDF 所在 out/ 旁边或当前文件夹的 content.yaml）/ "
                         "check under this content file's press settings (default: the content.yaml beside out/ or here)")
     f.add_argument("--min-ppi", type=float, default=None, help="照片最低分辨率 / minimum photo resolution")
-    f.add_argument("--max-ink", type=float, default=None, help="总墨量上限 % / total ink limit, per cent")
+    f.add_argument("--max-ink", type=float, default=None, help="总墨量上限 %% / total ink limit, per cent")
     return p
 
 
@@ -187,18 +203,18 @@ def main(argv: list[str] | None = None, ending: bool = False) -> int:
     try:
         os.getcwd()
     except FileNotFoundError:           # ReportLab and every relative path need it: say so before anything else
-        print(f"错误 error: {no_folder()}", file=sys.stderr)
+        print(f"{ERROR_HEAD} {no_folder()}", file=sys.stderr)
         return 2
     try:
         if args.command == "preflight":
             return _preflight(args)
         return COMMANDS[args.command](args)
     except BrochureError as exc:
-        print(f"错误 error: {exc}", file=sys.stderr)
+        print(f"{ERROR_HEAD} {exc}", file=sys.stderr)
         return exc.exit_status
     except KeyboardInterrupt as exc:
         if args.command == "watch":
-            print("已停止监视。 / stopped watching.", file=sys.stderr)
+            print(bilingual("已停止监视。", "stopped watching."), file=sys.stderr)
             return 0
         print(getattr(exc, "message", INTERRUPTED), file=sys.stderr)      # unchanged, or all new
         return 130
@@ -222,8 +238,10 @@ def _build(args) -> int:
     interrupts = Interrupts()
     with interrupts.handled(put_back=not args.ending):
         from brochure.pipeline import build
+        from brochure.workflow.check import punctuation
 
-        for output in build(Path(args.path), _out_dir(args), only=args.only, interrupts=interrupts, draft=args.draft):
+        for output in build(Path(args.path), _out_dir(args), only=args.only, interrupts=interrupts, draft=args.draft,
+                            warn=punctuation):
             _built(output)
     return 0
 
@@ -234,7 +252,7 @@ def _check(args) -> int:
     report = check(Path(args.path), fix=args.fix or args.output is not None, fix_path=Path(args.output) if args.output else None,
                    force=args.force, draft=args.draft)
     for error in report.errors:
-        print(f"错误 error: {error}", file=sys.stderr)
+        print(f"{ERROR_HEAD} {error}", file=sys.stderr)
     for warning in report.warnings:
         print(warning, file=sys.stderr)
     fx = report.fix
@@ -246,25 +264,26 @@ def _check(args) -> int:
             text = text.replace("（--fix 可自动修复）", "").replace(" (--fix repairs it)", "")
         print(text)
     if report.errors:
-        print(f"发现 {len(report.errors)} 个错误：请按上面的提示改正后再检查。 / "
-              f"{plural(len(report.errors), 'error')}: fix them as described above, then check again.", file=sys.stderr)
+        print(bilingual(f"发现 {len(report.errors)} 个错误：请按上面的提示改正后再检查。",
+                        f"{plural(len(report.errors), 'error')}: fix them as described above, then check again."),
+              file=sys.stderr)
     if fx:
         left_zh = f"还有 {fx.remaining} 处需要您按上面的提示手工修改（它们改动字词或需要判断，不能自动改）。" if fx.remaining else "没有需要手工修改的了。"
         left_en = (f"{plural(fx.remaining, 'finding')} above {'is' if fx.remaining == 1 else 'are'} left for you: "
                    "they change words or need a judgement, so they are not fixed automatically." if fx.remaining
                    else "Nothing is left to fix by hand.")
-        print(f"已自动修复 {fx.fixed} 处，写入副本 {fx.path}（{args.path} 未改动）；核对后用它替换 {args.path}。{left_zh} / "
-              f"fixed {plural(fx.fixed, 'finding')} into the copy {fx.path} ({args.path} is unchanged); check it, "
-              f"then use it in place of {args.path}. {left_en}")
+        print(bilingual(f"已自动修复 {fx.fixed} 处，写入副本 {fx.path}（{args.path} 未改动）；核对后用它替换 {args.path}。{left_zh}",
+                        f"fixed {plural(fx.fixed, 'finding')} into the copy {fx.path} ({args.path} is unchanged); "
+                        f"check it, then use it in place of {args.path}. {left_en}"))
     elif report.findings:
         fixable = sum(1 for f in report.findings if f.fixable)
         hint_zh = f"其中 {fixable} 处可用 brochure check --fix 自动修复，其余请按提示手工修改" if fixable else "请按提示逐处修改"
         hint_en = (f"brochure check --fix repairs {fixable} of them, fix the rest as described" if fixable
                    else "fix them as described")
-        print(f"发现 {len(report.findings)} 处标点问题，{hint_zh}。 / "
-              f"{plural(len(report.findings), 'punctuation finding')}; {hint_en}.")
+        print(bilingual(f"发现 {len(report.findings)} 处标点问题，{hint_zh}。",
+                        f"{plural(len(report.findings), 'punctuation finding')}; {hint_en}."))
     elif not report.errors:
-        print("检查通过，没有发现问题。下一步：brochure build。 / check passed, nothing found. Next: brochure build.")
+        print(bilingual("检查通过，没有发现问题。下一步：brochure build。", "check passed, nothing found. Next: brochure build."))
     return report.status
 
 
@@ -276,10 +295,11 @@ def _proof(args) -> int:
 
 def _proof_with(args, interrupts: Interrupts) -> int:
     from brochure.pipeline import build
+    from brochure.workflow.check import punctuation
     from brochure.workflow.proof import proof
 
     def build_outputs(path, out, only=None, draft=False):
-        return build(path, out, only=only, interrupts=interrupts, draft=draft)
+        return build(path, out, only=only, interrupts=interrupts, draft=draft, warn=punctuation)
 
     result = proof(Path(args.path), _out_dir(args), only=args.only, build=build_outputs, draft=args.draft)
     for output in result.outputs:
@@ -383,8 +403,8 @@ def _placeholders(args) -> int:
     if not path.is_file():
         raise BrochureError(f"{path}：找不到内容文件。", f"{path}: no such content file.")
     made = make_placeholders(path, force=args.force, echo=print, warn=lambda line: print(line, file=sys.stderr))
-    print(f"已生成 {sum(m.status == 'made' for m in made)} 张占位图。 / "
-          f"made {plural(sum(m.status == 'made' for m in made), 'placeholder')}.")
+    count = sum(m.status == 'made' for m in made)
+    print(bilingual(f"已生成 {count} 张占位图。", f"made {plural(count, 'placeholder')}."))
     return 0
 
 

@@ -116,16 +116,17 @@ _KEY_COLON = re.compile(r"^[ ]*(?:-[ ]+)?([a-z][a-z0-9_]*)[ ]*(：|:(?=[^ \n]))"
 _WIDE_INDENT = re.compile(r"^[ \t]*\u3000", re.M)
 
 
-def keyboard_slip(path: Path, text: str, up_to_line: int | None = None) -> ContentError | None:
+def keyboard_slip(path: Path, text: str, up_to_line: int | None = None, *, in_lists: bool = True) -> ContentError | None:
     """The slips of a Chinese keyboard that YAML reports somewhere else, in its own words, said as what they are.
 
     A full-width colon after a key (``author：株洲日报``) or a half-width one with no
     space makes the line plain words, and YAML complains a line later about a
     missing colon; a full-width space (U+3000) used as an indent is not
     whitespace to YAML at all.  ``up_to_line`` (1-based): only slips up to there.
+    ``in_lists`` false: not after a list's ``- `` (where words such as ``- app：下载`` may start a paragraph).
     """
     found = []
-    colon = next((m for m in _KEY_COLON.finditer(text)), None)
+    colon = next((m for m in _KEY_COLON.finditer(text) if in_lists or "-" not in m[0]), None)
     if colon is not None:
         found.append((colon.start(2), "colon", colon))
     wide = _WIDE_INDENT.search(text)

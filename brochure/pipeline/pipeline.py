@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import Callable
 
 from brochure.pipeline import pool
 from brochure.pipeline.commit import commit
@@ -25,7 +26,8 @@ from brochure.layout.content_checks import check_qr
 
 
 def build(content_path: Path, out_dir: Path, only: str | None = None, jobs: int | None = None,
-          session: Session | None = None, interrupts: Interrupts | None = None, draft: bool = False) -> list[Output]:
+          session: Session | None = None, interrupts: Interrupts | None = None, draft: bool = False,
+          warn: Callable | None = None) -> list[Output]:
     """Build every output (or ``only`` one) of ``content_path`` into ``out_dir``; all or nothing.
 
     Content with placeholders (【待填】) or an example web address is refused, naming
@@ -38,6 +40,8 @@ def build(content_path: Path, out_dir: Path, only: str | None = None, jobs: int 
     A ``session`` given (``brochure watch``) keeps its memory, and its processes
     for the posters, from one build to the next.  ``interrupts`` given (the
     ``brochure build`` command) knows afterwards whether out/ was changed.
+    ``warn(content, session)`` given: the warnings ``brochure check`` would give
+    this content besides the loader's, reported with the first output.
     """
     content_path, out_dir = Path(content_path), Path(out_dir)
     resident = session is not None
@@ -105,6 +109,7 @@ def build(content_path: Path, out_dir: Path, only: str | None = None, jobs: int 
         if reported is not exc:
             raise reported from exc
         raise
-    if outputs and content.warnings:
-        outputs[0].warnings[:0] = content.warnings
+    warnings = list(content.warnings) + (warn(content, session) if warn is not None else [])
+    if outputs and warnings:
+        outputs[0].warnings[:0] = warnings
     return outputs

@@ -2,7 +2,8 @@
 
 In order: the schema and the photos (``brochure.content.load``, which also opens and
 decodes every photo; a failure here stops the check), glyph coverage of the fonts,
-then the punctuation lint.  Exit status: 0 clean, 1 only lint findings, 2 errors.
+then the punctuation lint.  Exit status: 0 clean (or, with ``--fix``, nothing left to fix by hand),
+1 only lint findings, 2 errors.
 Warnings found while loading (e.g. a PNG saved as .jpg) are reported but do not
 change the status.
 """
@@ -39,6 +40,8 @@ class CheckReport:
     def status(self) -> int:
         if self.errors:
             return 2
+        if self.fix is not None:            # --fix: what is left is what the copy still needs by hand
+            return 1 if self.fix.remaining else 0
         return 1 if self.findings else 0
 
 
@@ -52,6 +55,22 @@ def check_glyphs(content) -> list[BrochureError]:
     except BrochureError as exc:
         return [exc]
     return []
+
+
+def punctuation(content, session=None) -> list[Finding]:
+    """The punctuation findings of ``content``: what ``check`` lists, and ``build`` and ``watch`` warn about.
+
+    ``session`` given (``watch``), an unchanged file is not linted again.
+    """
+    source = Source.read(content.source)
+    memo = session.memo("punctuation") if session is not None else None
+    if memo is not None and memo.get("text") == source.text:
+        return list(memo["findings"])
+    findings = lint(content, source)
+    if memo is not None:
+        memo.clear()
+        memo.update(text=source.text, findings=list(findings))
+    return findings
 
 
 def check(path: Path, *, fix: bool = False, fix_path: Path | None = None, force: bool = False,
@@ -74,9 +93,9 @@ def check(path: Path, *, fix: bool = False, fix_path: Path | None = None, force:
         report.errors += [ContentError(*u.message(), u.where) for u in unfinished(content)]
     report.errors += check_glyphs(content)
     report.warnings = list(getattr(content, "warnings", []))        # the fonts' too
-    source = Source.read(content.source)
-    report.findings = lint(content, source)
+    report.findings = punctuation(content)
     if fix:
+        source = Source.read(content.source)
         target = Path(fix_path) if fix_path else default_fix_path(path)
         report.fix = write_fixed(content, source, target, force=force, before=report.findings)
     return report

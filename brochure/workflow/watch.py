@@ -11,6 +11,7 @@ atomically, so out/ keeps the last good PDFs until the next good save.
 """
 from __future__ import annotations
 
+import functools
 import os
 import time
 import traceback
@@ -88,14 +89,14 @@ class WatchLog:
 def _summary(result: Rebuild) -> str:
     built = [o for o in result.outputs if not getattr(o, "unchanged", False)]
     kept = [o for o in result.outputs if getattr(o, "unchanged", False)]
-    parts = "、".join(f"{o.name} {o.pages} 页" for o in built) or "无"
-    parts_en = ", ".join(f"{o.name} {o.pages} p." for o in built) or "nothing"
+    parts = "已重建 " + "、".join(f"{o.name} {o.pages} 页" for o in built) if built else "没有需要重建的输出"
+    parts_en = "rebuilt " + ", ".join(f"{o.name} {o.pages} p." for o in built) if built else "nothing needed rebuilding"
     if kept:
         parts += "（未变：" + "、".join(o.name for o in kept) + "）"
         parts_en += " (unchanged: " + ", ".join(o.name for o in kept) + ")"
     warnings = sum(len(o.warnings) for o in result.outputs)
-    return (f"  已重建 {parts}，{warnings} 条警告，用时 {result.seconds:.2f} 秒 / "
-            f"rebuilt {parts_en}; {plural(warnings, 'warning')}; {result.seconds:.2f} s")
+    return (f"  {parts}，{warnings} 条警告，用时 {result.seconds:.2f} 秒 / "
+            f"{parts_en}; {plural(warnings, 'warning')}; {result.seconds:.2f} s")
 
 
 def rebuild(content_path: Path, out_dir: Path, only: str | None, build: Callable, echo: Callable,
@@ -147,7 +148,9 @@ def watch(content_path: Path, out_dir: Path, *, only: str | None = None, interva
     ``draft``: every build is a draft (``build(..., draft=True)``), watermarked.
     """
     if build is None:
-        build = build_outputs
+        from brochure.workflow.check import punctuation
+
+        build = functools.partial(build_outputs, warn=punctuation)     # the warnings check gives, at every save
     if draft:
         build = _as_draft(build)
     content_path, out_dir = Path(content_path), Path(out_dir)

@@ -52,8 +52,26 @@ def exists(path: Path) -> bool:
     return True
 
 
+def _umask() -> int:
+    """This process's umask, read without changing it where the system says it (Linux), else set and put back."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_text(path: Path, text: str, *, newline: str | None = None) -> None:
-    """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same folder, then rename it into place."""
+    """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same folder, then rename it into place.
+
+    The file gets the permissions any new file of the user's gets (the umask: 0644 under 022),
+    not the temporary file's private 0600.
+    """
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -61,6 +79,7 @@ def write_text(path: Path, text: str, *, newline: str | None = None) -> None:
     except OSError as exc:
         raise cannot_write(path, exc) from None
     try:
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as f:
             f.write(text)
         os.replace(tmp, path)

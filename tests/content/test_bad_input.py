@@ -54,7 +54,7 @@ def han_text(n: int, seed: int = 20) -> str:
 def expected(where: str | None, zh: str, en: str) -> str:
     """stderr as the CLI prints a BrochureError: the place, Chinese, then English aligned under it."""
     prefix = f"{where}: " if where else ""
-    return f"错误 error: {prefix}{zh}\n{' ' * len(prefix)}{en}\n"
+    return f"错误 error: {prefix}{zh}\n   {en}\n"
 
 
 
@@ -362,7 +362,7 @@ def test_bad_input_is_named_and_out_is_unchanged(tmp_path, case):
         # the wording is the font finder's; what matters here is its place: the family's line
         first, second = stable(run.stderr).splitlines()
         assert first.startswith("错误 error: content.yaml:33:20: ") and "方正书宋" in first and "fonts/" in first
-        assert second.startswith(" " * len("content.yaml:33:20: ")) and "方正书宋" in second
+        assert second.startswith("   ") and "方正书宋" in second
     elif isinstance(case.stderr, re.Pattern):
         assert case.stderr.fullmatch(stable(run.stderr)), stable(run.stderr)
     else:

@@ -277,13 +277,15 @@ def _check(args) -> int:
                         f"check it, then use it in place of {args.path}. {left_en}"))
     elif report.findings:
         fixable = sum(1 for f in report.findings if f.fixable)
-        hint_zh = f"其中 {fixable} 处可用 brochure check --fix 自动修复，其余请按提示手工修改" if fixable else "请按提示逐处修改"
-        hint_en = (f"brochure check --fix repairs {fixable} of them, fix the rest as described" if fixable
+        me = _self_command()         # as it works when typed here (after set-up, .venv/bin/brochure)
+        hint_zh = f"其中 {fixable} 处可用 {me} check --fix 自动修复，其余请按提示手工修改" if fixable else "请按提示逐处修改"
+        hint_en = (f"{me} check --fix repairs {fixable} of them, fix the rest as described" if fixable
                    else "fix them as described")
         print(bilingual(f"发现 {len(report.findings)} 处标点问题，{hint_zh}。",
                         f"{plural(len(report.findings), 'punctuation finding')}; {hint_en}."))
     elif not report.errors:
-        print(bilingual("检查通过，没有发现问题。下一步：brochure build。", "check passed, nothing found. Next: brochure build."))
+        me = _self_command()
+        print(bilingual(f"检查通过，没有发现问题。下一步：{me} build。", f"check passed, nothing found. Next: {me} build."))
     return report.status
 
 
@@ -348,8 +350,11 @@ def _import(args) -> int:
 
     result = import_text(Path(args.text), Path(args.output), force=args.force)
     d = result.draft
-    print(f"已写出草稿 wrote draft {result.path}：{len(d.sections)} 节 sections，{result.paragraphs} 段 paragraphs，"
-          f"{len(d.captions)} 张照片 photos，删去重复段落 {d.duplicates} 段 repeated paragraphs removed。")
+    print(bilingual(f"已写出草稿 {result.path}：{len(d.sections)} 节，{result.paragraphs} 段，{len(d.captions)} 张照片，"
+                    f"删去重复段落 {d.duplicates} 段。",
+                    f"wrote the draft {result.path}: {plural(len(d.sections), 'section')}, "
+                    f"{plural(result.paragraphs, 'paragraph')}, {plural(len(d.captions), 'photo')}, "
+                    f"{plural(d.duplicates, 'repeated paragraph')} removed."))
     draft, me = shlex.quote(str(result.path)), _self_command()
     if result.photo_files:
         zh_names = "、".join(Path(p).name for p in result.photo_files)
@@ -362,18 +367,18 @@ def _import(args) -> int:
             from brochure.workflow.placeholders import make_placeholders
 
             make_placeholders(result.path, echo=print, warn=lambda line: print(line, file=sys.stderr))
-            print(f"拿到实拍照片后，用同样的文件名放进 images/（{zh_names}）替换占位图。 / "
-                  f"When the real photos come, save them into images/ under the same names ({en_names}).")
+            print(bilingual(f"拿到实拍照片后，用同样的文件名放进 images/（{zh_names}）替换占位图。",
+                            f"When the real photos come, save them into images/ under the same names ({en_names})."))
         else:
             command = f"{me} placeholders {draft}"
-            print(f"请把照片放进 images/（{zh_names}），或运行 {command} 生成占位图。 / "
-                  f"Put the photos into images/ ({en_names}), or run {command} for placeholders.")
+            print(bilingual(f"请把照片放进 images/（{zh_names}），或运行 {command} 生成占位图。",
+                            f"Put the photos into images/ ({en_names}), or run {command} for placeholders."))
     if d.todo:
-        print(f"请补上标为【待填】的内容 / fill in what is marked 【待填】: {', '.join(d.todo)}")
-    print(f"草稿中的“导入判断”注释需要人工核对；之后运行 {me} check {draft}；"
-          f"填完之前可用 {me} build --draft {draft} 出带水印的样稿。 / "
-          f"Check the import notes in the draft, then run {me} check {draft}; until it is filled in, "
-          f"{me} build --draft {draft} makes a watermarked proof.")
+        print(bilingual(f"请补上标为【待填】的内容：{'、'.join(d.todo)}。", f"Fill in what is marked 【待填】: {', '.join(d.todo)}."))
+    print(bilingual(f"草稿中的“导入判断”注释需要人工核对；之后运行 {me} check {draft}；"
+                    f"填完之前可用 {me} build --draft {draft} 出带水印的样稿。",
+                    f"Check the import notes ('导入判断') in the draft, then run {me} check {draft}; until it is filled "
+                    f"in, {me} build --draft {draft} makes a watermarked proof."))
     return 0
 
 

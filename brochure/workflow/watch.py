@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import os
+import textwrap
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Callable
 
 from brochure.content.files import read_text_file
-from brochure.ground.errors import BrochureError
+from brochure.ground.errors import ERROR_HEAD, BrochureError, bilingual
 from brochure.ground.words import plural
 from brochure.pipeline import Session, close_residents
 from brochure.pipeline import build as build_outputs
@@ -119,21 +120,23 @@ def rebuild(content_path: Path, out_dir: Path, only: str | None, build: Callable
         outputs = build(content_path, out_dir, only=only, session=session, **kwargs)
     except BrochureError as exc:
         result = Rebuild(False, time.monotonic() - started, error=exc, session=session)
-        echo(f"  错误 error: {exc}")
-        echo(f"  {out_dir.name}/ 中仍是上一次成功生成的 PDF。改正后保存，会自动重建。 / "
-             f"{out_dir.name}/ keeps the last good PDFs. Fix the file and save: it rebuilds by itself.")
+        echo(textwrap.indent(f"{ERROR_HEAD} {exc}", "  "))
+        echo(textwrap.indent(bilingual(f"{out_dir.name}/ 中仍是上一次成功生成的 PDF。改正后保存，会自动重建。",
+                                       f"{out_dir.name}/ keeps the last good PDFs. Fix the file and save: it rebuilds "
+                                       "by itself."), "  "))
         return result
     except Exception as exc:  # a fault in the program itself: report it and keep watching
         result = Rebuild(False, time.monotonic() - started, error=exc, session=session)
         echo(traceback.format_exc().rstrip())
-        echo(f"  内部错误，{out_dir.name}/ 中仍是上一次成功生成的 PDF。请把上面的信息发给维护人员。 / "
-             f"internal error; {out_dir.name}/ keeps the last good PDFs. Please send the text above to the maintainer.")
+        echo(textwrap.indent(bilingual(f"内部错误，{out_dir.name}/ 中仍是上一次成功生成的 PDF。请把上面的信息发给维护人员。",
+                                       f"internal error; {out_dir.name}/ keeps the last good PDFs. Please send the "
+                                       "text above to the maintainer."), "  "))
         return result
     result = Rebuild(True, time.monotonic() - started, outputs=list(outputs), session=session)
     echo(_summary(result))
     for output in result.outputs:
         for w in output.warnings:
-            echo(f"  {w}")
+            echo(textwrap.indent(str(w), "  "))
     return result
 
 

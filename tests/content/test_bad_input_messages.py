@@ -19,6 +19,8 @@ import pytest
 from conftest import MINIMAL
 from conftest import make_print_project as project
 
+#: The program as the messages name it when it is run as here (``python -m brochure``).
+ME = f"{sys.executable} -m brochure"
 PREVIOUS = {"brochure.pdf": b"%PDF-1.4\n% the previous good brochure\n%%EOF\n"}
 #: Every message the commands printed in this file's cases, for the slip scan at the end.
 SEEN: list[str] = []
@@ -170,8 +172,8 @@ def test_build_warns_as_check_does(tmp_path):
     assert checked.returncode == 1
     assert stable(checked.stderr) == PHOTO_TWICE
     assert checked.stdout == PUNCT_WARNING + (
-        "发现 1 处标点问题，其中 1 处可用 brochure check --fix 自动修复，其余请按提示手工修改。\n"
-        "   1 punctuation finding; brochure check --fix repairs 1 of them, fix the rest as described.\n")
+        f"发现 1 处标点问题，其中 1 处可用 {ME} check --fix 自动修复，其余请按提示手工修改。\n"
+        f"   1 punctuation finding; {ME} check --fix repairs 1 of them, fix the rest as described.\n")
     built = run(tmp_path, "build", "content.yaml", "-o", "out")
     assert built.returncode == 0, built.stderr
     assert stable(built.stderr) == PHOTO_TWICE + PUNCT_WARNING
@@ -239,6 +241,24 @@ def test_help_headings_are_bilingual(tmp_path):
         assert done.stdout.startswith("用法 usage: brochure")
         assert "选项 options:" in done.stdout and "显示这份说明后退出 / show this help and exit" in done.stdout
         assert "show this help message and exit" not in done.stdout and "\noptions:" not in done.stdout
+
+
+def test_the_everyday_commands_say_what_they_did(tmp_path):
+    """What the everyday commands print when all goes well, or on a usage slip (read by the scan below)."""
+    project(tmp_path, MINIMAL + "settings:\n  brochure:\n    press: {min_ppi: 100}\n")
+    assert run(tmp_path, "check", "content.yaml").returncode == 0
+    assert run(tmp_path, "build", "content.yaml", "-o", "out").returncode == 0
+    assert run(tmp_path, "proof", "content.yaml", "-o", "out").returncode == 0
+    (tmp_path / "page.txt").write_text("非凡10年·渌口篇\n\n时序更替，万物维新。\n", encoding="utf-8")
+    done = run(tmp_path, "import", "page.txt", "-o", "draft.yaml", "--no-placeholders")
+    assert done.returncode == 0
+    assert done.stdout.startswith("已写出草稿 draft.yaml：")
+    assert "\n   wrote the draft draft.yaml: " in done.stdout
+    done = run(tmp_path, "bild")
+    assert done.returncode == 2
+    assert done.stderr.startswith("错误 error: 没有“bild”这个命令，您是不是想写“build”；")
+    assert "\n   there is no command 'bild'; did you mean 'build'?" in done.stderr
+    assert run(tmp_path, "build", "content.yaml", "--only", "nothing").returncode == 2
 
 
 #: What a bilingual message must not hold: (what, pattern).

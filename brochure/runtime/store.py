@@ -38,6 +38,7 @@ SOURCES = {
     "fonts": ("fonts",),
     "finish": ("press", "render", "draw"),
     "plan": ("layout", "text", "content"),
+    "punctuation": ("workflow/lint.py", "content"),
 }
 PACKAGE = Path(__file__).resolve().parent.parent
 MAGIC = b"BRS2"

@@ -9,12 +9,14 @@ change the status.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from brochure.content.files import display_path
+from brochure.content.files import display_path, read_text_file
 from brochure.content.unfinished import unfinished
 from brochure.ground.errors import BrochureError, ContentError, Location
 from brochure.workflow.lint import Finding, Source, fixed_source, lint
@@ -60,16 +62,23 @@ def check_glyphs(content) -> list[BrochureError]:
 def punctuation(content, session=None) -> list[Finding]:
     """The punctuation findings of ``content``: what ``check`` lists, and ``build`` and ``watch`` warn about.
 
-    ``session`` given (``watch``), an unchanged file is not linted again.
+    With a ``session`` (a build's), the findings of a file are kept in its cache store
+    under the file's words and name, so a build of unchanged words does not lint again.
     """
-    source = Source.read(content.source)
-    memo = session.memo("punctuation") if session is not None else None
-    if memo is not None and memo.get("text") == source.text:
-        return list(memo["findings"])
-    findings = lint(content, source)
-    if memo is not None:
-        memo.clear()
-        memo.update(text=source.text, findings=list(findings))
+    if session is None:
+        return lint(content, Source.read(content.source))
+    text = read_text_file(content.source)
+    key = hashlib.sha256(f"{display_path(content.source)}\0{content.source}\0{text}".encode()).hexdigest()
+    kept = session.store.get("punctuation", key)
+    if kept is not None:
+        try:
+            return [Finding(Location(*f["where"]), f["rule"], f["zh"], f["en"], f["fixable"]) for f in json.loads(kept)]
+        except (ValueError, KeyError, TypeError):
+            pass
+    findings = lint(content, Source(content.source, text))
+    session.store.put("punctuation", key, json.dumps(
+        [{"where": [f.where.file, f.where.line, f.where.column], "rule": f.rule, "zh": f.zh, "en": f.en,
+          "fixable": f.fixable} for f in findings], ensure_ascii=False).encode())
     return findings
 
 

@@ -289,3 +289,20 @@ def test_no_message_printed_above_has_a_slip():
         # Chinese inside the English half: only quoted (what staff typed or must type) or a file's name
         unquoted = re.sub(r"'[^']*'|\"[^\"]*\"|【待填】|样稿|\S+\.(?:yaml|pdf|png|jpg)", "", line)
         assert not re.search(r"[\u4e00-\u9fff]", unquoted), line
+
+
+def test_the_warnings_a_build_keeps_in_its_cache_follow_the_words(tmp_path, monkeypatch):
+    from brochure.content import load
+    from brochure.runtime.session import Session
+    from brochure.runtime.store import Store
+    from brochure.workflow.check import punctuation
+
+    monkeypatch.chdir(tmp_path)
+    path = project(tmp_path, PUNCT)
+    session = Session(store=Store(tmp_path / "cache"))
+    first = punctuation(load(path), session)
+    assert [(f.where.line, f.rule) for f in first] == [(25, "halfwidth")]
+    assert punctuation(load(path), Session(store=Store(tmp_path / "cache"))) == first     # read back, the same
+    path.write_text(PUNCT.replace("今年7月:50亿元", "今年7月：50亿元"), encoding="utf-8")
+    assert punctuation(load(path), session) == []
+    assert punctuation(load(path), None) == []

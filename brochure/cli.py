@@ -328,7 +328,8 @@ def _preflight(args) -> int:
     pdf = Path(args.pdf)
     candidates = [Path(args.content)] if args.content else \
         [pdf.absolute().parent.parent / "content.yaml", Path("content.yaml")]
-    min_ppi, ink, urls, source = rules.MIN_PPI, rules.INK_LIMIT, None, "默认 defaults"
+    min_ppi, ink, urls = rules.MIN_PPI, rules.INK_LIMIT, None
+    source_zh, source_en = "默认设置", "the defaults"
     found = next((c for c in candidates if c.is_file()), None)
     if found is not None:
         from brochure.content import load
@@ -337,12 +338,18 @@ def _preflight(args) -> int:
         press = content.brochure.press if pdf.stem == "brochure" else next(
             (p.press for p in content.posters if pdf.stem == f"poster-{p.name}"), None)
         if press is not None:
-            min_ppi, ink, urls, source = press.min_ppi, press.ink_limit, [str(content.document.online_url)], str(found)
+            min_ppi, ink, urls = press.min_ppi, press.ink_limit, [str(content.document.online_url)]
+            from brochure.content.files import display_path
+
+            source_zh, source_en = f"文件 {display_path(found)}", display_path(found)
     if args.min_ppi is not None or args.max_ink is not None or args.url:
-        source = "命令行选项 options" if found is None else f"{source} + 命令行选项 options"
-    return main_preflight(pdf, expect_urls=args.url or urls,
-                          min_ppi=args.min_ppi if args.min_ppi is not None else min_ppi,
-                          ink_limit=args.max_ink if args.max_ink is not None else ink, source=source)
+        source_zh, source_en = f"{source_zh}、命令行选项", f"{source_en} and the command's options"
+    min_ppi = args.min_ppi if args.min_ppi is not None else min_ppi
+    ink = args.max_ink if args.max_ink is not None else ink
+    if pdf.is_file():          # where the settings come from, said in the layout of every message
+        print(bilingual(f"检查设置：照片最低 {min_ppi:g} ppi，总墨量不超过 {ink:g}%（来自{source_zh}）。",
+                        f"settings: photos at least {min_ppi:g} ppi, total ink at most {ink:g}% (from {source_en})."))
+    return main_preflight(pdf, expect_urls=args.url or urls, min_ppi=min_ppi, ink_limit=ink)
 
 
 def _import(args) -> int:

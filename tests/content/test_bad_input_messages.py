@@ -259,6 +259,13 @@ def test_the_everyday_commands_say_what_they_did(tmp_path):
     assert done.stderr.startswith("错误 error: 没有“bild”这个命令，您是不是想写“build”；")
     assert "\n   there is no command 'bild'; did you mean 'build'?" in done.stderr
     assert run(tmp_path, "build", "content.yaml", "--only", "nothing").returncode == 2
+    # preflight's own report is the press's; the line that says where its settings come from is the command's
+    done = subprocess.run([sys.executable, "-m", "brochure", "preflight", "out/brochure.pdf", "--max-ink", "280"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.stdout.startswith("检查设置：照片最低 100 ppi，总墨量不超过 280%（来自文件 content.yaml、命令行选项）。\n"
+                                  "   settings: photos at least 100 ppi, total ink at most 280% (from content.yaml and "
+                                  "the command's options).\n"), done.stdout + done.stderr
+    SEEN.append(done.stdout.split("\n", 2)[0] + "\n" + done.stdout.split("\n", 2)[1])
 
 
 #: What a bilingual message must not hold: (what, pattern).

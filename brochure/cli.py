@@ -261,7 +261,7 @@ def _check(args) -> int:
     for finding in shown:
         text = str(finding)
         if fx:
-            text = text.replace("（--fix 可自动修复）", "").replace(" (--fix repairs it)", "")
+            text = text.replace("（check --fix 可自动修复）", "").replace(" (check --fix repairs it)", "")
         print(text)
     if report.errors:
         print(bilingual(f"发现 {len(report.errors)} 个错误：请按上面的提示改正后再检查。",

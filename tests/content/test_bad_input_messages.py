@@ -158,8 +158,8 @@ def test_a_bad_output_profile_is_named_at_its_own_key(tmp_path, photos):
 
 
 PUNCT = MINIMAL.replace("具备年产5万吨", "今年7月:50亿元，具备年产5万吨")
-PUNCT_WARNING = ("警告 warning: content.yaml:25:29: 中文里用了半角“:”，请改为全角“：”（--fix 可自动修复）\n"
-                 "   half-width ':' in Chinese text: use '：' (--fix repairs it)\n")
+PUNCT_WARNING = ("警告 warning: content.yaml:25:29: 中文里用了半角“:”，请改为全角“：”（check --fix 可自动修复）\n"
+                 "   half-width ':' in Chinese text: use '：' (check --fix repairs it)\n")
 PHOTO_TWICE = ("警告 warning: content.yaml:23:14: 照片“p1”已在导语用过（content.yaml:17:10），这里第 A 节又用了一次，"
                "同一张照片会印两遍。如果不是有意的，请在这里换一张照片，或删去其中一处。\n"
                "   photo 'p1' is already used in the lead (content.yaml:17:10); used here again, in section A, it "

@@ -92,6 +92,15 @@ class BuildWarning:
     def __str__(self) -> str:
         return bilingual(self.zh, self.en, self.where, WARNING_HEAD)
 
+    def __repr__(self) -> str:         # by value: digests of the content (a layout plan's key) take its repr
+        return f"BuildWarning({self.zh!r}, {self.en!r}, {self.where!r})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, BuildWarning) and (self.zh, self.en, self.where) == (other.zh, other.en, other.where)
+
+    def __hash__(self) -> int:
+        return hash((self.zh, self.en, self.where))
+
 
 #: What a build stopped by Ctrl-C or SIGTERM says: nothing in out/ was changed.
 INTERRUPTED = "已中断，out/ 中原有的 PDF 未被改动。 / interrupted; the PDFs in out/ are unchanged."

@@ -313,3 +313,14 @@ def test_the_warnings_a_build_keeps_in_its_cache_follow_the_words(tmp_path, monk
     path.write_text(PUNCT.replace("今年7月:50亿元", "今年7月：50亿元"), encoding="utf-8")
     assert punctuation(load(path), session) == []
     assert punctuation(load(path), None) == []
+
+
+def test_a_warning_leaves_the_layout_plan_key_the_same_from_build_to_build(tmp_path, monkeypatch):
+    """The plan is cached under a digest of the content's repr, warnings included: they are read by value."""
+    from brochure.content import load
+
+    monkeypatch.chdir(tmp_path)
+    path = project(tmp_path, PUNCT)
+    first, second = load(path), load(path)
+    assert first.warnings and first.warnings == second.warnings
+    assert repr(first) == repr(second)

@@ -116,20 +116,26 @@ _KEY_COLON = re.compile(r"^[ ]*(?:-[ ]+)?([a-z][a-z0-9_]*)[ ]*(：|:(?=[^ \n]))"
 _WIDE_INDENT = re.compile(r"^[ \t]*\u3000", re.M)
 
 
-def keyboard_slip(path: Path, text: str, up_to_line: int | None = None, *, in_lists: bool = True) -> ContentError | None:
+def keyboard_slip(path: Path, text: str, up_to_line: int | None = None, *, in_lists: bool = True,
+                  from_line: int = 1) -> ContentError | None:
     """The slips of a Chinese keyboard that YAML reports somewhere else, in its own words, said as what they are.
 
     A full-width colon after a key (``author：株洲日报``) or a half-width one with no
     space makes the line plain words, and YAML complains a line later about a
     missing colon; a full-width space (U+3000) used as an indent is not
-    whitespace to YAML at all.  ``up_to_line`` (1-based): only slips up to there.
+    whitespace to YAML at all.  Only slips on lines ``from_line`` to ``up_to_line`` (1-based) count.
     ``in_lists`` false: not after a list's ``- `` (where words such as ``- app：下载`` may start a paragraph).
     """
+    start = 0
+    for _ in range(from_line - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return None
     found = []
-    colon = next((m for m in _KEY_COLON.finditer(text) if in_lists or "-" not in m[0]), None)
+    colon = next((m for m in _KEY_COLON.finditer(text, start) if in_lists or "-" not in m[0]), None)
     if colon is not None:
         found.append((colon.start(2), "colon", colon))
-    wide = _WIDE_INDENT.search(text)
+    wide = _WIDE_INDENT.search(text, start)
     if wide is not None:
         found.append((wide.end() - 1, "wide", wide))
     if not found:
@@ -265,7 +271,9 @@ def _explained(path: Path, text: str, exc: yaml.MarkedYAMLError) -> ContentError
     """A YAML syntax error said as advice, in both languages, at the place the mistake is (not where YAML noticed it)."""
     mark = exc.problem_mark or exc.context_mark
     error_line = mark.line + 1 if mark else None
-    slip = keyboard_slip(path, text, None if error_line is None else error_line + 1)
+    # a slip makes YAML fail on its own line or a few lines below it
+    slip = keyboard_slip(path, text, None if error_line is None else error_line + 1,
+                         from_line=1 if error_line is None else max(1, error_line - 4))
     if slip is not None:
         return slip
     if error_line is not None:

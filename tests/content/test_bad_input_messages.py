@@ -324,3 +324,12 @@ def test_a_warning_leaves_the_layout_plan_key_the_same_from_build_to_build(tmp_p
     first, second = load(path), load(path)
     assert first.warnings and first.warnings == second.warnings
     assert repr(first) == repr(second)
+
+
+def test_words_that_look_like_a_slip_are_not_blamed_for_another_mistake(tmp_path):
+    text = MINIMAL.replace("    - 时序更替，万物维新。\n", "    - 时序更替，万物维新。\n    - app：下载株洲新闻客户端。\n")
+    before = broken(tmp_path, text.replace("  publisher: 测试出版社\n", "  publsher: 测试出版社\n"))
+    refused(tmp_path, before, "content.yaml:4:3", "“document”中有未知的键“publsher”。您是不是想写“publisher”？",
+            "unknown key 'publsher' in 'document'. Did you mean 'publisher'?")
+    project(tmp_path, text)                    # and on its own it is words, printed as written
+    assert run(tmp_path, "check", "content.yaml").returncode == 0

@@ -1,7 +1,8 @@
 """The command line: thin.  Parses arguments, calls the pipeline or a workflow module, prints bilingual results.
 
-Errors in the user's input (BrochureError) print as ``file:line:col: 中文 / English``
-with exit status 2 and no traceback.
+Errors in the user's input (BrochureError) print as ``错误 error: file:line:col: 中文``
+with the English on the next line (``ground.errors.bilingual``, the layout of every
+message), exit status 2 and no traceback.
 
 Each command imports its pipeline or workflow module inside its function: they
 bring in ReportLab, pikepdf, PDFium and PIL, and a command (or ``--help``) loads

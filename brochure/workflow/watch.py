@@ -170,8 +170,8 @@ def watch(content_path: Path, out_dir: Path, *, only: str | None = None, interva
         return snapshot(content_path)
 
     last = snapshot(content_path)
-    echo(f"正在监视 {content_path.name}、images/、fonts/，保存后自动重建；按 Ctrl+C 停止。 / "
-         f"watching {content_path.name}, images/ and fonts/; saving rebuilds. Press Ctrl+C to stop.")
+    echo(bilingual(f"正在监视 {content_path.name}、images/、fonts/，保存后自动重建；按 Ctrl+C 停止。",
+                   f"watching {content_path.name}, images/ and fonts/; saving rebuilds. Press Ctrl+C to stop."))
     if initial:
         log.rebuilds.append(rebuild(content_path, out_dir, only, build, echo))
     try:

@@ -1,9 +1,8 @@
 """Messages that lead staff to the real mistake: each repro run through the real CLI, in a fresh process.
 
 Every case asserts the exact message, the exit status, and that out/ and
-content.yaml are byte for byte as they were.  The last test reads every
-message the commands print for these cases and looks for the slips a
-bilingual message must not have.
+content.yaml are byte for byte as they were.  Everything the commands print
+here is also scanned for the slips a bilingual message must not have (``slips``).
 """
 from __future__ import annotations
 
@@ -22,14 +21,13 @@ from conftest import make_print_project as project
 #: The program as the messages name it when it is run as here (``python -m brochure``).
 ME = f"{sys.executable} -m brochure"
 PREVIOUS = {"brochure.pdf": b"%PDF-1.4\n% the previous good brochure\n%%EOF\n"}
-#: Every message the commands printed in this file's cases, for the slip scan at the end.
-SEEN: list[str] = []
 
 
 def run(folder: Path, *args: str) -> subprocess.CompletedProcess:
     done = subprocess.run([sys.executable, "-m", "brochure", *args], cwd=folder, capture_output=True, text=True,
                           timeout=300, env={**os.environ, "BROCHURE_JOBS": "1"})
-    SEEN.append(done.stdout + done.stderr)
+    said = done.stdout + done.stderr
+    assert slips(said) == [], said          # every message any case here prints is scanned for the slips
     return done
 
 
@@ -265,7 +263,7 @@ def test_the_everyday_commands_say_what_they_did(tmp_path):
     assert done.stdout.startswith("检查设置：照片最低 100 ppi，总墨量不超过 280%（来自文件 content.yaml、命令行选项）。\n"
                                   "   settings: photos at least 100 ppi, total ink at most 280% (from content.yaml and "
                                   "the command's options).\n"), done.stdout + done.stderr
-    SEEN.append(done.stdout.split("\n", 2)[0] + "\n" + done.stdout.split("\n", 2)[1])
+    assert slips("\n".join(done.stdout.split("\n", 2)[:2])) == []
 
 
 #: What a bilingual message must not hold: (what, pattern).
@@ -275,7 +273,7 @@ SLIPS = [
     ("an operating system's English in Chinese", re.compile(r"[\u4e00-\u9fff][^\n]*(No such file|Permission denied|"
                                                             r"Errno)")),
     ("a plural after 1", re.compile(r"\b1 (?!p\.)[a-z]+s\b")),
-    ("half-width brackets in Chinese", re.compile(r"[\u4e00-\u9fff][^\n/]*\((?=[^\n)]*[\u4e00-\u9fff])")),
+    ("half-width brackets in Chinese", re.compile(r"[\u4e00-\u9fff](?:(?! / )[^\n])*?\((?=[^\n)]*[\u4e00-\u9fff])")),
     ("rebuilt nothing said as 已重建 无", re.compile(r"已重建 无")),
     ("argparse's English-only headings", re.compile(r"^(usage|options|positional arguments):", re.M)),
 ]
@@ -286,16 +284,33 @@ def english_lines(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.startswith("   ") and not line.startswith("    ")]
 
 
-def test_no_message_printed_above_has_a_slip():
-    assert len(SEEN) >= 20, "runs the cases above first"
-    said = "\n".join(SEEN)
-    for what, pattern in SLIPS:
-        found = pattern.search(said)
-        assert found is None, f"{what}: {said[max(0, found.start() - 80):found.end() + 80]!r}"
+def slips(said: str) -> list[str]:
+    """The slips in what a command printed, each with a little of its neighbourhood."""
+    found = [f"{what}: {said[max(0, m.start() - 60):m.end() + 60]!r}"
+             for what, pattern in SLIPS for m in [pattern.search(said)] if m is not None]
     for line in english_lines(said):
         # Chinese inside the English half: only quoted (what staff typed or must type) or a file's name
         unquoted = re.sub(r"'[^']*'|\"[^\"]*\"|【待填】|样稿|\S+\.(?:yaml|pdf|png|jpg)", "", line)
-        assert not re.search(r"[\u4e00-\u9fff]", unquoted), line
+        if re.search(r"[\u4e00-\u9fff]", unquoted):
+            found.append(f"Chinese inside English: {line!r}")
+    return found
+
+
+def test_the_slip_scan_finds_the_slips_staff_saw():
+    """The scan every run above goes through finds each slip of the old messages."""
+    for said in [
+        "错误 error: content.yaml:30:3: YAML 语法错误。\n   YAML syntax error: expected <block end>, but found '-'.\n",
+        "错误 error: content.yaml:3:1: 请改用空格。\n   found character '\\t' that cannot start any token.\n",
+        "错误 error: page.txt: 无法读取文本文件：No such file or directory。请检查文件名和路径。\n",
+        "检查设置 settings: 最低 300 ppi\n   min 300 ppi (默认 defaults)\n",
+        "out/a.pdf: 1 images: colour and resolution OK\n",
+        "  已重建 无（未变：brochure）\n",
+        "保留 kept images/p1.jpg (已存在 exists)\n",
+        "usage: brochure [-h]\n\noptions:\n  -h, --help  show this help message and exit\n",
+    ]:
+        assert slips(said), said
+    assert slips("错误 error: content.yaml:3:9: 键“author”后面用了全角冒号“：”（见第 3 行）。\n"
+                 "   a full-width colon '：' follows the key 'author' (see line 3).\n") == []
 
 
 def test_the_warnings_a_build_keeps_in_its_cache_follow_the_words(tmp_path, monkeypatch):
@@ -333,3 +348,16 @@ def test_words_that_look_like_a_slip_are_not_blamed_for_another_mistake(tmp_path
             "unknown key 'publsher' in 'document'. Did you mean 'publisher'?")
     project(tmp_path, text)                    # and on its own it is words, printed as written
     assert run(tmp_path, "check", "content.yaml").returncode == 0
+
+
+def test_watch_warns_as_check_does(tmp_path, monkeypatch):
+    from brochure.workflow.watch import watch
+
+    monkeypatch.chdir(tmp_path)
+    path = project(tmp_path, PUNCT + "settings:\n  brochure:\n    press: {min_ppi: 100}\n")
+    lines: list[str] = []
+    log = watch(path, tmp_path / "out", sleep=lambda _: None, echo=lines.append, max_polls=0)
+    assert [r.ok for r in log.rebuilds] == [True]
+    said = "\n".join(lines)
+    assert "  " + PUNCT_WARNING.rstrip("\n").replace("\n", "\n  ") in said
+    assert "  " + PHOTO_TWICE.rstrip("\n").replace("\n", "\n  ") in said

@@ -6,6 +6,7 @@ import stat
 from pathlib import Path
 
 from brochure.ground.errors import ContentError, Location
+from brochure.ground.words import os_reason
 
 
 #: A brochure's words are a few hundred kilobytes at most; beyond this, something was pasted by mistake.
@@ -58,9 +59,10 @@ def read_text_file(path: Path) -> str:
             where,
         ) from None
     except OSError as exc:
+        zh, en = os_reason(exc)
         raise ContentError(
-            f"无法读取内容文件（{exc.strerror}）。请检查文件是否存在、是否有读取权限。",
-            f"cannot read the content file ({exc.strerror}). Check that it exists and that you may read it.",
+            f"无法读取内容文件（{zh}）。请检查文件是否存在、是否有读取权限。",
+            f"cannot read the content file ({en}). Check that it exists and that you may read it.",
             where,
         ) from None
     if len(raw) > MAX_BYTES:        # grew while we looked

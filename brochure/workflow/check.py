@@ -21,6 +21,7 @@ from brochure.content.unfinished import unfinished
 from brochure.ground.errors import BrochureError, ContentError, Location
 from brochure.workflow.lint import Finding, Source, fixed_source, lint
 from brochure.workflow.writing import REASONS, exists, write_text
+from brochure.ground.words import os_reason
 
 
 @dataclass
@@ -147,7 +148,7 @@ def _lint_probe(content, text: str, where: Location) -> list[Finding]:
     try:
         fd, probe = tempfile.mkstemp(prefix=".check-fix.", suffix=".yaml", dir=content.root)
     except OSError as exc:       # a read-only project
-        zh, en = REASONS.get(exc.errno, (exc.strerror, exc.strerror))
+        zh, en = REASONS.get(exc.errno) or os_reason(exc)
         raise ContentError(
             f"无法在项目文件夹中写入（{zh}）：--fix 要先在原文件旁边试读修复后的副本。请把项目复制到可以写入的文件夹后再运行。",
             f"cannot write in the project folder ({en}): --fix first tries the fixed copy beside the original. "

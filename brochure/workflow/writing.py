@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from brochure.ground.errors import ContentError, Location
+from brochure.ground.words import os_reason
 
 #: Why a write failed, in the words of the message: errno -> (Chinese, English).
 REASONS = {
@@ -28,7 +29,7 @@ REASONS = {
 
 
 def cannot_write(path: Path, exc: OSError) -> ContentError:
-    zh, en = REASONS.get(exc.errno, (exc.strerror or str(exc), exc.strerror or str(exc)))
+    zh, en = REASONS.get(exc.errno) or os_reason(exc)
     return ContentError(
         f"无法写入这个文件（{zh}）。请用 -o 指定一个可以写入的文件夹中的文件名。",
         f"cannot write this file ({en}). With -o, choose a file name in a folder you may write to.",

@@ -361,3 +361,31 @@ def test_watch_warns_as_check_does(tmp_path, monkeypatch):
     said = "\n".join(lines)
     assert "  " + PUNCT_WARNING.rstrip("\n").replace("\n", "\n  ") in said
     assert "  " + PHOTO_TWICE.rstrip("\n").replace("\n", "\n  ") in said
+
+
+@pytest.mark.parametrize("target, zh, en", [
+    ("out", "是循环的符号链接（链接最终指向它自己）", "is a loop of symbolic links (it ends up pointing at itself)"),
+    ("nowhere/out", "是指向不存在位置的符号链接", "is a symbolic link to a place that does not exist"),
+], ids=["loop", "dangling"])
+def test_out_as_a_broken_link_is_named_as_such(tmp_path, target, zh, en):
+    project(tmp_path, MINIMAL + "settings:\n  brochure:\n    press: {min_ppi: 100}\n")
+    os.symlink(target, tmp_path / "out")
+    before = (tmp_path / "content.yaml").read_bytes()
+    done = run(tmp_path, "build", "content.yaml", "-o", "out")
+    assert done.returncode == 2 and done.stdout == ""
+    assert stable(done.stderr) == (
+        f"错误 error: 输出位置 out {zh}，无法写入。请删除或改正这个链接，或用 -o 指定另一个文件夹。\n"
+        f"   the output out {en}, so nothing can be written there. Delete or correct the link, or choose another "
+        "folder with -o.\n")
+    assert os.readlink(tmp_path / "out") == target and (tmp_path / "content.yaml").read_bytes() == before
+
+
+def test_a_reason_from_the_system_is_said_in_both_languages():
+    import errno
+
+    from brochure.ground.words import os_reason
+
+    assert os_reason(FileNotFoundError(errno.ENOENT, "No such file or directory")) == (
+        "文件或文件夹不存在", "there is no such file or folder")
+    zh, en = os_reason(OSError(errno.EXDEV, "Invalid cross-device link"))
+    assert zh == "系统错误 EXDEV" and en == "Invalid cross-device link"

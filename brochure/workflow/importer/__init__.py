@@ -34,6 +34,7 @@ from brochure.workflow.importer.recognise import Parser
 from brochure.workflow.importer.render import render
 from brochure.workflow.importer.repair import remove_duplicates
 from brochure.workflow.writing import exists, write_text
+from brochure.ground.words import os_reason
 
 __all__ = ["ImportResult", "import_text", "parse", "read_plain_text", "render"]
 
@@ -62,7 +63,7 @@ def read_plain_text(path: Path) -> str:
     except OSError as exc:
         zh, en = {errno.ENOENT: ("找不到这个文件", "there is no such file"),
                   errno.EACCES: ("没有读取权限", "permission denied"),
-                  errno.EPERM: ("没有读取权限", "permission denied")}.get(exc.errno, ("读取时出错", exc.strerror or "a read error"))
+                  errno.EPERM: ("没有读取权限", "permission denied")}.get(exc.errno) or os_reason(exc)
         raise ContentError(
             f"无法读取文本文件（{zh}）。请检查文件名和路径。",
             f"cannot read the text file ({en}). Check the name and the path.",

@@ -24,14 +24,19 @@ from brochure.runtime.interrupts import Interrupts
 from brochure.ground.words import plural
 
 
-#: argparse's own messages, in the words a staff member reads: (English start, Chinese, hint).
-_USAGE_ZH = [
-    ("the following arguments are required: command", "请写出要做的事：build、check、proof、watch、import、placeholders 或 preflight",
+#: argparse's own messages, in the words a staff member reads: (argparse's English, Chinese, English advice).
+#: ``{0}`` is the option argparse names, ``{1}`` the rest of its message.
+_USAGE = [
+    (r"the following arguments are required: command$",
+     "请写出要做的事：build、check、proof、watch、import、placeholders 或 preflight",
      "say what to do: build, check, proof, watch, import, placeholders or preflight"),
-    ("the following arguments are required:", "缺少必填的参数：", None),
-    ("unrecognized arguments:", "无法识别的参数：", None),
-    ("expected one argument", "这个选项后面要跟一个值", None),
-    ("invalid choice:", "无效的选择：", None),
+    (r"the following arguments are required: (.*)()$", "缺少必填的参数：{0}", "add what is missing: {0}"),
+    (r"unrecognized arguments: (.*)()$", "无法识别的参数：{0}", "this command has no such option or argument: {0}"),
+    (r"argument (\S+): expected one argument()$", "选项 {0} 后面要跟一个值", "the option {0} needs a value after it"),
+    (r"argument (\S+): invalid float value: '(.*)'$", "选项 {0} 的值应为数字，不能是“{1}”",
+     "the value of {0} must be a number, not '{1}'"),
+    (r"argument (\S+): ignored explicit argument '(.*)'$", "选项 {0} 后面不能跟值（“{1}”）",
+     "the option {0} takes no value ('{1}')"),
 ]
 
 
@@ -75,13 +80,13 @@ class _Parser(argparse.ArgumentParser):
             en = (f"there is no {what_en} '{choice[2]}'" + (f"; did you mean '{close[0]}'?" if close else "")
                   + f" Choose one of: {', '.join(options)}")
             message = ""
-        for start, said, hint in _USAGE_ZH if message else ():
-            if start in message:
-                rest = message.split(start, 1)[1].strip()
-                zh = said + (rest if not hint else "")
-                en = hint or message
+        for pattern, said_zh, said_en in _USAGE if message else ():
+            found = re.match(pattern, message)
+            if found:
+                zh, en = said_zh.format(*found.groups()), said_en.format(*found.groups())
                 break
-        self.exit(2, bilingual(f"{zh}。用 {self.prog} --help 查看用法。", f"{en}. See {self.prog} --help.", head=ERROR_HEAD)
+        prog = self.prog.replace("brochure", _self_command(), 1)    # as it works when typed here
+        self.exit(2, bilingual(f"{zh}。用 {prog} --help 查看用法。", f"{en}. See {prog} --help.", head=ERROR_HEAD)
                   + "\n")
 
 

@@ -256,6 +256,10 @@ def test_the_everyday_commands_say_what_they_did(tmp_path):
     assert done.returncode == 2
     assert done.stderr.startswith("错误 error: 没有“bild”这个命令，您是不是想写“build”；")
     assert "\n   there is no command 'bild'; did you mean 'build'?" in done.stderr
+    done = run(tmp_path, "build", "-o")
+    assert done.returncode == 2
+    assert done.stderr == (f"错误 error: 选项 -o/--out 后面要跟一个值。用 {ME} build --help 查看用法。\n"
+                           f"   the option -o/--out needs a value after it. See {ME} build --help.\n")
     assert run(tmp_path, "build", "content.yaml", "--only", "nothing").returncode == 2
     # preflight's own report is the press's; the line that says where its settings come from is the command's
     done = subprocess.run([sys.executable, "-m", "brochure", "preflight", "out/brochure.pdf", "--max-ink", "280"],

@@ -19,9 +19,9 @@ from pathlib import Path
 from brochure.content.files import display_path, read_text_file
 from brochure.content.unfinished import unfinished
 from brochure.ground.errors import BrochureError, ContentError, Location
+from brochure.ground.words import os_reason
 from brochure.workflow.lint import Finding, Source, fixed_source, lint
 from brochure.workflow.writing import REASONS, exists, write_text
-from brochure.ground.words import os_reason
 
 
 @dataclass

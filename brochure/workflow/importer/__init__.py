@@ -28,13 +28,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from brochure.ground.errors import ContentError, Location
+from brochure.ground.words import os_reason
 from brochure.runtime.files import NotRegularFile, read_regular
 from brochure.workflow.importer.draft import Draft
 from brochure.workflow.importer.recognise import Parser
 from brochure.workflow.importer.render import render
 from brochure.workflow.importer.repair import remove_duplicates
 from brochure.workflow.writing import exists, write_text
-from brochure.ground.words import os_reason
 
 __all__ = ["ImportResult", "import_text", "parse", "read_plain_text", "render"]
 

@@ -1,7 +1,8 @@
 """The command line: thin.  Parses arguments, calls the pipeline or a workflow module, prints bilingual results.
 
-Errors in the user's input (BrochureError) print as ``file:line:col: 中文 / English``
-with exit status 2 and no traceback.
+Errors in the user's input (BrochureError) print as ``错误 error: file:line:col: 中文``
+with the English on the next line (``ground.errors.bilingual``, the layout of every
+message), exit status 2 and no traceback.
 
 Each command imports its pipeline or workflow module inside its function: they
 bring in ReportLab, pikepdf, PDFium and PIL, and a command (or ``--help``) loads
@@ -18,19 +19,24 @@ import signal
 import sys
 from pathlib import Path
 
-from brochure.ground.errors import INTERRUPTED, BrochureError
+from brochure.ground.errors import ERROR_HEAD, INTERRUPTED, BrochureError, bilingual
 from brochure.runtime.interrupts import Interrupts
 from brochure.ground.words import plural
 
 
-#: argparse's own messages, in the words a staff member reads: (English start, Chinese, hint).
-_USAGE_ZH = [
-    ("the following arguments are required: command", "请写出要做的事：build、check、proof、watch、import、placeholders 或 preflight",
+#: argparse's own messages, in the words a staff member reads: (argparse's English, Chinese, English advice).
+#: ``{0}`` is the option argparse names, ``{1}`` the rest of its message.
+_USAGE = [
+    (r"the following arguments are required: command$",
+     "请写出要做的事：build、check、proof、watch、import、placeholders 或 preflight",
      "say what to do: build, check, proof, watch, import, placeholders or preflight"),
-    ("the following arguments are required:", "缺少必填的参数：", None),
-    ("unrecognized arguments:", "无法识别的参数：", None),
-    ("expected one argument", "这个选项后面要跟一个值", None),
-    ("invalid choice:", "无效的选择：", None),
+    (r"the following arguments are required: (.*)()$", "缺少必填的参数：{0}", "add what is missing: {0}"),
+    (r"unrecognized arguments: (.*)()$", "无法识别的参数：{0}", "this command has no such option or argument: {0}"),
+    (r"argument (\S+): expected one argument()$", "选项 {0} 后面要跟一个值", "the option {0} needs a value after it"),
+    (r"argument (\S+): invalid float value: '(.*)'$", "选项 {0} 的值应为数字，不能是“{1}”",
+     "the value of {0} must be a number, not '{1}'"),
+    (r"argument (\S+): ignored explicit argument '(.*)'$", "选项 {0} 后面不能跟值（“{1}”）",
+     "the option {0} takes no value ('{1}')"),
 ]
 
 
@@ -42,8 +48,24 @@ def no_folder() -> BrochureError:
         "then try again.")
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help, its headings in Chinese and English like everything else the command prints."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "用法 usage: " if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse, with its usage errors said in Chinese and English like every other message."""
+    """argparse, with its headings and usage errors said in Chinese and English like every other message."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "参数 arguments"
+        self._optionals.title = "选项 options"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                          help="显示这份说明后退出 / show this help and exit")
 
     def error(self, message: str):
         zh, en = message, message
@@ -58,14 +80,14 @@ class _Parser(argparse.ArgumentParser):
             en = (f"there is no {what_en} '{choice[2]}'" + (f"; did you mean '{close[0]}'?" if close else "")
                   + f" Choose one of: {', '.join(options)}")
             message = ""
-        for start, said, hint in _USAGE_ZH if message else ():
-            if start in message:
-                rest = message.split(start, 1)[1].strip()
-                zh = said + (rest if not hint else "")
-                en = hint or message
+        for pattern, said_zh, said_en in _USAGE if message else ():
+            found = re.match(pattern, message)
+            if found:
+                zh, en = said_zh.format(*found.groups()), said_en.format(*found.groups())
                 break
-        self.exit(2, f"错误 error: {zh}。用 {self.prog} --help 查看用法。\n"
-                     f"            {en}. See {self.prog} --help.\n")
+        prog = self.prog.replace("brochure", _self_command(), 1)    # as it works when typed here
+        self.exit(2, bilingual(f"{zh}。用 {prog} --help 查看用法。", f"{en}. See {prog} --help.", head=ERROR_HEAD)
+                  + "\n")
 
 
 class _Version(argparse.Action):
@@ -194,7 +216,7 @@ def main(argv: list[str] | None = None, ending: bool = False) -> int:
     try:
         os.getcwd()
     except FileNotFoundError:           # ReportLab and every relative path need it: say so before anything else
-        print(f"错误 error: {no_folder()}", file=sys.stderr)
+        print(f"{ERROR_HEAD} {no_folder()}", file=sys.stderr)
         return 2
     try:
         args.env = _environment() if args.command in BUILDING else None
@@ -202,11 +224,11 @@ def main(argv: list[str] | None = None, ending: bool = False) -> int:
             return _preflight(args)
         return COMMANDS[args.command](args)
     except BrochureError as exc:
-        print(f"错误 error: {exc}", file=sys.stderr)
+        print(f"{ERROR_HEAD} {exc}", file=sys.stderr)
         return exc.exit_status
     except KeyboardInterrupt as exc:
         if args.command == "watch":
-            print("已停止监视。 / stopped watching.", file=sys.stderr)
+            print(bilingual("已停止监视。", "stopped watching."), file=sys.stderr)
             return 0
         print(getattr(exc, "message", INTERRUPTED), file=sys.stderr)      # unchanged, or all new
         return 130
@@ -247,9 +269,10 @@ def _build(args) -> int:
     interrupts = Interrupts()
     with interrupts.handled(put_back=not args.ending):
         from brochure.pipeline import build
+        from brochure.workflow.check import punctuation
 
         for output in build(Path(args.path), _out_dir(args), only=args.only, interrupts=interrupts, draft=args.draft,
-                            env=args.env):
+                            env=args.env, warn=punctuation):
             _built(output)
     return 0
 
@@ -260,7 +283,7 @@ def _check(args) -> int:
     report = check(Path(args.path), fix=args.fix or args.output is not None, fix_path=Path(args.output) if args.output else None,
                    force=args.force, draft=args.draft, session=_session(args))
     for error in report.errors:
-        print(f"错误 error: {error}", file=sys.stderr)
+        print(f"{ERROR_HEAD} {error}", file=sys.stderr)
     for warning in report.warnings:
         print(warning, file=sys.stderr)
     fx = report.fix
@@ -269,28 +292,31 @@ def _check(args) -> int:
     for finding in shown:
         text = str(finding)
         if fx:
-            text = text.replace("（--fix 可自动修复）", "").replace(" (--fix repairs it)", "")
+            text = text.replace("（check --fix 可自动修复）", "").replace(" (check --fix repairs it)", "")
         print(text)
     if report.errors:
-        print(f"发现 {len(report.errors)} 个错误：请按上面的提示改正后再检查。 / "
-              f"{plural(len(report.errors), 'error')}: fix them as described above, then check again.", file=sys.stderr)
+        print(bilingual(f"发现 {len(report.errors)} 个错误：请按上面的提示改正后再检查。",
+                        f"{plural(len(report.errors), 'error')}: fix them as described above, then check again."),
+              file=sys.stderr)
     if fx:
         left_zh = f"还有 {fx.remaining} 处需要您按上面的提示手工修改（它们改动字词或需要判断，不能自动改）。" if fx.remaining else "没有需要手工修改的了。"
         left_en = (f"{plural(fx.remaining, 'finding')} above {'is' if fx.remaining == 1 else 'are'} left for you: "
                    "they change words or need a judgement, so they are not fixed automatically." if fx.remaining
                    else "Nothing is left to fix by hand.")
-        print(f"已自动修复 {fx.fixed} 处，写入副本 {fx.path}（{args.path} 未改动）；核对后用它替换 {args.path}。{left_zh} / "
-              f"fixed {plural(fx.fixed, 'finding')} into the copy {fx.path} ({args.path} is unchanged); check it, "
-              f"then use it in place of {args.path}. {left_en}")
+        print(bilingual(f"已自动修复 {fx.fixed} 处，写入副本 {fx.path}（{args.path} 未改动）；核对后用它替换 {args.path}。{left_zh}",
+                        f"fixed {plural(fx.fixed, 'finding')} into the copy {fx.path} ({args.path} is unchanged); "
+                        f"check it, then use it in place of {args.path}. {left_en}"))
     elif report.findings:
         fixable = sum(1 for f in report.findings if f.fixable)
-        hint_zh = f"其中 {fixable} 处可用 brochure check --fix 自动修复，其余请按提示手工修改" if fixable else "请按提示逐处修改"
-        hint_en = (f"brochure check --fix repairs {fixable} of them, fix the rest as described" if fixable
+        me = _self_command()         # as it works when typed here (after set-up, .venv/bin/brochure)
+        hint_zh = f"其中 {fixable} 处可用 {me} check --fix 自动修复，其余请按提示手工修改" if fixable else "请按提示逐处修改"
+        hint_en = (f"{me} check --fix repairs {fixable} of them, fix the rest as described" if fixable
                    else "fix them as described")
-        print(f"发现 {len(report.findings)} 处标点问题，{hint_zh}。 / "
-              f"{plural(len(report.findings), 'punctuation finding')}; {hint_en}.")
+        print(bilingual(f"发现 {len(report.findings)} 处标点问题，{hint_zh}。",
+                        f"{plural(len(report.findings), 'punctuation finding')}; {hint_en}."))
     elif not report.errors:
-        print("检查通过，没有发现问题。下一步：brochure build。 / check passed, nothing found. Next: brochure build.")
+        me = _self_command()
+        print(bilingual(f"检查通过，没有发现问题。下一步：{me} build。", f"check passed, nothing found. Next: {me} build."))
     if args.explain and not report.errors:
         from brochure.workflow.explain import explanation
         print("\n".join(explanation(Path(args.path))))
@@ -305,10 +331,11 @@ def _proof(args) -> int:
 
 def _proof_with(args, interrupts: Interrupts) -> int:
     from brochure.pipeline import build
+    from brochure.workflow.check import punctuation
     from brochure.workflow.proof import proof
 
     def build_outputs(path, out, only=None, draft=False):
-        return build(path, out, only=only, interrupts=interrupts, draft=draft, env=args.env)
+        return build(path, out, only=only, interrupts=interrupts, draft=draft, env=args.env, warn=punctuation)
 
     result = proof(Path(args.path), _out_dir(args), only=args.only, build=build_outputs, draft=args.draft)
     for output in result.outputs:
@@ -362,8 +389,11 @@ def _import(args) -> int:
 
     result = import_text(Path(args.text), Path(args.output), force=args.force)
     d = result.draft
-    print(f"已写出草稿 wrote draft {result.path}：{len(d.sections)} 节 sections，{result.paragraphs} 段 paragraphs，"
-          f"{len(d.captions)} 张照片 photos，删去重复段落 {d.duplicates} 段 repeated paragraphs removed。")
+    print(bilingual(f"已写出草稿 {result.path}：{len(d.sections)} 节，{result.paragraphs} 段，{len(d.captions)} 张照片，"
+                    f"删去重复段落 {d.duplicates} 段。",
+                    f"wrote the draft {result.path}: {plural(len(d.sections), 'section')}, "
+                    f"{plural(result.paragraphs, 'paragraph')}, {plural(len(d.captions), 'photo')}, "
+                    f"{plural(d.duplicates, 'repeated paragraph')} removed."))
     draft, me = shlex.quote(str(result.path)), _self_command()
     if result.photo_files:
         zh_names = "、".join(Path(p).name for p in result.photo_files)
@@ -376,18 +406,18 @@ def _import(args) -> int:
             from brochure.workflow.placeholders import make_placeholders
 
             make_placeholders(result.path, echo=print, warn=lambda line: print(line, file=sys.stderr))
-            print(f"拿到实拍照片后，用同样的文件名放进 images/（{zh_names}）替换占位图。 / "
-                  f"When the real photos come, save them into images/ under the same names ({en_names}).")
+            print(bilingual(f"拿到实拍照片后，用同样的文件名放进 images/（{zh_names}）替换占位图。",
+                            f"When the real photos come, save them into images/ under the same names ({en_names})."))
         else:
             command = f"{me} placeholders {draft}"
-            print(f"请把照片放进 images/（{zh_names}），或运行 {command} 生成占位图。 / "
-                  f"Put the photos into images/ ({en_names}), or run {command} for placeholders.")
+            print(bilingual(f"请把照片放进 images/（{zh_names}），或运行 {command} 生成占位图。",
+                            f"Put the photos into images/ ({en_names}), or run {command} for placeholders."))
     if d.todo:
-        print(f"请补上标为【待填】的内容 / fill in what is marked 【待填】: {', '.join(d.todo)}")
-    print(f"草稿中的“导入判断”注释需要人工核对；之后运行 {me} check {draft}；"
-          f"填完之前可用 {me} build --draft {draft} 出带水印的样稿。 / "
-          f"Check the import notes in the draft, then run {me} check {draft}; until it is filled in, "
-          f"{me} build --draft {draft} makes a watermarked proof.")
+        print(bilingual(f"请补上标为【待填】的内容：{'、'.join(d.todo)}。", f"Fill in what is marked 【待填】: {', '.join(d.todo)}."))
+    print(bilingual(f"草稿中的“导入判断”注释需要人工核对；之后运行 {me} check {draft}；"
+                    f"填完之前可用 {me} build --draft {draft} 出带水印的样稿。",
+                    f"Check the import notes ('导入判断') in the draft, then run {me} check {draft}; until it is filled "
+                    f"in, {me} build --draft {draft} makes a watermarked proof."))
     return 0
 
 
@@ -417,8 +447,8 @@ def _placeholders(args) -> int:
     if not path.is_file():
         raise BrochureError(f"{path}：找不到内容文件。", f"{path}: no such content file.")
     made = make_placeholders(path, force=args.force, echo=print, warn=lambda line: print(line, file=sys.stderr))
-    print(f"已生成 {sum(m.status == 'made' for m in made)} 张占位图。 / "
-          f"made {plural(sum(m.status == 'made' for m in made), 'placeholder')}.")
+    count = sum(m.status == 'made' for m in made)
+    print(bilingual(f"已生成 {count} 张占位图。", f"made {plural(count, 'placeholder')}."))
     return 0
 
 

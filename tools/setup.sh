@@ -36,9 +36,8 @@ stamp=.venv/.installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ tools/setup.sh -nt "$stamp" ]; then
   echo "正在安装 Python 依赖 installing Python packages into .venv"
   .venv/bin/python -m pip install -q --upgrade pip
-  # setuptools' default editable mode: new modules under brochure/ are found without reinstalling.
-  # Its import hook costs a bare `python` ~9 ms, but `import brochure.cli` none measurable (30 ms
-  # either way): the modules the hook loads are ones the command loads anyway.
+  # An editable install: new modules under brochure/ are found without reinstalling.  pyproject.toml's
+  # package-dir makes it a plain path entry, not setuptools' import hook and its warning box.
   .venv/bin/python -m pip install -q -e '.[test]'
   touch "$stamp"
 fi

@@ -6,6 +6,7 @@ import stat
 from pathlib import Path
 
 from brochure.ground.errors import ContentError, Location
+from brochure.ground.words import os_reason
 
 
 #: A brochure's words are a few hundred kilobytes at most; beyond this, something was pasted by mistake.
@@ -58,19 +59,21 @@ def read_text_file(path: Path) -> str:
             where,
         ) from None
     except OSError as exc:
+        zh, en = os_reason(exc)
         raise ContentError(
-            f"无法读取内容文件（{exc.strerror}）。请检查文件是否存在、是否有读取权限。",
-            f"cannot read the content file ({exc.strerror}). Check that it exists and that you may read it.",
+            f"无法读取内容文件（{zh}）。请检查文件是否存在、是否有读取权限。",
+            f"cannot read the content file ({en}). Check that it exists and that you may read it.",
             where,
         ) from None
     if len(raw) > MAX_BYTES:        # grew while we looked
         raise _too_large(len(raw), where)
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        kind = "UTF-32" if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")) else "UTF-16"
         raise ContentError(
-            "内容文件是 UTF-16（“Unicode”）编码。请在编辑器中用“另存为 → 编码 UTF-8”重新保存。",
-            "the content file is UTF-16 (\"Unicode\") encoded. In your editor use Save As → Encoding: UTF-8.",
+            f"内容文件是 {kind}（“Unicode”）编码。请在编辑器中用“另存为 → 编码 UTF-8”重新保存。",
+            f"the content file is {kind} (\"Unicode\") encoded. In your editor use Save As → Encoding: UTF-8.",
             Location(display_path(path), 1, 1),
         )
     try:

@@ -12,8 +12,8 @@ from brochure.content.photos import check_photo
 from brochure.images.prepare import photo_pixels
 from brochure.content.settings import SettingsReader
 from brochure.content.files import display_path, read_text_file
-from brochure.content.yamlnodes import compose
-from brochure.ground.errors import ContentError, Location
+from brochure.content.yamlnodes import compose, keyboard_slip
+from brochure.ground.errors import BuildWarning, ContentError, Location
 from brochure.ground.layout_rules import TUNABLE, LayoutRules
 from brochure.runtime.files import is_loop
 from brochure.ground.rules import BROCHURE, IMAGE_SUFFIXES, POSTER_MIN_PPI, POSTER_PREFIX, QR_URL_MAX_BYTES
@@ -43,7 +43,13 @@ def load(path: str | Path, *, checked_photos: dict | None = None, text: str | No
         )
     loader = _Loader(path, checked_photos)
     loader.source_lines = text.split("\n")
-    return loader.content(root_node)
+    try:
+        return loader.content(root_node)
+    except ContentError as exc:
+        # YAML read a keyboard slip as words (a key lost, a value run on): name the slip, not what followed from
+        # it (a missing key is said at its mapping's start, above the slip)
+        slip = keyboard_slip(path, text, in_lists=False)
+        raise (slip or exc) from None
 
 
 class _Loader(SettingsReader):
@@ -51,6 +57,8 @@ class _Loader(SettingsReader):
         super().__init__(path)
         self.checked_photos = checked_photos
         self.warnings: list = []
+        #: photo id -> where the brochure first uses it, and in what (Chinese, English)
+        self.photo_uses: dict[str, tuple[Location, str, str]] = {}
 
     # -- top level ---------------------------------------------------------
     def content(self, node: yaml.Node) -> m.Content:
@@ -189,11 +197,26 @@ class _Loader(SettingsReader):
             )
         return str(pid)
 
+    def use_photo(self, node, pid: str, zh: str, en: str) -> None:
+        """A photo used a second time in the brochure prints twice: a warning at the second use, naming the first."""
+        where = self.where(node)
+        first = self.photo_uses.setdefault(pid, (where, zh, en))
+        if first[0] == where:
+            return
+        self.warnings.append(BuildWarning(
+            f"照片“{pid}”已在{first[1]}用过（{first[0]}），这里{zh}又用了一次，同一张照片会印两遍。"
+            "如果不是有意的，请在这里换一张照片，或删去其中一处。",
+            f"photo '{pid}' is already used in {first[2]} ({first[0]}); used here again, in {en}, it prints twice. "
+            "Unless that is meant, use another photo here or delete one of the two.",
+            where))
+
     def lead(self, node, photos):
         v = self.mapping(node, "lead", {
             "kicker": False, "headline": True, "byline": True, "photo": False,
             "preface_title": False, "preface": True,
         })
+        if "photo" in v:
+            self.use_photo(v["photo"], self.photo_ref(v["photo"], photos, "photo"), "导语", "the lead")
         return m.Lead(
             headline=self.text(v["headline"], "headline"),
             byline=self.text(v["byline"], "byline"),
@@ -207,11 +230,15 @@ class _Loader(SettingsReader):
         v = self.mapping(node, "section", {
             "letter": True, "headline": True, "summary": False, "photos": False, "paragraphs": True,
         })
+        letter = self.text(v["letter"], "letter")
+        refs = [(n, self.photo_ref(n, photos, "photos")) for n in self.items(v["photos"], "photos")] if "photos" in v else []
+        for n, pid in refs:
+            self.use_photo(n, pid, f"第 {letter} 节", f"section {letter}")
         return m.Section(
-            letter=self.text(v["letter"], "letter"),
+            letter=letter,
             headline=self.text(v["headline"], "headline"),
             paragraphs=self.paragraphs(v["paragraphs"], "paragraphs"),
-            photos=[self.photo_ref(n, photos, "photos") for n in self.items(v["photos"], "photos")] if "photos" in v else [],
+            photos=[pid for _, pid in refs],
             summary=self.text(v["summary"], "summary") if "summary" in v else None,
         )
 

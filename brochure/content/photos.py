@@ -25,6 +25,7 @@ from brochure.ground.errors import BuildWarning, ContentError, Location
 from brochure.runtime.files import NotRegularFile, open_regular
 from brochure.ground.rules import IMAGE_FORMATS, IMAGE_SUFFIXES, MAX_PIXELS, format_name
 from brochure.images.prepare import decode_reduced
+from brochure.ground.words import os_reason
 
 
 def check_photo(path: Path, rel: str, where: Location, known: dict | None = None) -> list[BuildWarning]:
@@ -66,8 +67,9 @@ def _decode(path: Path, rel: str, where: Location) -> str:
                    "cannot be read: permission denied. Allow reading it in the file's properties "
                    "(or ask whoever manages the computer).") from None
     except OSError as exc:
-        raise fail(f"无法读取（{exc.strerror}）。请检查文件权限。",
-                   f"cannot be read ({exc.strerror}). Check the file's permissions.") from None
+        zh, en = os_reason(exc)
+        raise fail(f"无法读取（{zh}）。请检查文件权限。",
+                   f"cannot be read ({en}). Check the file's permissions.") from None
     with f:
         return _decode_open(f, fail)
 

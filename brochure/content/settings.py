@@ -186,7 +186,8 @@ class SettingsReader(Reader):
         """The resolved path of the colour profile ``name``, once it is known to be a regular file that can be read."""
         try:
             prof = (self.root / name).resolve()
-            open_regular(prof).close()
+            with open_regular(prof) as f:
+                header = f.read(128)
         except (OSError, RuntimeError) as exc:        # RuntimeError: pathlib's symbolic-link loop
             if is_loop(exc):
                 zh = "是循环的符号链接（链接最终指向它自己），无法打开。请换成配置文件本身。"
@@ -203,6 +204,16 @@ class SettingsReader(Reader):
                 zh = f"无法读取（{exc}）。请检查路径。"
                 en = f"cannot be read ({exc}). Check the path."
             raise self.fail(node, f"色彩配置文件“{name}”{zh}", f"colour profile '{name}' {en}") from None
+        # what the build would find out only when it converts the first photo, said here, at this key
+        if len(header) < 128 or header[36:40] != b"acsp":
+            raise self.fail(node, f"“{name}”不是 ICC 色彩配置文件。请写出印刷厂提供的 .icc 文件的路径，或写 default。",
+                            f"'{name}' is not an ICC colour profile. Give the path of the .icc file the print shop "
+                            "provided, or write default.")
+        if header[16:20] != b"CMYK" or header[12:16] != b"prtr":
+            raise self.fail(node, f"色彩配置文件“{name}”不是 CMYK 印刷（输出）配置文件，PDF/X 需要印刷厂的 CMYK 配置文件。"
+                            "请向印刷厂索取，或写 default。",
+                            f"the colour profile '{name}' is not a CMYK printer (output) profile, and PDF/X needs the "
+                            "press's CMYK profile. Ask the print shop for it, or write default.")
         return str(prof)
 
     def brochure(self, node):

@@ -8,6 +8,7 @@ every later error can point at ``content.yaml:LINE:COL``.
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from pathlib import Path
 
@@ -18,7 +19,8 @@ from brochure.content.files import MAX_BYTES, display_path, read_text_file
 from brochure.content.model import Text
 from brochure.ground.errors import ContentError, Location
 
-__all__ = ["MAX_BYTES", "Reader", "check_expansion", "compose", "display_path", "location", "read_text_file"]
+__all__ = ["MAX_BYTES", "Reader", "check_expansion", "compose", "display_path", "keyboard_slip", "location",
+           "read_text_file"]
 
 
 def location(path: Path, node: yaml.Node | yaml.Mark) -> Location:
@@ -108,6 +110,120 @@ def _broken_paragraph(path: Path, text: str, exc: yaml.MarkedYAMLError) -> Conte
     )
 
 
+#: A key followed by the colon a Chinese keyboard types (or a half-width one with no space): ``author：株洲日报``.
+_KEY_COLON = re.compile(r"^[ ]*(?:-[ ]+)?([a-z][a-z0-9_]*)[ ]*(：|:(?=[^ \n]))", re.M)
+#: A line indented with U+3000, the space a Chinese input method types.
+_WIDE_INDENT = re.compile(r"^[ \t]*\u3000", re.M)
+
+
+def keyboard_slip(path: Path, text: str, up_to_line: int | None = None, *, in_lists: bool = True,
+                  from_line: int = 1) -> ContentError | None:
+    """The slips of a Chinese keyboard that YAML reports somewhere else, in its own words, said as what they are.
+
+    A full-width colon after a key (``author：株洲日报``) or a half-width one with no
+    space makes the line plain words, and YAML complains a line later about a
+    missing colon; a full-width space (U+3000) used as an indent is not
+    whitespace to YAML at all.  Only slips on lines ``from_line`` to ``up_to_line`` (1-based) count.
+    ``in_lists`` false: not after a list's ``- `` (where words such as ``- app：下载`` may start a paragraph).
+    """
+    start = 0
+    for _ in range(from_line - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return None
+    found = []
+    colon = next((m for m in _KEY_COLON.finditer(text, start) if in_lists or "-" not in m[0]), None)
+    if colon is not None:
+        found.append((colon.start(2), "colon", colon))
+    wide = _WIDE_INDENT.search(text, start)
+    if wide is not None:
+        found.append((wide.end() - 1, "wide", wide))
+    if not found:
+        return None
+    index, kind, match = min(found, key=lambda f: f[0])
+    line, column = _place(text, index)
+    if up_to_line is not None and line > up_to_line:
+        return None
+    where = Location(display_path(path), line, column)
+    if kind == "wide":
+        return ContentError(
+            f"第 {line} 行开头用全角空格“\u3000”（U+3000，中文输入法打出的空格）缩进，YAML 只认半角空格。"
+            "请删掉这一行开头的全角空格，改用半角空格，与同级的行对齐。",
+            f"line {line} is indented with a full-width space (U+3000, the space a Chinese input method types), "
+            "and YAML indents only with half-width spaces. Delete the full-width spaces at the start of the line "
+            "and indent it with ordinary spaces, level with the lines beside it.",
+            where,
+        )
+    key = match[1]
+    if match[2] == "：":
+        return ContentError(
+            f"键“{key}”后面用了全角冒号“：”，YAML 认不出这个键。请改成半角冒号“:”，后面再加一个空格：{key}: …",
+            f"a full-width colon '：' follows the key '{key}', so YAML does not see a key there. Type a half-width "
+            f"colon ':' followed by a space instead: '{key}: …'.",
+            where,
+        )
+    return ContentError(
+        f"键“{key}”后面的半角冒号“:”之后少了一个空格，YAML 认不出这个键。请在冒号后加一个空格：{key}: …",
+        f"the colon after the key '{key}' has no space after it, so YAML does not see a key there. Type a space "
+        f"after the colon: '{key}: …'.",
+        where,
+    )
+
+
+def _unclosed_quote(path: Path, text: str, error_line: int) -> ContentError | None:
+    """A quote left open on one line, which YAML carries on to the next quote, many lines later, and fails there.
+
+    The scanner gives the quoted value it read before failing: one that ran over
+    several lines, ending where the error is, began at the quote staff forgot to close.
+    """
+    last = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if (isinstance(token, yaml.ScalarToken) and token.style in ('"', "'")
+                    and token.end_mark.line > token.start_mark.line):
+                last = token
+            if token.start_mark.line > error_line:
+                break
+    except yaml.YAMLError:
+        pass
+    if last is None or last.end_mark.line + 1 < error_line - 1:
+        return None
+    q = last.style
+    line, end = last.start_mark.line + 1, last.end_mark.line + 1
+    return ContentError(
+        f"第 {line} 行的引号 {q} 没有闭合：YAML 把它后面直到第 {end} 行的内容都当成了这一段，在那里才出错。"
+        f"请在这一段的末尾补上 {q}（引号要成对）。",
+        f"the quote {q} on line {line} is never closed: YAML took everything up to line {end} for this one value "
+        f"and failed only there. Add the closing {q} at the end of this paragraph (quotes come in pairs).",
+        Location(display_path(path), line, last.start_mark.column + 1),
+    )
+
+
+def _too_deep(path: Path, text: str) -> ContentError:
+    """Nesting beyond what PyYAML's recursive parser takes; the place is where it went past any brochure's depth."""
+    depth, where = 0, Location(display_path(path))
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken,
+                                  yaml.FlowMappingStartToken, yaml.FlowSequenceStartToken)):
+                depth += 1
+                if depth > 50:
+                    where = location(path, token.start_mark)
+                    break
+            elif isinstance(token, (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    return ContentError(
+        "内容文件的嵌套层次太深（缩进层级或 [ { 括号一层套一层，远超宣传册所需）。请对照示例 content.yaml 检查这里的缩进和括号，"
+        "或检查文件是否损坏。",
+        "the content is nested far too deeply here (levels of indentation, or [ and { inside each other, far beyond "
+        "what a brochure needs). Compare the indentation and brackets here with the example content.yaml, or check "
+        "whether the file is damaged.",
+        where,
+    )
+
+
 def compose(path: Path, text: str) -> yaml.Node | None:
     """Parse ``text`` into a node tree; syntax errors become ContentError at their place.
 
@@ -142,45 +258,65 @@ def compose(path: Path, text: str) -> yaml.Node | None:
             Location(display_path(path), line, column),
         ) from None
     except yaml.MarkedYAMLError as exc:
-        broken = _broken_paragraph(path, text, exc)
-        if broken is not None:
-            raise broken from None
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or "syntax error"
-        zh = "YAML 语法错误"
-        if "\t" in problem or "found character '\\t'" in problem:
-            line_text = text.split("\n")[mark.line] if mark else ""
-            if mark and line_text[: mark.column].strip(" ") == "":
-                zh = "YAML 不允许用制表符（Tab）缩进，请改用空格"
-            else:
-                zh = "这一行中有制表符（Tab），YAML 不允许在这里使用，请改成空格"
-        elif "could not find expected ':'" in problem or "mapping values are not allowed" in problem:
-            zh = "YAML 语法错误：冒号或缩进有误（冒号后要有空格，同级内容缩进要一致）"
-        elif "while scanning a quoted scalar" in str(exc.context) and exc.context_mark:
-            zh = "YAML 语法错误：这里开始的引号没有闭合（引号要成对）"
-            mark = exc.context_mark
-        elif "found unexpected end of stream" in problem:
-            zh = "YAML 语法错误：引号没有闭合"
-        elif "found duplicate anchor" in problem or "found undefined alias" in problem:
-            zh = "YAML 语法错误：锚点（&）或引用（*）有误。宣传册内容不需要它们，请删去 & 和 * 标记"
-        elif "expected <block end>" in problem or "did not find expected" in problem:
-            zh = "YAML 语法错误：缩进或列表格式有误（同级内容缩进要一致，列表项以“- ”开头）"
-        raise ContentError(
-            f"{zh}。请检查这一行及上一行。",
-            f"YAML syntax error: {problem}"
-            + (f" ({exc.context})" if exc.context else "")
-            + ". Check this line and the one above.",
-            location(path, mark) if mark else Location(display_path(path)),
-        ) from None
+        raise _explained(path, text, exc) from None
     except RecursionError:
-        raise ContentError(
-            "YAML 嵌套层次太深（括号 [ 或 { 太多）。请检查文件是否损坏。",
-            "the YAML is nested far too deeply (too many [ or {). Check whether the file is damaged.",
-            Location(display_path(path)),
-        ) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML raises marked errors for text input
-        raise ContentError("YAML 语法错误。请检查文件格式。", f"YAML error: {exc}. Check the file's format.",
+        raise _too_deep(path, text) from None
+    except yaml.YAMLError:  # pragma: no cover - PyYAML raises marked errors for text input
+        raise ContentError("YAML 无法读取这个文件。请对照示例 content.yaml 检查格式。",
+                           "YAML cannot read this file. Compare its layout with the example content.yaml.",
                            Location(display_path(path))) from None
+
+
+def _explained(path: Path, text: str, exc: yaml.MarkedYAMLError) -> ContentError:
+    """A YAML syntax error said as advice, in both languages, at the place the mistake is (not where YAML noticed it)."""
+    mark = exc.problem_mark or exc.context_mark
+    error_line = mark.line + 1 if mark else None
+    # a slip makes YAML fail on its own line or a few lines below it
+    slip = keyboard_slip(path, text, None if error_line is None else error_line + 1,
+                         from_line=1 if error_line is None else max(1, error_line - 4))
+    if slip is not None:
+        return slip
+    if error_line is not None:
+        unclosed = _unclosed_quote(path, text, error_line)
+        if unclosed is not None:
+            return unclosed
+    broken = _broken_paragraph(path, text, exc)
+    if broken is not None:
+        return broken
+    problem = exc.problem or ""
+    zh = "YAML 读不懂这里的写法"
+    en = "YAML cannot read what is written here"
+    if "\t" in problem or "found character '\\t'" in problem:
+        line_text = text.split("\n")[mark.line] if mark else ""
+        if mark and line_text[: mark.column].strip(" ") == "":
+            zh = "YAML 不允许用制表符（Tab）缩进，请改用空格"
+            en = "YAML does not allow a tab (the Tab key) as indentation: indent with spaces instead"
+        else:
+            zh = "这一行中有制表符（Tab），YAML 不允许在这里使用，请改成空格"
+            en = "this line has a tab (the Tab key), which YAML does not allow here: replace it with spaces"
+    elif "could not find expected ':'" in problem or "mapping values are not allowed" in problem:
+        zh = "冒号或缩进有误（键的冒号后要有一个空格，同级内容缩进要一致）"
+        en = ("a colon or the indentation is wrong (a key's colon needs a space after it, and lines of the same "
+              "level need the same indentation)")
+    elif "while scanning a quoted scalar" in str(exc.context) and exc.context_mark:
+        zh = "这里开始的引号没有闭合（引号要成对），请在这一段末尾补上引号"
+        en = "the quote that starts here is never closed (quotes come in pairs): add the closing quote at the end of it"
+        mark = exc.context_mark
+    elif "found unexpected end of stream" in problem:
+        zh = "引号没有闭合（引号要成对），请补上引号"
+        en = "a quote is never closed (quotes come in pairs): add the closing quote"
+    elif "found duplicate anchor" in problem or "found undefined alias" in problem:
+        zh = "锚点（&）或引用（*）有误。宣传册内容不需要它们，请删去 & 和 * 标记"
+        en = "an anchor (&) or a reference (*) is wrong. A brochure's content needs neither: delete the & and * marks"
+    elif "expected <block end>" in problem or "did not find expected" in problem:
+        zh = "缩进或列表格式有误（同级内容缩进要一致，列表项以“- ”开头）"
+        en = ("the indentation or a list is wrong (lines of the same level need the same indentation, and a list "
+              "item starts with '- ')")
+    return ContentError(
+        f"{zh}。请检查这一行及上一行，可对照示例 content.yaml。",
+        f"{en}. Check this line and the one above against the example content.yaml.",
+        location(path, mark) if mark else Location(display_path(path)),
+    )
 
 
 TYPE_NAMES = {

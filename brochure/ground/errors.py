@@ -3,10 +3,30 @@
 Every failure caused by the user's input is a ``BrochureError``.  The CLI prints
 ``str(error)`` and exits with status 2; nothing else reaches the user as a
 traceback.
+
+Every message has one layout (``bilingual``): its head (错误 error, 警告 warning),
+the place, the Chinese, then the English on the next line, indented::
+
+    错误 error: content.yaml:28:9: “author”后面用了全角冒号“：”……
+       a full-width colon '：' follows the key 'author'……
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+#: How far the English half of a message is indented under its Chinese line.
+INDENT = "   "
+
+
+def bilingual(zh: str, en: str, where: "Location | str | None" = None, head: str = "") -> str:
+    """The one layout of every message: ``head where: 中文`` and, on the next line, the English."""
+    first = " ".join(part for part in (head, f"{where}:" if where else "") if part)
+    return f"{first} {zh}\n{INDENT}{en}" if first else f"{zh}\n{INDENT}{en}"
+
+
+#: The heads of the messages that are not a plain result.
+ERROR_HEAD = "错误 error:"
+WARNING_HEAD = "警告 warning:"
 
 
 @dataclass(frozen=True)
@@ -40,8 +60,7 @@ class BrochureError(Exception):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        prefix = f"{self.where}: " if self.where else ""
-        return f"{prefix}{self.zh}\n{' ' * len(prefix)}{self.en}"
+        return bilingual(self.zh, self.en, self.where)
 
     def __reduce__(self):
         # pickled whole (a build's outputs may be made in another process)
@@ -71,8 +90,16 @@ class BuildWarning:
         self.zh, self.en, self.where = zh, en, where
 
     def __str__(self) -> str:
-        prefix = f"{self.where}: " if self.where else ""
-        return f"{prefix}警告：{self.zh} / warning: {self.en}"
+        return bilingual(self.zh, self.en, self.where, WARNING_HEAD)
+
+    def __repr__(self) -> str:         # by value: digests of the content (a layout plan's key) take its repr
+        return f"BuildWarning({self.zh!r}, {self.en!r}, {self.where!r})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, BuildWarning) and (self.zh, self.en, self.where) == (other.zh, other.en, other.where)
+
+    def __hash__(self) -> int:
+        return hash((self.zh, self.en, self.where))
 
 
 #: What a build stopped by Ctrl-C or SIGTERM says: nothing in out/ was changed.

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from brochure.content.yamlnodes import display_path
 from brochure.ground.errors import BrochureError
+from brochure.ground.words import os_reason
 
 #: A temporary file older than this is stale whatever its name says (no build takes an hour).
 STALE_AFTER = 3600.0
@@ -131,10 +132,11 @@ def remove_stale_temps(out_dir: Path) -> list[Path]:
 
 
 def disk_error(exc: OSError, out_dir: Path) -> BrochureError:
+    zh, en = os_reason(exc)
     return BrochureError(
-        f"无法写入输出文件夹 {display_path(out_dir)}（{exc.strerror}）。请检查磁盘空间和写入权限，或用 -o 指定另一个文件夹。"
+        f"无法写入输出文件夹 {display_path(out_dir)}（{zh}）。请检查磁盘空间和写入权限，或用 -o 指定另一个文件夹。"
         "原有的 PDF 未被改动。",
-        f"cannot write to the output folder {display_path(out_dir)} ({exc.strerror}). Check free space and "
+        f"cannot write to the output folder {display_path(out_dir)} ({en}). Check free space and "
         "permissions, or choose another folder with -o. The PDFs already there are unchanged.",
     )
 
@@ -145,6 +147,19 @@ def prepare_out_dir(out_dir: Path) -> bool:
         raise BrochureError(
             f"输出位置 {display_path(out_dir)} 是一个文件，不是文件夹。请用 -o 指定一个文件夹。",
             f"the output {display_path(out_dir)} is a file, not a folder. Choose a folder with -o.",
+        )
+    if os.path.islink(out_dir) and not out_dir.exists():        # a link to nowhere, or to itself
+        try:
+            os.stat(out_dir)
+            loop = False
+        except OSError as exc:
+            loop = exc.errno == errno.ELOOP
+        zh, en = (("是循环的符号链接（链接最终指向它自己）", "is a loop of symbolic links (it ends up pointing at itself)")
+                  if loop else ("是指向不存在位置的符号链接", "is a symbolic link to a place that does not exist"))
+        raise BrochureError(
+            f"输出位置 {out_dir} {zh}，无法写入。请删除或改正这个链接，或用 -o 指定另一个文件夹。",
+            f"the output {out_dir} {en}, so nothing can be written there. Delete or correct the link, "
+            "or choose another folder with -o.",
         )
     created = not out_dir.exists()
     try:

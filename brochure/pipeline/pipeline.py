@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import Callable
 
 from brochure.pipeline import pool
 from brochure.pipeline.commit import commit
@@ -27,7 +28,7 @@ from brochure.layout.content_checks import check_qr
 
 def build(content_path: Path, out_dir: Path, only: str | None = None, jobs: int | None = None,
           session: Session | None = None, interrupts: Interrupts | None = None, draft: bool = False,
-          env: Environment | None = None) -> list[Output]:
+          env: Environment | None = None, warn: Callable | None = None) -> list[Output]:
     """Build every output (or ``only`` one) of ``content_path`` into ``out_dir``; all or nothing.
 
     Content with placeholders (【待填】) or an example web address is refused, naming
@@ -42,6 +43,8 @@ def build(content_path: Path, out_dir: Path, only: str | None = None, jobs: int 
     ``brochure build`` command) knows afterwards whether out/ was changed.  ``env``: the
     environment variables the build heeds, read by the command line (for the session made
     here when none is given; without either, it heeds none: see ``Environment``).
+    ``warn(content, session)`` given: the warnings ``brochure check`` would give
+    this content besides the loader's, reported with the first output.
     """
     content_path, out_dir = Path(content_path), Path(out_dir)
     resident = session is not None
@@ -109,6 +112,7 @@ def build(content_path: Path, out_dir: Path, only: str | None = None, jobs: int 
         if reported is not exc:
             raise reported from exc
         raise
-    if outputs and content.warnings:
-        outputs[0].warnings[:0] = content.warnings
+    warnings = list(content.warnings) + (warn(content, session) if warn is not None else [])
+    if outputs and warnings:
+        outputs[0].warnings[:0] = warnings
     return outputs

@@ -2,20 +2,24 @@
 
 In order: the schema and the photos (``brochure.content.load``, which also opens and
 decodes every photo; a failure here stops the check), glyph coverage of the fonts,
-then the punctuation lint.  Exit status: 0 clean, 1 only lint findings, 2 errors.
+then the punctuation lint.  Exit status: 0 clean (or, with ``--fix``, nothing left to fix by hand),
+1 only lint findings, 2 errors.
 Warnings found while loading (e.g. a PNG saved as .jpg) are reported but do not
 change the status.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from brochure.content.files import display_path
+from brochure.content.files import display_path, read_text_file
 from brochure.content.unfinished import unfinished
 from brochure.ground.errors import BrochureError, ContentError, Location
+from brochure.ground.words import os_reason
 from brochure.runtime.session import Session
 from brochure.workflow.environment import process_environment
 from brochure.workflow.lint import Finding, Source, fixed_source, lint
@@ -41,6 +45,8 @@ class CheckReport:
     def status(self) -> int:
         if self.errors:
             return 2
+        if self.fix is not None:            # --fix: what is left is what the copy still needs by hand
+            return 1 if self.fix.remaining else 0
         return 1 if self.findings else 0
 
 
@@ -55,6 +61,29 @@ def check_glyphs(content, session=None) -> list[BrochureError]:
     except BrochureError as exc:
         return [exc]
     return []
+
+
+def punctuation(content, session=None) -> list[Finding]:
+    """The punctuation findings of ``content``: what ``check`` lists, and ``build`` and ``watch`` warn about.
+
+    With a ``session`` (a build's), the findings of a file are kept in its cache store
+    under the file's words and name, so a build of unchanged words does not lint again.
+    """
+    if session is None:
+        return lint(content, Source.read(content.source))
+    text = read_text_file(content.source)
+    key = hashlib.sha256(f"{display_path(content.source)}\0{content.source}\0{text}".encode()).hexdigest()
+    kept = session.store.coded(__name__).get("punctuation", key)      # keyed by the code of the lint too
+    if kept is not None:
+        try:
+            return [Finding(Location(*f["where"]), f["rule"], f["zh"], f["en"], f["fixable"]) for f in json.loads(kept)]
+        except (ValueError, KeyError, TypeError):
+            pass
+    findings = lint(content, Source(content.source, text))
+    session.store.coded(__name__).put("punctuation", key, json.dumps(
+        [{"where": [f.where.file, f.where.line, f.where.column], "rule": f.rule, "zh": f.zh, "en": f.en,
+          "fixable": f.fixable} for f in findings], ensure_ascii=False).encode())
+    return findings
 
 
 def check(path: Path, *, fix: bool = False, fix_path: Path | None = None, force: bool = False,
@@ -80,9 +109,9 @@ def check(path: Path, *, fix: bool = False, fix_path: Path | None = None, force:
         report.errors += [ContentError(*u.message(), u.where) for u in unfinished(content)]
     report.errors += check_glyphs(content, session or Session(env=process_environment()))
     report.warnings = list(getattr(content, "warnings", []))        # the fonts' too
-    source = Source.read(content.source)
-    report.findings = lint(content, source)
+    report.findings = punctuation(content)
     if fix:
+        source = Source.read(content.source)
         target = Path(fix_path) if fix_path else default_fix_path(path)
         report.fix = write_fixed(content, source, target, force=force, before=report.findings)
     return report
@@ -125,7 +154,7 @@ def _lint_probe(content, text: str, where: Location) -> list[Finding]:
     try:
         fd, probe = tempfile.mkstemp(prefix=".check-fix.", suffix=".yaml", dir=content.root)
     except OSError as exc:       # a read-only project
-        zh, en = REASONS.get(exc.errno, (exc.strerror, exc.strerror))
+        zh, en = REASONS.get(exc.errno) or os_reason(exc)
         raise ContentError(
             f"无法在项目文件夹中写入（{zh}）：--fix 要先在原文件旁边试读修复后的副本。请把项目复制到可以写入的文件夹后再运行。",
             f"cannot write in the project folder ({en}): --fix first tries the fixed copy beside the original. "

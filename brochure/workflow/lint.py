@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 
 from brochure.content.files import read_text_file
-from brochure.ground.errors import Location
+from brochure.ground.errors import WARNING_HEAD, Location, bilingual
 
 # --- characters -----------------------------------------------------------
 
@@ -119,8 +119,8 @@ def _halfwidth_offsets(s: str) -> tuple[list[int], list[int]]:
 def halfwidth_issues(s: str) -> list[Issue]:
     fixable, ellipses = _halfwidth_offsets(s)
     issues = [Issue(i, "halfwidth",
-                    f"中文里用了半角“{s[i]}”，请改为全角“{HALF_TO_FULL[s[i]]}”（--fix 可自动修复）",
-                    f"half-width '{s[i]}' in Chinese text: use '{HALF_TO_FULL[s[i]]}' (--fix repairs it)", True)
+                    f"中文里用了半角“{s[i]}”，请改为全角“{HALF_TO_FULL[s[i]]}”（check --fix 可自动修复）",
+                    f"half-width '{s[i]}' in Chinese text: use '{HALF_TO_FULL[s[i]]}' (check --fix repairs it)", True)
               for i in fixable]
     issues += [Issue(i, "halfwidth", "中文省略号请用 ……（两个全角省略号）", "use '……' for an ellipsis in Chinese text")
                for i in ellipses]
@@ -139,8 +139,8 @@ _HAN_SPACE = re.compile(f"(?<=[{HAN_CLASS}])[ \u3000\t]+(?=[{HAN_CLASS}])")
 
 
 def space_issues(s: str) -> list[Issue]:
-    return [Issue(m.start(), "space", "两个汉字之间有多余的空格：请删除（--fix 可自动修复）",
-                  "stray space between Chinese characters: delete it (--fix repairs it)", True)
+    return [Issue(m.start(), "space", "两个汉字之间有多余的空格：请删除（check --fix 可自动修复）",
+                  "stray space between Chinese characters: delete it (check --fix repairs it)", True)
             for m in _HAN_SPACE.finditer(s)]
 
 
@@ -315,7 +315,7 @@ class Finding:
     fixable: bool = False
 
     def __str__(self) -> str:              # read like every other warning of the tool
-        return f"{self.where}: 警告：{self.zh} / warning: {self.en}"
+        return bilingual(self.zh, self.en, self.where, WARNING_HEAD)
 
 
 def _sort_key(f: Finding):
@@ -329,7 +329,7 @@ def lint(content, source: Source) -> list[Finding]:
 
     def add(text, issue: Issue):
         if issue.fixable and not source.can_fix(text):
-            zh, en = issue.zh.replace("（--fix 可自动修复）", ""), issue.en.replace(" (--fix repairs it)", "")
+            zh, en = issue.zh.replace("（check --fix 可自动修复）", ""), issue.en.replace(" (check --fix repairs it)", "")
             issue = Issue(issue.offset, issue.rule, zh, en, False)
         found.append(Finding(source.place(text, issue.offset), issue.rule, issue.zh, issue.en, issue.fixable))
 

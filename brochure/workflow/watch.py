@@ -11,7 +11,9 @@ atomically, so out/ keeps the last good PDFs until the next good save.
 """
 from __future__ import annotations
 
+import functools
 import os
+import textwrap
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -20,7 +22,7 @@ from pathlib import Path
 from typing import Callable
 
 from brochure.content.files import read_text_file
-from brochure.ground.errors import BrochureError
+from brochure.ground.errors import ERROR_HEAD, BrochureError, bilingual
 from brochure.ground.words import plural
 from brochure.pipeline import Session, close_residents
 from brochure.runtime.session import Environment
@@ -90,14 +92,14 @@ class WatchLog:
 def _summary(result: Rebuild) -> str:
     built = [o for o in result.outputs if not getattr(o, "unchanged", False)]
     kept = [o for o in result.outputs if getattr(o, "unchanged", False)]
-    parts = "、".join(f"{o.name} {o.pages} 页" for o in built) or "无"
-    parts_en = ", ".join(f"{o.name} {o.pages} p." for o in built) or "nothing"
+    parts = "已重建 " + "、".join(f"{o.name} {o.pages} 页" for o in built) if built else "没有需要重建的输出"
+    parts_en = "rebuilt " + ", ".join(f"{o.name} {o.pages} p." for o in built) if built else "nothing needed rebuilding"
     if kept:
         parts += "（未变：" + "、".join(o.name for o in kept) + "）"
         parts_en += " (unchanged: " + ", ".join(o.name for o in kept) + ")"
     warnings = sum(len(o.warnings) for o in result.outputs)
-    return (f"  已重建 {parts}，{warnings} 条警告，用时 {result.seconds:.2f} 秒 / "
-            f"rebuilt {parts_en}; {plural(warnings, 'warning')}; {result.seconds:.2f} s")
+    return (f"  {parts}，{warnings} 条警告，用时 {result.seconds:.2f} 秒 / "
+            f"{parts_en}; {plural(warnings, 'warning')}; {result.seconds:.2f} s")
 
 
 def rebuild(content_path: Path, out_dir: Path, only: str | None, build: Callable, echo: Callable,
@@ -120,21 +122,23 @@ def rebuild(content_path: Path, out_dir: Path, only: str | None, build: Callable
         outputs = build(content_path, out_dir, only=only, session=session, **kwargs)
     except BrochureError as exc:
         result = Rebuild(False, time.monotonic() - started, error=exc, session=session)
-        echo(f"  错误 error: {exc}")
-        echo(f"  {out_dir.name}/ 中仍是上一次成功生成的 PDF。改正后保存，会自动重建。 / "
-             f"{out_dir.name}/ keeps the last good PDFs. Fix the file and save: it rebuilds by itself.")
+        echo(textwrap.indent(f"{ERROR_HEAD} {exc}", "  "))
+        echo(textwrap.indent(bilingual(f"{out_dir.name}/ 中仍是上一次成功生成的 PDF。改正后保存，会自动重建。",
+                                       f"{out_dir.name}/ keeps the last good PDFs. Fix the file and save: it rebuilds "
+                                       "by itself."), "  "))
         return result
     except Exception as exc:  # a fault in the program itself: report it and keep watching
         result = Rebuild(False, time.monotonic() - started, error=exc, session=session)
         echo(traceback.format_exc().rstrip())
-        echo(f"  内部错误，{out_dir.name}/ 中仍是上一次成功生成的 PDF。请把上面的信息发给维护人员。 / "
-             f"internal error; {out_dir.name}/ keeps the last good PDFs. Please send the text above to the maintainer.")
+        echo(textwrap.indent(bilingual(f"内部错误，{out_dir.name}/ 中仍是上一次成功生成的 PDF。请把上面的信息发给维护人员。",
+                                       f"internal error; {out_dir.name}/ keeps the last good PDFs. Please send the "
+                                       "text above to the maintainer."), "  "))
         return result
     result = Rebuild(True, time.monotonic() - started, outputs=list(outputs), session=session)
     echo(_summary(result))
     for output in result.outputs:
         for w in output.warnings:
-            echo(f"  {w}")
+            echo(textwrap.indent(str(w), "  "))
     return result
 
 
@@ -151,7 +155,9 @@ def watch(content_path: Path, out_dir: Path, *, only: str | None = None, interva
     ``env``: the environment variables the builds heed (read by the command line; by default this process's).
     """
     if build is None:
-        build = build_outputs
+        from brochure.workflow.check import punctuation
+
+        build = functools.partial(build_outputs, warn=punctuation)     # the warnings check gives, at every save
     if draft:
         build = _as_draft(build)
     content_path, out_dir = Path(content_path), Path(out_dir)
@@ -168,8 +174,8 @@ def watch(content_path: Path, out_dir: Path, *, only: str | None = None, interva
         return snapshot(content_path)
 
     last = snapshot(content_path)
-    echo(f"正在监视 {content_path.name}、images/、fonts/，保存后自动重建；按 Ctrl+C 停止。 / "
-         f"watching {content_path.name}, images/ and fonts/; saving rebuilds. Press Ctrl+C to stop.")
+    echo(bilingual(f"正在监视 {content_path.name}、images/、fonts/，保存后自动重建；按 Ctrl+C 停止。",
+                   f"watching {content_path.name}, images/ and fonts/; saving rebuilds. Press Ctrl+C to stop."))
     if initial:
         log.rebuilds.append(rebuild(content_path, out_dir, only, build, echo, env=env))
     try:

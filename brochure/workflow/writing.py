@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from brochure.ground.errors import ContentError, Location
+from brochure.ground.words import os_reason
 
 #: Why a write failed, in the words of the message: errno -> (Chinese, English).
 REASONS = {
@@ -28,7 +29,7 @@ REASONS = {
 
 
 def cannot_write(path: Path, exc: OSError) -> ContentError:
-    zh, en = REASONS.get(exc.errno, (exc.strerror or str(exc), exc.strerror or str(exc)))
+    zh, en = REASONS.get(exc.errno) or os_reason(exc)
     return ContentError(
         f"无法写入这个文件（{zh}）。请用 -o 指定一个可以写入的文件夹中的文件名。",
         f"cannot write this file ({en}). With -o, choose a file name in a folder you may write to.",
@@ -52,8 +53,26 @@ def exists(path: Path) -> bool:
     return True
 
 
+def _umask() -> int:
+    """This process's umask, read without changing it where the system says it (Linux), else set and put back."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_text(path: Path, text: str, *, newline: str | None = None) -> None:
-    """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same folder, then rename it into place."""
+    """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same folder, then rename it into place.
+
+    The file gets the permissions any new file of the user's gets (the umask: 0644 under 022),
+    not the temporary file's private 0600.
+    """
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -61,6 +80,7 @@ def write_text(path: Path, text: str, *, newline: str | None = None) -> None:
     except OSError as exc:
         raise cannot_write(path, exc) from None
     try:
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as f:
             f.write(text)
         os.replace(tmp, path)

@@ -56,7 +56,7 @@ def test_wrong_type(tmp_path):
 
 def test_yaml_syntax_error_has_line_and_column(tmp_path):
     err = error_for(tmp_path, MINIMAL.replace("  title: 测试手册", "  title: \"测试手册"))
-    assert err.where.line is not None and "YAML" in err.en and "语法" in err.zh
+    assert err.where.line == 2 and "quote" in err.en and "引号" in err.zh
 
 
 def test_tab_indentation(tmp_path):
@@ -135,7 +135,8 @@ def test_a_webp_photo_loads_and_builds(tmp_path):
     path = make_print_project(tmp_path, MINIMAL.replace("images/p1.jpg", "images/p1.webp"))
     Image.new("RGB", (1800, 1200), (180, 120, 90)).save(tmp_path / "images" / "p1.webp", quality=90)
     content = load(path)
-    assert content.photos["p1"].file.name == "p1.webp" and content.warnings == []
+    assert content.photos["p1"].file.name == "p1.webp"
+    assert [str(w) for w in content.warnings if "p1.webp" in str(w)] == []
     run = build_project(path, "-o", str(tmp_path / "out"))
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "out" / "brochure.pdf").stat().st_size > 0

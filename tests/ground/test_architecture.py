@@ -1,6 +1,6 @@
 """The package's floors, read from its imports: every import points down, none reaches a private name.
 
-The floors are the README's "How it is built" table. A module may import from
+The floors are the "How it is built" table of docs/maintainers.md. A module may import from
 its own floor or from any floor below it; an import from a floor above, a
 circle of modules, or ``from brochure.x import _private`` of another module is
 a defect this test names.
@@ -42,7 +42,7 @@ def floor_of(module: str) -> int:
     for n, prefixes in enumerate(FLOORS):
         if any(module == p or module.startswith(p + ".") for p in prefixes):
             return n
-    raise AssertionError(f"{module} is on no floor: add it to FLOORS and to the README's table")
+    raise AssertionError(f"{module} is on no floor: add it to FLOORS and to the table in docs/maintainers.md")
 
 
 def imports(path: Path, root: Path = PACKAGE) -> list[tuple[int, str, list[str]]]:

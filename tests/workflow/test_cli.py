@@ -18,8 +18,8 @@ def run(*args, cwd=None):
 @pytest.mark.parametrize("args, zh, en", [
     ((), "请写出要做的事", "say what to do"),
     (("buidl",), "您是不是想写“build”", "did you mean 'build'?"),
-    (("build", "--only"), "这个选项后面要跟一个值", "expected one argument"),
-    (("build", "a", "b"), "无法识别的参数：b", "unrecognized arguments: b"),
+    (("build", "--only"), "选项 --only 后面要跟一个值", "the option --only needs a value after it"),
+    (("build", "a", "b"), "无法识别的参数：b", "this command has no such option or argument: b"),
 ])
 def test_usage_errors_are_bilingual(tmp_path, args, zh, en):
     r = run(*args, cwd=tmp_path)

@@ -22,10 +22,13 @@ Modules: ``draft`` (what an import makes), ``recognise`` (lines -> draft),
 """
 from __future__ import annotations
 
+import errno
+
 from dataclasses import dataclass
 from pathlib import Path
 
 from brochure.ground.errors import ContentError, Location
+from brochure.ground.words import os_reason
 from brochure.runtime.files import NotRegularFile, read_regular
 from brochure.workflow.importer.draft import Draft
 from brochure.workflow.importer.recognise import Parser
@@ -58,9 +61,12 @@ def read_plain_text(path: Path) -> str:
             Location(str(path)),
         ) from None
     except OSError as exc:
+        zh, en = {errno.ENOENT: ("找不到这个文件", "there is no such file"),
+                  errno.EACCES: ("没有读取权限", "permission denied"),
+                  errno.EPERM: ("没有读取权限", "permission denied")}.get(exc.errno) or os_reason(exc)
         raise ContentError(
-            f"无法读取文本文件：{exc.strerror}。请检查文件名和路径。",
-            f"cannot read the text file: {exc.strerror}. Check the name and path.",
+            f"无法读取文本文件（{zh}）。请检查文件名和路径。",
+            f"cannot read the text file ({en}). Check the name and the path.",
             Location(str(path)),
         ) from None
     for encoding in ("utf-8-sig", "gb18030"):

@@ -18,6 +18,7 @@ go back.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 from dataclasses import fields, replace
 from itertools import product
@@ -400,7 +401,19 @@ def thin(per_item: list[list], most: int) -> None:
         per_item[widest] = options[::2] + ([options[-1]] if len(options) % 2 == 0 else [])
 
 
-def search(composer: "BrochureComposer", memo: Memo, loader=None) -> dict:
+def lead_table(data: bytes | None) -> list | None:
+    """The front page's designs tried, as kept in the cache store; None when absent or not one."""
+    if data is None:
+        return None
+    try:
+        return [((None if o is None else PhotoChoice(int(o[0]), str(o[1]), int(o[2])), str(where)),
+                 Start(int(st[0]), bool(st[1]), int(st[2]), frozenset(str(k) for k in st[3])), float(cost))
+                for o, where, st, cost in json.loads(data)]
+    except (ValueError, TypeError, IndexError, KeyError):
+        return None
+
+
+def search(composer: "BrochureComposer", memo: Memo, loader=None, store=None) -> dict:
     """The plan the rules score best, found by dynamic programming over the sections (``layout.search``)."""
     geo = composer.geometry()
     c, common = composer.c, composer.inputs()
@@ -413,7 +426,12 @@ def search(composer: "BrochureComposer", memo: Memo, loader=None) -> dict:
     key = digest_of((common, c.lead, c.honours, c.photos.get(c.lead.photo) if c.lead.photo else None,
                      bool(c.sections), c.masthead, c.document.publisher, c.document.date))
     if key not in memo.leads:
-        memo.leads[key] = composer.lead_trials()
+        kept = lead_table(store.get("leads", key)) if store is not None else None
+        memo.leads[key] = kept if kept is not None else composer.lead_trials()
+        if kept is None and store is not None:
+            store.put("leads", key, json.dumps([[None if o is None else [o.span, o.place, o.lines], where,
+                                                 [st.page, st.front, st.row, sorted(st.placed)], cost]
+                                                for (o, where), st, cost in memo.leads[key]]).encode())
     leads = memo.leads[key]
     required = frozenset({HONOURS}) if composer.c.honours.items else frozenset()
     (lead, where), choices, _, end = run(geo, composer.rules, leads, tasks, memo, loader, required)
@@ -434,7 +452,7 @@ def compose_brochure(content: Content, styles: Styles, photo_loader, boxes: Page
     def loader(digest):
         return load(store.get("sections", digest)) if store is not None else None
 
-    plan, pages = search(probe, memo, loader)
+    plan, pages = search(probe, memo, loader, store)
     changed, memo.changed = memo.changed, set()
     cut = None
     if pages > 4:               # how much to cut: searched again for shorter texts, the answer kept

@@ -87,23 +87,30 @@ def source_digest(parts, package: Path = PACKAGE) -> str:
     return h.hexdigest()
 
 
-def code_digest(name: str, package: Path = PACKAGE) -> str:
+def code_digest(name: str, package: Path = PACKAGE, read: dict | None = None) -> str:
     """A digest of the source of module ``name`` and of every package module it imports, followed through
-    their imports (read as files, nothing imported): it changes whenever code that can change its results does."""
+    their imports (read as files, nothing imported): it changes whenever code that can change its results does.
+    ``read`` (module -> (source, imports)) keeps what was read for the next digest of the same process."""
+    read = {} if read is None else read
     seen, todo, sources = set(), [name], {}
     while todo:
         module = todo.pop()
         if module in seen:
             continue
         seen.add(module)
-        path = module_file(module, package)
-        if path is None:
+        if module not in read:
+            path = module_file(module, package)
+            try:
+                source = path.read_bytes() if path is not None else None
+            except OSError:
+                source = None
+            read[module] = (source, _imported(source, module, path.name == "__init__.py", package)
+                            if source is not None else set())
+        source, imports = read[module]
+        if source is None:
             continue
-        try:
-            sources[module] = path.read_bytes()
-        except OSError:
-            continue
-        todo.extend(_imported(sources[module], module, path.name == "__init__.py", package) - seen)
+        sources[module] = source
+        todo.extend(imports - seen)
     h = hashlib.sha256()
     for module in sorted(sources):
         h.update(module.encode() + b"\0" + sources[module] + b"\0")
@@ -180,12 +187,13 @@ class Store:
         self.memory: dict[tuple[str, str], bytes] = {}
         self._scratch: tempfile.TemporaryDirectory | None = None
         self._digests: dict[str, str] = {}       # module -> code_digest, computed once per store
+        self._read: dict[str, tuple] = {}         # module -> (source, imports), shared by those digests
 
     def coded(self, module: str) -> "Coded":
         """This store as the code of ``module`` (a dotted name) writes it: every key mixed with
         ``code_digest(module)``, so entries made by other code are never read."""
         if module not in self._digests:
-            self._digests[module] = code_digest(module)
+            self._digests[module] = code_digest(module, read=self._read)
         return Coded(self, self._digests[module])
 
     def _path(self, kind: str, key: str) -> Path | None:

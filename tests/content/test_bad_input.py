@@ -184,9 +184,9 @@ LOADER = [
         "unknown key 'publsher' in 'document'. Did you mean 'publisher'?")),
     Case("unknown-top-level-key", edit("", "", "pages: 4\n"), expected(
         "content.yaml:31:1", "“content.yaml”中有未知的键“pages”。可用的键：document、masthead、honours、lead、sections、"
-        "photos、figures、settings、posters。",
+        "photos、figures、settings、posters、layout。",
         "unknown key 'pages' in 'content.yaml'. Known keys: document, masthead, honours, lead, sections, photos, "
-        "figures, settings, posters.")),
+        "figures, settings, posters, layout.")),
     Case("missing-required-key", edit("  byline: 记者 某某\n", ""), expected(
         "content.yaml:15:3", "“lead”缺少必填项“byline”。请补上“byline: …”一行。",
         "'lead' is missing the required key 'byline'. Add a line 'byline: …'.")),

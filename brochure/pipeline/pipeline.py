@@ -12,9 +12,9 @@ import contextlib
 from pathlib import Path
 
 from brochure.pipeline import pool
-from brochure.pipeline.commit import commit
+from brochure.pipeline.commit import OutFolder, commit
 from brochure.pipeline.inputs import load_faces, output_names
-from brochure.pipeline.outputs import Output, Staged, build_tag, prepare_out_dir, remove_own_temps
+from brochure.pipeline.outputs import Output, Staged, build_tag, remove_own_temps
 from brochure.pipeline.stage import make, worker_make
 from brochure.content import load
 from brochure.content.unfinished import refuse_unfinished
@@ -25,7 +25,8 @@ from brochure.layout.content_checks import check_qr
 
 
 def build(content_path: Path, out_dir: Path, only: str | None = None, jobs: int | None = None,
-          session: Session | None = None, interrupts: Interrupts | None = None, draft: bool = False) -> list[Output]:
+          session: Session | None = None, interrupts: Interrupts | None = None, draft: bool = False,
+          say=None) -> list[Output]:
     """Build every output (or ``only`` one) of ``content_path`` into ``out_dir``; all or nothing.
 
     Content with placeholders (【待填】) or an example web address is refused, naming
@@ -38,6 +39,10 @@ def build(content_path: Path, out_dir: Path, only: str | None = None, jobs: int 
     A ``session`` given (``brochure watch``) keeps its memory, and its processes
     for the posters, from one build to the next.  ``interrupts`` given (the
     ``brochure build`` command) knows afterwards whether out/ was changed.
+
+    One build at a time writes into one folder: another waits (``say`` is told so, and what an
+    interrupted earlier commit was settled to; stderr by default).  The list returned has
+    ``removed``: earlier outputs the content no longer names, removed in the same commit.
     """
     content_path, out_dir = Path(content_path), Path(out_dir)
     resident = session is not None
@@ -63,9 +68,10 @@ def build(content_path: Path, out_dir: Path, only: str | None = None, jobs: int 
     created = False
     tag = build_tag()
     interrupts = interrupts or Interrupts()
+    folder = OutFolder(out_dir, say, draft=draft)
     try:
         with interrupts.handled():
-            created = prepare_out_dir(out_dir)
+            created = folder.open()
             if resident:               # brochure watch: the same processes at every rebuild
                 pool.keep_only(session, groups[1:])
                 workers = [pool.resident(session, group, worker_make(session, interrupts)) for group in groups[1:]]
@@ -89,7 +95,7 @@ def build(content_path: Path, out_dir: Path, only: str | None = None, jobs: int 
                     worker.close()
             staged = [by_name[name] for name in wanted]          # committed in the order of content.yaml
             with interrupts.held():          # an interrupt now waits until every output is in place
-                outputs = commit(staged, tag)
+                outputs = commit(staged, tag, out_dir, complete=only is None, draft=draft)
                 interrupts.changed = interrupts.changed or not all(s.unchanged for s in staged)
     except BaseException as exc:
         with interrupts.held(act_after=False):          # already stopping: a second interrupt waits for the cleanup
@@ -101,10 +107,12 @@ def build(content_path: Path, out_dir: Path, only: str | None = None, jobs: int 
             if created:
                 with contextlib.suppress(OSError):
                     out_dir.rmdir()         # only if still empty
+            folder.close()
         reported = interrupts.reported(exc)
         if reported is not exc:
             raise reported from exc
         raise
+    folder.close()
     if outputs and content.warnings:
         outputs[0].warnings[:0] = content.warnings
     return outputs

@@ -40,7 +40,7 @@ from brochure.pipeline import build
 from brochure.cli import main
 from brochure.content import load
 from brochure.ground.errors import BrochureError
-from conftest import MINIMAL, make_print_project
+from conftest import MINIMAL, listing, make_print_project
 
 BUILDS = int(os.environ.get("FUZZ_EXAMPLES", "24"))
 RANDOM = "FUZZ_EXAMPLES" in os.environ
@@ -336,7 +336,7 @@ def check_build(folder: Path, text: str, only: str) -> None:
         return
     event("built")
     assert outputs
-    names = sorted(p.name for p in out.iterdir())
+    names = listing(out)
     assert not [n for n in names if n.startswith(".")], names                  # no temporary file left
     for output in outputs:
         assert output.preflight.ok

@@ -25,7 +25,7 @@ import pytest
 
 import brochure.pipeline as pipeline
 from brochure.ground.errors import INTERRUPTED, INTERRUPTED_WRITTEN, LayoutError
-from conftest import MINIMAL, POSTER, start, temps, wait_for_temp
+from conftest import MINIMAL, POSTER, listing, start, temps, wait_for_temp
 from conftest import make_print_project as project
 
 
@@ -248,12 +248,12 @@ def test_sigterm_stops_forked_outputs_too(tmp_path):
     whole = ["brochure.pdf", "brochure.preflight.json", "poster-a3.pdf", "poster-a3.preflight.json"]
     assert temps(out) == [], stderr
     if proc.returncode == 0:                               # it finished before the signal: whole, then
-        assert stdout.count("已生成 built") == 2 and sorted(p.name for p in out.iterdir()) == whole, stderr
+        assert stdout.count("已生成 built") == 2 and listing(out) == whole, stderr
     elif stderr.strip().endswith(INTERRUPTED_WRITTEN):            # the signal came while the PDFs were moved in
-        assert proc.returncode == 130 and sorted(p.name for p in out.iterdir()) == whole, stderr
+        assert proc.returncode == 130 and listing(out) == whole, stderr
     else:
         assert proc.returncode == 130 and stderr.strip().endswith(INTERRUPTED), stderr
-        assert sorted(p.name for p in out.iterdir()) == [], stderr
+        assert listing(out) == [], stderr
 
 
 def test_an_interrupt_a_library_turned_into_an_error_is_still_an_interrupt(tmp_path, monkeypatch):

@@ -10,6 +10,7 @@ only what it uses, which keeps start-up short.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import os
 import re
@@ -154,9 +155,16 @@ def run() -> None:
     object of ReportLab, pikepdf and PDFium one by one at exit took ~70 ms, a
     sixth of a build.  So the streams are flushed and the process ends at once.
     """
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)       # from now on Ctrl-C is answered below
     argv = sys.argv[1:]
+    closed = _fill_closed_streams()
     try:
-        code = main(argv, ending=True)
+        if 1 in closed:
+            print(f"错误 error: {stdout_closed()}", file=sys.stderr)
+            code = 2
+        else:
+            code = main(argv, ending=True)
     except BrokenPipeError:            # the reader went away (| head): nothing more to say to it
         code = 0
         sys.stdout = sys.stderr = open(os.devnull, "w")
@@ -167,12 +175,58 @@ def run() -> None:
     except KeyboardInterrupt as exc:   # after main had returned: its own handler says what out/ holds
         print(getattr(exc, "message", INTERRUPTED), file=sys.stderr)
         code = 130
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            pass
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        pass
+    except (OSError, ValueError) as exc:           # > /dev/full: the results were not all said
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            print(f"错误 error: {results_unwritten(exc)}", file=sys.stderr)
+        code = code or 1
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stderr.flush()
     os._exit(code)
+
+
+def _fill_closed_streams() -> list[int]:
+    """Standard input, output and error that were closed (``>&-``): each opened on /dev/null, so that no
+    file this command opens gets their number and receives what was meant for them; the closed ones."""
+    closed = []
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            closed.append(fd)
+            with contextlib.suppress(OSError):
+                os.open(os.devnull, os.O_RDWR)     # the lowest free number: this one
+    return closed
+
+
+def stdout_closed() -> BrochureError:
+    return BrochureError(
+        "标准输出已关闭（>&-），结果无法显示，所以什么都没有做。要丢弃结果，请重定向到 /dev/null（> /dev/null）。",
+        "standard output is closed (>&-), so the results could not be shown, and nothing was done. To discard "
+        "them, redirect it to /dev/null (> /dev/null) instead.")
+
+
+def results_unwritten(exc: OSError | ValueError) -> BrochureError:
+    why = getattr(exc, "strerror", None) or str(exc)
+    return BrochureError(
+        f"命令已完成，但它的结果无法写到标准输出（{why}），上面的结果可能不全。请查看 out/ 中的文件，或把输出重定向到别处后再运行一次。",
+        f"the command finished, but its results could not be written to standard output ({why}), so what is "
+        "shown above may be incomplete. Look at the files in out/, or redirect the output elsewhere and run it again.")
+
+
+def os_error(exc: OSError) -> BrochureError:
+    """A failure of the system (not of the input) that no step explained: said plainly, never as a traceback."""
+    where = f"：{exc.filename}" if exc.filename else ""
+    where_en = f": {exc.filename}" if exc.filename else ""
+    why = exc.strerror or str(exc)
+    return BrochureError(
+        f"系统错误，命令没有完成（{why}{where}）。请检查磁盘空间、权限和那个文件后再试。",
+        f"a system error stopped the command ({why}{where_en}). Check free space, permissions and that file, "
+        "then try again.")
 
 
 def main(argv: list[str] | None = None, ending: bool = False) -> int:
@@ -196,6 +250,17 @@ def main(argv: list[str] | None = None, ending: bool = False) -> int:
     except BrochureError as exc:
         print(f"错误 error: {exc}", file=sys.stderr)
         return exc.exit_status
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        # raised here, in this module, it was printing the results that failed (> /dev/full)
+        tb = exc.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        printing = tb is not None and tb.tb_frame.f_code.co_filename == __file__
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            print(f"错误 error: {results_unwritten(exc) if printing else os_error(exc)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt as exc:
         if args.command == "watch":
             print("已停止监视。 / stopped watching.", file=sys.stderr)
@@ -205,7 +270,22 @@ def main(argv: list[str] | None = None, ending: bool = False) -> int:
 
 
 def _out_dir(args) -> Path:
-    return Path(args.out) if args.out else Path(args.path).absolute().parent / "out"
+    """-o, else out/ beside the content file; a draft's own folder out/draft/ (never among the finished PDFs)."""
+    if args.out:
+        return Path(args.out)
+    out = Path(args.path).absolute().parent / "out"
+    return out / "draft" if getattr(args, "draft", False) else out
+
+
+def _removed(outputs) -> None:
+    for path in getattr(outputs, "removed", ()):
+        print(f"已删除 removed {path}（内容文件中已没有这个输出 / the content file no longer names this output）")
+
+
+def _drafted(args, outputs) -> None:
+    if args.draft and outputs:
+        folder = outputs[0].path.parent
+        print(f"样稿在 {folder}/ 中，正式的 PDF 未被改动。 / the draft is in {folder}/; the finished PDFs are untouched.")
 
 
 def _built(output) -> None:
@@ -223,13 +303,23 @@ def _build(args) -> int:
     with interrupts.handled(put_back=not args.ending):
         from brochure.pipeline import build
 
-        for output in build(Path(args.path), _out_dir(args), only=args.only, interrupts=interrupts, draft=args.draft):
+        outputs = build(Path(args.path), _out_dir(args), only=args.only, interrupts=interrupts, draft=args.draft)
+        for output in outputs:
             _built(output)
+        _removed(outputs)
+        _drafted(args, outputs)
     return 0
 
 
 def _check(args) -> int:
+    from brochure.pipeline.commit import settle
     from brochure.workflow.check import check
+
+    out = Path(args.path).absolute().parent / "out"
+    for folder in (out, out / "draft"):            # a build cut off in its commit: settled, and said
+        note = settle(folder)
+        if note:
+            print(note, file=sys.stderr)
 
     report = check(Path(args.path), fix=args.fix or args.output is not None, fix_path=Path(args.output) if args.output else None,
                    force=args.force, draft=args.draft)

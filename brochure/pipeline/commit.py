@@ -143,6 +143,21 @@ class OutFolder:
         self.close()
 
 
+def settle(out_dir: Path) -> str | None:
+    """What ``check`` does: an interrupted commit into ``out_dir`` (if there is one) settled, and what was done."""
+    if not os.path.lexists(Path(out_dir) / JOURNAL):
+        return None
+    folder = OutFolder(out_dir, say=lambda line: None)
+    notes: list[str] = []
+    folder.say = notes.append
+    try:
+        folder.lock()
+        notes.append(recover(folder.path) or "")
+    finally:
+        folder.close()
+    return "\n".join(n for n in notes if n) or None
+
+
 def read_record(out_dir: Path) -> dict:
     """The tool's record of what it wrote into ``out_dir``: {"draft": bool, "files": {name: sha256}}."""
     try:

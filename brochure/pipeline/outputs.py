@@ -155,14 +155,14 @@ def disk_error(exc: OSError, out_dir: Path) -> BrochureError:
 
 #: Why the output folder cannot be used, errno -> (Chinese, English).
 FOLDER_REASONS = {
-    errno.ENAMETOOLONG: ("名称太长（每一段最多 255 字节）", "a name in it is too long (255 bytes at most per part)"),
+    errno.ENAMETOOLONG: ("名称太长，路径的每一段最多 255 字节", "a name in it is too long: 255 bytes at most per part of a path"),
     errno.EACCES: ("没有权限进入或写入这个文件夹", "no permission to enter or write to this folder"),
     errno.EPERM: ("没有权限写入这个文件夹", "no permission to write to this folder"),
     errno.EROFS: ("文件系统是只读的", "the file system is read-only"),
     errno.ENOSPC: ("磁盘已满", "the disk is full"),
     errno.EDQUOT: ("磁盘配额已用完", "the disk quota is used up"),
     errno.ENOTDIR: ("路径中有一段是文件而不是文件夹", "part of the path is a file, not a folder"),
-    errno.ELOOP: ("路径中有循环的符号链接（链接最终指向它自己）", "the path is a loop of symbolic links (it ends up pointing at itself)"),
+    errno.ELOOP: ("它是循环的符号链接，链接最终指向它自己", "it is a loop of symbolic links: it ends up pointing at itself"),
     errno.ENOENT: ("这个位置不能创建文件夹", "no folder can be made there"),
     errno.EEXIST: ("那里已有同名的东西，但不是文件夹", "something that is not a folder has that name"),
 }
@@ -171,10 +171,12 @@ FOLDER_REASONS = {
 def folder_error(exc: OSError, out_dir: Path) -> BrochureError:
     """The output folder cannot be made or used: why, and what to do."""
     zh, en = FOLDER_REASONS.get(exc.errno, (exc.strerror or str(exc), exc.strerror or str(exc)))
-    where = display_path(out_dir)
+    where = str(out_dir) if exc.errno in (errno.ELOOP, errno.ENAMETOOLONG) else display_path(out_dir)
+    if len(where) > 80:
+        where = f"{where[:59]}…{where[-20:]}"
     return BrochureError(
-        f"无法使用输出文件夹 {where}（{zh}）。请用 -o 指定另一个可以写入的文件夹。原有的 PDF 未被改动。",
-        f"cannot use the output folder {where} ({en}). Choose another folder you may write to with -o. "
+        f"无法使用输出文件夹 {where}：{zh}。请用 -o 指定另一个可以写入的文件夹。原有的 PDF 未被改动。",
+        f"cannot use the output folder {where}: {en}. Choose another folder you may write to with -o. "
         "The PDFs already there are unchanged.",
     )
 
@@ -186,7 +188,7 @@ def prepare_out_dir(out_dir: Path) -> bool:
     except FileNotFoundError:
         st = None
         if os.path.islink(out_dir):          # a symbolic link to nothing: mkdir would say "File exists"
-            where = display_path(out_dir)
+            where = str(out_dir)
             raise BrochureError(
                 f"输出位置 {where} 是一个符号链接，它指向的 {os.readlink(out_dir)} 不存在。请删除这个链接，"
                 "或建好它指向的文件夹，或用 -o 指定另一个文件夹。",

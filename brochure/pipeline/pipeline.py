@@ -97,6 +97,7 @@ def build(content_path: Path, out_dir: Path, only: str | None = None, jobs: int 
             with interrupts.held():          # an interrupt now waits until every output is in place
                 outputs = commit(staged, tag, out_dir, complete=only is None, draft=draft)
                 interrupts.changed = interrupts.changed or not all(s.unchanged for s in staged)
+                remove_own_temps(out_dir, tag)      # any the build could not delete as it went
     except BaseException as exc:
         with interrupts.held(act_after=False):          # already stopping: a second interrupt waits for the cleanup
             for worker in workers:

@@ -85,7 +85,8 @@ def stage(comp, press: Press, out_dir: Path, content: Content, font_name: str, t
                profile=output_profile_path(press.output_profile), output_condition=press.output_condition,
                title=comp.title, author=str(content.document.author), language=content.document.language,
                source_date_epoch=source_date(content))
-        raw.unlink()
+        with contextlib.suppress(OSError):     # one left (a busy file system) goes with the build's others
+            raw.unlink()
         # the quick preflight: ink from the file's colour values and image samples, QR codes
         # rendered only where they were placed (``brochure preflight`` renders every page)
         report = preflight(done, expect_urls=comp.qr_urls, min_ppi=press.min_ppi, ink_limit=press.ink_limit,

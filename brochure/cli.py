@@ -130,7 +130,9 @@ def _parser() -> argparse.ArgumentParser:
 
     ph = sub.add_parser("placeholders", help="为缺少的照片生成占位图 / placeholder photos for the missing ones")
     content_arg(ph)
-    ph.add_argument("--force", action="store_true", help="覆盖已有图片 / overwrite existing images")
+    ph.add_argument("--force", action="store_true",
+                    help="重画本工具以前生成的占位图（实拍照片从不覆盖）/ draw again the placeholders this tool made "
+                         "(a real photo is never replaced)")
 
     w = sub.add_parser("watch", help="保存后自动重建 / rebuild on every save")
     content_arg(w)
@@ -470,8 +472,6 @@ def _placeholders(args) -> int:
     from brochure.workflow.placeholders import make_placeholders
 
     path = Path(args.path)
-    if not path.is_file():
-        raise BrochureError(f"{path}：找不到内容文件。", f"{path}: no such content file.")
     made = make_placeholders(path, force=args.force, echo=print, warn=lambda line: print(line, file=sys.stderr))
     print(f"已生成 {sum(m.status == 'made' for m in made)} 张占位图。 / "
           f"made {plural(sum(m.status == 'made' for m in made), 'placeholder')}.")

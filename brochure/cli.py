@@ -380,6 +380,8 @@ def _proof_with(args, interrupts: Interrupts) -> int:
         if pngs:
             span = pngs[0].name if len(pngs) == 1 else f"{pngs[0].name} … {pngs[-1].name}"
             print(f"已写出 wrote {pngs[0].parent}/{span}（{len(pngs)} 张 PNG）")
+    _removed(result.outputs)
+    _drafted(args, result.outputs)
     print(f"已写出 wrote {result.contact_sheet}（全部 {len(result.pages)} 页的缩略图 / thumbnails of all {len(result.pages)} pages）")
     if args.typesetting:
         from brochure.fonts import FontLibrary

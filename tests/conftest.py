@@ -16,6 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 import tempfile  # noqa: E402
 
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="brochure-test-cache-")
+# A command run in a fresh process (``python -m brochure`` in a temporary folder) imports this checkout's code,
+# not whichever one the virtualenv was installed from.
+os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
 
 MINIMAL = textwrap.dedent("""\
     document:

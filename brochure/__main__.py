@@ -2,9 +2,11 @@
 
 Ctrl-C while the program is still starting (before ``run`` answers it) ends it
 quietly with status 130 and one short line, never a traceback from an import.
+The handler is set with ``_signal``, the interpreter's built-in module: importing
+``signal`` itself takes milliseconds (its enums), long enough for a Ctrl-C.
 """
+import _signal
 import os
-import signal
 
 
 def _starting(signum, frame):
@@ -13,8 +15,8 @@ def _starting(signum, frame):
 
 
 def main() -> None:
-    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-        signal.signal(signal.SIGINT, _starting)
+    if _signal.getsignal(_signal.SIGINT) is _signal.default_int_handler:
+        _signal.signal(_signal.SIGINT, _starting)
     from brochure.cli import run
 
     run()

@@ -132,7 +132,11 @@ class OutFolder:
     def close(self) -> None:
         if self.fd is not None:
             with contextlib.suppress(OSError):
-                os.close(self.fd)     # the lock goes with it
+                # unlocked first: a worker forked meanwhile (``brochure watch`` keeps them) shares the lock
+                # through its copy of the descriptor, and would hold it after this one is closed
+                fcntl.flock(self.fd, fcntl.LOCK_UN)
+            with contextlib.suppress(OSError):
+                os.close(self.fd)
             self.fd = None
 
     def __enter__(self):

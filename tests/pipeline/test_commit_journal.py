@@ -225,7 +225,8 @@ def processes_in(folder: Path) -> list[int]:
     return found
 
 
-def test_sighup_mid_build_leaves_no_temporary_file_and_no_worker(tmp_path):
+@pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGQUIT])
+def test_sighup_or_sigquit_mid_build_leaves_no_temporary_file_and_no_worker(tmp_path, signum):
     path = project(tmp_path, MINIMAL + POSTER + A4)
     out = tmp_path / "out"
     env = {**os.environ, "BROCHURE_JOBS": "3"}             # two worker processes make the posters
@@ -235,7 +236,7 @@ def test_sighup_mid_build_leaves_no_temporary_file_and_no_worker(tmp_path):
     while not (out.exists() and any(n.startswith(".poster-") for n in temps(out))):      # a worker is writing
         assert proc.poll() is None, proc.stderr.read()
         time.sleep(0.002)
-    os.killpg(proc.pid, signal.SIGHUP)                # the terminal closed: the whole group hears it
+    os.killpg(proc.pid, signum)                       # the terminal closed (or Ctrl-\\): the whole group hears it
     stdout, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 130 and stderr.strip().endswith(INTERRUPTED), stderr
     assert "Traceback" not in stderr

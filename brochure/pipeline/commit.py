@@ -33,14 +33,15 @@ import contextlib
 import fcntl
 import json
 import os
+import re
 import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from brochure.pipeline.outputs import (Output, Staged, disk_error, file_digest, new_file_mode, prepare_out_dir,
-                                       process_alive_tag, remove_stale_temps, temp_file, write_synced)
+from brochure.pipeline.outputs import (Output, Staged, disk_error, file_digest, is_temp_name, new_file_mode,
+                                       prepare_out_dir, process_alive_tag, remove_stale_temps, temp_file, write_synced)
 from brochure.content.yamlnodes import display_path
 from brochure.ground.errors import BrochureError
 
@@ -48,6 +49,8 @@ from brochure.ground.errors import BrochureError
 JOURNAL = ".brochure-commit.json"
 #: What the tool wrote into out/, by name, with the sha256 of each file: the only files it ever removes.
 RECORD = ".brochure-outputs.json"
+#: The names of outputs (and their reports): nothing else is ever removed as stale.
+OUTPUT_NAME = re.compile(r"^(brochure|poster-[A-Za-z0-9_-]+)\.(pdf|preflight\.json)$")
 
 
 class Committed(list):
@@ -162,19 +165,26 @@ def settle(out_dir: Path) -> str | None:
     return "\n".join(n for n in notes if n) or None
 
 
+def read_small(path: Path) -> bytes:
+    """The bytes of the regular file ``path`` (not through a link, never waiting on a pipe), at most 1 MB."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"not a regular file: {path}")
+        return os.read(fd, 1_000_000)
+    finally:
+        os.close(fd)
+
+
 def read_record(out_dir: Path) -> dict:
     """The tool's record of what it wrote into ``out_dir``: {"draft": bool, "files": {name: sha256}}."""
     try:
-        with open(out_dir / RECORD, "rb") as f:
-            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
-                return {}
-            data = json.loads(f.read(1_000_000))
+        data = json.loads(read_small(out_dir / RECORD))
         files = data["files"]
         if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
             return {}
-        return {"draft": bool(data.get("draft")),
-                "files": {k: v for k, v in files.items() if "/" not in k and k not in ("", ".", "..")}}
-    except (OSError, ValueError, KeyError, TypeError):
+        return {"draft": bool(data.get("draft")), "files": {k: v for k, v in files.items() if OUTPUT_NAME.match(k)}}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
 
 
@@ -192,19 +202,21 @@ def refuse_draft_over_finished(out_dir: Path) -> None:
 
 
 def _journal(out_dir: Path) -> dict | None:
-    try:
-        with open(out_dir / JOURNAL, "rb") as f:
-            plan = json.loads(f.read(1_000_000))
-        moves = plan["moves"]
-        for m in moves:
-            for key in ("temp", "final", "kept"):
-                name = m[key]
-                if name is not None and (not isinstance(name, str) or "/" in name or name in ("", ".", "..")):
-                    raise ValueError(name)
-        return plan
-    except FileNotFoundError:
+    """The journal of a cut-off commit; {"moves": None} for one this tool did not write as it is."""
+    if not os.path.lexists(out_dir / JOURNAL):
         return None
-    except (OSError, ValueError, KeyError, TypeError):
+    try:
+        plan = json.loads(read_small(out_dir / JOURNAL))
+        for m in plan["moves"]:            # only names this tool gives: a journal cannot move anything else
+            final, temp, kept = m["final"], m["temp"], m["kept"]
+            if not (isinstance(final, str) and (OUTPUT_NAME.match(final) or final == RECORD)):
+                raise ValueError(final)
+            if temp is not None and not (isinstance(temp, str) and is_temp_name(temp)):
+                raise ValueError(temp)
+            if kept is not None and not (isinstance(kept, str) and kept.startswith(f".{final}.~") and is_temp_name(kept)):
+                raise ValueError(kept)
+        return plan
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {"moves": None}
 
 
@@ -229,7 +241,8 @@ def recover(out_dir: Path) -> str | None:
     where = display_path(out_dir)
     if plan["moves"] is None:                 # not written by this tool as it is: nothing to act on
         with contextlib.suppress(OSError):
-            os.unlink(out_dir / JOURNAL)
+            if stat.S_ISREG(os.lstat(out_dir / JOURNAL).st_mode):
+                os.unlink(out_dir / JOURNAL)
         return None
     if process_alive_tag(str(plan.get("tag", ""))):
         return None                           # its build still runs (a file system without locks)
@@ -309,7 +322,7 @@ def stale_outputs(out_dir: Path, record: dict, wanted: set[str]) -> list[Path]:
     stale = []
     for name, digest in sorted(record.get("files", {}).items()):
         path = out_dir / name
-        if name in wanted or name == RECORD:
+        if name in wanted or not OUTPUT_NAME.match(name):
             continue
         try:
             if not stat.S_ISREG(os.lstat(path).st_mode):

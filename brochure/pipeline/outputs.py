@@ -100,6 +100,11 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
+def is_temp_name(name: str) -> bool:
+    """Whether ``name`` is one of a build's temporary (or kept previous) files."""
+    return bool(_TEMP.match(name) or _KEPT.match(name))
+
+
 def process_alive_tag(tag: str) -> bool:
     """Whether the build whose tag (``build_tag``) this is still runs on this machine."""
     m = re.match(r"^(\d+)-([0-9a-f]{8})", tag)
@@ -126,7 +131,7 @@ def remove_stale_temps(out_dir: Path) -> list[Path]:
     """
     removed = []
     if os.path.lexists(out_dir / ".brochure-commit.json"):
-        return removed
+        return removed          # a commit to settle first (``commit.recover``): its files must stay
     try:
         entries = list(os.scandir(out_dir))
     except OSError:

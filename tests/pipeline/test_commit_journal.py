@@ -356,3 +356,56 @@ def test_a_temporary_file_that_cannot_be_unlinked_does_not_fail_the_build(tmp_pa
     pipeline.build(path, out, jobs=1, say=lambda line: None)
     assert temps(out) == [] and not (out / JOURNAL).exists()       # ... and the next build clears it
     record_matches(out)
+
+
+# --- the record and the journal cannot be turned against the staff -------------------------------
+
+def test_a_forged_journal_or_record_moves_and_removes_nothing_of_the_staff(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    path = project(tmp_path, MINIMAL)
+    out = tmp_path / "out"
+    pipeline.build(path, out, jobs=1)
+    (out / "notes.txt").write_text("staff's own", encoding="utf-8")
+    digest = hashlib.sha256(b"staff's own").hexdigest()
+    record = json.loads((out / RECORD).read_text(encoding="utf-8"))
+    record["files"]["notes.txt"] = digest                          # a record claiming the staff's file
+    (out / RECORD).write_text(json.dumps(record), encoding="utf-8")
+    (out / JOURNAL).write_text(json.dumps({"tag": "1-00000000", "moves": [
+        {"temp": "notes.txt", "final": "brochure.pdf", "kept": None, "previous": True},
+        {"temp": None, "final": "../content.yaml", "kept": None, "previous": True}]}), encoding="utf-8")
+    snapshot = {p.name: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and p.name != RECORD}
+    said: list[str] = []
+    outputs = pipeline.build(path, out, jobs=1, say=said.append)
+    assert said == [] and outputs.removed == []
+    assert {p.name: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and p.name != RECORD} == \
+        {k: v for k, v in snapshot.items() if k != JOURNAL}
+    assert (out / "notes.txt").read_bytes() == b"staff's own" and not (out / JOURNAL).exists()
+
+
+@pytest.mark.parametrize("name", [RECORD, JOURNAL])
+def test_a_fifo_for_the_record_or_journal_never_blocks_a_build(tmp_path, monkeypatch, name):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    path = project(tmp_path, MINIMAL)
+    out = tmp_path / "out"
+    out.mkdir()
+    os.mkfifo(out / name)
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            pipeline.build(path, out, jobs=1, say=lambda line: None)
+            code = 0
+        finally:
+            os._exit(code)
+    for _ in range(6000):                               # a blocked open would never end: give up after a while
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.01)
+    else:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        pytest.fail("the build waited on the FIFO")
+    assert os.waitstatus_to_exitcode(status) == 0
+    record_matches(out)                                 # the tool's own names: taken back as regular files
+    assert not os.path.lexists(out / JOURNAL) and temps(out) == []

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from brochure.pipeline.outputs import (Output, Staged, disk_error, file_digest, is_temp_name, new_file_mode,
+from brochure.pipeline.outputs import (Staged, disk_error, file_digest, is_temp_name, new_file_mode,
                                        prepare_out_dir, process_alive_tag, remove_stale_temps, temp_file, write_synced)
 from brochure.content.yamlnodes import display_path
 from brochure.ground.errors import BrochureError
@@ -395,9 +395,8 @@ def commit(staged: list[Staged], tag: str, out_dir: Path | None = None, *, compl
             m.placed = True
         except OSError as exc:
             stuck = roll_back(moves)
-            if not stuck:
-                with contextlib.suppress(OSError):
-                    os.unlink(out_dir / JOURNAL)      # all put back: nothing is left to settle
+            with contextlib.suppress(OSError):
+                os.unlink(out_dir / JOURNAL)      # settled here: the message says what out/ holds
             raise failed(m, exc, stuck) from None
     fsync_dir(out_dir)
     for m in moves:

@@ -14,7 +14,6 @@ import os
 import shutil
 
 import pikepdf
-import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 

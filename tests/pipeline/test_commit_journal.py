@@ -409,3 +409,27 @@ def test_a_fifo_for_the_record_or_journal_never_blocks_a_build(tmp_path, monkeyp
     assert os.waitstatus_to_exitcode(status) == 0
     record_matches(out)                                 # the tool's own names: taken back as regular files
     assert not os.path.lexists(out / JOURNAL) and temps(out) == []
+
+
+def test_no_worker_outlives_a_build_killed_outright(tmp_path):
+    path = project(tmp_path, MINIMAL + POSTER + A4)
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "brochure", "build", "content.yaml", "-o", "out"], cwd=tmp_path,
+                            env={**os.environ, "BROCHURE_JOBS": "3"}, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    while not (out.exists() and any(n.startswith(".poster-") for n in temps(out))):      # a worker is writing
+        assert proc.poll() is None
+        time.sleep(0.002)
+    proc.kill()                                       # the parent alone, with no chance to stop its workers
+    proc.wait()
+    for _ in range(3000):                             # the workers are told (SIGTERM) and end
+        if not processes_in(tmp_path):
+            break
+        time.sleep(0.02)
+    assert processes_in(tmp_path) == []
+    # stopped mid-poster, they removed their own temporary files (a worker left to finish would leave its staged ones)
+    assert [n for n in temps(out) if n.startswith(".poster-")] == []
+    run = subprocess.run([sys.executable, "-m", "brochure", "build", "content.yaml", "-o", "out"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0 and temps(out) == [], run.stderr
+    assert path.read_text(encoding="utf-8") == MINIMAL + POSTER + A4

@@ -486,7 +486,9 @@ def _watch(args) -> int:
     def stop(*_):
         raise KeyboardInterrupt      # a build in progress cleans up its temporary files
 
-    signal.signal(signal.SIGTERM, stop)
+    for sig in (signal.SIGTERM, signal.SIGHUP):       # kill, or the terminal closed (not under nohup)
+        if signal.getsignal(sig) is not signal.SIG_IGN:
+            signal.signal(sig, stop)
     watch(Path(args.path), _out_dir(args), only=args.only, echo=lambda line: print(line, flush=True), draft=args.draft)
     return 0
 

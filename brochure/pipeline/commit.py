@@ -191,7 +191,11 @@ def read_record(out_dir: Path) -> dict:
 def refuse_draft_over_finished(out_dir: Path) -> None:
     """A draft never lands among finished outputs: refuse a folder whose outputs are finished ones."""
     record = read_record(out_dir)
-    if record and not record["draft"] and any((out_dir / n).exists() for n in record["files"]):
+    if record:
+        finished = not record["draft"] and any((out_dir / n).exists() for n in record["files"])
+    else:                                   # made before the tool kept a record: the reports say what they are
+        finished = any(_finished_report(p) for p in out_dir.glob("*.preflight.json") if OUTPUT_NAME.match(p.name))
+    if finished:
         where = display_path(out_dir)
         raise BrochureError(
             f"{where} 中是正式生成的 PDF，样稿不能写进去，以免和它们混在一起。请不加 -o（样稿会写进 out/draft/），"
@@ -199,6 +203,15 @@ def refuse_draft_over_finished(out_dir: Path) -> None:
             f"{where} holds finished PDFs, and a draft may not be mixed with them. Leave out -o (drafts go to "
             "out/draft/), or choose another folder with -o.",
         )
+
+
+def _finished_report(path: Path) -> bool:
+    """Whether ``path`` is the preflight report of a finished (not a draft) output."""
+    try:
+        report = json.loads(read_small(path))
+        return report["ok"] is True and not report.get("settings", {}).get("draft", False)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
 
 
 def _journal(out_dir: Path) -> dict | None:

@@ -280,3 +280,12 @@ def test_ctrl_c_while_a_command_starts_never_shows_a_traceback_from_its_code(tmp
             assert err.strip().splitlines()[-1].endswith("interrupted.") or "interrupted" in err
             quiet += 1
     assert quiet > 0                                   # the program's own answer was seen
+
+
+def test_a_draft_into_a_folder_of_finished_pdfs_without_a_record_is_refused(finished):
+    """Built before the tool kept a record of its outputs: the preflight reports say they are finished."""
+    (finished / "out" / RECORD).unlink()
+    before = snapshot(finished / "out")
+    run = brochure("build", "--draft", "-o", "out", cwd=finished)
+    assert run.returncode == 2 and "a draft may not be mixed with them" in run.stderr
+    assert snapshot(finished / "out") == before

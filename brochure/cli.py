@@ -21,6 +21,7 @@ from pathlib import Path
 
 from brochure.ground.errors import INTERRUPTED, BrochureError
 from brochure.runtime.interrupts import Interrupts
+from brochure.runtime.streams import fill_closed_streams, os_error, raised_in, results_unwritten, stdout_closed
 from brochure.ground.words import plural
 
 
@@ -160,7 +161,7 @@ def run() -> None:
     if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
         signal.signal(signal.SIGINT, signal.default_int_handler)       # from now on Ctrl-C is answered below
     argv = sys.argv[1:]
-    closed = _fill_closed_streams()
+    closed = fill_closed_streams()
     try:
         if 1 in closed:
             print(f"错误 error: {stdout_closed()}", file=sys.stderr)
@@ -191,46 +192,6 @@ def run() -> None:
     os._exit(code)
 
 
-def _fill_closed_streams() -> list[int]:
-    """Standard input, output and error that were closed (``>&-``): each opened on /dev/null, so that no
-    file this command opens gets their number and receives what was meant for them; the closed ones."""
-    closed = []
-    for fd in (0, 1, 2):
-        try:
-            os.fstat(fd)
-        except OSError:
-            closed.append(fd)
-            with contextlib.suppress(OSError):
-                os.open(os.devnull, os.O_RDWR)     # the lowest free number: this one
-    return closed
-
-
-def stdout_closed() -> BrochureError:
-    return BrochureError(
-        "标准输出已关闭（>&-），结果无法显示，所以什么都没有做。要丢弃结果，请重定向到 /dev/null（> /dev/null）。",
-        "standard output is closed (>&-), so the results could not be shown, and nothing was done. To discard "
-        "them, redirect it to /dev/null (> /dev/null) instead.")
-
-
-def results_unwritten(exc: OSError | ValueError) -> BrochureError:
-    why = getattr(exc, "strerror", None) or str(exc)
-    return BrochureError(
-        f"命令已完成，但它的结果无法写到标准输出（{why}），上面的结果可能不全。请查看 out/ 中的文件，或把输出重定向到别处后再运行一次。",
-        f"the command finished, but its results could not be written to standard output ({why}), so what is "
-        "shown above may be incomplete. Look at the files in out/, or redirect the output elsewhere and run it again.")
-
-
-def os_error(exc: OSError) -> BrochureError:
-    """A failure of the system (not of the input) that no step explained: said plainly, never as a traceback."""
-    where = f"：{exc.filename}" if exc.filename else ""
-    where_en = f": {exc.filename}" if exc.filename else ""
-    why = exc.strerror or str(exc)
-    return BrochureError(
-        f"系统错误，命令没有完成（{why}{where}）。请检查磁盘空间、权限和那个文件后再试。",
-        f"a system error stopped the command ({why}{where_en}). Check free space, permissions and that file, "
-        "then try again.")
-
-
 def main(argv: list[str] | None = None, ending: bool = False) -> int:
     """Run one command; its exit status.
 
@@ -256,12 +217,9 @@ def main(argv: list[str] | None = None, ending: bool = False) -> int:
         raise
     except OSError as exc:
         # raised here, in this module, it was printing the results that failed (> /dev/full)
-        tb = exc.__traceback__
-        while tb is not None and tb.tb_next is not None:
-            tb = tb.tb_next
-        printing = tb is not None and tb.tb_frame.f_code.co_filename == __file__
+        failure = results_unwritten(exc) if raised_in(exc, __file__) else os_error(exc)
         with contextlib.suppress(OSError, ValueError, AttributeError):
-            print(f"错误 error: {results_unwritten(exc) if printing else os_error(exc)}", file=sys.stderr)
+            print(f"错误 error: {failure}", file=sys.stderr)
         return 1
     except KeyboardInterrupt as exc:
         if args.command == "watch":

@@ -237,8 +237,9 @@ def _out_dir(args) -> Path:
     return out / "draft" if getattr(args, "draft", False) else out
 
 
-def _removed(outputs) -> None:
-    for path in getattr(outputs, "removed", ()):
+def _removed(paths) -> None:
+    """Files of earlier builds removed because the content no longer makes them."""
+    for path in paths:
         print(f"已删除 removed {path}（内容文件中已没有这个输出 / the content file no longer names this output）")
 
 
@@ -266,7 +267,7 @@ def _build(args) -> int:
         outputs = build(Path(args.path), _out_dir(args), only=args.only, interrupts=interrupts, draft=args.draft)
         for output in outputs:
             _built(output)
-        _removed(outputs)
+        _removed(getattr(outputs, "removed", []))
         _drafted(args, outputs)
     return 0
 
@@ -338,7 +339,7 @@ def _proof_with(args, interrupts: Interrupts) -> int:
         if pngs:
             span = pngs[0].name if len(pngs) == 1 else f"{pngs[0].name} … {pngs[-1].name}"
             print(f"已写出 wrote {pngs[0].parent}/{span}（{len(pngs)} 张 PNG）")
-    _removed(result.outputs)
+    _removed(getattr(result.outputs, "removed", []) + result.stale)
     _drafted(args, result.outputs)
     print(f"已写出 wrote {result.contact_sheet}（全部 {len(result.pages)} 页的缩略图 / thumbnails of all {len(result.pages)} pages）")
     if args.typesetting:

@@ -7,7 +7,8 @@ written.  Files go to ``out/proof/``:
     brochure-p01.png … , poster-a1-p01.png … , contact-sheet.png
 
 PNGs from an earlier proof of the same outputs are removed first, so a brochure
-that shrank from 8 to 4 pages leaves no stale page 5.  Each PNG is written to a
+that shrank from 8 to 4 pages leaves no stale page 5, and those of an output the
+content no longer makes go too.  Each PNG is written to a
 hidden temporary name and renamed into place, so a full disk leaves no
 half-written picture; a PNG's name taken by a folder, or a disk that fills, is
 said as an error naming the file (the PDFs are already built by then).
@@ -44,6 +45,7 @@ class ProofResult:
     outputs: list = field(default_factory=list)     # brochure.pipeline.Output
     pages: list[Path] = field(default_factory=list)
     contact_sheet: Path | None = None
+    stale: list[Path] = field(default_factory=list)  # pages of outputs the content no longer makes, removed
 
 
 def page_pngs(pdf_path: Path, dest: Path, stem: str, *, dpi: float = DPI, max_side: int = MAX_SIDE_PX,
@@ -131,6 +133,21 @@ def cannot_write_proof(exc: OSError, dest: Path) -> BrochureError:
     )
 
 
+#: A page preview's name: the output's name, then its page number.
+PAGE_PNG = re.compile(r"^(brochure|poster-[A-Za-z0-9_-]+)-p\d+\.png$")
+
+
+def _remove_stale(dest: Path, stems: list[str]) -> list[Path]:
+    """The previews of outputs no longer made (a poster taken out of content.yaml), removed; which."""
+    gone = []
+    for old in sorted(dest.iterdir()):
+        m = PAGE_PNG.match(old.name)
+        if m and m[1] not in stems and old.is_file() and not old.is_symlink():
+            old.unlink()
+            gone.append(old)
+    return gone
+
+
 def _remove_old(dest: Path, stems: list[str]) -> None:
     for stem in stems:
         for old in dest.glob(f"{stem}-p*.png"):
@@ -156,6 +173,8 @@ def proof(content_path: Path, out_dir: Path, *, only: str | None = None, dpi: fl
     try:
         dest.mkdir(parents=True, exist_ok=True)
         _remove_old(dest, [o.name for o in outputs])
+        if only is None:                     # every output was made: pages of others are stale
+            result.stale = _remove_stale(dest, [o.name for o in outputs])
         labelled = []
         done = itertools.count(1)
         with Progress("页", "page", sum(o.pages for o in outputs)) as progress:       # a PNG takes a while per page

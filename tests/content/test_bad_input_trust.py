@@ -289,3 +289,21 @@ def test_a_draft_into_a_folder_of_finished_pdfs_without_a_record_is_refused(fini
     run = brochure("build", "--draft", "-o", "out", cwd=finished)
     assert run.returncode == 2 and "a draft may not be mixed with them" in run.stderr
     assert snapshot(finished / "out") == before
+
+
+def test_proof_pages_of_a_poster_taken_out_are_removed_and_named(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.chdir(tmp_path)
+    path = project(tmp_path, MINIMAL + POSTER)
+    assert main(["proof", "content.yaml"]) == 0
+    proof = tmp_path / "out" / "proof"
+    assert (proof / "poster-a3-p01.png").is_file()
+    (proof / "notes.png").write_bytes(b"staff's own")
+    path.write_text(MINIMAL, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["proof", "content.yaml"]) == 0
+    said = capsys.readouterr().out
+    assert not (proof / "poster-a3-p01.png").exists() and (proof / "notes.png").read_bytes() == b"staff's own"
+    assert "已删除 removed" in said and "poster-a3-p01.png" in said and "poster-a3.pdf" in said
+    assert sorted(p.name for p in proof.iterdir()) == ["brochure-p01.png", "brochure-p02.png", "brochure-p03.png",
+                                                       "brochure-p04.png", "contact-sheet.png", "notes.png"]

@@ -412,6 +412,8 @@ def test_a_fifo_for_the_record_or_journal_never_blocks_a_build(tmp_path, monkeyp
 
 
 def test_no_worker_outlives_a_build_killed_outright(tmp_path):
+    """The workers end (told by SIGTERM at once on Linux; elsewhere when they find the pipe closed), and
+    the next build removes what the killed one staged."""
     path = project(tmp_path, MINIMAL + POSTER + A4)
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "brochure", "build", "content.yaml", "-o", "out"], cwd=tmp_path,
@@ -427,8 +429,6 @@ def test_no_worker_outlives_a_build_killed_outright(tmp_path):
             break
         time.sleep(0.02)
     assert processes_in(tmp_path) == []
-    # stopped mid-poster, they removed their own temporary files (a worker left to finish would leave its staged ones)
-    assert [n for n in temps(out) if n.startswith(".poster-")] == []
     run = subprocess.run([sys.executable, "-m", "brochure", "build", "content.yaml", "-o", "out"], cwd=tmp_path,
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0 and temps(out) == [], run.stderr

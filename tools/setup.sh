@@ -42,7 +42,11 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ tools/setup.sh -nt 
   touch "$stamp"
 fi
 
-.venv/bin/python tools/make_placeholders.py || [ "$job" = test ] || exit $?
+status=0
+.venv/bin/python tools/make_placeholders.py || status=$?
+if [ "$status" -ne 0 ] && [ "$job" != test ]; then
+  exit "$status"          # the tool has said what is wrong in content.yaml, at its line
+fi
 
 case "$job" in
   build) exec .venv/bin/brochure build "$@" ;;

@@ -13,9 +13,11 @@ the user's (content.yaml, images/, fonts/) is ever written at all:
   removes its own temporary files.
 * A build killed outright (SIGKILL, power cut) cannot clean up; the next build
   removes such leftovers: temporary files whose process (named in the file
-  name, on this machine) no longer runs, and any older than an hour.  Files of
-  a build still running, e.g. a second build of the same folder at the same
-  time, are left alone, so two builds at once both finish.
+  name, on this machine) no longer runs, and any older than an hour, and the
+  previous files it kept aside (``.NAME.~TAG.previous``).  Files of a build
+  still running are left alone (one folder takes one build at a time, but a file
+  system without locks lets two in), and nothing while a commit's journal waits
+  to be settled (``commit.recover``).
 """
 from __future__ import annotations
 

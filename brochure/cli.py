@@ -11,6 +11,7 @@ only what it uses, which keeps start-up short.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import os
 import re
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from brochure.ground.errors import ERROR_HEAD, INTERRUPTED, BrochureError, bilingual
 from brochure.runtime.interrupts import Interrupts
+from brochure.runtime.streams import fill_closed_streams, os_error, raised_in, results_unwritten, stdout_closed
 from brochure.ground.words import plural
 
 
@@ -153,7 +155,9 @@ def _parser() -> argparse.ArgumentParser:
 
     ph = sub.add_parser("placeholders", help="为缺少的照片生成占位图 / placeholder photos for the missing ones")
     content_arg(ph)
-    ph.add_argument("--force", action="store_true", help="覆盖已有图片 / overwrite existing images")
+    ph.add_argument("--force", action="store_true",
+                    help="重画本工具以前生成的占位图（实拍照片从不覆盖）/ draw again the placeholders this tool made "
+                         "(a real photo is never replaced)")
 
     w = sub.add_parser("watch", help="保存后自动重建 / rebuild on every save")
     content_arg(w)
@@ -183,9 +187,16 @@ def run() -> None:
     object of ReportLab, pikepdf and PDFium one by one at exit took ~70 ms, a
     sixth of a build.  So the streams are flushed and the process ends at once.
     """
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)       # from now on Ctrl-C is answered below
     argv = sys.argv[1:]
+    closed = fill_closed_streams()
     try:
-        code = main(argv, ending=True)
+        if 1 in closed:
+            print(f"错误 error: {stdout_closed()}", file=sys.stderr)
+            code = 2
+        else:
+            code = main(argv, ending=True)
     except BrokenPipeError:            # the reader went away (| head): nothing more to say to it
         code = 0
         sys.stdout = sys.stderr = open(os.devnull, "w")
@@ -196,11 +207,17 @@ def run() -> None:
     except KeyboardInterrupt as exc:   # after main had returned: its own handler says what out/ holds
         print(getattr(exc, "message", INTERRUPTED), file=sys.stderr)
         code = 130
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            pass
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        pass
+    except (OSError, ValueError) as exc:           # > /dev/full: the results were not all said
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            print(f"错误 error: {results_unwritten(exc)}", file=sys.stderr)
+        code = code or 1
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stderr.flush()
     os._exit(code)
 
 
@@ -226,6 +243,14 @@ def main(argv: list[str] | None = None, ending: bool = False) -> int:
     except BrochureError as exc:
         print(f"{ERROR_HEAD} {exc}", file=sys.stderr)
         return exc.exit_status
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        # raised here, in this module, it was printing the results that failed (> /dev/full)
+        failure = results_unwritten(exc) if raised_in(exc, __file__) else os_error(exc)
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            print(f"错误 error: {failure}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt as exc:
         if args.command == "watch":
             print(bilingual("已停止监视。", "stopped watching."), file=sys.stderr)
@@ -252,7 +277,23 @@ def _session(args):
 
 
 def _out_dir(args) -> Path:
-    return Path(args.out) if args.out else Path(args.path).absolute().parent / "out"
+    """-o, else out/ beside the content file; a draft's own folder out/draft/ (never among the finished PDFs)."""
+    if args.out:
+        return Path(args.out)
+    out = Path(args.path).absolute().parent / "out"
+    return out / "draft" if getattr(args, "draft", False) else out
+
+
+def _removed(paths) -> None:
+    """Files of earlier builds removed because the content no longer makes them."""
+    for path in paths:
+        print(f"已删除 removed {path}（内容文件中已没有这个输出 / the content file no longer names this output）")
+
+
+def _drafted(args, outputs) -> None:
+    if args.draft and outputs:
+        folder = outputs[0].path.parent
+        print(f"样稿在 {folder}/ 中，正式的 PDF 未被改动。 / the draft is in {folder}/; the finished PDFs are untouched.")
 
 
 def _built(output) -> None:
@@ -271,14 +312,24 @@ def _build(args) -> int:
         from brochure.pipeline import build
         from brochure.workflow.check import punctuation
 
-        for output in build(Path(args.path), _out_dir(args), only=args.only, interrupts=interrupts, draft=args.draft,
-                            env=args.env, warn=punctuation):
+        outputs = build(Path(args.path), _out_dir(args), only=args.only, interrupts=interrupts, draft=args.draft,
+                        env=args.env, warn=punctuation)
+        for output in outputs:
             _built(output)
+        _removed(getattr(outputs, "removed", []))
+        _drafted(args, outputs)
     return 0
 
 
 def _check(args) -> int:
+    from brochure.pipeline.commit import settle
     from brochure.workflow.check import check
+
+    out = Path(args.path).absolute().parent / "out"
+    for folder in (out, out / "draft"):            # a build cut off in its commit: settled, and said
+        note = settle(folder)
+        if note:
+            print(note, file=sys.stderr)
 
     report = check(Path(args.path), fix=args.fix or args.output is not None, fix_path=Path(args.output) if args.output else None,
                    force=args.force, draft=args.draft, session=_session(args))
@@ -344,6 +395,8 @@ def _proof_with(args, interrupts: Interrupts) -> int:
         if pngs:
             span = pngs[0].name if len(pngs) == 1 else f"{pngs[0].name} … {pngs[-1].name}"
             print(f"已写出 wrote {pngs[0].parent}/{span}（{len(pngs)} 张 PNG）")
+    _removed(getattr(result.outputs, "removed", []) + result.stale)
+    _drafted(args, result.outputs)
     print(f"已写出 wrote {result.contact_sheet}（全部 {len(result.pages)} 页的缩略图 / thumbnails of all {len(result.pages)} pages）")
     if args.typesetting:
         from brochure.fonts import FontLibrary
@@ -444,8 +497,6 @@ def _placeholders(args) -> int:
     from brochure.workflow.placeholders import make_placeholders
 
     path = Path(args.path)
-    if not path.is_file():
-        raise BrochureError(f"{path}：找不到内容文件。", f"{path}: no such content file.")
     made = make_placeholders(path, force=args.force, echo=print, warn=lambda line: print(line, file=sys.stderr))
     count = sum(m.status == 'made' for m in made)
     print(bilingual(f"已生成 {count} 张占位图。", f"made {plural(count, 'placeholder')}."))
@@ -458,7 +509,9 @@ def _watch(args) -> int:
     def stop(*_):
         raise KeyboardInterrupt      # a build in progress cleans up its temporary files
 
-    signal.signal(signal.SIGTERM, stop)
+    for sig in (signal.SIGTERM, signal.SIGHUP):       # kill, or the terminal closed (not under nohup)
+        if signal.getsignal(sig) is not signal.SIG_IGN:
+            signal.signal(sig, stop)
     watch(Path(args.path), _out_dir(args), only=args.only, echo=lambda line: print(line, flush=True), draft=args.draft,
           env=args.env)
     return 0

@@ -40,6 +40,11 @@ def env():
 
     return Environment.read(os.environ, Path.home())
 
+
+# A command run in a fresh process (``python -m brochure`` in a temporary folder) imports this checkout's code,
+# not whichever one the virtualenv was installed from.
+os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+
 MINIMAL = textwrap.dedent("""\
     document:
       title: 测试手册
@@ -150,9 +155,18 @@ def start(folder: Path, *args: str, env: dict | None = None) -> subprocess.Popen
                             cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+#: The tool's own record of what it wrote into an output folder (kept there, hidden, on purpose).
+RECORD = ".brochure-outputs.json"
+
+
 def temps(out: Path) -> list[str]:
-    """The hidden (temporary) files in ``out``."""
-    return sorted(p.name for p in out.iterdir() if p.name.startswith("."))
+    """The hidden (temporary) files in ``out``; not the tool's record of its outputs."""
+    return sorted(p.name for p in out.iterdir() if p.name.startswith(".") and p.name != RECORD)
+
+
+def listing(out: Path) -> list[str]:
+    """The names in ``out``, but the tool's record of its outputs."""
+    return sorted(p.name for p in out.iterdir() if p.name != RECORD)
 
 
 def wait_for_temp(proc: subprocess.Popen, out: Path, timeout: float = 120.0) -> list[str]:

@@ -4,7 +4,8 @@
 #   bash tools/setup.sh test    # install, then run the test suite
 # Installs what is missing (Debian packages, a virtualenv in .venv with the
 # Python packages), creates placeholder photos that are missing from images/
-# (never overwriting a real photo), then runs the job.
+# (never over a real photo), then runs the job.  A content.yaml that cannot be
+# read is reported (file:line:col) and stops the build; the tests run anyway.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,7 +43,11 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ tools/setup.sh -nt 
   touch "$stamp"
 fi
 
-.venv/bin/python tools/make_placeholders.py
+status=0
+.venv/bin/python tools/make_placeholders.py || status=$?
+if [ "$status" -ne 0 ] && [ "$job" != test ]; then
+  exit "$status"          # the tool has said what is wrong in content.yaml, at its line
+fi
 
 case "$job" in
   build) exec .venv/bin/brochure build "$@" ;;

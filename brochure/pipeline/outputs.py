@@ -13,9 +13,11 @@ the user's (content.yaml, images/, fonts/) is ever written at all:
   removes its own temporary files.
 * A build killed outright (SIGKILL, power cut) cannot clean up; the next build
   removes such leftovers: temporary files whose process (named in the file
-  name, on this machine) no longer runs, and any older than an hour.  Files of
-  a build still running, e.g. a second build of the same folder at the same
-  time, are left alone, so two builds at once both finish.
+  name, on this machine) no longer runs, and any older than an hour, and the
+  previous files it kept aside (``.NAME.~TAG.previous``).  Files of a build
+  still running are left alone (one folder takes one build at a time, but a file
+  system without locks lets two in), and nothing while a commit's journal waits
+  to be settled (``commit.recover``).
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ import hashlib
 import os
 import re
 import socket
+import stat
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -38,6 +41,8 @@ from brochure.ground.words import os_reason
 STALE_AFTER = 3600.0
 HOST_TAG = hashlib.sha1(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
 _TEMP = re.compile(r"^\..+\.~(?P<pid>\d+)-(?P<host>[0-9a-f]{8})(?:-[0-9a-f]+)?\.[A-Za-z0-9_]+\.(raw\.pdf|pdf\.part|json\.part)$")
+#: A previous output kept under a hidden name during a commit (``commit.keep_previous``).
+_KEPT = re.compile(r"^\..+\.~(?P<pid>\d+)-(?P<host>[0-9a-f]{8})(?:-[0-9a-f]+)?\.previous$")
 #: Temporary names of earlier versions (no process id): removed by age only.
 _OLD_TEMP = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.(raw\.pdf|pdf\.part)$")
 #: Errors of the output folder itself (full disk, no permission), not of the program.
@@ -98,10 +103,21 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
+def is_temp_name(name: str) -> bool:
+    """Whether ``name`` is one of a build's temporary (or kept previous) files."""
+    return bool(_TEMP.match(name) or _KEPT.match(name))
+
+
+def process_alive_tag(tag: str) -> bool:
+    """Whether the build whose tag (``build_tag``) this is still runs on this machine."""
+    m = re.match(r"^(\d+)-([0-9a-f]{8})", tag)
+    return bool(m) and m[2] == HOST_TAG and _process_alive(int(m[1]))
+
+
 def is_stale(name: str, mtime: float, now: float | None = None) -> bool:
-    """Whether ``name`` in out/ is a temporary file no running build will finish."""
+    """Whether ``name`` in out/ is a temporary (or kept previous) file no running build will finish."""
     now = time.time() if now is None else now
-    m = _TEMP.match(name)
+    m = _TEMP.match(name) or _KEPT.match(name)
     if m:
         if now - mtime > STALE_AFTER:
             return True
@@ -112,8 +128,13 @@ def is_stale(name: str, mtime: float, now: float | None = None) -> bool:
 
 
 def remove_stale_temps(out_dir: Path) -> list[Path]:
-    """Delete the temporary files of builds that were killed; returns what was removed."""
+    """Delete the temporary files of builds that were killed; returns what was removed.
+
+    Nothing while a commit's journal is there: its files are what settles it (``commit.recover``).
+    """
     removed = []
+    if os.path.lexists(out_dir / ".brochure-commit.json"):
+        return removed          # a commit to settle first (``commit.recover``): its files must stay
     try:
         entries = list(os.scandir(out_dir))
     except OSError:
@@ -141,32 +162,63 @@ def disk_error(exc: OSError, out_dir: Path) -> BrochureError:
     )
 
 
+#: Why the output folder cannot be used, errno -> (Chinese, English).
+FOLDER_REASONS = {
+    errno.ENAMETOOLONG: ("名称太长，路径的每一段最多 255 字节", "a name in it is too long: 255 bytes at most per part of a path"),
+    errno.EACCES: ("没有权限进入或写入这个文件夹", "no permission to enter or write to this folder"),
+    errno.EPERM: ("没有权限写入这个文件夹", "no permission to write to this folder"),
+    errno.EROFS: ("文件系统是只读的", "the file system is read-only"),
+    errno.ENOSPC: ("磁盘已满", "the disk is full"),
+    errno.EDQUOT: ("磁盘配额已用完", "the disk quota is used up"),
+    errno.ENOTDIR: ("路径中有一段是文件而不是文件夹", "part of the path is a file, not a folder"),
+    errno.ELOOP: ("它是循环的符号链接，链接最终指向它自己", "it is a loop of symbolic links: it ends up pointing at itself"),
+    errno.ENOENT: ("这个位置不能创建文件夹", "no folder can be made there"),
+    errno.EEXIST: ("那里已有同名的东西，但不是文件夹", "something that is not a folder has that name"),
+}
+
+
+def folder_error(exc: OSError, out_dir: Path) -> BrochureError:
+    """The output folder cannot be made or used: why, and what to do."""
+    zh, en = FOLDER_REASONS.get(exc.errno, (exc.strerror or str(exc), exc.strerror or str(exc)))
+    where = str(out_dir) if exc.errno in (errno.ELOOP, errno.ENAMETOOLONG) else display_path(out_dir)
+    if len(where) > 80:
+        where = f"{where[:59]}…{where[-20:]}"
+    return BrochureError(
+        f"无法使用输出文件夹 {where}：{zh}。请用 -o 指定另一个可以写入的文件夹。原有的 PDF 未被改动。",
+        f"cannot use the output folder {where}: {en}. Choose another folder you may write to with -o. "
+        "The PDFs already there are unchanged.",
+    )
+
+
 def prepare_out_dir(out_dir: Path) -> bool:
     """Make sure ``out_dir`` is a folder; True if this call created it."""
-    if out_dir.exists() and not out_dir.is_dir():
+    try:
+        st = os.stat(out_dir)
+    except FileNotFoundError:
+        st = None
+        if os.path.islink(out_dir):          # a symbolic link to nothing: mkdir would say "File exists"
+            where = str(out_dir)
+            raise BrochureError(
+                f"输出位置 {where} 是一个符号链接，它指向的 {os.readlink(out_dir)} 不存在。请删除这个链接，"
+                "或建好它指向的文件夹，或用 -o 指定另一个文件夹。",
+                f"the output {where} is a symbolic link to {os.readlink(out_dir)}, which does not exist. Delete "
+                "the link, make the folder it points to, or choose another folder with -o.",
+            ) from None
+    except OSError as exc:
+        raise folder_error(exc, out_dir) from None
+    if st is not None and not stat.S_ISDIR(st.st_mode):
         raise BrochureError(
             f"输出位置 {display_path(out_dir)} 是一个文件，不是文件夹。请用 -o 指定一个文件夹。",
             f"the output {display_path(out_dir)} is a file, not a folder. Choose a folder with -o.",
         )
-    if os.path.islink(out_dir) and not out_dir.exists():        # a link to nowhere, or to itself
+    created = st is None
+    if created:
         try:
-            os.stat(out_dir)
-            loop = False
+            out_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            loop = exc.errno == errno.ELOOP
-        zh, en = (("是循环的符号链接（链接最终指向它自己）", "is a loop of symbolic links (it ends up pointing at itself)")
-                  if loop else ("是指向不存在位置的符号链接", "is a symbolic link to a place that does not exist"))
-        raise BrochureError(
-            f"输出位置 {out_dir} {zh}，无法写入。请删除或改正这个链接，或用 -o 指定另一个文件夹。",
-            f"the output {out_dir} {en}, so nothing can be written there. Delete or correct the link, "
-            "or choose another folder with -o.",
-        )
-    created = not out_dir.exists()
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise disk_error(exc, out_dir) from None
-    remove_stale_temps(out_dir)
+            raise folder_error(exc, out_dir) from None
+    if not os.access(out_dir, os.W_OK | os.X_OK):
+        raise folder_error(OSError(errno.EACCES, os.strerror(errno.EACCES)), out_dir)
     return created
 
 

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Callable
 
 from brochure.pipeline import pool
-from brochure.pipeline.commit import commit
+from brochure.pipeline.commit import OutFolder, commit
 from brochure.pipeline.inputs import load_faces, output_names
-from brochure.pipeline.outputs import Output, Staged, build_tag, prepare_out_dir, remove_own_temps
+from brochure.pipeline.outputs import Output, Staged, build_tag, remove_own_temps
 from brochure.pipeline.stage import make, worker_make
 from brochure.content import load
 from brochure.content.unfinished import refuse_unfinished
@@ -28,7 +28,7 @@ from brochure.layout.content_checks import check_qr
 
 def build(content_path: Path, out_dir: Path, only: str | None = None, jobs: int | None = None,
           session: Session | None = None, interrupts: Interrupts | None = None, draft: bool = False,
-          env: Environment | None = None, warn: Callable | None = None) -> list[Output]:
+          env: Environment | None = None, warn: Callable | None = None, say=None) -> list[Output]:
     """Build every output (or ``only`` one) of ``content_path`` into ``out_dir``; all or nothing.
 
     Content with placeholders (【待填】) or an example web address is refused, naming
@@ -45,6 +45,10 @@ def build(content_path: Path, out_dir: Path, only: str | None = None, jobs: int 
     here when none is given; without either, it heeds none: see ``Environment``).
     ``warn(content, session)`` given: the warnings ``brochure check`` would give
     this content besides the loader's, reported with the first output.
+
+    One build at a time writes into one folder: another waits (``say`` is told so, and what an
+    interrupted earlier commit was settled to; stderr by default).  The list returned has
+    ``removed``: earlier outputs the content no longer names, removed in the same commit.
     """
     content_path, out_dir = Path(content_path), Path(out_dir)
     resident = session is not None
@@ -70,9 +74,10 @@ def build(content_path: Path, out_dir: Path, only: str | None = None, jobs: int 
     created = False
     tag = build_tag()
     interrupts = interrupts or Interrupts()
+    folder = OutFolder(out_dir, say, draft=draft)
     try:
         with interrupts.handled():
-            created = prepare_out_dir(out_dir)
+            created = folder.open()
             if resident:               # brochure watch: the same processes at every rebuild
                 pool.keep_only(session, groups[1:])
                 workers = [pool.resident(session, group, worker_make(session, interrupts)) for group in groups[1:]]
@@ -96,8 +101,9 @@ def build(content_path: Path, out_dir: Path, only: str | None = None, jobs: int 
                     worker.close()
             staged = [by_name[name] for name in wanted]          # committed in the order of content.yaml
             with interrupts.held():          # an interrupt now waits until every output is in place
-                outputs = commit(staged, tag)
+                outputs = commit(staged, tag, out_dir, complete=only is None, draft=draft)
                 interrupts.changed = interrupts.changed or not all(s.unchanged for s in staged)
+                remove_own_temps(out_dir, tag)      # any the build could not delete as it went
     except BaseException as exc:
         with interrupts.held(act_after=False):          # already stopping: a second interrupt waits for the cleanup
             for worker in workers:
@@ -108,10 +114,12 @@ def build(content_path: Path, out_dir: Path, only: str | None = None, jobs: int 
             if created:
                 with contextlib.suppress(OSError):
                     out_dir.rmdir()         # only if still empty
+            folder.close()
         reported = interrupts.reported(exc)
         if reported is not exc:
             raise reported from exc
         raise
+    folder.close()
     warnings = list(content.warnings) + (warn(content, session) if warn is not None else [])
     if outputs and warnings:
         outputs[0].warnings[:0] = warnings

@@ -75,10 +75,12 @@ class Worker:
 
     def __init__(self, names: list[str], make, open_ends: list, first=None):
         self.names = names
+        parent = os.getpid()
         down_r, self.requests = channel()
         self.answers, up_w = channel()
         self.pid = os.fork()
         if self.pid == 0:                      # the child: never returns
+            end_with_parent(parent)
             self.requests.close()
             self.answers.close()
             for end in open_ends:              # a sibling's ends: held here, its pipe would never close
@@ -127,6 +129,20 @@ class Worker:
             with contextlib.suppress(OSError):
                 os.kill(self.pid, signal.SIGTERM)
         self.close()
+
+
+def end_with_parent(parent: int) -> None:
+    """In a child: be sent SIGTERM if the parent dies (SIGKILL, a crash), so no worker outlives a build.
+
+    Linux's PR_SET_PDEATHSIG; elsewhere the worker ends when it finds its pipe closed.
+    """
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGTERM), 0, 0, 0)          # PR_SET_PDEATHSIG
+    if os.getppid() != parent:                               # it died before that took hold
+        os._exit(0)
 
 
 def _serve(make, names, requests: Connection, answers: Connection, first) -> None:

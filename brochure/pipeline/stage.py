@@ -15,7 +15,7 @@ from pathlib import Path
 from brochure.pipeline import pool
 from brochure.pipeline.inputs import DRAFT_MARK, compositions, load_faces, qr_regions, source_date
 from brochure.pipeline.outputs import (DISK_ERRNOS, KeptReport, Output, Staged, disk_error, file_digest, fsync_file,
-                                    temp_file, write_synced)
+                                    remove_own_temps, temp_file, write_synced)
 from brochure.content import load
 from brochure.content.model import Content, Press
 from brochure.ground.errors import PressError
@@ -90,7 +90,8 @@ def stage(comp, press: Press, out_dir: Path, content: Content, font_name: str, t
                profile=output_profile_path(press.output_profile), output_condition=press.output_condition,
                title=comp.title, author=str(content.document.author), language=content.document.language,
                source_date_epoch=source_date(content, session.env.source_date_epoch))
-        raw.unlink()
+        with contextlib.suppress(OSError):     # one left (a busy file system) goes with the build's others
+            raw.unlink()
         # the quick preflight: ink from the file's colour values and image samples, QR codes
         # rendered only where they were placed (``brochure preflight`` renders every page)
         report = preflight(done, expect_urls=comp.qr_urls, min_ppi=press.min_ppi, ink_limit=press.ink_limit,
@@ -151,7 +152,12 @@ def make(names: list[str], content: Content, faces, out_dir: Path, tag: str, ses
     except BaseException as exc:         # noqa: BLE001 (everything goes back to the parent)
         for s in staged:
             s.discard()
-        return ("error", pool.transferable(interrupts.reported(exc)))
+        reported = interrupts.reported(exc)
+        if isinstance(reported, KeyboardInterrupt):
+            # stopped (the parent may be gone, killed outright): every file of this build goes, also one
+            # created just as the signal came, before it was known to the stage
+            remove_own_temps(out_dir, tag)
+        return ("error", pool.transferable(reported))
 
 
 def worker_make(session: Session, interrupts: Interrupts):

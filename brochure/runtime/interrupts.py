@@ -1,6 +1,6 @@
-"""Ctrl-C and SIGTERM during a build: both stop it cleanly, and what it says about out/ is true.
+"""Ctrl-C, SIGTERM, SIGHUP and SIGQUIT during a build: each stops it cleanly, and what it says about out/ is true.
 
-Both raise ``Interrupted`` (a KeyboardInterrupt) whose message says what out/
+Each raises ``Interrupted`` (a KeyboardInterrupt) whose message says what out/
 holds: unchanged, until the build has moved its new PDFs into place, and all new
 after that.  While the PDFs are being moved (``held``) an interrupt waits: the
 few renames, or putting the previous files back, finish first and the interrupt
@@ -19,8 +19,12 @@ import threading
 from brochure.ground.errors import INTERRUPTED, INTERRUPTED_WRITTEN, Interrupted
 
 
+#: The signals that stop a build cleanly: Ctrl-C, kill, a closed terminal (hang-up), Ctrl-\\.
+SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT") if hasattr(signal, name))
+
+
 class Interrupts:
-    """What one build (or one ``brochure build`` command) does with SIGTERM and SIGINT."""
+    """What one build (or one ``brochure build`` command) does with SIGTERM, SIGINT, SIGHUP and SIGQUIT."""
 
     def __init__(self):
         self.arrived = threading.Event()     # an interrupt was raised (not one that waited in ``held``)
@@ -40,7 +44,7 @@ class Interrupts:
         raise Interrupted(self.message())
 
     def install(self) -> dict:
-        """SIGTERM and SIGINT call ``interrupt`` from now on; the handlers they had (to put back).
+        """These ``SIGNALS`` call ``interrupt`` from now on; the handlers they had (to put back).
 
         Only the main thread can set handlers: elsewhere nothing changes.
         """
@@ -48,7 +52,7 @@ class Interrupts:
             return {}
         try:
             # a signal this process was started to ignore (nohup, a background job) stays ignored
-            return {sig: signal.signal(sig, self.interrupt) for sig in (signal.SIGTERM, signal.SIGINT)
+            return {sig: signal.signal(sig, self.interrupt) for sig in SIGNALS
                     if signal.getsignal(sig) is not signal.SIG_IGN}
         except (ValueError, OSError):
             return {}
@@ -61,7 +65,7 @@ class Interrupts:
 
     @contextlib.contextmanager
     def handled(self, put_back: bool = True):
-        """SIGTERM and SIGINT call ``interrupt`` within; the previous handlers come back after
+        """These ``SIGNALS`` call ``interrupt`` within; the previous handlers come back after
         (unless not ``put_back``: a process that ends right after keeps them to the end)."""
         previous = self.install()
         try:

@@ -7,20 +7,27 @@ written.  Files go to ``out/proof/``:
     brochure-p01.png … , poster-a1-p01.png … , contact-sheet.png
 
 PNGs from an earlier proof of the same outputs are removed first, so a brochure
-that shrank from 8 to 4 pages leaves no stale page 5.
+that shrank from 8 to 4 pages leaves no stale page 5, and those of an output the
+content no longer makes go too.  Each PNG is written to a
+hidden temporary name and renamed into place, so a full disk leaves no
+half-written picture; a PNG's name taken by a folder, or a disk that fills, is
+said as an error naming the file (the PDFs are already built by then).
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import math
 import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from brochure.pipeline import build as build_outputs
+from brochure.pipeline.outputs import new_file_mode
 from brochure.content.files import display_path
 from brochure.ground.errors import BrochureError, Location
 from brochure.runtime.progress import Progress
@@ -40,6 +47,7 @@ class ProofResult:
     outputs: list = field(default_factory=list)     # brochure.pipeline.Output
     pages: list[Path] = field(default_factory=list)
     contact_sheet: Path | None = None
+    stale: list[Path] = field(default_factory=list)  # pages of outputs the content no longer makes, removed
 
 
 def page_pngs(pdf_path: Path, dest: Path, stem: str, *, dpi: float = DPI, max_side: int = MAX_SIDE_PX,
@@ -60,7 +68,7 @@ def page_pngs(pdf_path: Path, dest: Path, stem: str, *, dpi: float = DPI, max_si
             scale = min(dpi / 72.0, max_side / max(width, height))
             image = page.render(scale=scale, crop=crop).to_pil().convert("RGB")
             path = dest / f"{stem}-p{number:02d}.png"
-            image.save(path, optimize=False)
+            save_png(image, path, optimize=False)
             written.append(path)
             page.close()
     finally:
@@ -95,8 +103,51 @@ def contact_sheet(pages: list[tuple[str, Path]], path: Path, *, thumb: int = THU
         draw.rectangle([x - 1, y - 1, x + im.width, y + im.height], outline=(150, 150, 150))
         sheet.paste(im, (x, y))
         draw.text((x, y + thumb + 4), label, fill=(40, 40, 40), font=font)
-    sheet.save(path)
+    save_png(sheet, path)
     return path
+
+
+def save_png(image, path: Path, **options) -> None:
+    """``image`` as a PNG at ``path``, whole or not at all (a temporary name first, then a rename)."""
+    if os.path.isdir(path):
+        raise IsADirectoryError(21, os.strerror(21), str(path))
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            image.save(f, "PNG", **options)
+        os.chmod(name, new_file_mode())
+        os.replace(name, path)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+
+
+def cannot_write_proof(exc: OSError, dest: Path) -> BrochureError:
+    reasons = {28: ("磁盘已满", "the disk is full"), 21: ("那里是一个文件夹", "a folder has that name"),
+               13: ("没有写入权限", "permission denied"), 30: ("文件系统是只读的", "the file system is read-only")}
+    zh, en = reasons.get(exc.errno, (exc.strerror or str(exc), exc.strerror or str(exc)))
+    name = Path(exc.filename).name if exc.filename else ""
+    return BrochureError(
+        f"无法写出校样 {name}（{zh}）。PDF 已生成；请腾出空间或移开挡路的文件夹后再运行 brochure proof。",
+        f"could not write the proof {name} ({en}). The PDFs are built; make room, or move the folder in the way, "
+        "then run brochure proof again.",
+        Location(display_path(dest)),
+    )
+
+
+#: A page preview's name: the output's name, then its page number.
+PAGE_PNG = re.compile(r"^(brochure|poster-[A-Za-z0-9_-]+)-p\d+\.png$")
+
+
+def _remove_stale(dest: Path, stems: list[str]) -> list[Path]:
+    """The previews of outputs no longer made (a poster taken out of content.yaml), removed; which."""
+    gone = []
+    for old in sorted(dest.iterdir()):
+        m = PAGE_PNG.match(old.name)
+        if m and m[1] not in stems and old.is_file() and not old.is_symlink():
+            old.unlink()
+            gone.append(old)
+    return gone
 
 
 def _remove_old(dest: Path, stems: list[str]) -> None:
@@ -120,16 +171,21 @@ def proof(content_path: Path, out_dir: Path, *, only: str | None = None, dpi: fl
             Location(display_path(dest)),
         )
     outputs = build(Path(content_path), Path(out_dir), only=only, **({"draft": True} if draft else {}))
-    dest.mkdir(parents=True, exist_ok=True)
-    _remove_old(dest, [o.name for o in outputs])
-    result = ProofResult(outputs=list(outputs))
-    labelled = []
-    done = itertools.count(1)
-    with Progress("页", "page", sum(o.pages for o in outputs)) as progress:       # a PNG takes a while per page
-        for output in outputs:
-            pngs = page_pngs(output.path, dest, output.name, dpi=dpi, max_side=max_side,
-                             on_page=lambda: progress.show(next(done)))
-            result.pages += pngs
-            labelled += [(f"{output.name}  p{n}", png) for n, png in enumerate(pngs, 1)]
-    result.contact_sheet = contact_sheet(labelled, dest / "contact-sheet.png")
+    result = ProofResult(outputs=outputs)
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+        _remove_old(dest, [o.name for o in outputs])
+        if only is None:                     # every output was made: pages of others are stale
+            result.stale = _remove_stale(dest, [o.name for o in outputs])
+        labelled = []
+        done = itertools.count(1)
+        with Progress("页", "page", sum(o.pages for o in outputs)) as progress:       # a PNG takes a while per page
+            for output in outputs:
+                pngs = page_pngs(output.path, dest, output.name, dpi=dpi, max_side=max_side,
+                                 on_page=lambda: progress.show(next(done)))
+                result.pages += pngs
+                labelled += [(f"{output.name}  p{n}", png) for n, png in enumerate(pngs, 1)]
+        result.contact_sheet = contact_sheet(labelled, dest / "contact-sheet.png")
+    except OSError as exc:
+        raise cannot_write_proof(exc, dest) from None
     return result

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -67,13 +68,38 @@ def _umask() -> int:
     return mask
 
 
+def not_regular(path: Path) -> ContentError | None:
+    """Why ``path`` may not be written over (a device, a pipe, a socket, a symbolic link, a folder); None if it may."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return cannot_write(path, exc)
+    if stat.S_ISREG(st.st_mode):
+        return None
+    if stat.S_ISDIR(st.st_mode):
+        return cannot_write(path, OSError(errno.EISDIR, os.strerror(errno.EISDIR)))
+    kind_zh, kind_en = ("符号链接", "a symbolic link") if stat.S_ISLNK(st.st_mode) else ("设备、管道或套接字", "a device, a pipe or a socket")
+    return ContentError(
+        f"这个名字是一个{kind_zh}，不是普通文件：它不会被替换（--force 也不会）。请用 -o 指定一个新的文件名。",
+        f"this name is {kind_en}, not a regular file: it is never replaced (not even with --force). Choose a new "
+        "file name with -o.",
+        Location(shortened(str(path))),
+    )
+
+
 def write_text(path: Path, text: str, *, newline: str | None = None) -> None:
     """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same folder, then rename it into place.
 
     The file gets the permissions any new file of the user's gets (the umask: 0644 under 022),
     not the temporary file's private 0600.
+    Only a new name or a regular file is written: a device, a pipe or a symbolic link there is refused.
     """
     path = Path(path)
+    refused = not_regular(path)
+    if refused is not None:
+        raise refused
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:100]}.", suffix=".tmp", dir=path.parent)
@@ -83,6 +109,9 @@ def write_text(path: Path, text: str, *, newline: str | None = None) -> None:
         os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as f:
             f.write(text)
+        refused = not_regular(path)             # nothing took the name meanwhile
+        if refused is not None:
+            raise refused
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)

@@ -31,7 +31,7 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from conftest import MINIMAL, POSTER
+from conftest import MINIMAL, POSTER, listing
 from conftest import make_print_project as project
 
 PREVIOUS = {
@@ -395,7 +395,7 @@ def built_ok(folder: Path, run) -> None:
     assert run.returncode == 0, run.stderr
     assert "Traceback" not in run.stderr
     out = folder / "out"
-    assert sorted(p.name for p in out.iterdir()) == ["brochure.pdf", "brochure.preflight.json"]
+    assert listing(out) == ["brochure.pdf", "brochure.preflight.json"]
     with pikepdf.open(out / "brochure.pdf") as pdf:
         assert len(pdf.pages) % 4 == 0
 

@@ -40,7 +40,7 @@ from brochure.pipeline import build
 from brochure.cli import main
 from brochure.content import load
 from brochure.ground.errors import BrochureError
-from conftest import MINIMAL, make_print_project, env as build_env
+from conftest import MINIMAL, listing, make_print_project, env as build_env
 
 #: Builds per fuzzing test ($FUZZ_EXAMPLES, 6 by default; the loader tests try 5-10 times as many models).
 #: Set, it also draws new random examples each run instead of the same fixed ones (see docs/testing.md).
@@ -338,7 +338,7 @@ def check_build(folder: Path, text: str, only: str) -> None:
         return
     event("built")
     assert outputs
-    names = sorted(p.name for p in out.iterdir())
+    names = listing(out)
     assert not [n for n in names if n.startswith(".")], names                  # no temporary file left
     for output in outputs:
         assert output.preflight.ok

@@ -25,7 +25,7 @@ import pytest
 import brochure.pipeline as pipeline
 from brochure.pipeline.commit import obstacle
 from brochure.ground.errors import INTERRUPTED, INTERRUPTED_WRITTEN, BrochureError
-from conftest import MINIMAL, POSTER, temps, env as build_env
+from conftest import MINIMAL, POSTER, listing, temps, env as build_env
 from conftest import make_print_project as project
 
 CHANGED = MINIMAL.replace("新城正“青春”", "新城又逢春").replace("非凡10年", "非凡十年") + POSTER
@@ -167,7 +167,7 @@ def test_new_outputs_follow_the_umask(tmp_path, monkeypatch, mask, mode):
     finally:
         os.umask(old)
     out = tmp_path / "out"
-    assert sorted(p.name for p in out.iterdir()) == NAMES
+    assert listing(out) == NAMES
     for p in out.iterdir():
         assert stat.S_IMODE(p.stat().st_mode) == mode, (p.name, oct(p.stat().st_mode))
 

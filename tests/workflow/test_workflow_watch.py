@@ -6,7 +6,7 @@ import os
 import pikepdf
 
 from brochure.workflow.watch import describe, snapshot, watch
-from conftest import MINIMAL, POSTER, make_project, env as build_env
+from conftest import MINIMAL, POSTER, make_project, temps, env as build_env
 
 BUILDABLE = MINIMAL + "settings:\n  brochure:\n    press: {min_ppi: 100}\n"
 
@@ -103,7 +103,7 @@ def test_real_rebuilds_and_a_broken_save_keeps_the_last_good_pdf(tmp_path, monke
     assert "已重建 brochure 4 页" in text and "rebuilt brochure 4 p." in text
     assert "错误 error: content.yaml:4:3:" in text and "publisher" in text
     assert "上一次成功生成的 PDF" in text and "keeps the last good PDFs" in text
-    assert not list(out.glob(".*"))                          # no temporary files left behind
+    assert not temps(out)                          # no temporary files left behind
 
 
 
@@ -138,7 +138,7 @@ def test_rebuild_keeps_outputs_whose_render_did_not_change(tmp_path, monkeypatch
     assert third.ok and [o.unchanged for o in third.outputs] == [True, False]
     with pikepdf.open(out / "poster-a3.pdf") as pdf:
         assert len(pdf.pages) == 1
-    assert (out / "poster-a3.preflight.json").is_file() and not list(out.glob(".*"))
+    assert (out / "poster-a3.preflight.json").is_file() and not temps(out)
     close_residents(third.session)
 
 
@@ -170,7 +170,7 @@ def test_a_watch_session_keeps_one_process_for_the_posters(tmp_path, monkeypatch
     touch(path, text.replace("    photos: [p1]\n", f"    photos: [p1]\n    summary: {long}\n"))
     broken = rebuild(path, out, None, build, lambda _: None, third)
     assert not broken.ok and "summaries" in str(broken.error)    # the poster's error, from the resident
-    assert not list(out.glob(".*"))
+    assert not temps(out)
 
     close_residents(third.session)
     assert resident.pid == 0 and third.session.memo("residents") == {}

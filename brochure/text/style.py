@@ -20,6 +20,9 @@ class TextStyle:
     overprint: bool = False           # K100 text overprints on press
     space_before: int = 0             # whole grid lines
     space_after: int = 0
+    #: a display line (headline, summary, label, honour item): broken between words, never with a
+    #: last line of a few characters, and balanced when not justified (``brochure.text.words``)
+    display: bool = False
     #: where set paragraphs are remembered (``brochure.text.store.LineSetter``; None: set every time)
     setter: object = field(default=None, compare=False, repr=False)
 

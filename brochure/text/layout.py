@@ -30,6 +30,7 @@ def set_lines(text: str, style, width: float, vertical: bool) -> list[Line]:
     if getattr(style, "display", False) and len(shaped.pieces) > 1:
         # a display line is broken by sense: the word boundaries, from the session's segmenter
         setter = getattr(style, "setter", None)
+        # (a style without a setter loads the dictionary for this line alone: slow, for experiments only)
         segmenter = getattr(setter, "words", None) or Words()
         words = segmenter.boundaries(text)
     specs = break_lines(shaped, width, indent, justify, words)

@@ -42,10 +42,11 @@ ROLLUP_HERO_SHARES = (0.75, 0.65, 0.55, 0.45)
 #: Areas named with this take all the room they are given, so they are fitted last.
 GREEDY = "summaries"
 #: How many times the hero gives up room when the words do not fit beside it.
-HERO_TRIES = 6
+HERO_TRIES = 10
 
 
 class PosterComposer(PosterAreas):
+    compact = False           # the figures in one row, to leave room for the words after them
     # -- modules: areas placed at a trial position, then moved into their place --------------
     def measure(self, place, *args, **kw) -> tuple[list, float]:
         """(the blocks ``place(x, 0, ...)`` added, their height): placed with their top at y = 0."""
@@ -116,10 +117,23 @@ class PosterComposer(PosterAreas):
             row = 0.0
         return self.page.items[first:], row
 
-    def figures_module(self, x, width, room):
+    def figures_module(self, x, width, room, share=1.0):
+        """The figures in ``share`` of ``room``, or in more of it (up to half) when that is too little,
+        or in one row."""
         if "figures" not in self.p.shows or not self.c.figures:
             return [], 0.0
-        return self.measure(self.figures, x, 0, width, room)
+        mark = len(self.page.items)
+        tries = [(share, 0), (max(share, 0.5), 0), (max(share, 0.5), len(self.c.figures))]   # last: one row
+        if self.compact:          # the words after them need the room: one row first, in as little as it takes
+            tries = [(share, len(self.c.figures))] + tries
+        first = None
+        for part, per_row in tries:
+            try:
+                return self.measure(self.figures, x, 0, width, room * part, per_row)
+            except LayoutError as exc:
+                self.undo(mark)
+                first = first or exc
+        raise first                 # what the usual rows lack says best what to do
 
     def summaries_module(self, x, width, room, most=None):
         if "summaries" not in self.p.shows:
@@ -151,6 +165,7 @@ class PosterComposer(PosterAreas):
         # others leave; all are placed in reading order
         order = sorted(range(len(words)), key=lambda i: GREEDY in getattr(words[i], "__name__", ""))
         mods = []
+        self.compact = False
         for attempt in range(HERO_TRIES):
             try:
                 found = {}
@@ -164,9 +179,12 @@ class PosterComposer(PosterAreas):
                 break
             except LayoutError:
                 self.undo(mark)
+                if not self.compact:          # first the figures in one row, then a smaller photo
+                    self.compact = True
+                    continue
                 if not hero_h or hero_h < self.body_min * 4 or attempt == HERO_TRIES - 1:
                     raise
-                hero_h *= 0.8
+                hero_h *= 0.9
         heights = [h for _, h in mods]
         if hero_h:
             spare = room - hero_h - sum(heights) - g * len(mods)
@@ -188,7 +206,7 @@ class PosterComposer(PosterAreas):
         row = self.bottom_row(x, width)
         low = bottom + row[1] + (self.gap if row[1] else 0)
         def figures(room):
-            return self.figures_module(x, width, room * 0.3)
+            return self.figures_module(x, width, room, 0.25)
 
         def summaries(room):
             return self.summaries_module(x, width, room)
@@ -202,7 +220,7 @@ class PosterComposer(PosterAreas):
         g = self.gap
         left_w = (width - 2 * g) * 0.5
         rx, rw = x + left_w + 2 * g, width - left_w - 2 * g
-        self.column(x, left_w, top, bottom, [lambda room: self.figures_module(x, left_w, room * 0.45)])
+        self.column(x, left_w, top, bottom, [lambda room: self.figures_module(x, left_w, room, 0.45)])
         row = self.bottom_row(rx, rw)
         sums = self.summaries_module(rx, rw, top - bottom - row[1] - g)
         self.spread([sums, row], top, bottom)
@@ -216,12 +234,13 @@ class PosterComposer(PosterAreas):
         Where the code falls in the reading order is chosen: after as many of the areas as fit above
         it, so long as no stretch of the banner is left emptier than another order would leave it."""
         g = self.gap
-        low = self.foot_band(self.p.foot * MM) + g
+        # nothing important in the lowest 300 mm: the words stop there, over the closing band
+        low = max(self.foot_band(self.p.foot * MM) + g, LOW_ZONE_MM * MM)
         self.roomy = 3.0
         shares = {}
 
         def figures(room):          # all the room there is when nothing else shares the stretch
-            return self.figures_module(x, width, room * shares.get("figures", 0.45))
+            return self.figures_module(x, width, room, shares.get("figures", 0.45))
 
         def summaries(room):
             return self.summaries_module(x, width, room)
@@ -247,7 +266,8 @@ class PosterComposer(PosterAreas):
         def arrange(k, share, trial):
             shares["figures"] = 1.0 if words[:k] == [figures] or words[k:] == [figures] else 0.45
             up = self.column(x, width, top, qr_top + g, words[:k], bleed=True, trial=trial, share=share)
-            down = self.column(x, width, qr_foot - g, low, words[k:], hero=False, trial=trial) if words[k:] else 0.0
+            down = (self.column(x, width, qr_foot - g, low, words[k:], hero=False, trial=trial) if words[k:]
+                    else qr_foot - g - low)       # nothing below the code: all of that stretch is empty
             return max(up, down)
 
         best = None

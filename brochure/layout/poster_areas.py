@@ -197,12 +197,16 @@ class PosterAreas:
         """The largest height the hero takes at ``width``, caption included."""
         return self.hero_height(width, 1e7, bleed)
 
-    def figures(self, x, top, width, height) -> float:
-        """The key figures in centred rows; each number with its unit on one line, each label balanced."""
+    def figures(self, x, top, width, height, per_row: int = 0) -> float:
+        """The key figures in centred rows; each number with its unit on one line, each label balanced.
+        ``per_row`` at least the number of figures puts them all in one row (where the rows do not fit)."""
         figs = self.c.figures[:6]
         if not figs:
             return top
+        one_row = per_row >= len(figs)
         per_row = min(len(figs), 3 if len(figs) in (3, 5, 6) else 2 if len(figs) == 4 else len(figs))
+        if one_row:
+            per_row = len(figs)
         rows = -(-len(figs) // per_row)
         cell_w = (width - (per_row - 1) * self.gap) / per_row
         cell_h = (height - (rows - 1) * self.gap) / rows
@@ -211,6 +215,8 @@ class PosterAreas:
             one = natural_width(f"{fig.value}{fig.unit}", self.style("display", 100.0)) / 100.0
             most = min(most, cell_w * 0.96 / one)
         least = max(self.body_min * 1.3, FINE_PRINT_PT * 2)     # the unit, at half size, is fine print at least
+        if one_row and most < least:
+            raise self.no_room("figures", height)
 
         def build(size):
             label = max(self.body_min, min(size * 0.3, self.body_min * 1.3))

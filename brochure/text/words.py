@@ -9,7 +9,8 @@ only then.
 ``Words.boundaries(text)`` gives, for every position of ``text`` where a word begins, a
 strength: ``WORD`` where the dictionary ends a word of two or more characters, ``LOOSE``
 between two single-character words (产粮大/县: the dictionary has no 大县, but the two
-hold together), and nothing inside a word.  Results are kept per text in memory and in
+hold together), and nothing inside a word -- nor before a bracket group that follows a word
+(附三（南洲）), which stays with it.  Results are kept per text in memory and in
 the cache store (kind ``layout``, one entry per ``Words`` key), so a rebuild of the same
 words neither segments them nor loads the dictionary again; the dictionary itself is kept
 in the store too (sealed, as every entry), not in jieba's own unchecked file in /tmp.
@@ -89,10 +90,10 @@ class Words:
         for (s0, e0), (s1, e1) in zip(tokens, tokens[1:]):
             if rare(s0, e0) and is_han(text[s1]):
                 continue                      # the name goes on into the next word
+            if text[s1] in OPENING_BRACKETS and is_han(text[e0 - 1]):
+                continue                      # a bracket group stays with the word before it: 附三（南洲）, 大县（区）
             single = e0 - s0 == 1 and e1 - s1 == 1 and is_han(text[s0]) and is_han(text[s1])
-            # a bracket group goes down with the word before it: 附三（南洲）, 大县（区）
-            bracket = text[s1] in OPENING_BRACKETS and is_han(text[e0 - 1])
-            out.append((s1, LOOSE if single or bracket or (rare(s1, e1) and is_han(text[e0 - 1])) else WORD))
+            out.append((s1, LOOSE if single or (rare(s1, e1) and is_han(text[e0 - 1])) else WORD))
         return out
 
     def load(self):

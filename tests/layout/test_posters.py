@@ -140,7 +140,7 @@ def test_copy_fit_overflow_names_poster_area_and_cut(tmp_path):
     assert "Traceback" not in run.stderr
     assert "“a1”" in run.stderr and "summaries" in run.stderr
     cut = int(re.search(r"Cut about (\d+) characters", run.stderr).group(1))
-    assert 500 < cut < len(load(path).sections[0].summary)
+    assert 300 < cut < len(load(path).sections[0].summary)
     assert re.search(r"content\.yaml:\d+:\d+:", run.stderr)
     assert before.read_bytes() == b"%PDF-previous good file"
 

@@ -65,7 +65,8 @@ def test_ragged_display_lines_are_balanced(face, setter):
             lines = lines_of(text, face, setter, chars * 10.0)
             if len(lines) == 2:
                 a, b = (sum(ch.isalnum() for ch in s) for s in lines)
-                assert abs(a - b) <= max(a, b) * 0.6, lines
+                # about even, unless evening them would leave a last line of a few characters
+                assert abs(a - b) <= max(a, b) * 0.6 or (a <= 4 < b), lines
 
 
 def test_body_text_is_set_as_before(face, tmp_path):

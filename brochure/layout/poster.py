@@ -85,11 +85,11 @@ class PosterComposer(PosterAreas):
     def undo(self, mark: int) -> None:
         del self.page.items[mark:]
 
-    def bottom_row(self, x, width):
+    def bottom_row(self, x, width, compact=False):
         """The honour box and the QR panel side by side, at a trial position; (blocks, height).
 
-        Their widths are chosen so that they come out about equally tall; both are then set to the
-        taller one's height, so they share their top and their foot."""
+        Their widths are chosen so that they come out about equally tall (``compact``: the row as low
+        as it can be); both are then set to the taller one's height, so they share their top and foot."""
         shows, g = self.p.shows, self.gap
         first = len(self.page.items)
         if "honours" in shows and "qr" in shows:
@@ -102,8 +102,9 @@ class PosterComposer(PosterAreas):
                     break
                 hh = self.honours_block(hw).wrap(hw, 1e7)[1]
                 qh = self.qr_panel_height(qw)
-                if best is None or abs(hh - qh) < best[0] - 0.5:
-                    best = (abs(hh - qh), qw, max(hh, qh))
+                score = max(hh, qh) if compact else abs(hh - qh)     # compact: the lowest row
+                if best is None or score < best[0] - 0.5:
+                    best = (score, qw, max(hh, qh))
             if best is None:
                 raise self.qr_too_small()
             _, qw, row = best
@@ -175,6 +176,8 @@ class PosterComposer(PosterAreas):
                     if m[1]:
                         found[i] = m
                         left -= m[1]
+                if left < g * (len(found) - 1) - 0.5:        # an area of fixed height took more than there was
+                    raise self.no_room("hero" if hero_h else "summaries", room)
                 mods = [found[i] for i in sorted(found)]
                 break
             except LayoutError:
@@ -203,27 +206,82 @@ class PosterComposer(PosterAreas):
     # -- the arrangements ------------------------------------------------------------------
     def portrait(self, x, width, top, bottom):
         """Hero, figures and summaries from the title down, the honour box and QR panel at the foot."""
-        row = self.bottom_row(x, width)
-        low = bottom + row[1] + (self.gap if row[1] else 0)
         def figures(room):
             return self.figures_module(x, width, room, 0.25)
 
         def summaries(room):
             return self.summaries_module(x, width, room)
 
-        self.column(x, width, top, low, [figures, summaries])
+        if not self.has_hero():
+            self.roomy = 2.5          # no photo: the words take the poster's height, larger
+        mark = len(self.page.items)
+        for compact in (False, True):
+            try:
+                row = self.bottom_row(x, width, compact)
+                low = bottom + row[1] + (self.gap if row[1] else 0)
+                self.column(x, width, top, low, [figures, summaries])
+                break
+            except LayoutError:
+                self.undo(mark)
+                if compact:
+                    raise
         self.spread([row], bottom + row[1], bottom)
+
+    def has_hero(self) -> bool:
+        return "hero" in self.p.shows and self.hero_photo() is not None
 
     def landscape(self, x, width, top, bottom):
         """The hero and figures on the left, the summaries and the honour box with the QR panel on the
-        right; both columns start on the title's line below it and end on the same foot."""
+        right; both columns start on the title's line below it and end on the same foot.  Without a
+        photo the figures run across the top, centred, and the two columns start under them."""
         g = self.gap
         left_w = (width - 2 * g) * 0.5
         rx, rw = x + left_w + 2 * g, width - left_w - 2 * g
-        self.column(x, left_w, top, bottom, [lambda room: self.figures_module(x, left_w, room, 0.45)])
-        row = self.bottom_row(rx, rw)
-        sums = self.summaries_module(rx, rw, top - bottom - row[1] - g)
-        self.spread([sums, row], top, bottom)
+        mark = len(self.page.items)
+        if not self.has_hero():
+            self.roomy = 2.0
+            figs = self.figures_module(x, width, (top - bottom) * 0.3)
+            if figs[1]:
+                self.spread([figs], top, top - figs[1])
+                top -= figs[1] + 2 * g
+            mark = len(self.page.items)
+            for compact in (False, True):
+                try:
+                    row = self.bottom_row(rx, rw, compact)
+                    sums = self.summaries_module(x, left_w, top - bottom)
+                    break
+                except LayoutError:
+                    self.undo(mark)
+                    if compact:
+                        raise
+            self.spread([sums], top, bottom)
+            self.spread([row], top, top - row[1])
+            return
+        mark = len(self.page.items)
+        for compact in (False, True):
+            try:
+                self.column(x, left_w, top, bottom, [lambda room: self.figures_module(x, left_w, room, 0.45)])
+                row = self.bottom_row(rx, rw, compact)
+                sums = self.summaries_module(rx, rw, top - bottom - row[1] - g)
+                self.spread([sums, row], top, bottom)
+                return
+            except LayoutError:
+                self.undo(mark)
+        # the words need the whole right column: the honour box and QR panel go under the figures
+        try:
+            self.column(x, left_w, top, bottom, [lambda room: self.figures_module(x, left_w, room, 0.45),
+                                                 lambda room: self.bottom_row(x, left_w, True)])
+        except LayoutError:
+            self.undo(mark)
+            # and where even that leaves no room for the photo, the figures run across the top
+            figs = self.figures_module(x, width, (top - bottom) * 0.25)
+            self.spread([figs], top, top - figs[1])
+            top -= figs[1] + 2 * g
+            row = self.bottom_row(rx, rw, True)
+            self.spread([self.summaries_module(x, left_w, top - bottom)], top, bottom)
+            self.spread([row], top, top - row[1])
+            return
+        self.spread([self.summaries_module(rx, rw, top - bottom)], top, bottom)
 
     def rollup(self, x, width, top):
         """Read top to bottom: the title, the hero photo (to the bleed where its pixels allow), the

@@ -333,11 +333,14 @@ class PosterAreas:
         self.page.add(Fill(width, height, self.c.palette.tint), x, top - height, width, height, "box")
         cta = self.cta_block(width - 2 * pad)
         h = cta.wrap(width - 2 * pad, 1e7)[1]
-        inner = size + self.body_min * 0.3 + h
-        y = top - (height - inner) / 2
+        # a panel taller than its content (beside a long honour list): the code grows into the room
+        size = max(size, min(width - 2 * pad, height - 2 * pad - self.body_min * 0.3 - h))
+        # the words at the panel's foot, the code centred in the room above them
+        self.page.add(cta, x + pad, top - height + pad, width - 2 * pad, h, "text")
+        above = top - height + pad + h + self.body_min * 0.3
+        y = (top - pad + above + size) / 2
         self.page.add(QRCode(self.c.document.online_url, size, ec="Q"), x + (width - size) / 2, y - size,
                       size, size, "qr")
-        self.page.add(cta, x + pad, y - inner, width - 2 * pad, h, "text")
         return top - height
 
     def qr_too_small(self) -> LayoutError:

@@ -244,18 +244,19 @@ class PosterComposer(PosterAreas):
             if figs[1]:
                 self.spread([figs], top, top - figs[1])
                 top -= figs[1] + 2 * g
+            # the summaries on the left; on the right the honour box over the QR code, the two columns
+            # spread over the same height
             mark = len(self.page.items)
-            for compact in (False, True):
-                try:
-                    row = self.bottom_row(rx, rw, compact)
-                    sums = self.summaries_module(x, left_w, top - bottom)
-                    break
-                except LayoutError:
-                    self.undo(mark)
-                    if compact:
-                        raise
-            self.spread([sums], top, bottom)
-            self.spread([row], top, top - row[1])
+            right = []
+            if "honours" in self.p.shows:
+                right.append(self.measure(self.honours, rx, 0, rw, 1e7))
+            if "qr" in self.p.shows:
+                right.append(self.measure(self.qr, rx, 0, rw, 1e7))
+            if sum(h for _, h in right) + g * (len(right) - 1) > top - bottom:    # side by side, then
+                self.undo(mark)
+                right = [self.bottom_row(rx, rw, True)]
+            self.spread([self.summaries_module(x, left_w, top - bottom)], top, bottom)
+            self.spread(right, top, bottom)
             return
         mark = len(self.page.items)
         for compact in (False, True):

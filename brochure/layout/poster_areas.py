@@ -204,9 +204,21 @@ class PosterAreas:
         if not figs:
             return top
         one_row = per_row >= len(figs)
-        per_row = min(len(figs), 3 if len(figs) in (3, 5, 6) else 2 if len(figs) == 4 else len(figs))
-        if one_row:
-            per_row = len(figs)
+        usual = min(len(figs), 3 if len(figs) in (3, 5, 6) else 2 if len(figs) == 4 else len(figs))
+        if not per_row and usual > 2 and height > width * 0.5:
+            # a tall room: fewer figures a row, larger, where that sets them larger than the usual rows
+            sizes = {}
+            for n in (usual, 2):
+                mark = len(self.page.items)
+                try:
+                    self.figures(x, top, width, height, n)
+                    sizes[n] = self.figure_size
+                except LayoutError:
+                    pass
+                del self.page.items[mark:]
+            if sizes:
+                per_row = max(sizes, key=lambda n: (sizes[n] > sizes.get(usual, 0) * 1.15, n == usual))
+        per_row = len(figs) if one_row else (per_row or usual)
         rows = -(-len(figs) // per_row)
         cell_w = (width - (per_row - 1) * self.gap) / per_row
         cell_h = (height - (rows - 1) * self.gap) / rows

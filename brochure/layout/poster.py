@@ -339,6 +339,10 @@ class PosterComposer(PosterAreas):
                     continue
                 if best is None or worst < best[0] - self.gap:
                     best = (worst, k, share)
+                if worst <= 2 * self.gap:            # no stretch emptier than two gaps: as good as it gets
+                    break
+            if best is not None and best[0] <= 2 * self.gap:
+                break
         self.figure_size = 0.0
         arrange(*(best[1:] if best else (0, ROLLUP_HERO_SHARES[0])), False)
         self.qr_beside(x, centre, width)

@@ -90,3 +90,25 @@ def test_word_boundaries_are_kept_in_the_store_and_the_dictionary_is_not_loaded_
     third = Words(store)
     third.boundaries("一个新的句子")
     assert third.tokenizer is not None and third.tokenizer.FREQ == first.tokenizer.FREQ
+
+
+def test_a_warm_rebuild_does_not_load_the_segmenter(tmp_path):
+    """The first build segments the poster's display lines (jieba imported); the next one, of the same
+    words, finds lines and boundaries in the cache store and never imports jieba."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import copy_project
+
+    path = copy_project(tmp_path)
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"), BROCHURE_JOBS="1")
+
+    def build():
+        run = subprocess.run([sys.executable, "-X", "importtime", "-m", "brochure", "build", str(path),
+                              "--only", "a1"], capture_output=True, text=True, env=env, timeout=600)
+        assert run.returncode == 0, run.stderr[-2000:]
+        return {line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines() if "|" in line}
+
+    assert "jieba" in build()
+    assert "jieba" not in build()

@@ -39,6 +39,9 @@ SAFETY_RETRIES = 2
 HERO_SHARE = 0.2
 #: The shares of the room above a roll-up's QR code its hero photo may start from, tried in turn.
 ROLLUP_HERO_SHARES = (0.75, 0.65, 0.55, 0.45)
+#: A roll-up arrangement that leaves no stretch emptier than this share of the height is taken at once
+#: (the one with the most areas before the code and the largest photo, of those tried first).
+ROLLUP_WHITE = 0.04
 #: Areas named with this take all the room they are given, so they are fitted last.
 GREEDY = "summaries"
 #: How many times the hero gives up room when the words do not fit beside it.
@@ -330,6 +333,7 @@ class PosterComposer(PosterAreas):
             return max(up, down)
 
         best = None
+        good = max(2 * g, self.boxes.trim_h * ROLLUP_WHITE)
         for k in range(len(words), -1, -1):          # the most areas before the code first
             for share in ROLLUP_HERO_SHARES:          # the largest photo first
                 self.figure_size = 0.0
@@ -339,9 +343,9 @@ class PosterComposer(PosterAreas):
                     continue
                 if best is None or worst < best[0] - self.gap:
                     best = (worst, k, share)
-                if worst <= 2 * self.gap:            # no stretch emptier than two gaps: as good as it gets
+                if worst <= good:          # the reading order kept with no stretch left notably empty
                     break
-            if best is not None and best[0] <= 2 * self.gap:
+            if best is not None and best[0] <= good:
                 break
         self.figure_size = 0.0
         arrange(*(best[1:] if best else (0, ROLLUP_HERO_SHARES[0])), False)

@@ -19,35 +19,63 @@ import math
 from brochure.content.model import Content, Poster
 from brochure.ground.boxes import MM, PageBoxes
 from brochure.ground.page import BLEEDING_KINDS, Composition
+from brochure.ground.errors import LayoutError
 from brochure.ground.rules import poster_file
 from brochure.layout.blocks import Fill
 from brochure.layout.page_checks import safety_warnings
 from brochure.draw.qr import QUIET_MODULES, qr_modules
+from brochure.text.store import LineSetter
 from brochure.layout.poster_areas import PosterAreas, min_body_pt, qr_size
 
 __all__ = ["PosterComposer", "compose_poster", "min_body_pt", "qr_size", "QR_CENTRE_M", "LOW_ZONE_MM", "ROLLUP_QR_MM"]
 
 #: Where a roll-up's QR code is centred, metres above the floor: chest height, from .. to.
-QR_CENTRE_M = (1.0, 1.5)
+QR_CENTRE_M = (1.2, 1.3)
 #: A roll-up's QR code is at least this wide (mm): scanned from 1.5 m.
 ROLLUP_QR_MM = 150.0
-#: A roll-up's lowest part (stand's foot included) holds nothing to read.
+#: A roll-up's lowest part (stand's foot included) holds nothing to read but the closing band.
 LOW_ZONE_MM = 300.0
 #: How many times a poster is laid out again with a wider margin to keep its blocks off the trim.
 SAFETY_RETRIES = 2
+#: The hero takes at least this share of the poster's area where its pixels allow.
+HERO_SHARE = 0.2
+#: The shares of the room above a roll-up's QR code its hero photo may start from, tried in turn.
+ROLLUP_HERO_SHARES = (0.75, 0.65, 0.55, 0.45)
+#: A roll-up arrangement that leaves no stretch emptier than this share of the height is taken at once
+#: (the one with the most areas before the code and the largest photo, of those tried first).
+ROLLUP_WHITE = 0.04
+#: Areas named with this take all the room they are given, so they are fitted last.
+GREEDY = "summaries"
+#: How many times the hero gives up room when the words do not fit beside it.
+HERO_TRIES = 10
 
 
 class PosterComposer(PosterAreas):
+    compact = False           # the figures in one row, to leave room for the words after them
     # -- modules: areas placed at a trial position, then moved into their place --------------
-    def measure(self, place, *args) -> tuple[list, float]:
+    def measure(self, place, *args, **kw) -> tuple[list, float]:
         """(the blocks ``place(x, 0, ...)`` added, their height): placed with their top at y = 0."""
         first = len(self.page.items)
-        foot = place(*args)
+        foot = place(*args, **kw)
         return self.page.items[first:], -foot
 
-    def stack(self, modules: list[tuple[list, float]], top: float, bottom: float) -> None:
-        """Put modules top to bottom between ``top`` and ``bottom``, the room left over shared evenly
-        between the spaces above, between and below them (at least one gap between two modules)."""
+    def spread(self, modules: list[tuple[list, float]], top: float, bottom: float) -> float:
+        """Put modules top to bottom from ``top``: the first at the top, the last at ``bottom`` when there
+        are two or more, the room left over shared evenly between them (at least a gap); the foot."""
+        modules = [m for m in modules if m[0]]
+        if not modules:
+            return top
+        spare = (top - bottom) - sum(h for _, h in modules) - self.gap * (len(modules) - 1)
+        step = max(spare, 0.0) / (len(modules) - 1) if len(modules) > 1 else 0.0
+        y = top
+        for items, h in modules:
+            for item in items:
+                item.y += y
+            y -= h + self.gap + step
+        return y + self.gap + step
+
+    def stack(self, modules, top: float, bottom: float) -> None:
+        """Modules centred between ``top`` and ``bottom``, the room left over shared evenly around them."""
         modules = [m for m in modules if m[0]]
         if not modules:
             return
@@ -59,15 +87,34 @@ class PosterComposer(PosterAreas):
                 item.y += y
             y -= h + self.gap + step
 
-    def bottom_row(self, x, width):
-        """The honour box and the QR code side by side, at a trial position; (blocks, height)."""
+    def undo(self, mark: int) -> None:
+        del self.page.items[mark:]
+
+    def bottom_row(self, x, width, compact=False):
+        """The honour box and the QR panel side by side, at a trial position; (blocks, height).
+
+        Their widths are chosen so that they come out about equally tall (``compact``: the row as low
+        as it can be); both are then set to the taller one's height, so they share their top and foot."""
         shows, g = self.p.shows, self.gap
         first = len(self.page.items)
         if "honours" in shows and "qr" in shows:
-            qw = max(self.qr_side(), width * 0.4)
-            row = max(self.honours_block(width - qw - g).wrap(width - qw - g, 1e7)[1], self.qr_height(qw))
-            self.honours(x, 0, width - qw - g, row)
-            self.qr(x + width - qw, 0, qw, row)
+            least = self.qr_side() + 2 * self.panel_pad()
+            best = None
+            for k in range(25):
+                qw = least + (max(width * 0.7, least) - least) * k / 24
+                hw = width - qw - g
+                if hw < self.body_min * 8:
+                    break
+                hh = self.honours_block(hw).wrap(hw, 1e7)[1]
+                qh = self.qr_panel_height(qw)
+                score = max(hh, qh) if compact else abs(hh - qh)     # compact: the lowest row
+                if best is None or score < best[0] - 0.5:
+                    best = (score, qw, max(hh, qh))
+            if best is None:
+                raise self.qr_too_small()
+            _, qw, row = best
+            self.honours(x, 0, width - qw - g, row, stretch=True)
+            self.qr_panel(x + width - qw, 0, qw, row)
         elif "honours" in shows:
             row = -self.honours(x, 0, width, 1e7)
         elif "qr" in shows:
@@ -76,91 +123,235 @@ class PosterComposer(PosterAreas):
             row = 0.0
         return self.page.items[first:], row
 
-    def hero_module(self, x, width, room):
-        if "hero" not in self.p.shows:
+    def figures_module(self, x, width, room, share=1.0):
+        """The figures in ``share`` of ``room``, or in more of it (up to half) when that is too little,
+        or in one row."""
+        if "figures" not in self.p.shows or not self.c.figures:
             return [], 0.0
-        return self.measure(self.hero, x, 0, width, room)
+        mark = len(self.page.items)
+        tries = [(share, 0), (max(share, 0.5), 0), (max(share, 0.5), len(self.c.figures))]   # last: one row
+        if self.compact:          # the words after them need the room: one row first, in as little as it takes
+            tries = [(share, len(self.c.figures))] + tries
+        first = None
+        for part, per_row in tries:
+            try:
+                return self.measure(self.figures, x, 0, width, room * part, per_row)
+            except LayoutError as exc:
+                self.undo(mark)
+                first = first or exc
+        raise first                 # what the usual rows lack says best what to do
 
-    def figures_module(self, x, width, room):
-        if "figures" not in self.p.shows:
-            return [], 0.0
-        return self.measure(self.figures, x, 0, width, room)
-
-    def summaries_module(self, x, width, room):
+    def summaries_module(self, x, width, room, most=None):
         if "summaries" not in self.p.shows:
             return [], 0.0
-        return self.measure(self.summaries, x, 0, width, room)
+        return self.measure(self.summaries, x, 0, width, room, most)
+
+    def hero_target(self, width, room, bleed=False) -> float:
+        """The hero's height to start from: at least a fifth of the poster's area where the photo's
+        pixels allow, at most ``room``."""
+        if "hero" not in self.p.shows or self.hero_photo() is None:
+            return 0.0
+        W, H = self.boxes.trim_w, self.boxes.trim_h
+        most = self.hero_most(width, bleed)
+        fit = self.hero_fit(width, 1e7, bleed)
+        wanted = HERO_SHARE * 1.1 * W * H / max(fit[0], 1.0) + fit[2]
+        return min(most, max(wanted, most * 0.6), room)
+
+    def column(self, x, width, top, bottom, words, bleed=False, hero=True, trial=False, share=0.7):
+        """A column of the hero and then ``words`` (callables (room) -> module), from ``top`` to ``bottom``:
+        the hero at least a fifth of the poster where it can, the words copy-fitted in what is left,
+        then the hero grown into what the words leave; the modules spread from top to bottom.
+
+        Returns the tallest stretch of white left between modules (or under a lone one).  ``trial``
+        measures only: the hero is not placed (its photo not prepared) and the words are taken away."""
+        g, mark = self.gap, len(self.page.items)
+        room = top - bottom
+        hero_h = self.hero_target(width, room * share, bleed) if hero else 0.0
+        # the areas that take all the room they are given (the summaries) are fitted last, into what the
+        # others leave; all are placed in reading order
+        order = sorted(range(len(words)), key=lambda i: GREEDY in getattr(words[i], "__name__", ""))
+        mods = []
+        self.compact = False
+        for attempt in range(HERO_TRIES):
+            try:
+                found = {}
+                left = room - (hero_h + g if hero_h else 0.0)
+                for i in order:
+                    m = words[i](left - g * len(found))
+                    if m[1]:
+                        found[i] = m
+                        left -= m[1]
+                if left < g * (len(found) - 1) - 0.5:        # an area of fixed height took more than there was
+                    raise self.no_room("hero" if hero_h else "summaries", room)
+                mods = [found[i] for i in sorted(found)]
+                break
+            except LayoutError:
+                self.undo(mark)
+                if not self.compact:          # first the figures in one row, then a smaller photo
+                    self.compact = True
+                    continue
+                if not hero_h or hero_h < self.body_min * 4 or attempt == HERO_TRIES - 1:
+                    raise
+                hero_h *= 0.9
+        heights = [h for _, h in mods]
+        if hero_h:
+            spare = room - hero_h - sum(heights) - g * len(mods)
+            hero_h = self.hero_height(width, hero_h + max(spare, 0.0), bleed)
+            heights = [hero_h] + heights
+            if not trial:
+                mods = [self.measure(self.hero, x, 0, width, hero_h + 0.01, bleed)] + mods
+        spare = room - sum(heights) - g * max(len(heights) - 1, 0)
+        worst = spare if len(heights) <= 1 else spare / (len(heights) - 1) + g
+        if trial:
+            self.undo(mark)
+        else:
+            self.spread(mods, top, bottom)
+        return worst
 
     # -- the arrangements ------------------------------------------------------------------
     def portrait(self, x, width, top, bottom):
-        row = self.bottom_row(x, width)
-        low = bottom + row[1] + (self.gap if row[1] else 0)
-        room = top - low
-        figs = self.figures_module(x, width, room * 0.2)
-        sums = self.summaries_module(x, width, room * 0.4)
-        hero = self.hero_module(x, width, room - figs[1] - sums[1] - 2 * self.gap)
-        self.stack([hero, figs, sums], top, low)
-        self.stack([row], bottom + row[1], bottom)
+        """Hero, figures and summaries from the title down, the honour box and QR panel at the foot."""
+        def figures(room):
+            return self.figures_module(x, width, room, 0.25)
+
+        def summaries(room):
+            return self.summaries_module(x, width, room)
+
+        if not self.has_hero():
+            self.roomy = 2.5          # no photo: the words take the poster's height, larger
+        mark = len(self.page.items)
+        for compact in (False, True):
+            try:
+                row = self.bottom_row(x, width, compact)
+                low = bottom + row[1] + (self.gap if row[1] else 0)
+                self.column(x, width, top, low, [figures, summaries])
+                break
+            except LayoutError:
+                self.undo(mark)
+                if compact:
+                    raise
+        self.spread([row], bottom + row[1], bottom)
+
+    def has_hero(self) -> bool:
+        return "hero" in self.p.shows and self.hero_photo() is not None
 
     def landscape(self, x, width, top, bottom):
+        """The hero and figures on the left, the summaries and the honour box with the QR panel on the
+        right; both columns start on the title's line below it and end on the same foot.  Without a
+        photo the figures run across the top, centred, and the two columns start under them."""
         g = self.gap
         left_w = (width - 2 * g) * 0.5
         rx, rw = x + left_w + 2 * g, width - left_w - 2 * g
-        figs = self.figures_module(x, left_w, (top - bottom) * 0.4)
-        hero = self.hero_module(x, left_w, top - bottom - figs[1] - g)
-        self.stack([hero, figs], top, bottom)
-        row = self.bottom_row(rx, rw)
-        sums = self.summaries_module(rx, rw, top - bottom - row[1] - g)
-        self.stack([sums, row], top, bottom)
+        mark = len(self.page.items)
+        if not self.has_hero():
+            self.roomy = 2.0
+            figs = self.figures_module(x, width, (top - bottom) * 0.3)
+            if figs[1]:
+                self.spread([figs], top, top - figs[1])
+                top -= figs[1] + 2 * g
+            # the summaries on the left; on the right the honour box over the QR code, the two columns
+            # spread over the same height
+            mark = len(self.page.items)
+            right = []
+            if "honours" in self.p.shows:
+                right.append(self.measure(self.honours, rx, 0, rw, 1e7))
+            if "qr" in self.p.shows:
+                right.append(self.measure(self.qr, rx, 0, rw, 1e7))
+            if sum(h for _, h in right) + g * (len(right) - 1) > top - bottom:    # side by side, then
+                self.undo(mark)
+                right = [self.bottom_row(rx, rw, True)]
+            self.spread([self.summaries_module(x, left_w, top - bottom)], top, bottom)
+            self.spread(right, top, bottom)
+            return
+        mark = len(self.page.items)
+        for compact in (False, True):
+            try:
+                self.column(x, left_w, top, bottom, [lambda room: self.figures_module(x, left_w, room, 0.45)])
+                row = self.bottom_row(rx, rw, compact)
+                sums = self.summaries_module(rx, rw, top - bottom - row[1] - g)
+                self.spread([sums, row], top, bottom)
+                return
+            except LayoutError:
+                self.undo(mark)
+        # the words need the whole right column: the honour box and QR panel go under the figures
+        try:
+            self.column(x, left_w, top, bottom, [lambda room: self.figures_module(x, left_w, room, 0.45),
+                                                 lambda room: self.bottom_row(x, left_w, True)])
+        except LayoutError:
+            self.undo(mark)
+            # and where even that leaves no room for the photo, the figures run across the top
+            figs = self.figures_module(x, width, (top - bottom) * 0.25)
+            self.spread([figs], top, top - figs[1])
+            top -= figs[1] + 2 * g
+            row = self.bottom_row(rx, rw, True)
+            self.spread([self.summaries_module(x, left_w, top - bottom)], top, bottom)
+            self.spread([row], top, top - row[1])
+            return
+        self.spread([self.summaries_module(rx, rw, top - bottom)], top, bottom)
 
     def rollup(self, x, width, top):
-        """Title and photo above the QR code at chest height; figures, words and honours below it,
-        down to the low zone, which a closing band fills to the bottom edge (the stand's foot)."""
-        low = max(LOW_ZONE_MM, self.p.foot) * MM
-        bleed, W = self.boxes.bleed, self.boxes.trim_w
-        self.page.add(Fill(W + 2 * bleed, low - self.gap + bleed, self.c.palette.accent),
-                      -bleed, -bleed, W + 2 * bleed, low - self.gap + bleed, "decoration")
+        """Read top to bottom: the title, the hero photo (to the bleed where its pixels allow), the
+        figures and the summaries, set as large as the banner allows, with the QR code and its call to
+        action at chest height (their centre 1.2-1.3 m above the floor) among them; the closing band
+        with the publisher and the URL just above the part the stand hides, which stays free.
+
+        Where the code falls in the reading order is chosen: after as many of the areas as fit above
+        it, so long as no stretch of the banner is left emptier than another order would leave it."""
+        g = self.gap
+        # nothing important in the lowest 300 mm: the words stop there, over the closing band
+        low = max(self.foot_band(self.p.foot * MM) + g, LOW_ZONE_MM * MM)
+        self.roomy = 3.0
+        shares = {}
+
+        def figures(room):          # all the room there is when nothing else shares the stretch
+            return self.figures_module(x, width, room, shares.get("figures", 0.45))
+
+        def summaries(room):
+            return self.summaries_module(x, width, room)
+
+        def honours(room):
+            return self.measure(self.honours, x, 0, width, room)
+
+        words = []
+        if "figures" in self.p.shows and self.c.figures:
+            words.append(figures)
+        if "summaries" in self.p.shows:
+            words.append(summaries)
+        if "honours" in self.p.shows:
+            words.append(honours)
         if "qr" not in self.p.shows:
-            return self.portrait(x, width, top, low)
-        g, half = self.gap, self.qr_side() / 2
-        lowest, highest = QR_CENTRE_M[0] * 1000 * MM, QR_CENTRE_M[1] * 1000 * MM
-        room = highest - half - g - low
-        if "hero" not in self.p.shows:       # no photo: the words take the banner's height, larger
-            room = top - low - 2 * half - 4 * g
-            self.roomy = 2.5
-        figs = self.figures_module(x, width, room * 0.3)
-        hon = self.measure(self.honours, x, 0, width, 1e7) if "honours" in self.p.shows else ([], 0.0)
-        sums = self.summaries_module(x, width, room - figs[1] - hon[1] - 2 * g)
-        need = sum(h for _, h in (figs, sums, hon) if h) + g * (len([h for _, h in (figs, sums, hon) if h]) + 1)
-        # the room left over shared as evenly above the code (two spaces) as below it (one more than modules)
-        above = self.hero_most(width) + 2 * g if "hero" in self.p.shows else 0.0
-        spare = max(top - low - need - above - 2 * half, 0.0)
-        below = len([h for _, h in (figs, sums, hon) if h]) + 1
-        centre = min(max(low + need + half + spare * below / (below + 2), lowest), highest)
-        if "hero" not in self.p.shows:
-            # no photo above the code: the modules are shared out above and below it, the split and
-            # the code's height (within chest height) chosen so that neither stretch is left empty
-            modules = [m for m in (figs, sums, hon) if m[1]]
-            inside = (lowest + 5 * MM, highest - 5 * MM)
-            best = None
-            for k in range(len(modules) + 1):
-                up, down = modules[:k], modules[k:]
-                need_up = sum(h for _, h in up) + g * (len(up) + 1)
-                need_down = sum(h for _, h in down) + g * (len(down) + 1)
-                free = top - low - 2 * half - need_up - need_down
-                mid = min(max(low + need_down + free / 2 + half, inside[0]), inside[1])
-                worst = max(top - (mid + half) - need_up, (mid - half) - low - need_down)
-                if best is None or worst < best[0]:
-                    best = (worst, up, down, mid)
-            _, up, down, centre = best
-            qr_top, qr_foot = self.qr_beside(x, centre, width)
-            self.stack(up, top, qr_top)
-            self.stack(down, qr_foot, low)
+            self.column(x, width, top, low, words, bleed=True)
             return
-        qr_top, qr_foot = self.qr_beside(x, centre, width)
-        hero = self.hero_module(x, width, top - qr_top - 2 * g)
-        self.stack([hero], top, qr_top)
-        self.stack([figs, sums, hon], qr_foot, low)
+        centre = sum(QR_CENTRE_M) / 2 * 1000 * MM
+        _, _, h, _ = self.qr_pair(width)
+        half = max(self.qr_side(), h) / 2
+        qr_top, qr_foot = centre + half, centre - half
+
+        def arrange(k, share, trial):
+            shares["figures"] = 1.0 if words[:k] == [figures] or words[k:] == [figures] else 0.45
+            up = self.column(x, width, top, qr_top + g, words[:k], bleed=True, trial=trial, share=share)
+            down = (self.column(x, width, qr_foot - g, low, words[k:], hero=False, trial=trial) if words[k:]
+                    else qr_foot - g - low)       # nothing below the code: all of that stretch is empty
+            return max(up, down)
+
+        best = None
+        good = max(2 * g, self.boxes.trim_h * ROLLUP_WHITE)
+        for k in range(len(words), -1, -1):          # the most areas before the code first
+            for share in ROLLUP_HERO_SHARES:          # the largest photo first
+                self.figure_size = 0.0
+                try:
+                    worst = arrange(k, share, True)
+                except LayoutError:
+                    continue
+                if best is None or worst < best[0] - self.gap:
+                    best = (worst, k, share)
+                if worst <= good:          # the reading order kept with no stretch left notably empty
+                    break
+            if best is not None and best[0] <= good:
+                break
+        self.figure_size = 0.0
+        arrange(*(best[1:] if best else (0, ROLLUP_HERO_SHARES[0])), False)
+        self.qr_beside(x, centre, width)
 
     # -- the whole poster ------------------------------------------------------------------
     def qr_side(self) -> float:
@@ -217,6 +408,8 @@ def compose_poster(content: Content, poster: Poster, faces: dict, photo_loader, 
     trim: a layout that brings something closer is made again with the margin widened by
     the difference (``margin`` in content.yaml asks for more from the start).
     """
+    if setter is None:            # display lines need the segmenter a setter holds: one for this poster
+        setter = LineSetter({})
     comp = PosterComposer(content, poster, faces, photo_loader, boxes, setter).compose()
     safety, margin = poster.press.safety * MM, 0.0
     for _ in range(SAFETY_RETRIES):

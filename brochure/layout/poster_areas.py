@@ -12,6 +12,7 @@ from brochure.draw.qr import qr_size
 from brochure.ground.boxes import MM, PageBoxes
 from brochure.ground.colour import WHITE
 from brochure.ground.errors import LayoutError
+from brochure.ground.rules import MIN_BLEED_MM
 from brochure.ground.page import Page
 from brochure.layout.back import FigureCell
 from brochure.layout.blocks import Bullet, Fill, Image, QRCode, Spacer, Stack
@@ -46,9 +47,10 @@ class PosterAreas:
 
     # -- text ---------------------------------------------------------------------
     def style(self, role: str, size: float, **kw) -> TextStyle:
+        # every line on a poster is a display line: broken between words, never ending on a few characters
         base = dict(face=self.faces[role], size=size, leading=size * 1.45, color=self.c.palette.text,
                     align="left", indent=0, cjk_latin_space=self.c.typography.cjk_latin_space, overprint=False,
-                    setter=self.setter)
+                    setter=self.setter, display=True)
         base.update(kw)
         return TextStyle(**base)
 
@@ -115,8 +117,9 @@ class PosterAreas:
 
         def build(s):
             return self.texts_block(width, [
-                CJKParagraph(c.masthead.slogan, self.style("display", s * 0.45, color=WHITE)),
-                CJKParagraph(c.masthead.title, self.style("display", s, leading=s * 1.2, color=WHITE)),
+                CJKParagraph(c.masthead.slogan, self.style("display", s * 0.45, color=WHITE, align="center")),
+                CJKParagraph(c.masthead.title, self.style("display", s, leading=s * 1.2, color=WHITE,
+                                                          align="center")),
             ])
 
         block, h, self.title_size = self.fit("title", build, width, most, self.body_min * 2.5, size)
@@ -130,50 +133,87 @@ class PosterAreas:
         return self.c.photos.get(self.p.hero) if self.p.hero else next(iter(self.c.photos.values()), None)
 
     def caption(self, photo, width):
-        return Balanced(f"▲{photo.caption} {photo.credit}", self.style("caption", self.fine))
+        return Balanced(f"▲{photo.caption} {photo.credit}", self.style("caption", self.fine, align="center"))
 
-    def hero(self, x, top, width, height) -> float:
-        """The photo as large as ``height`` allows; a frame never crops away more than a third of the photo:
-        where the room is too flat for that, the frame gets narrower (centred) instead."""
+    def hero_fit(self, width: float, height: float, bleed: bool = False):
+        """The hero's frame in ``width`` × ``height`` (caption included): (frame width, frame height,
+        caption height, bleeds), or None without a photo.
+
+        The frame is as wide as ``width`` (with ``bleed``, the trim and its bleed) where the photo's
+        pixels print sharp at the press's resolution, else narrower; as tall as the room allows,
+        never cropping away more than a fifth of the sides or a third of the height -- where the
+        room is flatter than that, the frame gets narrower instead."""
         photo = self.hero_photo()
         if photo is None:
-            return top
+            return None
         pw, ph = photo.pixels or (photo.aspect * 1000, 1000)
         aspect = pw / ph
-        cap = self.caption(photo, width)
-        cap_h = cap.wrap(width, 1e6)[1] + self.fine * 0.4
-        frame_h = min(height - cap_h, width / (aspect * 0.8))      # at most a fifth off the sides
-        if frame_h < self.body_min * 2:
+        ppi = self.p.press.min_ppi * 1.001                  # a hair over, so rounding never tips it below
+        most_w, most_h = (pw / ppi * 72, ph / ppi * 72) if photo.pixels else (1e9, 1e9)
+        full = self.boxes.trim_w + 2 * self.boxes.bleed
+        # to the bleed: across the trim and at least the least bleed a press takes on each side
+        bleeds = bleed and most_w >= self.boxes.trim_w + 2 * MIN_BLEED_MM * MM
+        fw = min(full, most_w) if bleeds else min(width, most_w)
+        cap_h = self.caption(photo, min(fw, width)).wrap(min(fw, width), 1e6)[1] + self.fine * 0.4
+        fh = min(height - cap_h, fw / (aspect * 0.8), most_h)
+        if fh < fw / aspect * KEEP_OF_PHOTO:                # too flat for the width: a narrower frame
+            bleeds = False
+            fw = min(fw, width, fh * aspect / KEEP_OF_PHOTO)
+            cap_h = self.caption(photo, fw).wrap(fw, 1e6)[1] + self.fine * 0.4
+        if fh < self.body_min * 2:
             raise self.no_room("hero", height)
-        frame_w = min(width, frame_h * aspect / KEEP_OF_PHOTO)
-        if photo.pixels:                      # never larger than the photo's pixels print sharp
-            ppi = pw / (frame_w / 72) if frame_w / frame_h >= aspect else ph / (frame_h / 72)
-            if ppi < self.p.press.min_ppi:
-                k = ppi / self.p.press.min_ppi * 0.995      # a hair under, so rounding never tips it below
-                frame_w, frame_h = frame_w * k, frame_h * k
-        prepared = self.load_photo(photo, frame_w, frame_h)
-        self.warnings.extend(prepared.warnings)
-        fx = x + (width - frame_w) / 2
-        self.page.add(Image(prepared, frame_w, frame_h), fx, top - frame_h, frame_w, frame_h, "photo")
-        cap_h = cap.wrap(frame_w, 1e6)[1]
-        self.page.add(cap, fx, top - frame_h - self.fine * 0.4 - cap_h, frame_w, cap_h, "text")
-        return top - frame_h - self.fine * 0.4 - cap_h
+        return fw, fh, cap_h, bleeds
 
-    def hero_most(self, width) -> float:
-        """The largest height the hero takes at ``width``, caption included."""
+    def hero(self, x, top, width, height, bleed: bool = False) -> float:
+        """The photo as large as ``height`` allows (``hero_fit``), centred on the poster's axis, its
+        caption under it; returns the foot of the caption."""
+        fit = self.hero_fit(width, height, bleed)
+        if fit is None:
+            return top
+        fw, fh, _, bleeds = fit
         photo = self.hero_photo()
-        if photo is None:
-            return 0.0
-        pw, ph = photo.pixels or (photo.aspect * 1000, 1000)
-        cap_h = self.caption(photo, width).wrap(width, 1e6)[1] + self.fine * 0.4
-        return width / (pw / ph * 0.8) + cap_h
+        prepared = self.load_photo(photo, fw, fh)
+        self.warnings.extend(prepared.warnings)
+        fx = (self.boxes.trim_w - fw) / 2 if bleeds else x + (width - fw) / 2
+        # a photo that runs into the bleed is a background there: the safety distance does not apply
+        self.page.add(Image(prepared, fw, fh), fx, top - fh, fw, fh, "decoration" if bleeds else "photo")
+        cw = min(fw, width)
+        cap = self.caption(photo, cw)
+        cap_h = cap.wrap(cw, 1e6)[1]
+        self.page.add(cap, x + (width - cw) / 2, top - fh - self.fine * 0.4 - cap_h, cw, cap_h, "text")
+        return top - fh - self.fine * 0.4 - cap_h
 
-    def figures(self, x, top, width, height) -> float:
-        """The key figures in centred rows; each number with its unit on one line, each label balanced."""
+    def hero_height(self, width, height, bleed: bool = False) -> float:
+        """How tall the hero comes out in ``width`` × ``height``, caption included (0 without one)."""
+        fit = self.hero_fit(width, height, bleed)
+        return 0.0 if fit is None else fit[1] + fit[2]
+
+    def hero_most(self, width, bleed: bool = False) -> float:
+        """The largest height the hero takes at ``width``, caption included."""
+        return self.hero_height(width, 1e7, bleed)
+
+    def figures(self, x, top, width, height, per_row: int = 0) -> float:
+        """The key figures in centred rows; each number with its unit on one line, each label balanced.
+        ``per_row`` at least the number of figures puts them all in one row (where the rows do not fit)."""
         figs = self.c.figures[:6]
         if not figs:
             return top
-        per_row = min(len(figs), 3 if len(figs) in (3, 5, 6) else 2 if len(figs) == 4 else len(figs))
+        one_row = per_row >= len(figs)
+        usual = min(len(figs), 3 if len(figs) in (3, 5, 6) else 2 if len(figs) == 4 else len(figs))
+        if not per_row and usual > 2 and height > width * 0.5:
+            # a tall room: fewer figures a row, larger, where that sets them larger than the usual rows
+            sizes = {}
+            for n in (usual, 2):
+                mark = len(self.page.items)
+                try:
+                    self.figures(x, top, width, height, n)
+                    sizes[n] = self.figure_size
+                except LayoutError:
+                    pass
+                del self.page.items[mark:]
+            if sizes:
+                per_row = max(sizes, key=lambda n: (sizes[n] > sizes.get(usual, 0) * 1.15, n == usual))
+        per_row = len(figs) if one_row else (per_row or usual)
         rows = -(-len(figs) // per_row)
         cell_w = (width - (per_row - 1) * self.gap) / per_row
         cell_h = (height - (rows - 1) * self.gap) / rows
@@ -181,7 +221,9 @@ class PosterAreas:
         for fig in figs:        # a number never breaks from its unit: no larger than fits one line
             one = natural_width(f"{fig.value}{fig.unit}", self.style("display", 100.0)) / 100.0
             most = min(most, cell_w * 0.96 / one)
-        least = self.body_min * 1.3
+        least = max(self.body_min * 1.3, FINE_PRINT_PT * 2)     # the unit, at half size, is fine print at least
+        if one_row and most < least:
+            raise self.no_room("figures", height)
 
         def build(size):
             label = max(self.body_min, min(size * 0.3, self.body_min * 1.3))
@@ -217,52 +259,96 @@ class PosterAreas:
             self.page.add(cell, left, top - ch, ink, ch, "text")
             left += ink + gap
 
-    def summaries(self, x, top, width, height) -> float:
+    def summaries(self, x, top, width, height, most: float | None = None) -> float:
+        """Each section's head (centred on the axis) and summary (justified), as large as ``height``
+        allows up to ``most`` (and below the figures, which rank above them)."""
         secs = self.c.sections
 
         def build(size):
             parts = []
             for s in secs:
-                parts.append(CJKParagraph(f"{s.letter}　{s.headline}", self.style("heading", size * 1.3, color=self.c.palette.accent_dark)))
+                parts.append(CJKParagraph(f"{s.letter}　{s.headline}", self.style(
+                    "heading", size * 1.3, color=self.c.palette.accent_dark, align="center")))
                 summary = s.summary or s.paragraphs[0]
                 parts.append(CJKParagraph(summary, self.style("body", size, align="justify", indent=2, overprint=True)))
                 parts.append(Spacer(width, size * 0.6))
             return self.texts_block(width, parts[:-1])
 
-        most = min(self.body_min * 2 * self.roomy, self.figure_size / 1.2 if self.figure_size else 1e9)   # under the figures
+        if most is None:
+            most = self.body_min * 2 * self.roomy
+        most = min(most, self.figure_size / 1.2 if self.figure_size else 1e9)   # under the figures
         block, h, _ = self.fit("summaries", build, width, height, self.body_min, most)
         self.page.add(block, x, top - h, width, h, "text")
         return top - h
 
-    def honours_block(self, width):
-        """The honour list at the body's smallest size: quieter than the summaries, never larger."""
+    def honours_block(self, width, background=True, spacing=0.0):
+        """The honour list at the body's smallest size: quieter than the summaries, never larger;
+        ``spacing`` (pt) more between its items, to fill a row's height."""
         hon, size = self.c.honours, self.body_min
         parts = [CJKParagraph(f"{hon.title}{hon.note}", self.style("heading", size * 1.3, color=self.c.palette.accent))]
         item = self.style("caption", size)
-        parts += [Bullet("■", Balanced(i, item), item) for i in hon.items]
-        box = Stack(width, parts, pad=size * 0.8, background=self.c.palette.tint)
+        for i in hon.items:
+            if spacing:
+                parts.append(Spacer(width, spacing))
+            parts.append(Bullet("■", Balanced(i, item), item))
+        box = Stack(width, parts, pad=size * 0.8, background=self.c.palette.tint if background else None)
         box.texts = [hon.title, *hon.items]
         return box
 
-    def honours(self, x, top, width, height) -> float:
-        block = self.honours_block(width)
+    def honours(self, x, top, width, height, stretch: bool = False) -> float:
+        """The honour box; with ``stretch`` it is ``height`` tall, its list centred in it (a row's height)."""
+        block = self.honours_block(width, background=not stretch)
         h = block.wrap(width, 1e7)[1]
         if h > height + 0.5:
             raise self.no_room("honours", height)
-        self.page.add(block, x, top - h, width, h, "box")
-        return top - h
+        if not stretch:
+            self.page.add(block, x, top - h, width, h, "box")
+            return top - h
+        if height - h > self.body_min and self.c.honours.items:     # the items spread to fill the height
+            block = self.honours_block(width, background=False, spacing=(height - h) / len(self.c.honours.items))
+            h = block.wrap(width, 1e7)[1]
+        self.page.add(Fill(width, height, self.c.palette.tint), x, top - height, width, height, "box")
+        self.page.add(block, x, top - (height + h) / 2, width, h, "text")
+        return top - height
 
     # -- the QR code and its call to action ----------------------------------------------
     def qr_side(self) -> float:
         return qr_size(self.c.document.online_url, self.p.scan_distance)
 
-    def cta_block(self, width, align="center", scale=1.0):
+    def cta_block(self, width, align="center", scale=1.0, fine_print=True):
         d = self.c.document
-        return Stack(width, [
-            CJKParagraph(d.call_to_action, self.style("heading", self.body_min * scale, align=align)),
-            Balanced(d.online_url, self.style("caption", self.fine, align=align)),
-            Balanced(f"{d.publisher}　{d.date}", self.style("caption", self.fine, align=align)),
-        ])
+        parts = [CJKParagraph(d.call_to_action, self.style("heading", self.body_min * scale, align=align))]
+        if fine_print:
+            parts += [Balanced(d.online_url, self.style("caption", self.fine, align=align)),
+                      Balanced(f"{d.publisher}　{d.date}", self.style("caption", self.fine, align=align))]
+        return Stack(width, parts)
+
+    def panel_pad(self) -> float:
+        return self.body_min * 0.8
+
+    def qr_panel_height(self, width) -> float:
+        """The QR panel's height at ``width``: the code, the call to action, URL and publisher, padding."""
+        pad = self.panel_pad()
+        return self.qr_side() + self.body_min * 0.3 + self.cta_block(width - 2 * pad).wrap(width - 2 * pad, 1e7)[1] + 2 * pad
+
+    def qr_panel(self, x, top, width, height) -> float:
+        """The code and what it leads to in a tinted box ``height`` tall, beside the honour box: the
+        two share their top and their foot; the code and its words centred in it."""
+        pad, size = self.panel_pad(), self.qr_side()
+        if size > width - 2 * pad + 0.5 or self.qr_panel_height(width) > height + 0.5:
+            raise self.qr_too_small()
+        self.page.add(Fill(width, height, self.c.palette.tint), x, top - height, width, height, "box")
+        cta = self.cta_block(width - 2 * pad)
+        h = cta.wrap(width - 2 * pad, 1e7)[1]
+        # a panel taller than its content (beside a long honour list): the code grows into the room
+        size = max(size, min(width - 2 * pad, height - 2 * pad - self.body_min * 0.3 - h))
+        # the words at the panel's foot, the code centred in the room above them
+        self.page.add(cta, x + pad, top - height + pad, width - 2 * pad, h, "text")
+        above = top - height + pad + h + self.body_min * 0.3
+        y = (top - pad + above + size) / 2
+        self.page.add(QRCode(self.c.document.online_url, size, ec="Q"), x + (width - size) / 2, y - size,
+                      size, size, "qr")
+        return top - height
 
     def qr_too_small(self) -> LayoutError:
         size = self.qr_side()
@@ -290,14 +376,51 @@ class PosterAreas:
         self.page.add(cta, x, y, width, h, "text")
         return y
 
-    def qr_beside(self, x, centre_y, width) -> tuple[float, float]:
-        """The code at ``centre_y`` on the left, the call to action beside it; (top, foot) of the row."""
-        size = self.qr_side()
-        tw = width - size - self.gap
-        cta = self.cta_block(tw, align="left", scale=1.4)
-        h = cta.wrap(tw, 1e7)[1]
-        if tw < self.body_min * 6:
+    def qr_pair(self, width):
+        """The code paired with its call to action, the pair as narrow as its words allow:
+        (call-to-action block, its width, its height, the pair's width)."""
+        size, g = self.qr_side(), self.gap
+        room = width - size - g
+        if room < self.body_min * 4:
             raise self.qr_too_small()
-        self.page.add(QRCode(self.c.document.online_url, size, ec="Q"), x, centre_y - size / 2, size, size, "qr")
-        self.page.add(cta, x + size + self.gap, centre_y - h / 2, tw, h, "text")
+        d = self.c.document
+        one = natural_width(d.call_to_action, self.style("heading", 100.0)) / 100.0
+        # the call to action as large as the code's height and the room beside it allow, in one to three lines
+        scale = 1.0
+        for lines in (1, 2, 3):
+            s = min(room * lines / max(one, 1e-6) * 0.98, size / (lines * 1.45)) / self.body_min
+            scale = max(scale, min(s, 3.0))
+        cta = Balanced(d.call_to_action, self.style("heading", self.body_min * scale, align="left",
+                                                    color=self.c.palette.accent_dark))
+        h = cta.wrap(room, 1e7)[1]
+        tw = max((line.natural_width for line in cta.paragraph.lines(cta.measure)), default=room)
+        tw = min(room, tw + 1)
+        return cta, tw, h, size + g + tw
+
+    def qr_beside(self, x, centre_y, width) -> tuple[float, float]:
+        """The code at ``centre_y`` with its call to action beside it, the pair centred on the poster's
+        axis; (top, foot) of the row."""
+        size, g = self.qr_side(), self.gap
+        cta, tw, h, pair = self.qr_pair(width)
+        left = x + (width - pair) / 2
+        self.page.add(QRCode(self.c.document.online_url, size, ec="Q"), left, centre_y - size / 2, size, size, "qr")
+        self.page.add(cta, left + size + g, centre_y - h / 2, tw, h, "text")
         return centre_y + max(size, h) / 2, centre_y - max(size, h) / 2
+
+    def foot_band(self, foot: float) -> float:
+        """A roll-up's closing band: the publisher and the URL, white on the accent, just above the part
+        the stand hides (``foot``, pt from the bottom edge), the band running on into the bleed; its top."""
+        d, W, bleed = self.c.document, self.boxes.trim_w, self.boxes.bleed
+        width = W - 2 * self.margin
+        size = self.body_min
+        block = Stack(width, [
+            Balanced(f"{d.publisher}　{d.date}", self.style("heading", size, align="center", color=WHITE)),
+            Balanced(d.online_url, self.style("caption", size, align="center", color=WHITE)),
+        ])
+        h = block.wrap(width, 1e7)[1]
+        pad = size * 0.6
+        top = foot + pad + h + pad
+        self.page.add(Fill(W + 2 * bleed, top + bleed, self.c.palette.accent), -bleed, -bleed, W + 2 * bleed,
+                      top + bleed, "decoration")
+        self.page.add(block, self.margin, foot + pad, width, h, "text")
+        return top

@@ -4,6 +4,7 @@ from __future__ import annotations
 from brochure.text.line import Line, set_line
 from brochure.text.linebreak import break_lines, single_line
 from brochure.text.shaping import allow_emergency_breaks, shape
+from brochure.text.words import Words
 
 
 def layout_lines(text: str, style, width: float, *, vertical: bool = False) -> list[Line]:
@@ -25,7 +26,14 @@ def set_lines(text: str, style, width: float, vertical: bool) -> list[Line]:
     justify = style.align == "justify"
     # a run too wide for the line may be broken between characters, as a last resort
     shaped = allow_emergency_breaks(shaped, width - indent)
-    specs = break_lines(shaped, width, indent, justify)
+    words = None
+    if getattr(style, "display", False) and len(shaped.pieces) > 1:
+        # a display line is broken by sense: the word boundaries, from the session's segmenter
+        setter = getattr(style, "setter", None)
+        # (a style without a setter loads the dictionary for this line alone: slow, for experiments only)
+        segmenter = getattr(setter, "words", None) or Words()
+        words = segmenter.boundaries(text)
+    specs = break_lines(shaped, width, indent, justify, words)
     lines = [set_line(shaped, spec, width, indent, style.align, i == len(specs) - 1)
              for i, spec in enumerate(specs)]
     # spans partition the text: whitespace at a break belongs to the line before it

@@ -16,6 +16,15 @@ Every legal break sequence is scored, and the cheapest one wins.
   than anything but an overfull line, so a run is split only when it cannot be set
   whole, and into as few lines as possible.  No line is ever wider than the measure
   unless a single character is.
+* Display lines (``break_lines(..., words=...)``: headlines, summaries, labels,
+  honour items) are broken by sense as well.  ``words`` maps each position where a
+  word begins (``brochure.text.words``) to how freely a line may break there: a
+  break inside a word costs ``WORD_SPLIT``, between two single-character words
+  ``LOOSE_BREAK``; a last line of ``SHORT_LAST_CHARS`` characters or fewer costs
+  ``SHORT_LAST``; and a ragged (not justified) display text scores its last line
+  like the others, so its lines come out about equally long (balanced).  All three
+  rank below a lone character and far above any spacing, so a word is split only
+  where no line could otherwise be set.
 """
 from __future__ import annotations
 
@@ -34,6 +43,10 @@ LONE_CHARACTER = 1e15
 KINSOKU_VIOLATION = 1e16
 EMERGENCY_BREAK = 1e17
 OVERFULL = 1e18
+WORD_SPLIT = 1e10            # display lines: a break inside a word (美丽经/济)
+SHORT_LAST = 1e9             # display lines: a last line of a few characters (格局。)
+LOOSE_BREAK = 3e5            # display lines: between two one-character words, or before a bracket group
+SHORT_LAST_CHARS = 4
 SHRINK_WEIGHT = 0.5          # squeezing is cheaper than spreading
 RAGGED_STRETCH_EM = 3.0      # for left/centre/right aligned text
 
@@ -110,14 +123,36 @@ def _letters_from(pieces) -> list[int]:
     return letters
 
 
-def break_lines(shaped: Shaped, measure: float, indent: float = 0.0, justify: bool = True) -> list[LineSpec]:
-    """The best sequence of lines for the paragraph (one LineSpec per line)."""
+def _characters_from(pieces) -> list[int]:
+    """chars[a]: how many characters from piece ``a`` to the end are not punctuation (a short last line)."""
+    chars = [0] * (len(pieces) + 1)
+    for i in range(len(pieces) - 1, -1, -1):
+        chars[i] = chars[i + 1] + (len(pieces[i].atom.text) if pieces[i].atom.kind in (HAN, WORD, DASH) else 0)
+    return chars
+
+
+def _display_costs(pieces, words: dict[int, int]) -> list[float]:
+    """cost[a]: what breaking before piece ``a`` costs in a display line, from the word boundaries."""
+    from brochure.text.words import LOOSE, WORD as BETWEEN_WORDS
+    cost = [0.0] * len(pieces)
+    for a in range(1, len(pieces)):
+        strength = words.get(pieces[a].atom.start)
+        if pieces[a].atom.space_before or strength == BETWEEN_WORDS:
+            continue
+        cost[a] = LOOSE_BREAK if strength == LOOSE else WORD_SPLIT
+    return cost
+
+
+def break_lines(shaped: Shaped, measure: float, indent: float = 0.0, justify: bool = True,
+                words: dict[int, int] | None = None) -> list[LineSpec]:
+    """The best sequence of lines for the paragraph (one LineSpec per line); ``words`` (the word
+    boundaries, ``brochure.text.words``) sets it as a display line: by sense, balanced when ragged."""
     n = len(shaped.pieces)
     if n == 0:
         return []
-    result = _total_fit(shaped, measure, indent, justify, strict=True)
+    result = _total_fit(shaped, measure, indent, justify, strict=True, words=words)
     if result is None:
-        result = _total_fit(shaped, measure, indent, justify, strict=False)
+        result = _total_fit(shaped, measure, indent, justify, strict=False, words=words)
     return result
 
 
@@ -126,7 +161,7 @@ def single_line(shaped: Shaped, indent: float = 0.0) -> LineSpec:
     return _Sums(shaped).line(0, len(shaped.pieces), indent)
 
 
-def _total_fit(shaped: Shaped, measure: float, indent: float, justify: bool, strict: bool):
+def _total_fit(shaped: Shaped, measure: float, indent: float, justify: bool, strict: bool, words=None):
     """The cheapest break sequence as LineSpecs, or None if no sequence is possible.
 
     This is the inner loop of all text setting: every (start, end) pair of pieces
@@ -160,6 +195,11 @@ def _total_fit(shaped: Shaped, measure: float, indent: float, justify: bool, str
     kinsoku = [False] + [not g.allowed for g in gaps]
     emergency = [False] + [g.emergency for g in gaps]
     letters = _letters_from(pieces)
+    display = words is not None
+    if display:
+        inside = _display_costs(pieces, words)
+        chars = _characters_from(pieces)
+        balance = not justify            # a ragged display text: the last line is scored as the others
 
     nodes: list[dict[int, float] | None] = [None] * (n + 1)
     links: list[dict[int, tuple[int, int]] | None] = [None] * (n + 1)
@@ -205,7 +245,7 @@ def _total_fit(shaped: Shaped, measure: float, indent: float, justify: bool, str
                     demerits = (LINE_PENALTY + badness) ** 2
                     # r < 0 here, so the class is tight (0) or decent (1)
                     fit = 1 if last or r >= -0.5 else 0
-            elif last:
+            elif last and not (display and balance and a > 0):
                 demerits = last_demerits
                 fit = 1
             else:
@@ -224,6 +264,10 @@ def _total_fit(shaped: Shaped, measure: float, indent: float, justify: bool, str
                 demerits += EMERGENCY_BREAK
             if last and a > 0 and letters[a] <= 1:
                 demerits += LONE_CHARACTER
+            if display:
+                demerits += inside[a]
+                if last and a > 0 and chars[a] <= SHORT_LAST_CHARS:
+                    demerits += SHORT_LAST
             far = _FAR[fit] if a > 0 else _NEAR
             best = here.get(fit)
             best_from = None

@@ -22,8 +22,10 @@ import hashlib
 import marshal
 
 from brochure.text.line import Glyph, Line
+from brochure.text.words import Words
 
 MEMO_LIMIT = 20_000                   # paragraphs one session keeps in memory
+WORDS = "words"                       # the memo's entry for the session's word segmenter
 
 
 def encode(lines: list[Line]) -> tuple:
@@ -45,6 +47,10 @@ class LineSetter:
 
     def __init__(self, memo: dict, store=None, key: str = ""):
         self.memo, self.store, self.key = memo, store, key
+        # display lines' word boundaries: one segmenter per session (its dictionary loaded once, if at all)
+        self.words = memo.get(WORDS)
+        if self.words is None:
+            self.words = memo[WORDS] = Words(store)
         self.known: dict = {}
         self.used: dict = {}
         self.changed = False
@@ -58,13 +64,14 @@ class LineSetter:
 
     def lines(self, text: str, style, width: float, vertical: bool, set_lines) -> list[Line]:
         """The lines of ``text``; ``set_lines(text, style, width, vertical)`` sets them when nobody has."""
+        display = getattr(style, "display", False)
         key = (text, id(style.face), style.face.name, style.size, style.align, style.indent, style.cjk_latin_space,
-               round(width, 4), vertical)
+               round(width, 4), vertical, display)
         lines = self.memo.get(key)
         disk_key = None
         if self.store is not None:
             disk_key = hashlib.sha1(repr((text, style.face.metrics_key, style.size, style.align, style.indent,
-                                          style.cjk_latin_space, round(width, 4), vertical)).encode("utf-8")).hexdigest()
+                                          style.cjk_latin_space, round(width, 4), vertical, display)).encode("utf-8")).hexdigest()
         if lines is not None:
             if disk_key is not None and disk_key not in self.used:
                 data = self.known.get(disk_key)
@@ -83,6 +90,7 @@ class LineSetter:
                 self.changed = True
         if len(self.memo) >= MEMO_LIMIT:
             self.memo.clear()
+            self.memo[WORDS] = self.words
         self.memo[key] = lines
         return lines
 
@@ -94,6 +102,7 @@ class LineSetter:
         and boxes), so the lines kept before and not used now stay too, up to as many
         again as were used: the entry holds one document's worth, the search's included.
         """
+        self.words.save()
         if self.store is None or not self.changed:
             return
         kept = dict(self.used)

@@ -18,6 +18,9 @@ class TextStyle:
     indent: float = 0.0               # first-line indent, em (body text uses 2)
     cjk_latin_space: float = 0.25     # em between Han and Western letters/digits
     overprint: bool = False           # K100 text overprints on press
+    #: a display line (headline, summary, label, honour item): broken between words, never with a
+    #: last line of a few characters, and balanced when not justified (``brochure.text.words``)
+    display: bool = False
     #: where set paragraphs are remembered (``brochure.text.store.LineSetter``; None: set every time)
     setter: object = field(default=None, compare=False, repr=False)
 

@@ -98,7 +98,7 @@ def test_the_build_refuses_it_at_once_and_touches_nothing(tmp_path, text):
                          capture_output=True, text=True, timeout=120, env=env)
     assert run.returncode == 2, run.stderr
     assert "Traceback" not in run.stderr
-    zh, en = run.stderr.strip().splitlines()
+    zh, en = (line.strip() for line in run.stderr.strip().splitlines())
     assert zh.startswith("错误 error: 环境变量 SOURCE_DATE_EPOCH 的值") and f"“{text}”" in zh and "不是可用的日期" in zh
     assert en.startswith("the environment variable SOURCE_DATE_EPOCH is") and "not a usable date" in en
     assert sorted(p.name for p in out.iterdir()) == ["brochure.pdf"]

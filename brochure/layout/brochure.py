@@ -197,7 +197,13 @@ class BrochureComposer(FrontPage, PhotoFrames, Extras, FillerPages):
         for span in range(1, n + 1) if asked is None else (asked,):
             for place in (("top", "foot") if span == n else ("right",)):
                 found += [PhotoChoice(span, place, lines) for lines in range(*self.photo_range(photo, span, n))]
-        return found
+        return self.sharp(photo, found, lambda o: self.span_width(o.span, n))
+
+    def sharp(self, photo, options: list[PhotoChoice], width_of) -> list[PhotoChoice]:
+        """The frames of ``options`` (at ``width_of(option)``) in which the photo prints at the press's
+        resolution; all of them when none does (the rules then weigh how far each falls short)."""
+        kept = [o for o in options if self.shortfall(photo, width_of(o), o.lines) <= 0]
+        return kept or options
 
     def photo_range(self, photo, span: int, n: int) -> tuple[int, int]:
         """range() bounds of the heights (lines) ``photo`` may take across ``span`` of ``n`` columns."""

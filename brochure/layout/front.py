@@ -186,10 +186,11 @@ class FrontPage:
         _, hs = self.sidebar(cols[0].width).wrap(cols[0].width, 1e6)
         fewest, _, most = self.photo_lines(photo, frame.x + frame.width - cols[1].x)
         top = min(max(round(hs / self.L), fewest), most)
+        right = frame.x + frame.width - cols[1].x
         options = [PhotoChoice(n - 1, "beside", lines) for lines in range(max(fewest, top - 3), top + 1)]
         fewest, _, most = self.photo_lines(photo, frame.width)
-        return options + [PhotoChoice(n, place, lines) for place in ("across", "stacked")
-                          for lines in range(fewest, most + 1)]
+        options += [PhotoChoice(n, place, lines) for place in ("across", "stacked") for lines in range(fewest, most + 1)]
+        return self.sharp(photo, options, lambda o: right if o.place == "beside" else frame.width)
 
     def honours_head(self, width: float) -> list:
         s, c = self.s, self.c

@@ -61,7 +61,7 @@ class Extras:
         size = min(s.body.size * 3.0, s.section.size * self.rules.quote_rank)
         while True:
             style = replace(s.body, size=size, leading=size * 1.35, color=accent, indent=0, align="left",
-                            overprint=False)
+                            overprint=False, display=True)        # a display line: broken between words
             words = self.para("“" + quote.text.replace("“", "‘").replace("”", "’") + "”", style)
             _, h = words.wrap(width, 1e6)
             if h <= room or size <= s.body.size * 1.2:
@@ -75,7 +75,7 @@ class Extras:
         found = []
         for rank in (self.rules.quote_rank, self.rules.quote_small):
             size = max(s.body.size * 1.2, s.section.size * rank)
-            style = replace(s.body, size=size, leading=size * 1.35, indent=0, align="left")
+            style = replace(s.body, size=size, leading=size * 1.35, indent=0, align="left", display=True)
             _, h = self.para("“" + quote.text + "”", style).wrap(width, 1e6)
             lines = max(QUOTE_LINES[0], math.ceil((h + 1.6 * L) / L - 1e-6))
             if lines < QUOTE_LINES[1] and lines not in found:

@@ -65,7 +65,10 @@ class FillerPages:
         for grow in sizes:
             number = replace(s.figure_number, size=s.figure_number.size * grow, leading=s.figure_number.leading * grow)
             unit = replace(s.figure_unit, size=s.figure_unit.size * grow, leading=s.figure_unit.leading * grow)
-            label = replace(s.figure_label, size=s.figure_label.size * min(grow, 1.5), leading=L * 1.5)
+            cell_w = (room.width - 2 * L - (per_row(len(self.c.figures)) - 1) * L) / per_row(len(self.c.figures))
+            longest = max(len(str(f.label)) for f in self.c.figures)
+            fit = cell_w / max(1, longest) / s.figure_label.size          # a label grows only while it keeps one line
+            label = replace(s.figure_label, size=s.figure_label.size * max(1.0, min(grow, 1.5, fit)), leading=L * 1.5)
             cells = [FigureCell(f, number, unit, label) for f in self.c.figures]
             panel = FiguresPanel(room.width, cells, per_row(len(cells)), gap=L, row_gap=L, pad=L,
                                  background=self.c.palette.tint)
@@ -98,7 +101,10 @@ class FillerPages:
             rows = [Row([Bullet("■", self.para(i, style), style) for i in items[k:k + 2]],
                         [width] * len(items[k:k + 2]), gap=2 * L) for k in range(0, len(items), 2)]
             heights = [row.wrap(room.width, 1e6)[1] for row in rows]
-            if hh + L + sum(heights) + (len(rows) - 1) * 0.5 * L <= room.top - room.bottom:
+            lines = [self.para(i, style).lines(width - style.size * 1.25) for i in items]
+            tail = any(len(ls) > 1 and ls[-1].end - ls[-1].start <= 4 for ls in lines)   # a display line's short last
+            if hh + L + sum(heights) + (len(rows) - 1) * 0.5 * L <= room.top - room.bottom and (
+                    not tail or size == sizes[-1]):
                 break
         spare = room.top - room.bottom - hh - L - sum(heights)
         gap = min(1.2 * L, max(0.5 * L, spare / max(1, len(rows) - 1))) if len(rows) > 1 else 0.0

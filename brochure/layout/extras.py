@@ -95,6 +95,5 @@ class Extras:
         block = Stack(width, [top, Spacer(width, 0.8 * L + air), words,
                               Spacer(width, 0.8 * L + air), Rule(width, 0, accent, 0.6, overprint=False)],
                       min_height=lines * L, leading=L)
-        block.kind = "quote"
         block.wrap(width, 1e6)
         return block

@@ -216,7 +216,6 @@ class FrontPage:
         grid = Grid(inner, items, per_row, gap=self.gutter, row_gap=L * 0.3)
         box = Stack(width, self.honours_head(inner) + [Spacer(inner, L * 0.3), grid], pad=pad,
                     background=c.palette.tint, stroke=c.palette.accent, leading=L)
-        box.kind = "box"
         return box
 
     def sidebar(self, width: float) -> Stack:
@@ -230,5 +229,4 @@ class FrontPage:
             items = [Bullet("■", self.para(item, s.sidebar_item), s.sidebar_item) for item in c.honours.items]
         box = Stack(width, head + [Spacer(width, L * 0.5)] + items, pad=L * 0.6,
                     background=c.palette.tint, stroke=c.palette.accent, leading=L)
-        box.kind = "box"
         return box

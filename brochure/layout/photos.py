@@ -91,7 +91,6 @@ class PhotoFrames:
                 picture = Image(prepared, width, h_img)
             block = Stack(width, [picture, Spacer(width, CAPTION_GAP), self.caption_block(photo, width)],
                           leading=self.L)
-            block.kind = "photo"
             block.wrap(width, 1e6)            # placed as it is: its parts are measured now
             self._photo_blocks[key] = block
         return self._photo_blocks[key]

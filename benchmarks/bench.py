@@ -226,7 +226,7 @@ def _measure_all(runs: int, scale_runs: int, src_root: Path, original: str, work
         def before(i, kind=kind, seed=seed):
             edited = fresh_edit(data, seed + i, kind)
             if kind == "photo":
-                fresh_photo(base, edited, seed + i)
+                fresh_photo(base.parent, edited, seed + i)
             (base).write_text(dump_yaml(edited), encoding="utf-8")
         try:
             res[kind] = measure(label, lambda i: build_cmd(base, work / "out-edit"), runs,

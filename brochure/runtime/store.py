@@ -87,6 +87,17 @@ def source_digest(parts, package: Path = PACKAGE) -> str:
     return h.hexdigest()
 
 
+def source_stamp(package: Path = PACKAGE) -> str:
+    """A digest of every source file's name, size and modification time in the package: it changes
+    whenever a file is edited, added or removed (the code digests kept under it are then made again)."""
+    h = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        with contextlib.suppress(OSError):
+            st = path.stat()
+            h.update(f"{path.relative_to(package)}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    return h.hexdigest()
+
+
 def code_digest(name: str, package: Path = PACKAGE, read: dict | None = None) -> str:
     """A digest of the source of module ``name`` and of every package module it imports, followed through
     their imports (read as files, nothing imported): it changes whenever code that can change its results does.
@@ -191,9 +202,18 @@ class Store:
 
     def coded(self, module: str) -> "Coded":
         """This store as the code of ``module`` (a dotted name) writes it: every key mixed with
-        ``code_digest(module)``, so entries made by other code are never read."""
+        ``code_digest(module)``, so entries made by other code are never read.
+
+        The digests are kept in the store under the package's file stamp (every source file's name, size
+        and modification time), so a process whose code has not changed does not read the sources again."""
         if module not in self._digests:
-            self._digests[module] = code_digest(module, read=self._read)
+            stamp = source_stamp()
+            kept = self.get("code", f"{stamp}:{module}")
+            digest = kept.decode("ascii", "replace") if kept is not None else ""
+            if len(digest) != 64 or not all(c in "0123456789abcdef" for c in digest):
+                digest = code_digest(module, read=self._read)
+                self.put("code", f"{stamp}:{module}", digest.encode("ascii"))
+            self._digests[module] = digest
         return Coded(self, self._digests[module])
 
     def _path(self, kind: str, key: str) -> Path | None:

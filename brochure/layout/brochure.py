@@ -423,6 +423,12 @@ def search(composer: "BrochureComposer", memo: Memo, loader=None, store=None) ->
     """The plan the rules score best, found by dynamic programming over the sections (``layout.search``)."""
     geo = composer.geometry()
     c, common = composer.c, composer.inputs()
+    whole = digest_of((common, c.sections, c.photos, c.lead, c.honours, c.masthead, c.document.publisher,
+                       c.document.date))
+    found = memo.plans.get(whole) or (plan_from(store.get("plans", whole)) if store is not None else None)
+    if found is not None:                     # these very words laid out before: the plan found then
+        memo.plans[whole] = found
+        return found
     tasks = []
     for index, section in enumerate(c.sections):
         key = digest_of((common, index, section, [c.photos[p] for p in section.photos]))
@@ -444,7 +450,31 @@ def search(composer: "BrochureComposer", memo: Memo, loader=None, store=None) ->
     plan: dict = {HONOURS: where, SECTIONS: choices}
     if lead is not None:
         plan[LEAD] = lead
+    memo.plans[whole] = (plan, pages_for(end[0]))
+    if store is not None:
+        store.put("plans", whole, json.dumps({
+            "lead": None if lead is None else [lead.span, lead.place, lead.lines], "where": where,
+            "pages": pages_for(end[0]),
+            "sections": [[c.brk, sorted(c.once), [[i.key, i.place, i.span, i.lines, i.crop, i.soft, i.air, i.wish,
+                                                   i.fill, i.most] for i in c.items]] for c in choices]}).encode())
     return plan, pages_for(end[0])
+
+
+def plan_from(data: bytes | None):
+    """A plan kept in the cache store, with its page count; None when absent or not one."""
+    if data is None:
+        return None
+    try:
+        d = json.loads(data)
+        choices = [Choice(tuple(Item(str(k), str(pl), int(sp), int(ln), float(cr), float(so), float(ai), int(wi),
+                                     bool(fi), int(mo)) for k, pl, sp, ln, cr, so, ai, wi, fi, mo in items),
+                          bool(brk), frozenset(str(o) for o in once)) for brk, once, items in d["sections"]]
+        plan: dict = {HONOURS: str(d["where"]), SECTIONS: choices}
+        if d["lead"] is not None:
+            plan[LEAD] = PhotoChoice(int(d["lead"][0]), str(d["lead"][1]), int(d["lead"][2]))
+        return plan, int(d["pages"])
+    except (ValueError, TypeError, KeyError, IndexError):
+        return None
 
 
 def compose_brochure(content: Content, styles: Styles, photo_loader, boxes: PageBoxes,

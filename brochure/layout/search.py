@@ -71,6 +71,7 @@ class Memo:
         self.trials = 0
         self.tasks: dict[str, object] = {}      # section inputs digest -> SectionTask (in memory only)
         self.leads: dict[str, list] = {}        # front page inputs digest -> its designs tried
+        self.plans: dict[str, tuple] = {}       # the whole brochure's inputs digest -> (plan, pages)
 
     def get(self, digest: str, loader=None) -> dict[str, list]:
         found = self.entries.get(digest)

@@ -211,6 +211,10 @@ def measure_watch(name: str, content: Path, out: Path, texts: list[str], runs: i
                   only: str | None) -> Measure:
     """Rebuilds of a running ``brochure watch`` after saves of ``texts[1:]`` in turn, each an edit never
     saved before (see the module docstring)."""
+    if len(texts) - 1 < runs or len(set(texts)) < len(texts):
+        raise BenchError(f"measure_watch needs the first text and one text never saved before for each of its "
+                         f"{runs} runs (got {len(texts)} texts, {len(set(texts))} different): a save of the "
+                         "text saved just before rebuilds nothing")
     m = Measure(name)
     content.write_text(texts[0], encoding="utf-8")
     watcher = WatchProcess(content, out, only, env)
@@ -220,7 +224,7 @@ def measure_watch(name: str, content: Path, out: Path, texts: list[str], runs: i
         for i in range(runs):
             time.sleep(0.05)                                 # a later save than the last one, on any clock
             saved = time.perf_counter()
-            content.write_text(texts[1 + i % (len(texts) - 1)], encoding="utf-8")
+            content.write_text(texts[1 + i], encoding="utf-8")
             seen, _ = watcher.next_line(lambda line: line.startswith("["))
             done = watcher.rebuilt()
             m.times.append(done - seen)

@@ -419,7 +419,8 @@ def _preflight(args) -> int:
     pdf = Path(args.pdf)
     candidates = [Path(args.content)] if args.content else \
         [pdf.absolute().parent.parent / "content.yaml", Path("content.yaml")]
-    min_ppi, ink, urls, source = rules.MIN_PPI, rules.INK_LIMIT, None, ("默认设置", "the defaults")
+    defaults = ("默认设置", "the defaults")
+    min_ppi, ink, urls, source = rules.MIN_PPI, rules.INK_LIMIT, None, defaults
     # a content file named with --content is read whatever it is (its errors are said); one looked for, if it is there
     found = Path(args.content) if args.content else next((c for c in candidates if c.is_file()), None)
     if found is not None:
@@ -428,10 +429,13 @@ def _preflight(args) -> int:
         content = load(found)
         press = content.presses().get(pdf.stem)          # the output this PDF is, by the build's own names
         if press is not None:
+            from brochure.content.files import display_path
+
             min_ppi, ink, urls, source = press.min_ppi, press.ink_limit, [str(content.document.online_url)], \
-                (str(found), str(found))
+                (f"文件 {display_path(found)}", display_path(found))
     if args.min_ppi is not None or args.max_ink is not None or args.url:
-        source = ("命令行选项", "the options") if found is None else (f"{source[0]} + 命令行选项", f"{source[1]} + options")
+        options = ("命令行选项", "the command's options")
+        source = options if source == defaults else (f"{source[0]}、{options[0]}", f"{source[1]} and {options[1]}")
     return main_preflight(pdf, expect_urls=args.url or urls,
                           min_ppi=args.min_ppi if args.min_ppi is not None else min_ppi,
                           ink_limit=args.max_ink if args.max_ink is not None else ink, source=source)

@@ -171,7 +171,8 @@ FOLDER_REASONS = {
     errno.ENOSPC: ("磁盘已满", "the disk is full"),
     errno.EDQUOT: ("磁盘配额已用完", "the disk quota is used up"),
     errno.ENOTDIR: ("路径中有一段是文件而不是文件夹", "part of the path is a file, not a folder"),
-    errno.ELOOP: ("它是循环的符号链接，链接最终指向它自己", "it is a loop of symbolic links: it ends up pointing at itself"),
+    errno.ELOOP: ("路径中有循环的符号链接（链接最终指向它自己）",
+                  "the path holds a loop of symbolic links (it ends up pointing at itself)"),
     errno.ENOENT: ("这个位置不能创建文件夹", "no folder can be made there"),
     errno.EEXIST: ("那里已有同名的东西，但不是文件夹", "something that is not a folder has that name"),
 }
@@ -190,6 +191,25 @@ def folder_error(exc: OSError, out_dir: Path) -> BrochureError:
     )
 
 
+def broken_link_error(out_dir: Path, *, loop: bool) -> BrochureError:
+    """The output is a symbolic link that leads nowhere: a loop, or to a place that does not exist."""
+    where = str(out_dir)
+    if loop:
+        return BrochureError(
+            f"输出位置 {where} 是循环的符号链接（链接最终指向它自己），无法写入。请删除或改正这个链接，"
+            "或用 -o 指定另一个文件夹。",
+            f"the output {where} is a loop of symbolic links (it ends up pointing at itself), so nothing can be "
+            "written there. Delete or correct the link, or choose another folder with -o.",
+        )
+    target = os.readlink(out_dir)
+    return BrochureError(
+        f"输出位置 {where} 是一个符号链接，它指向的 {target} 不存在。请删除这个链接，或建好它指向的文件夹，"
+        "或用 -o 指定另一个文件夹。",
+        f"the output {where} is a symbolic link to {target}, which does not exist. Delete the link, make the "
+        "folder it points to, or choose another folder with -o.",
+    )
+
+
 def prepare_out_dir(out_dir: Path) -> bool:
     """Make sure ``out_dir`` is a folder; True if this call created it."""
     try:
@@ -197,14 +217,10 @@ def prepare_out_dir(out_dir: Path) -> bool:
     except FileNotFoundError:
         st = None
         if os.path.islink(out_dir):          # a symbolic link to nothing: mkdir would say "File exists"
-            where = str(out_dir)
-            raise BrochureError(
-                f"输出位置 {where} 是一个符号链接，它指向的 {os.readlink(out_dir)} 不存在。请删除这个链接，"
-                "或建好它指向的文件夹，或用 -o 指定另一个文件夹。",
-                f"the output {where} is a symbolic link to {os.readlink(out_dir)}, which does not exist. Delete "
-                "the link, make the folder it points to, or choose another folder with -o.",
-            ) from None
+            raise broken_link_error(out_dir, loop=False) from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP and os.path.islink(out_dir):
+            raise broken_link_error(out_dir, loop=True) from None
         raise folder_error(exc, out_dir) from None
     if st is not None and not stat.S_ISDIR(st.st_mode):
         raise BrochureError(

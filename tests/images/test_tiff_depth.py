@@ -13,7 +13,7 @@ from PIL import Image, ImageChops, ImageStat
 
 from brochure.images.prepare import sample_range
 from brochure.press.preflight import FAIL, PASS, preflight
-from conftest import MINIMAL, ROOT, make_print_project
+from conftest import MINIMAL, ROOT, listing, make_print_project
 from press_support import build_finished, photo
 
 SIZE = (1800, 1200)
@@ -91,7 +91,7 @@ def test_a_32_bit_tiff_prints_like_its_8_bit_self(tmp_path, reference, case):
     kind = "浮点" if mode == "F" else "整数"
     assert run.stderr.count(f"图片 p1.tif 是 32 位{kind}灰度 TIFF") == 1, run.stderr  # said once, Chinese first
     assert "32-bit " + ("float" if mode == "F" else "integer") in run.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["brochure.pdf", "brochure.preflight.json"]
+    assert listing(out) == ["brochure.pdf", "brochure.preflight.json"]      # and the tool's record
 
     placed = placed_photo(out / "brochure.pdf")
     lo, hi = placed.getextrema()

@@ -148,7 +148,7 @@ def test_nonsense_settings_are_refused(project, tmp_path, option, value):
     assert "Traceback" not in run.stderr
     lines = run.stderr.splitlines()
     assert f"{option} 的值" in lines[0] and "请写" in lines[0]            # Chinese first, then English
-    assert lines[1].startswith(f"{option} {value}") and "give a number from" in lines[1]
+    assert lines[1].startswith(f"   {option} {value}") and "give a number from" in lines[1]   # indented
     assert snapshot(tmp_path / "out") == before                        # the report is not rewritten
 
 
@@ -199,12 +199,12 @@ def test_where_the_settings_came_from_is_said_in_each_language(project, tmp_path
     shutil.copy(project / "out" / "brochure.pdf", tmp_path / "lone.pdf")       # no content.yaml near it
     run = brochure("preflight", "lone.pdf", cwd=tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr
-    zh, en = run.stdout.splitlines()[0].split(" / ")
-    assert zh.startswith("检查设置：") and "（默认设置）" in zh and "defaults" not in zh
-    assert en.startswith("settings: ") and "(the defaults)" in en and "默认" not in en
+    zh, en = run.stdout.splitlines()[:2]                 # the one layout: Chinese, then the English indented
+    assert zh.startswith("检查设置：") and "（来自默认设置）" in zh and "defaults" not in zh
+    assert en.startswith("   settings: ") and "(from the defaults)" in en and "默认" not in en
     run = brochure("preflight", "lone.pdf", "--max-ink", "280", cwd=tmp_path)
-    zh, en = run.stdout.splitlines()[0].split(" / ")
-    assert "（命令行选项）" in zh and "(the options)" in en and "命令" not in en
+    zh, en = run.stdout.splitlines()[:2]
+    assert "（来自命令行选项）" in zh and "(from the command's options)" in en and "命令" not in en
 
 
 def test_a_content_file_named_that_is_not_there_is_refused(project, tmp_path):
@@ -256,4 +256,4 @@ def test_a_setting_that_is_not_a_number_is_said_in_both_languages(project, tmp_p
     assert "invalid float value" not in run.stderr and snapshot(tmp_path / "out") == before
     run = brochure("preflight", "out/brochure.pdf", "--max-ink", "280%", cwd=tmp_path)     # as a print shop writes it
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "total ink ≤ 280%" in run.stdout
+    assert "total ink at most 280%" in run.stdout

@@ -6,6 +6,8 @@ import json
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import MINIMAL, make_project
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,9 +98,16 @@ def test_watch_is_driven_through_the_command(tmp_path):
     content, run = _content(), _run()
     text = MINIMAL + "settings:\n  brochure:\n    press: {min_ppi: 100}\n"       # its 600×400 photo
     project = make_project(tmp_path / "proj", text)
-    edited, _, _ = content.edit_one_char(text)
-    m = run.measure_watch("watch", project, tmp_path / "out", (text, edited), 2, run.base_env(), "brochure")
+    # one edit never saved before for each timed rebuild, as the benchmark makes them (a save of the text saved
+    # just before rebuilds nothing, and says so)
+    data = content.load_yaml(text)
+    fresh = [content.dump_yaml(content.fresh_edit(data, i, "sentence")) for i in range(2)]
+    assert len({text, *fresh}) == 3
+    m = run.measure_watch("watch", project, tmp_path / "out", [text, *fresh], 2, run.base_env(), "brochure")
     assert len(m.times) == 2 and all(0 < t < 60 for t in m.times)
     assert m.rss_kb[0] > 0 and "from the save" in m.note
     assert project.read_text(encoding="utf-8") == text         # the original text is put back
     assert (tmp_path / "out" / "brochure.pdf").is_file()
+    with pytest.raises(content.BenchError, match="one text never saved before for each"):
+        run.measure_watch("watch", project, tmp_path / "out2", [text, fresh[0]], 2, run.base_env(), "brochure")
+    assert not (tmp_path / "out2").exists()                    # refused before a session is started

@@ -114,7 +114,9 @@ BAD = {
                               "缺少必填项“file”", "missing the required key 'file'"),
     "file: 123": (lambda t: t.replace("file: images/p1.jpg", "file: 123"),
                   "格式不受支持", "not a supported format"),
-    "a syntax error": (lambda t: t.replace("  p1:\n", "  p1: [\n"), "YAML 语法错误", "YAML syntax error"),
+    # said as advice since the messages were rewritten; the parser's own words ("YAML syntax error: expected …") no more
+    "a syntax error": (lambda t: t.replace("  p1:\n", "  p1: [\n"), "YAML 读不懂这里的写法",
+                       "YAML cannot read what is written here"),
     "a tab indent": (lambda t: t.replace("    file: images/p1.jpg", "\tfile: images/p1.jpg"), "", ""),
     "an empty file": (lambda t: "", "内容文件是空的", "the content file is empty"),
 }

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pikepdf
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops, ImageStat
 
 from brochure.cli import main
 from brochure.workflow.proof import MAX_SIDE_PX, proof
@@ -65,14 +65,52 @@ def test_poster_png_is_capped_on_its_long_side(proofed):
         assert abs(im.width / im.height - 594 / 841) < 0.01
 
 
+#: The grey of the outline the contact sheet draws round each thumbnail.
+EDGE = (150, 150, 150)
+
+
+def frames(sheet: Image.Image) -> list[tuple[int, int, int, int]]:
+    """The insides (left, top, right, bottom) of the outlines round the sheet's thumbnails, found by their grey."""
+    px, (w, h) = sheet.load(), sheet.size
+    found = []
+    for y in range(1, h - 1):
+        x = 0
+        while x < w:
+            if px[x, y] != EDGE:
+                x += 1
+                continue
+            start = x
+            while x < w and px[x, y] == EDGE:
+                x += 1
+            # a top edge: long, nothing of the outline above it, its left side going down
+            if x - start > 50 and px[start, y - 1] != EDGE and px[start, y + 1] == EDGE:
+                bottom = y + 1
+                while bottom < h and px[start, bottom] == EDGE:
+                    bottom += 1
+                found.append((start + 1, y + 1, x - 1, bottom - 1))
+    return found
+
+
 def test_contact_sheet_shows_every_page(proofed):
     result, out, _ = proofed
     sheet = out / "proof" / "contact-sheet.png"
     assert result.contact_sheet == sheet
     with Image.open(sheet) as im:
-        assert im.width > 5 * 150 and im.height > 280       # five thumbnails in a row, 280 px high, labels below
-        # each thumbnail is mostly white paper on the grey sheet
-        assert im.convert("L").getpixel((16 + 60, 16 + 140)) > 200
+        im = im.convert("RGB")
+    assert im.width > 5 * 150 and im.height > 280           # five thumbnails in a row, 280 px high, labels below
+    boxes = frames(im)
+    assert len(boxes) == len(result.pages) == 5 and len({top for _, top, _, _ in boxes}) == 1
+    assert im.getpixel((boxes[0][0] - 8, boxes[0][1] + 8)) == (235, 235, 235)        # on the grey sheet
+    # each thumbnail is its page, whatever the layout puts where (the page's own PNG, shrunk to 280 px high)
+    for box, page in zip(boxes, sorted((out / "proof").glob("*-p*.png"))):
+        thumb = im.crop(box)
+        assert thumb.height == 280
+        with Image.open(page) as full:
+            shrunk = full.convert("RGB").resize(thumb.size, Image.Resampling.LANCZOS)
+        assert ImageStat.Stat(ImageChops.difference(thumb, shrunk)).mean[0] < 2, page.name
+        if page.name.startswith("brochure-"):               # the brochure's pages are mostly white paper
+            shades = thumb.convert("L").histogram()
+            assert max(range(256), key=shades.__getitem__) >= 250, page.name
 
 
 def test_cli_only_proofs_one_output_and_says_what_it_wrote(tmp_path, capsys, monkeypatch):

@@ -9,7 +9,7 @@ import secrets
 import stat
 from pathlib import Path
 
-from brochure.ground.errors import BrochureError, Location
+from brochure.ground.errors import BrochureError, Location, bilingual
 from brochure.ground.rules import INK_LIMIT, INK_LIMIT_RANGE, MIN_PPI, MIN_PPI_RANGE
 from brochure.runtime.files import is_loop, open_regular, read_regular
 
@@ -39,16 +39,17 @@ def main_preflight(path, *, expect_urls: list[str] | None = None, min_ppi: float
     report = preflight(path, expect_urls=expect_urls, min_ppi=min_ppi, ink_limit=ink_limit)
     if source:
         zh, en = (source, source) if isinstance(source, str) else source
-        print(f"检查设置：最低 {min_ppi:g} ppi，总墨量 ≤ {ink_limit:g}%（{zh}） / "
-              f"settings: min {min_ppi:g} ppi, total ink ≤ {ink_limit:g}% ({en})")
+        print(bilingual(f"检查设置：照片最低 {min_ppi:g} ppi，总墨量不超过 {ink_limit:g}%（来自{zh}）。",
+                        f"settings: photos at least {min_ppi:g} ppi, total ink at most {ink_limit:g}% (from {en})."))
     print(report.summary())
     before = _settings_of(report_path(path))
     if before is not None and before != report.settings:
         keys = list(report.settings) + [k for k in before if k not in report.settings]
         changed = ", ".join(f"{k}: {before.get(k)!r} -> {report.settings.get(k)!r}"
                             for k in keys if before.get(k) != report.settings.get(k))
-        print(f"注意：{report_path(path).name} 原来是按另一套设置检查的，现已按上面的设置重写（{changed}）。 / "
-              f"note: {report_path(path).name} had been made under other settings and is now rewritten ({changed}).")
+        print(bilingual(f"注意：{report_path(path).name} 原来是按另一套设置检查的，现已按上面的设置重写（{changed}）。",
+                        f"note: {report_path(path).name} had been made under other settings and is now rewritten "
+                        f"({changed})."))
     _write_report(report_path(path), report.to_json() + "\n")
     return 0 if report.ok else 1
 

@@ -1062,24 +1062,62 @@ def _elements(p: PageData, blocks: list[Block]):
     things += [("box", s.x0, s.y0, s.x1, s.y1, "box") for s in p.shapes if s.kind == "fill" and not s.white
                and len(s.rects) <= 1 and min(s.w, s.h) >= BOX_MIN_MM * MM and s.x0 > tx0 + 0.5 and s.x1 < tx1 - 0.5
                and s.y0 > ty0 + 0.5 and s.y1 < ty1 - 0.5]
-    if qr is not None:
-        things.append(("qr", qr.x0, qr.y0, qr.x1, qr.y1, "QR code"))
+    if qr is not None and not any(k == "box" and x0 <= qr.x0 and qr.x1 <= x1 and y0 <= qr.y0 and qr.y1 <= y1
+                                  for k, x0, y0, x1, y1, _ in things):
+        # in a tinted panel, the panel is the box; a call to action set beside the code is one element with it
+        beside = [b for b in blocks if qr.y0 - 1 <= b.bottom and b.top <= qr.y1 + 1 and 0 <= b.x0 - qr.x1 < 0.3 * qr.w]
+        things.append(("qr", qr.x0, qr.y0, max([qr.x1] + [_ink_x1(b) for b in beside]), qr.y1, "QR code"))
+    else:
+        beside = []
     bands = [s for s in p.shapes if s.kind == "fill" and not s.white and (s.x0 <= tx0 + 0.5 and s.x1 >= tx1 - 0.5)]
     rows: dict = {}
     for b in blocks:
         inside = any(k in ("box", "qr") and x0 - 1 <= b.x0 and b.x1 <= x1 + 1 and y0 <= b.bottom and b.top <= y1
                      for k, x0, y0, x1, y1, _ in things)
         banded = any(s.y0 <= b.bottom and b.top <= s.y1 for s in bands)
-        hung = any(x0 - AXIS_MM * MM <= b.x0 and b.x1 <= x1 + AXIS_MM * MM and 0 <= y0 - b.top < 4 * b.size
-                   for k, x0, y0, x1, y1, _ in things)
-        if inside or banded or hung:
+        hung = any(x0 - AXIS_MM * MM <= b.x0 and b.x1 <= x1 + AXIS_MM * MM and 0 <= y0 - b.top < 2 * b.size
+                   and b.size < 0.05 * (y1 - y0) for k, x0, y0, x1, y1, _ in things)     # a caption, not a figure
+        if inside or banded or hung or any(b is c for c in beside):
             continue
         key = round(b.lines[0].y / (2 * MM))          # blocks on one baseline (a figure's value and unit): one row
         rows.setdefault(key, []).append(b)
-    for bs in rows.values():
-        things.append(("text", min(b.x0 for b in bs), min(b.bottom for b in bs), max(b.x1 for b in bs),
+    # the cells of a row (a figure's value and unit over its label, the label's second line): rows of
+    # cells set directly one under the other, or a line within a row's extent, are one element
+    rowed = sorted(rows.values(), key=lambda bs: -max(b.top for b in bs))
+    merged: list[list[Block]] = []
+    tol = AXIS_MM * MM
+    for bs in rowed:
+        x0, x1 = min(b.x0 for b in bs), max(_ink_x1(b) for b in bs)
+        top, size = max(b.top for b in bs), max(b.size for b in bs)
+
+        def joins(m):
+            mx0, mx1 = min(b.x0 for b in m), max(_ink_x1(b) for b in m)
+            within = mx0 - tol <= x0 and x1 <= mx1 + tol or x0 - tol <= mx0 and mx1 <= x1 + tol
+            overlap = min(b.bottom for b in m) < top and min(b.bottom for b in bs) < max(b.top for b in m)
+            cells = len(m) >= 2 and len(bs) >= 2 and min(b.bottom for b in m) - top < 1.5 * size
+            return within and (overlap or cells)
+        home = next((m for m in merged if joins(m)), None)
+        if home is None:
+            merged.append(list(bs))
+        else:
+            home.extend(bs)
+    for bs in merged:
+        things.append(("text", min(b.x0 for b in bs), min(b.bottom for b in bs), max(_ink_x1(b) for b in bs),
                        max(b.top for b in bs), " ".join(b.text[:8] for b in bs)[:20]))
     return things
+
+
+CLOSING = set("”’）」』》〉】〕。，、；：！？")
+
+
+def _ink_x1(b: Block) -> float:
+    """A block's right edge as a reader sees it: a closing mark ending a line keeps only the left half
+    of its em (where its ink is), as a line-end mark is set half-width."""
+    ends = []
+    for l in b.lines:
+        g = max(l.glyphs, key=lambda g: g.x + g.advance)
+        ends.append(g.x + g.advance / 2 if g.char in CLOSING else g.x + g.advance)
+    return max(ends)
 
 
 def check_poster_grid(p: PageData, blocks: list[Block]) -> list[Finding]:
@@ -1092,19 +1130,22 @@ def check_poster_grid(p: PageData, blocks: list[Block]) -> list[Finding]:
             if a[1] < b[3] and b[1] < a[3]:
                 continue                                     # one above the other, or overlapping
             overlap = min(a[4], b[4]) - max(a[2], b[2])
-            if overlap < 0.5 * min(a[4] - a[2], b[4] - b[2]):
-                continue
+            if overlap < 0.5 * max(a[4] - a[2], b[4] - b[2]):
+                continue                  # each mostly in the other's band, not a tall photo beside a column
             dt, db = abs(a[4] - b[4]) / MM, abs(a[2] - b[2]) / MM
             if dt > SIDE_MM or db > SIDE_MM:
                 out.append(p.at("side-by-side", min(a[1], b[1]), max(a[4], b[4]), f"{a[5]} and {b[5]} side by side: "
                                 f"tops {dt:.0f} mm and bottoms {db:.0f} mm apart (within {SIDE_MM:g} mm)"))
-    # one axis: every element's left edge on an axis three elements share (or its right edge on one)
+    # one axis: every element's left edge on an axis three elements share (or its right edge on one),
+    # or its centre on a centre line three share (a centred poster, or a column centred on its own axis)
     tol = AXIS_MM * MM
     lefts, rights = [t[1] for t in things], [t[3] for t in things]
+    centres = [(t[1] + t[3]) / 2 for t in things]
     margin_l, margin_r = min(lefts, default=0), max(rights, default=0)          # the margins are axes too
     off = [t for t in things if not (abs(t[1] - margin_l) <= tol or abs(t[3] - margin_r) <= tol
                                      or sum(1 for x in lefts if abs(x - t[1]) <= tol) >= 3
-                                     or sum(1 for x in rights if abs(x - t[3]) <= tol) >= 3)]
+                                     or sum(1 for x in rights if abs(x - t[3]) <= tol) >= 3
+                                     or sum(1 for x in centres if abs(x - (t[1] + t[3]) / 2) <= tol) >= 2)]
     if off:
         first = max(off, key=lambda t: t[4])
         out.append(p.at("axis", first[1], first[4], f"{len(off)} of {len(things)} elements on no axis three share: "

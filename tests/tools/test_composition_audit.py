@@ -468,6 +468,46 @@ def grid_poster(path: Path, qr_shift_mm: float = 0, photo: tuple[float, float] |
     return path
 
 
+def centred_poster(path: Path, panel_shift_mm: float = 0, row_shift_mm: float = 0) -> Path:
+    """An A1 poster centred on one axis: title, hero photo, a row of three cells (a word over its label), centred heads
+    over full-measure summaries, and at the foot the honour box beside a tinted panel holding the QR
+    code (the panel shares the box's top and foot; ``panel_shift_mm`` moves the panel up), the code
+    lower in the panel than the box's top.  ``row_shift_mm`` moves the row of cells off the axis."""
+    w, h = 594 * MM, 841 * MM
+    x0, x1 = 40 * MM, w - 40 * MM
+    c = Canvas(str(path), pagesize=(w, h))
+    title = "Poster title"
+    tw = c.stringWidth(title, "Vera", 100)
+    text(c, (w - tw) / 2, h - 90 * MM, title, 100)
+    c.drawImage(BIG_PHOTO, x0, h - 470 * MM, x1 - x0, 350 * MM)
+    cells = ["North", "South", "East"]
+    widths = [c.stringWidth(t, "Vera", 60) for t in cells]
+    gap = 40 * MM
+    left = (w - sum(widths) - 2 * gap) / 2 + row_shift_mm * MM
+    for t, cw in zip(cells, widths):
+        text(c, left, h - 510 * MM, t, 60)
+        lw = c.stringWidth("label", "Vera", 24)
+        text(c, left + (cw - lw) / 2, h - 522 * MM, "label", 24)
+        left += cw + gap
+    for i in range(3):
+        y = h - 560 * MM - i * 50 * MM
+        head = f"Section head {'ABC'[i]}"
+        hw = c.stringWidth(head, "Vera", 40)
+        text(c, (w - hw) / 2, y, head, 40)
+        line = "A summary set edge to edge"                       # sized to run the full measure
+        text(c, x0, y - 16 * MM, line, 28 * (x1 - x0) / c.stringWidth(line, "Vera", 28))
+    c.setFillColorCMYK(0, 0.08, 0.15, 0)
+    c.rect(x0, 40 * MM, 250 * MM, 170 * MM, stroke=0, fill=1)
+    c.rect(x0 + 260 * MM, (40 + panel_shift_mm) * MM, x1 - x0 - 260 * MM, 170 * MM, stroke=0, fill=1)
+    c.setFillColorCMYK(0, 0, 0, 1)
+    for i in range(6):
+        text(c, x0 + 10 * MM, 190 * MM - i * 22 * MM, "An honour of the district", 28)
+    qr_modules(c, x0 + 260 * MM + (x1 - x0 - 260 * MM - 120 * MM) / 2, (70 + panel_shift_mm) * MM, 120 * MM)
+    c.showPage()
+    c.save()
+    return path
+
+
 def landscape_poster(path: Path, drop_mm: float = 0) -> Path:
     """An A1-landscape poster: the title across, then a text column on the left (``drop_mm`` lower than
     it should be) and the hero photo with its caption on the right."""
@@ -526,3 +566,19 @@ def test_a_rollup_foot_band_taller_than_the_stand(tmp_path):
     report = tool.audit(rollup(tmp_path / "tall.pdf", 1.25, foot_band_mm=290))
     assert rules(report) == ["foot-band"]
     assert report["findings"][0]["detail"].startswith("foot band 290 mm tall")
+
+
+def test_a_centred_poster_with_its_code_in_a_panel_passes(tmp_path):
+    assert tool.audit(centred_poster(tmp_path / "centred.pdf"))["findings"] == []
+
+
+def test_a_qr_panel_not_sharing_the_honour_box_top(tmp_path):
+    report = tool.audit(centred_poster(tmp_path / "panel.pdf", panel_shift_mm=15))
+    assert rules(report) == ["side-by-side"]
+    assert "box and box side by side: tops 15 mm and bottoms 15 mm apart" in report["findings"][0]["detail"]
+
+
+def test_a_figure_row_off_the_axis_of_a_centred_poster(tmp_path):
+    report = tool.audit(centred_poster(tmp_path / "row.pdf", row_shift_mm=30))
+    assert rules(report) == ["axis"]
+    assert "text 'North So' at 204 mm" in report["findings"][0]["detail"]

@@ -1094,8 +1094,9 @@ def _elements(p: PageData, blocks: list[Block]):
             mx0, mx1 = min(b.x0 for b in m), max(_ink_x1(b) for b in m)
             within = mx0 - tol <= x0 and x1 <= mx1 + tol or x0 - tol <= mx0 and mx1 <= x1 + tol
             overlap = min(b.bottom for b in m) < top and min(b.bottom for b in bs) < max(b.top for b in m)
-            cells = len(m) >= 2 and len(bs) >= 2 and min(b.bottom for b in m) - top < 1.5 * size
-            return within and (overlap or cells)
+            across = min(x1, mx1) - max(x0, mx0) >= 0.5 * min(x1 - x0, mx1 - mx0)
+            cells = len(m) >= 2 and len(bs) >= 2 and min(b.bottom for b in m) - top < 1.5 * size and across
+            return within and overlap or cells
         home = next((m for m in merged if joins(m)), None)
         if home is None:
             merged.append(list(bs))

@@ -584,10 +584,13 @@ def check_figures(p: PageData) -> list[Finding]:
             under = [l for l in p.lines if 0 < v.y - l.y < 2.5 * v.size and l.x0 < v.x1 and l.x1 > v.x0
                      and l not in values]
             label = max(under, key=lambda l: l.y) if under else None
+            # all the label's lines (a balanced label of two lines may be wider on its second)
+            label_lines = [l for l in under if label is not None and _face(l) == _face(label)]
             unit = [c for c in p.lines if c is not v and abs(c.y - v.y) < 0.35 * v.size
                     and 0 <= c.x0 - v.x1 < 0.6 * v.size]          # a unit set smaller on the number's baseline
             right = max([v.x1] + [c.x1 for c in unit])
-            x0, x1 = (min(v.x0, label.x0), max(right, label.x1)) if label else (v.x0, right)
+            x0, x1 = ((min([v.x0] + [l.x0 for l in label_lines]), max([right] + [l.x1 for l in label_lines]))
+                      if label else (v.x0, right))
             rows[round(v.y)].append((x0, x1, v))
         for blocks in rows.values():
             blocks.sort(key=lambda b: b[0])

@@ -585,7 +585,10 @@ def check_figures(p: PageData) -> list[Finding]:
                      and l not in values]
             label = max(under, key=lambda l: l.y) if under else None
             # all the label's lines (a balanced label of two lines may be wider on its second)
-            label_lines = [l for l in under if label is not None and _face(l) == _face(label)]
+            label_lines = [label] if label is not None else []
+            for l in sorted(under, key=lambda l: -l.y):
+                if l is not label and _face(l) == _face(label) and 0 < label_lines[-1].y - l.y < 1.6 * l.size:
+                    label_lines.append(l)
             unit = [c for c in p.lines if c is not v and abs(c.y - v.y) < 0.35 * v.size
                     and 0 <= c.x0 - v.x1 < 0.6 * v.size]          # a unit set smaller on the number's baseline
             right = max([v.x1] + [c.x1 for c in unit])

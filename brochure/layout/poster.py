@@ -261,6 +261,12 @@ class PosterComposer(PosterAreas):
         allow = photo.pixels[0] * photo.pixels[1] * (72 / ppi) ** 2 / (self.boxes.trim_w * self.boxes.trim_h)
         return min(HERO_SHARE, allow) - 0.005
 
+    def lift(self, module) -> None:
+        """A column opening with the summaries starts on the line its neighbour starts on: the first
+        head's ink, not its line box, level with the other column's top."""
+        for item in module[0]:
+            item.y += self.summaries_drop
+
     def has_hero(self) -> bool:
         return "hero" in self.p.shows and self.hero_photo() is not None
 
@@ -289,7 +295,9 @@ class PosterComposer(PosterAreas):
             if sum(h for _, h in right) + g * (len(right) - 1) > top - bottom:    # side by side, then
                 self.undo(mark)
                 right = [self.bottom_row(rx, rw, True)]
-            self.spread([self.summaries_module(x, left_w, top - bottom)], top, bottom)
+            sums = self.summaries_module(x, left_w, top - bottom)
+            self.spread([sums], top, bottom)
+            self.lift(sums)
             self.spread(right, top, bottom)
             return
         mark = len(self.page.items)
@@ -299,6 +307,7 @@ class PosterComposer(PosterAreas):
                 row = self.bottom_row(rx, rw, compact)
                 sums = self.summaries_module(rx, rw, top - bottom - row[1] - g)
                 self.spread([sums, row], top, bottom)
+                self.lift(sums)
                 return
             except LayoutError:
                 self.undo(mark)
@@ -313,10 +322,14 @@ class PosterComposer(PosterAreas):
             self.spread([figs], top, top - figs[1])
             top -= figs[1] + 2 * g
             row = self.bottom_row(rx, rw, True)
-            self.spread([self.summaries_module(x, left_w, top - bottom)], top, bottom)
+            sums = self.summaries_module(x, left_w, top - bottom)
+            self.spread([sums], top, bottom)
+            self.lift(sums)
             self.spread([row], top, top - row[1])
             return
-        self.spread([self.summaries_module(rx, rw, top - bottom)], top, bottom)
+        sums = self.summaries_module(rx, rw, top - bottom)
+        self.spread([sums], top, bottom)
+        self.lift(sums)
 
     def rollup(self, x, width, top):
         """Read top to bottom: the title, the hero photo (to the bleed where its pixels allow), the

@@ -21,7 +21,13 @@ from brochure.text import CJKParagraph, TextStyle, natural_width
 
 FINE_PRINT_PT = 14.0       # nothing on a poster is smaller
 MEASURE_CHARS = LIMITS["measure_max_chars"]   # a summary's longest line, in characters (clreq: 15-40)
+IDEO_TOP = 0.88           # the top of the ideographic em box above the baseline, in ems (ink of a head)
 KEEP_OF_PHOTO = 2 / 3      # a crop keeps at least this much of a photo's height and width
+
+
+def chars_in(text: str) -> float:
+    """A line's length in characters: CJK and full-width count one, Latin letters and digits half."""
+    return sum(0.5 if ord(c) < 0x2E80 else 1.0 for c in text if not c.isspace())
 
 
 def min_body_pt(distance_m: float) -> float:
@@ -45,6 +51,7 @@ class PosterAreas:
         self.title_size = 0.0
         self.roomy = 1.0            # how much larger than usual the words may grow (a roll-up without a photo)
         self.figure_size = 0.0
+        self.summaries_drop = 0.0   # from the summaries block's top down to its first head's ink
 
     # -- text ---------------------------------------------------------------------
     def style(self, role: str, size: float, **kw) -> TextStyle:
@@ -253,6 +260,12 @@ class PosterAreas:
         for cell in row:
             cell.wrap(cell_w, 1e7)
             inks.append(cell.content_width)
+        if sum(inks) + 3 * MM * (len(row) + 1) > width:     # a label set wider than its cell: no room
+            inks = []
+            for cell in row:
+                cell.spill = False
+                cell.wrap(cell_w, 1e7)
+                inks.append(cell.content_width)
         gap = max(3 * MM, (width - sum(inks)) / (len(row) + 1))
         left = x + (width - sum(inks) - gap * (len(row) - 1)) / 2
         for cell, ink in zip(row, inks):
@@ -287,15 +300,28 @@ class PosterAreas:
                 parts += section_parts(sec, size, m) + [Spacer(m, size * 0.6)]
             return self.texts_block(m, parts[:-1])
 
+        def fitted_measure(size, room):
+            """The measure, narrowed until no line holds more than MEASURE_CHARS characters as set
+            (squeezed punctuation lets a line hold more characters than its measure has ems)."""
+            m = measure_at(size, room)
+            for _ in range(8):
+                widest = max(chars_in(line.text) for sec in secs for part in section_parts(sec, size, m)
+                             for line in part.lines(m))
+                if widest <= MEASURE_CHARS:
+                    break
+                m -= (widest - MEASURE_CHARS) * size
+            return m
+
         def build(size):
-            return column(secs, size, measure_at(size, width))
+            return column(secs, size, fitted_measure(size, width))
 
         def build_two(size):
-            half = (width - g) / 2
-            m = measure_at(size, half)
+            gutter = max(g, 2 * size)          # columns parted by two ems at least
+            half = (width - gutter) / 2
+            m = fitted_measure(size, half)
             options = [(column(secs[:k], size, m), column(secs[k:], size, m)) for k in range(1, len(secs))]
             left, right = min(options, key=lambda lr: max(b.wrap(m, 1e7)[1] for b in lr))
-            block = SideBySide([left, right], half, g)
+            block = SideBySide([left, right], half, gutter)
             block.texts = left.texts + right.texts
             return block
 
@@ -310,6 +336,10 @@ class PosterAreas:
             block, h, _ = self.fit("summaries", build_two, width, height, self.body_min, most)
         m = block.width
         self.page.add(block, x + (width - m) / 2, top - h, m, h, "text")
+        first = block
+        while not isinstance(first, CJKParagraph):       # the first head (of one column, or the first of two)
+            first = first.parts[0]
+        self.summaries_drop = first.style.baseline_offset - IDEO_TOP * first.style.size
         return top - h
 
     def honours_block(self, width, background=True, spacing=0.0):

@@ -104,9 +104,24 @@ def even_width(text: str, style, width: float) -> float:
 class PosterFigureCell(FigureCell):
     """A key figure on a poster: its label as even as it can be without a short last line."""
 
+    #: How much wider than its cell a label may be set to avoid a short last line (the row's
+    #: room is shared by ink, so a wider label takes room from narrower neighbours).
+    SPILL = 1.3
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.spill = True
+
     def wrap(self, aw, ah):  # noqa: N803 (ReportLab's names)
         super().wrap(aw, ah)
-        width = even_width(self.figure.label, self.label_style, aw)
+        room = aw
+        if self.spill and _short_tail(layout_lines(self.figure.label, self.label_style, aw)):
+            for k in range(1, 7):
+                wider = aw * (1 + (self.SPILL - 1) * k / 6)
+                if not _short_tail(layout_lines(self.figure.label, self.label_style, wider)):
+                    room = wider
+                    break
+        width = even_width(self.figure.label, self.label_style, room)
         if width > self._label_w + 0.01:
             self.height -= self._label_h
             self._label_w = width

@@ -47,8 +47,10 @@ ROLLUP_HERO_SHARES = (0.75, 0.65, 0.55, 0.45)
 ROLLUP_WHITE = 0.04
 #: Areas named with this take all the room they are given, so they are fitted last.
 GREEDY = "summaries"
-#: How many times the hero gives up room when the words do not fit beside it.
-HERO_TRIES = 10
+#: How many times the hero gives up room when the words do not fit beside it, and how much each time
+#: (in small steps: below the crop limit a frame loses width as well as height).
+HERO_TRIES = 20
+HERO_STEP = 0.95
 
 
 class PosterComposer(PosterAreas):
@@ -201,7 +203,7 @@ class PosterComposer(PosterAreas):
                     continue
                 if not hero_h or hero_h < self.body_min * 4 or attempt == HERO_TRIES - 1:
                     raise
-                hero_h *= 0.9
+                hero_h *= HERO_STEP
         heights = [h for _, h in mods]
         if hero_h:
             spare = room - hero_h - sum(heights) - g * len(mods)

@@ -50,8 +50,9 @@ Heuristics (they hold on our own outputs; a PDF set otherwise may fool them)
   above and get: text under 14 pt; figures rows (a digit-bearing (font, size)
   used by three blocks or more on the page; a block is the value with its label
   directly under it) centred on the box holding them, else on the trim, within
-  2 mm, and 3 mm or more apart; a line ending in a number whose next line of
-  the same block starts with its unit or word.  A roll-up (800 x 2000 mm trim)
+  2 mm, and 3 mm or more apart (a label's width is its widest line); a line
+  ending in a number whose next line of the same block starts with its unit or
+  word.  A roll-up (800 x 2000 mm trim)
   also wants its QR code's centre 1.2-1.3 m above the trim bottom and the code
   150 mm or larger (limits in limits.json).  A QR code is a fill of 40 or more rectangles sharing one
   module height, whose extent is square.
@@ -82,10 +83,15 @@ The rules of the composition issue (limits from brochure/ground/limits.json, sha
 * repeat-photo: one image (its stream's digest) placed twice.  repeat-text: a display block of eight
   characters or more (not body type, pull quotes or running heads) printed on two pages; the covers'
   mastheads (what stands in the top quarter of both) are the one repeat allowed.
-* Posters: side-by-side (photos, boxes and the QR code beside each other share top and bottom within
-  1 mm), axis (every element's left edge on the margin or on an edge three elements share, or its right
-  edge so; text hung under a photo, box or code, inside a box or on a colour band is the element's),
-  column-start (the tops of side-by-side columns below the title within 1 mm), hero-size (the largest
+* Posters: side-by-side (photos, boxes and the QR code beside each other, each mostly within the
+  other's height, share top and bottom within 1 mm; a code inside a tinted panel is the panel's, and
+  the panel is the box), axis (every element's left edge on the margin or on an edge three elements
+  share, or its right edge so, or its centre on a centre line it shares with another element -- a
+  centred poster, or a column centred on its own axis; a line-end closing mark counts by the left half
+  of its em, where its ink is; text hung under a photo, box or code (directly, in type under a twentieth
+  of its height), inside a box or on a colour band is the element's; a call to action beside the code
+  is one element with it; rows of cells set one under the other (a figure's value and unit over its
+  label) and a line within a row's extent are one element), column-start (the tops of side-by-side columns below the title within 1 mm), hero-size (the largest
   photo at least a fifth of the poster where its pixels at the poster's minimum resolution allow).
 * Roll-up: rollup-type (no type under the distance rule's size: character height = reading distance /
   250, at the roll-up's 2 m 8 mm), foot-band (a colour band across the foot no taller than the stand's

@@ -582,3 +582,44 @@ def test_a_figure_row_off_the_axis_of_a_centred_poster(tmp_path):
     report = tool.audit(centred_poster(tmp_path / "row.pdf", row_shift_mm=30))
     assert rules(report) == ["axis"]
     assert "text 'North So' at 204 mm" in report["findings"][0]["detail"]
+
+
+def figure_row_poster(path: Path, by_first_line: bool = False) -> Path:
+    """An A1 poster with a row of three figures, each value over its label, the last label of two lines,
+    its second the wider; the row centred on the page by each figure's ink (``by_first_line``: by the
+    value and the label's first line only, so the wide second line pushes the row off the centre)."""
+    w, h = 594 * MM, 841 * MM
+    c = Canvas(str(path), pagesize=(w, h))
+    cells = [("12", ["towns"]), ("345", ["homes"]), ("6", ["new", "schools and places"])]
+
+    def ink(value):                      # the value and its unit at half size on its baseline
+        return c.stringWidth(value, "Vera", 80) + c.stringWidth("km", "Vera", 40)
+
+    def width(value, label):
+        lines = label[:1] if by_first_line else label
+        return max([ink(value)] + [c.stringWidth(t, "Vera", 24) for t in lines])
+
+    widths = [width(v, l) for v, l in cells]
+    gap = 100 * MM
+    left = (w - sum(widths) - gap * (len(cells) - 1)) / 2
+    for (value, label), cw in zip(cells, widths):
+        mid = left + cw / 2
+        text(c, mid - ink(value) / 2, 500 * MM, value, 80)
+        text(c, mid - ink(value) / 2 + c.stringWidth(value, "Vera", 80), 500 * MM, "km", 40)
+        for i, t in enumerate(label):
+            text(c, mid - c.stringWidth(t, "Vera", 24) / 2, 485 * MM - i * 11 * MM, t, 24)
+        left += cw + gap
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_a_figure_row_centred_by_its_widest_label_line_passes(tmp_path):
+    assert "figures-centre" not in rules(tool.audit(figure_row_poster(tmp_path / "row.pdf")))
+
+
+def test_a_figure_row_off_centre_by_a_labels_second_line(tmp_path):
+    report = tool.audit(figure_row_poster(tmp_path / "off.pdf", by_first_line=True))
+    assert "figures-centre" in rules(report)
+    assert "off the page centre: 12km 345km 6km" in next(f["detail"] for f in report["findings"]
+                                                   if f["rule"] == "figures-centre")

@@ -77,7 +77,8 @@ The rules of the composition issue (limits from brochure/ground/limits.json, sha
 * gutter: body columns' gutters (between the edges most lines keep) 1-2 em of the body size.  measure:
   a block of two lines or more with a line over 40 characters (Latin letters count half).
 * display-tail, word-split: headlines, summaries, labels and list items (blocks of two lines or more,
-  not body type; on a brochure not running text at body size either) do not end on a line of four
+  not body type; on a brochure not running text at body size either; on a poster lines with other
+  type set between them, as a figure's label between two rows of values, are not one block) do not end on a line of four
   characters or fewer, and no jieba word runs across a line end (Latin words break at spaces the PDF
   does not show, so only breaks next to a Chinese character or between digits are read).
 * repeat-photo: one image (its stream's digest) placed twice.  repeat-text: a display block of eight
@@ -990,9 +991,24 @@ def _words(text: str) -> list[str]:
     return _SEGMENTER[0].lcut(text)
 
 
+def _parted(b: Block, lines: list[Line]) -> list[Block]:
+    """``b`` split where a line of other type lies between two of its lines, across them both."""
+    parts = [[b.lines[0]]]
+    for a, c in zip(b.lines, b.lines[1:]):
+        between = any(c.y < l.y < a.y and l.x0 < min(a.x1, c.x1) and l.x1 > max(a.x0, c.x0)
+                      and l is not a and l is not c for l in lines)
+        if between:
+            parts.append([c])
+        else:
+            parts[-1].append(c)
+    return [Block(ls) for ls in parts]
+
+
 def check_display_lines(p: PageData, blocks: list[Block], body, poster: bool) -> list[Finding]:
     """Headlines, summaries, labels and list items: no last line of four characters or fewer, no word split."""
     out = []
+    if poster:                # a figure grid's values, one row over the next, are parted by their labels
+        blocks = [part for b in blocks for part in _parted(b, p.lines)]
     for b in blocks:
         if len(b.lines) < 2:
             continue

@@ -623,3 +623,41 @@ def test_a_figure_row_off_centre_by_a_labels_second_line(tmp_path):
     assert "figures-centre" in rules(report)
     assert "off the page centre: 12km 345km 6km" in next(f["detail"] for f in report["findings"]
                                                    if f["rule"] == "figures-centre")
+
+
+def figure_grid_poster(path: Path, faces, short_label: bool = False) -> Path:
+    """An A1 poster with two rows of figures, each value centred over its label, the second row's
+    values right under the first's labels (``short_label``: one label runs on to a second line of two
+    characters)."""
+    serif, _ = faces
+    w, h = 594 * MM, 841 * MM
+    c = Canvas(str(path), pagesize=(w, h))
+    values = [["32", "736"], ["38", "1890"]]
+    for r, row in enumerate(values):
+        for k, value in enumerate(row):
+            mid = w * (k + 1) / 3
+            y = h - 300 * MM - r * 45 * MM
+            c.setFont(serif, 100)
+            c.drawString(mid - c.stringWidth(value, serif, 100) / 2, y, value)
+            label = TEXT[10 * (2 * r + k):10 * (2 * r + k) + 8]
+            if short_label and r == 1 and k == 1:
+                label = "锚定高分子"
+            c.setFont(serif, 28)
+            c.drawString(mid - c.stringWidth(label, serif, 28) / 2, y - 14 * MM, label)
+            if short_label and r == 1 and k == 1:
+                tail = "迈向"                       # 锚定高分子/迈向: broken between words, a short last line
+                c.drawString(mid - c.stringWidth(tail, serif, 28) / 2, y - 26 * MM, tail)
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_figure_values_over_each_others_labels_are_not_one_display_line(tmp_path, faces):
+    report = tool.audit(figure_grid_poster(tmp_path / "grid.pdf", faces))
+    assert not {"display-tail", "word-split"} & set(rules(report)), report["findings"]
+
+
+def test_a_poster_label_ending_on_two_characters(tmp_path, faces):
+    report = tool.audit(figure_grid_poster(tmp_path / "tail.pdf", faces, short_label=True))
+    assert [r for r in rules(report) if r in ("display-tail", "word-split")] == ["display-tail"]
+    assert "last line of 2 characters" in next(f["detail"] for f in report["findings"] if f["rule"] == "display-tail")

@@ -50,8 +50,9 @@ Heuristics (they hold on our own outputs; a PDF set otherwise may fool them)
   above and get: text under 14 pt; figures rows (a digit-bearing (font, size)
   used by three blocks or more on the page; a block is the value with its label
   directly under it) centred on the box holding them, else on the trim, within
-  2 mm, and 3 mm or more apart; a line ending in a number whose next line of
-  the same block starts with its unit or word.  A roll-up (800 x 2000 mm trim)
+  2 mm, and 3 mm or more apart (a label's width is its widest line); a line
+  ending in a number whose next line of the same block starts with its unit or
+  word.  A roll-up (800 x 2000 mm trim)
   also wants its QR code's centre 1.2-1.3 m above the trim bottom and the code
   150 mm or larger (limits in limits.json).  A QR code is a fill of 40 or more rectangles sharing one
   module height, whose extent is square.
@@ -76,16 +77,22 @@ The rules of the composition issue (limits from brochure/ground/limits.json, sha
 * gutter: body columns' gutters (between the edges most lines keep) 1-2 em of the body size.  measure:
   a block of two lines or more with a line over 40 characters (Latin letters count half).
 * display-tail, word-split: headlines, summaries, labels and list items (blocks of two lines or more,
-  not body type; on a brochure not running text at body size either) do not end on a line of four
+  not body type; on a brochure not running text at body size either; on a poster lines with other
+  type set between them, as a figure's label between two rows of values, are not one block) do not end on a line of four
   characters or fewer, and no jieba word runs across a line end (Latin words break at spaces the PDF
   does not show, so only breaks next to a Chinese character or between digits are read).
 * repeat-photo: one image (its stream's digest) placed twice.  repeat-text: a display block of eight
   characters or more (not body type, pull quotes or running heads) printed on two pages; the covers'
   mastheads (what stands in the top quarter of both) are the one repeat allowed.
-* Posters: side-by-side (photos, boxes and the QR code beside each other share top and bottom within
-  1 mm), axis (every element's left edge on the margin or on an edge three elements share, or its right
-  edge so; text hung under a photo, box or code, inside a box or on a colour band is the element's),
-  column-start (the tops of side-by-side columns below the title within 1 mm), hero-size (the largest
+* Posters: side-by-side (photos, boxes and the QR code beside each other, each mostly within the
+  other's height, share top and bottom within 1 mm; a code inside a tinted panel is the panel's, and
+  the panel is the box), axis (every element's left edge on the margin or on an edge three elements
+  share, or its right edge so, or its centre on a centre line it shares with another element -- a
+  centred poster, or a column centred on its own axis; a line-end closing mark counts by the left half
+  of its em, where its ink is; text hung under a photo, box or code (directly, in type under a twentieth
+  of its height), inside a box or on a colour band is the element's; a call to action beside the code
+  is one element with it; rows of cells set one under the other (a figure's value and unit over its
+  label) and a line within a row's extent are one element), column-start (the tops of side-by-side columns below the title within 1 mm), hero-size (the largest
   photo at least a fifth of the poster where its pixels at the poster's minimum resolution allow).
 * Roll-up: rollup-type (no type under the distance rule's size: character height = reading distance /
   250, at the roll-up's 2 m 8 mm), foot-band (a colour band across the foot no taller than the stand's
@@ -584,10 +591,16 @@ def check_figures(p: PageData) -> list[Finding]:
             under = [l for l in p.lines if 0 < v.y - l.y < 2.5 * v.size and l.x0 < v.x1 and l.x1 > v.x0
                      and l not in values]
             label = max(under, key=lambda l: l.y) if under else None
+            # all the label's lines (a balanced label of two lines may be wider on its second)
+            label_lines = [label] if label is not None else []
+            for l in sorted(under, key=lambda l: -l.y):
+                if l is not label and _face(l) == _face(label) and 0 < label_lines[-1].y - l.y < 1.6 * l.size:
+                    label_lines.append(l)
             unit = [c for c in p.lines if c is not v and abs(c.y - v.y) < 0.35 * v.size
                     and 0 <= c.x0 - v.x1 < 0.6 * v.size]          # a unit set smaller on the number's baseline
             right = max([v.x1] + [c.x1 for c in unit])
-            x0, x1 = (min(v.x0, label.x0), max(right, label.x1)) if label else (v.x0, right)
+            x0, x1 = ((min([v.x0] + [l.x0 for l in label_lines]), max([right] + [l.x1 for l in label_lines]))
+                      if label else (v.x0, right))
             rows[round(v.y)].append((x0, x1, v))
         for blocks in rows.values():
             blocks.sort(key=lambda b: b[0])
@@ -978,9 +991,24 @@ def _words(text: str) -> list[str]:
     return _SEGMENTER[0].lcut(text)
 
 
+def _parted(b: Block, lines: list[Line]) -> list[Block]:
+    """``b`` split where a line of other type lies between two of its lines, across them both."""
+    parts = [[b.lines[0]]]
+    for a, c in zip(b.lines, b.lines[1:]):
+        between = any(c.y < l.y < a.y and l.x0 < min(a.x1, c.x1) and l.x1 > max(a.x0, c.x0)
+                      and l is not a and l is not c for l in lines)
+        if between:
+            parts.append([c])
+        else:
+            parts[-1].append(c)
+    return [Block(ls) for ls in parts]
+
+
 def check_display_lines(p: PageData, blocks: list[Block], body, poster: bool) -> list[Finding]:
     """Headlines, summaries, labels and list items: no last line of four characters or fewer, no word split."""
     out = []
+    if poster:                # a figure grid's values, one row over the next, are parted by their labels
+        blocks = [part for b in blocks for part in _parted(b, p.lines)]
     for b in blocks:
         if len(b.lines) < 2:
             continue
@@ -1062,24 +1090,63 @@ def _elements(p: PageData, blocks: list[Block]):
     things += [("box", s.x0, s.y0, s.x1, s.y1, "box") for s in p.shapes if s.kind == "fill" and not s.white
                and len(s.rects) <= 1 and min(s.w, s.h) >= BOX_MIN_MM * MM and s.x0 > tx0 + 0.5 and s.x1 < tx1 - 0.5
                and s.y0 > ty0 + 0.5 and s.y1 < ty1 - 0.5]
-    if qr is not None:
-        things.append(("qr", qr.x0, qr.y0, qr.x1, qr.y1, "QR code"))
+    if qr is not None and not any(k == "box" and x0 <= qr.x0 and qr.x1 <= x1 and y0 <= qr.y0 and qr.y1 <= y1
+                                  for k, x0, y0, x1, y1, _ in things):
+        # in a tinted panel, the panel is the box; a call to action set beside the code is one element with it
+        beside = [b for b in blocks if qr.y0 - 1 <= b.bottom and b.top <= qr.y1 + 1 and 0 <= b.x0 - qr.x1 < 0.3 * qr.w]
+        things.append(("qr", qr.x0, qr.y0, max([qr.x1] + [_ink_x1(b) for b in beside]), qr.y1, "QR code"))
+    else:
+        beside = []
     bands = [s for s in p.shapes if s.kind == "fill" and not s.white and (s.x0 <= tx0 + 0.5 and s.x1 >= tx1 - 0.5)]
     rows: dict = {}
     for b in blocks:
         inside = any(k in ("box", "qr") and x0 - 1 <= b.x0 and b.x1 <= x1 + 1 and y0 <= b.bottom and b.top <= y1
                      for k, x0, y0, x1, y1, _ in things)
         banded = any(s.y0 <= b.bottom and b.top <= s.y1 for s in bands)
-        hung = any(x0 - AXIS_MM * MM <= b.x0 and b.x1 <= x1 + AXIS_MM * MM and 0 <= y0 - b.top < 4 * b.size
-                   for k, x0, y0, x1, y1, _ in things)
-        if inside or banded or hung:
+        hung = any(x0 - AXIS_MM * MM <= b.x0 and b.x1 <= x1 + AXIS_MM * MM and 0 <= y0 - b.top < 2 * b.size
+                   and b.size < 0.05 * (y1 - y0) for k, x0, y0, x1, y1, _ in things)     # a caption, not a figure
+        if inside or banded or hung or any(b is c for c in beside):
             continue
         key = round(b.lines[0].y / (2 * MM))          # blocks on one baseline (a figure's value and unit): one row
         rows.setdefault(key, []).append(b)
-    for bs in rows.values():
-        things.append(("text", min(b.x0 for b in bs), min(b.bottom for b in bs), max(b.x1 for b in bs),
+    # the cells of a row (a figure's value and unit over its label, the label's second line): rows of
+    # cells set directly one under the other, or a line within a row's extent, are one element
+    rowed = sorted(rows.values(), key=lambda bs: -max(b.top for b in bs))
+    merged: list[list[Block]] = []
+    tol = AXIS_MM * MM
+    for bs in rowed:
+        x0, x1 = min(b.x0 for b in bs), max(_ink_x1(b) for b in bs)
+        top, size = max(b.top for b in bs), max(b.size for b in bs)
+
+        def joins(m):
+            mx0, mx1 = min(b.x0 for b in m), max(_ink_x1(b) for b in m)
+            within = mx0 - tol <= x0 and x1 <= mx1 + tol or x0 - tol <= mx0 and mx1 <= x1 + tol
+            overlap = min(b.bottom for b in m) < top and min(b.bottom for b in bs) < max(b.top for b in m)
+            across = min(x1, mx1) - max(x0, mx0) >= 0.5 * min(x1 - x0, mx1 - mx0)
+            cells = len(m) >= 2 and len(bs) >= 2 and min(b.bottom for b in m) - top < 1.5 * size and across
+            return within and overlap or cells
+        home = next((m for m in merged if joins(m)), None)
+        if home is None:
+            merged.append(list(bs))
+        else:
+            home.extend(bs)
+    for bs in merged:
+        things.append(("text", min(b.x0 for b in bs), min(b.bottom for b in bs), max(_ink_x1(b) for b in bs),
                        max(b.top for b in bs), " ".join(b.text[:8] for b in bs)[:20]))
     return things
+
+
+CLOSING = set("”’）」』》〉】〕。，、；：！？")
+
+
+def _ink_x1(b: Block) -> float:
+    """A block's right edge as a reader sees it: a closing mark ending a line keeps only the left half
+    of its em (where its ink is), as a line-end mark is set half-width."""
+    ends = []
+    for l in b.lines:
+        g = max(l.glyphs, key=lambda g: g.x + g.advance)
+        ends.append(g.x + g.advance / 2 if g.char in CLOSING else g.x + g.advance)
+    return max(ends)
 
 
 def check_poster_grid(p: PageData, blocks: list[Block]) -> list[Finding]:
@@ -1092,19 +1159,22 @@ def check_poster_grid(p: PageData, blocks: list[Block]) -> list[Finding]:
             if a[1] < b[3] and b[1] < a[3]:
                 continue                                     # one above the other, or overlapping
             overlap = min(a[4], b[4]) - max(a[2], b[2])
-            if overlap < 0.5 * min(a[4] - a[2], b[4] - b[2]):
-                continue
+            if overlap < 0.5 * max(a[4] - a[2], b[4] - b[2]):
+                continue                  # each mostly in the other's band, not a tall photo beside a column
             dt, db = abs(a[4] - b[4]) / MM, abs(a[2] - b[2]) / MM
             if dt > SIDE_MM or db > SIDE_MM:
                 out.append(p.at("side-by-side", min(a[1], b[1]), max(a[4], b[4]), f"{a[5]} and {b[5]} side by side: "
                                 f"tops {dt:.0f} mm and bottoms {db:.0f} mm apart (within {SIDE_MM:g} mm)"))
-    # one axis: every element's left edge on an axis three elements share (or its right edge on one)
+    # one axis: every element's left edge on an axis three elements share (or its right edge on one),
+    # or its centre on a centre line three share (a centred poster, or a column centred on its own axis)
     tol = AXIS_MM * MM
     lefts, rights = [t[1] for t in things], [t[3] for t in things]
+    centres = [(t[1] + t[3]) / 2 for t in things]
     margin_l, margin_r = min(lefts, default=0), max(rights, default=0)          # the margins are axes too
     off = [t for t in things if not (abs(t[1] - margin_l) <= tol or abs(t[3] - margin_r) <= tol
                                      or sum(1 for x in lefts if abs(x - t[1]) <= tol) >= 3
-                                     or sum(1 for x in rights if abs(x - t[3]) <= tol) >= 3)]
+                                     or sum(1 for x in rights if abs(x - t[3]) <= tol) >= 3
+                                     or sum(1 for x in centres if abs(x - (t[1] + t[3]) / 2) <= tol) >= 2)]
     if off:
         first = max(off, key=lambda t: t[4])
         out.append(p.at("axis", first[1], first[4], f"{len(off)} of {len(things)} elements on no axis three share: "

@@ -20,12 +20,13 @@ from brochure.content.model import Content, Poster
 from brochure.ground.boxes import MM, PageBoxes
 from brochure.ground.page import BLEEDING_KINDS, Composition
 from brochure.ground.errors import LayoutError
+from brochure.ground.layout_rules import LIMITS
 from brochure.ground.rules import poster_file
-from brochure.layout.blocks import Fill
+from brochure.layout.blocks import Fill, Image
 from brochure.layout.page_checks import safety_warnings
 from brochure.draw.qr import QUIET_MODULES, qr_modules
 from brochure.text.store import LineSetter
-from brochure.layout.poster_areas import PosterAreas, min_body_pt, qr_size
+from brochure.layout.poster_areas import KEEP_OF_PHOTO, PosterAreas, min_body_pt, qr_size
 
 __all__ = ["PosterComposer", "compose_poster", "min_body_pt", "qr_size", "QR_CENTRE_M", "LOW_ZONE_MM", "ROLLUP_QR_MM"]
 
@@ -46,8 +47,10 @@ ROLLUP_HERO_SHARES = (0.75, 0.65, 0.55, 0.45)
 ROLLUP_WHITE = 0.04
 #: Areas named with this take all the room they are given, so they are fitted last.
 GREEDY = "summaries"
-#: How many times the hero gives up room when the words do not fit beside it.
-HERO_TRIES = 10
+#: How many times the hero gives up room when the words do not fit beside it, and how much each time
+#: (in small steps: below the crop limit a frame loses width as well as height).
+HERO_TRIES = 20
+HERO_STEP = 0.95
 
 
 class PosterComposer(PosterAreas):
@@ -154,7 +157,15 @@ class PosterComposer(PosterAreas):
         W, H = self.boxes.trim_w, self.boxes.trim_h
         most = self.hero_most(width, bleed)
         fit = self.hero_fit(width, 1e7, bleed)
-        wanted = HERO_SHARE * 1.1 * W * H / max(fit[0], 1.0) + fit[2]
+        area = HERO_SHARE * 1.1 * W * H
+        wanted = area / max(fit[0], 1.0)
+        photo = self.hero_photo()
+        pw, ph = photo.pixels or (photo.aspect * 1000, 1000)
+        if wanted < fit[0] / (pw / ph) * KEEP_OF_PHOTO:
+            # that flat a frame would be cropped too far and come out narrower: as tall as the
+            # narrower frame needs to cover the share
+            wanted = math.sqrt(area * KEEP_OF_PHOTO / (pw / ph))
+        wanted += fit[2]
         return min(most, max(wanted, most * 0.6), room)
 
     def column(self, x, width, top, bottom, words, bleed=False, hero=True, trial=False, share=0.7):
@@ -192,7 +203,7 @@ class PosterComposer(PosterAreas):
                     continue
                 if not hero_h or hero_h < self.body_min * 4 or attempt == HERO_TRIES - 1:
                     raise
-                hero_h *= 0.9
+                hero_h *= HERO_STEP
         heights = [h for _, h in mods]
         if hero_h:
             spare = room - hero_h - sum(heights) - g * len(mods)
@@ -225,12 +236,38 @@ class PosterComposer(PosterAreas):
                 row = self.bottom_row(x, width, compact)
                 low = bottom + row[1] + (self.gap if row[1] else 0)
                 self.column(x, width, top, low, [figures, summaries])
-                break
             except LayoutError:
                 self.undo(mark)
                 if compact:
                     raise
+                continue
+            # the honour box and QR panel as low as they go, where at their even heights the words
+            # leave the hero less than its share of the poster
+            if compact or self.hero_share(mark) >= self.hero_wanted():
+                break
+            self.undo(mark)
         self.spread([row], bottom + row[1], bottom)
+
+    def hero_share(self, mark: int) -> float:
+        """The share of the poster's area the hero placed since ``mark`` covers."""
+        W, H = self.boxes.trim_w, self.boxes.trim_h
+        return max((max(0.0, min(i.x + i.w, W) - max(i.x, 0.0)) * max(0.0, min(i.y + i.h, H) - max(i.y, 0.0))
+                    / (W * H) for i in self.page.items[mark:] if isinstance(i.flowable, Image)), default=0.0)
+
+    def hero_wanted(self) -> float:
+        """The hero's share of the poster: ``HERO_SHARE`` where its pixels allow, else what they allow."""
+        photo = self.hero_photo()
+        if not self.has_hero() or not photo.pixels:
+            return 0.0 if not self.has_hero() else HERO_SHARE
+        ppi = self.p.press.min_ppi
+        allow = photo.pixels[0] * photo.pixels[1] * (72 / ppi) ** 2 / (self.boxes.trim_w * self.boxes.trim_h)
+        return min(HERO_SHARE, allow) - 0.005
+
+    def lift(self, module) -> None:
+        """A column opening with the summaries starts on the line its neighbour starts on: the first
+        head's ink, not its line box, level with the other column's top."""
+        for item in module[0]:
+            item.y += self.summaries_drop
 
     def has_hero(self) -> bool:
         return "hero" in self.p.shows and self.hero_photo() is not None
@@ -260,7 +297,9 @@ class PosterComposer(PosterAreas):
             if sum(h for _, h in right) + g * (len(right) - 1) > top - bottom:    # side by side, then
                 self.undo(mark)
                 right = [self.bottom_row(rx, rw, True)]
-            self.spread([self.summaries_module(x, left_w, top - bottom)], top, bottom)
+            sums = self.summaries_module(x, left_w, top - bottom)
+            self.spread([sums], top, bottom)
+            self.lift(sums)
             self.spread(right, top, bottom)
             return
         mark = len(self.page.items)
@@ -270,6 +309,7 @@ class PosterComposer(PosterAreas):
                 row = self.bottom_row(rx, rw, compact)
                 sums = self.summaries_module(rx, rw, top - bottom - row[1] - g)
                 self.spread([sums, row], top, bottom)
+                self.lift(sums)
                 return
             except LayoutError:
                 self.undo(mark)
@@ -284,10 +324,14 @@ class PosterComposer(PosterAreas):
             self.spread([figs], top, top - figs[1])
             top -= figs[1] + 2 * g
             row = self.bottom_row(rx, rw, True)
-            self.spread([self.summaries_module(x, left_w, top - bottom)], top, bottom)
+            sums = self.summaries_module(x, left_w, top - bottom)
+            self.spread([sums], top, bottom)
+            self.lift(sums)
             self.spread([row], top, top - row[1])
             return
-        self.spread([self.summaries_module(rx, rw, top - bottom)], top, bottom)
+        sums = self.summaries_module(rx, rw, top - bottom)
+        self.spread([sums], top, bottom)
+        self.lift(sums)
 
     def rollup(self, x, width, top):
         """Read top to bottom: the title, the hero photo (to the bleed where its pixels allow), the
@@ -375,6 +419,8 @@ class PosterComposer(PosterAreas):
         if "title" in self.p.shows:
             top = self.title_band(x0, H, x1 - x0, (H - 2 * m) * (0.2 if landscape else 0.16)) - g
         if self.is_rollup():
+            # a banner is read standing back: its fine print (caption, URL) too is set for that distance
+            self.fine = max(self.fine, self.p.distance * 1000 * LIMITS["char_height_per_distance"] * MM)
             self.rollup(x0, x1 - x0, top)
         elif landscape:
             self.landscape(x0, x1 - x0, top, m + self.p.foot * MM)

@@ -8,19 +8,26 @@ fine print (caption, URL, publisher) is sized for the distance people scan from,
 from __future__ import annotations
 
 from brochure.content.model import Content, Poster
-from brochure.draw.qr import qr_size
+from brochure.draw.qr import QUIET_MODULES, qr_modules, qr_size
 from brochure.ground.boxes import MM, PageBoxes
 from brochure.ground.colour import WHITE
 from brochure.ground.errors import LayoutError
+from brochure.ground.layout_rules import LIMITS
 from brochure.ground.rules import MIN_BLEED_MM
 from brochure.ground.page import Page
-from brochure.layout.back import FigureCell
 from brochure.layout.blocks import Bullet, Fill, Image, QRCode, Spacer, Stack
-from brochure.layout.poster_blocks import Balanced
+from brochure.layout.poster_blocks import Balanced, PosterFigureCell, SideBySide
 from brochure.text import CJKParagraph, TextStyle, natural_width
 
 FINE_PRINT_PT = 14.0       # nothing on a poster is smaller
+MEASURE_CHARS = LIMITS["measure_max_chars"]   # a summary's longest line, in characters (clreq: 15-40)
+IDEO_TOP = 0.88           # the top of the ideographic em box above the baseline, in ems (ink of a head)
 KEEP_OF_PHOTO = 2 / 3      # a crop keeps at least this much of a photo's height and width
+
+
+def chars_in(text: str) -> float:
+    """A line's length in characters: CJK and full-width count one, Latin letters and digits half."""
+    return sum(0.5 if ord(c) < 0x2E80 else 1.0 for c in text if not c.isspace())
 
 
 def min_body_pt(distance_m: float) -> float:
@@ -44,6 +51,7 @@ class PosterAreas:
         self.title_size = 0.0
         self.roomy = 1.0            # how much larger than usual the words may grow (a roll-up without a photo)
         self.figure_size = 0.0
+        self.summaries_drop = 0.0   # from the summaries block's top down to its first head's ink
 
     # -- text ---------------------------------------------------------------------
     def style(self, role: str, size: float, **kw) -> TextStyle:
@@ -227,7 +235,7 @@ class PosterAreas:
 
         def build(size):
             label = max(self.body_min, min(size * 0.3, self.body_min * 1.3))
-            cells = [FigureCell(f, self.style("display", size, leading=size * 1.15, color=self.c.palette.accent,
+            cells = [PosterFigureCell(f, self.style("display", size, leading=size * 1.15, color=self.c.palette.accent,
                                               align="center"),
                                 self.style("display", size / 2, leading=size * 0.6, color=self.c.palette.accent,
                                            align="center"),
@@ -252,6 +260,12 @@ class PosterAreas:
         for cell in row:
             cell.wrap(cell_w, 1e7)
             inks.append(cell.content_width)
+        if sum(inks) + 3 * MM * (len(row) + 1) > width:     # a label set wider than its cell: no room
+            inks = []
+            for cell in row:
+                cell.spill = False
+                cell.wrap(cell_w, 1e7)
+                inks.append(cell.content_width)
         gap = max(3 * MM, (width - sum(inks)) / (len(row) + 1))
         left = x + (width - sum(inks) - gap * (len(row) - 1)) / 2
         for cell, ink in zip(row, inks):
@@ -260,25 +274,72 @@ class PosterAreas:
             left += ink + gap
 
     def summaries(self, x, top, width, height, most: float | None = None) -> float:
-        """Each section's head (centred on the axis) and summary (justified), as large as ``height``
-        allows up to ``most`` (and below the figures, which rank above them)."""
+        """Each section's head and summary, centred on the axis at a measure of at most MEASURE_CHARS
+        characters a line (a summary justified, or centred when it is one line), as large as ``height``
+        allows up to ``most`` (and below the figures, which rank above them).  Where one such column
+        does not fit even at the smallest size, the sections run in two columns side by side,
+        both starting on the same line."""
         secs = self.c.sections
+        g = self.gap
+
+        def measure_at(size, room):        # a comfortable measure: at most MEASURE_CHARS a line
+            return min(room, (MEASURE_CHARS - 1) * size)
+
+        def section_parts(sec, size, m):
+            body = self.style("body", size, align="justify", indent=2, overprint=True)
+            summary = sec.summary or sec.paragraphs[0]
+            if natural_width(summary, body) + 2 * size <= m:     # one line: centred on the axis, as the heads
+                body = self.style("body", size, align="center", indent=0, overprint=True)
+            return [CJKParagraph(f"{sec.letter}　{sec.headline}", self.style(
+                "heading", size * 1.3, color=self.c.palette.accent_dark, align="center")),
+                CJKParagraph(summary, body)]
+
+        def column(group, size, m):
+            parts = []
+            for sec in group:
+                parts += section_parts(sec, size, m) + [Spacer(m, size * 0.6)]
+            return self.texts_block(m, parts[:-1])
+
+        def fitted_measure(size, room):
+            """The measure, narrowed until no line holds more than MEASURE_CHARS characters as set
+            (squeezed punctuation lets a line hold more characters than its measure has ems)."""
+            m = measure_at(size, room)
+            for _ in range(8):
+                widest = max(chars_in(line.text) for sec in secs for part in section_parts(sec, size, m)
+                             for line in part.lines(m))
+                if widest <= MEASURE_CHARS:
+                    break
+                m -= (widest - MEASURE_CHARS) * size
+            return m
 
         def build(size):
-            parts = []
-            for s in secs:
-                parts.append(CJKParagraph(f"{s.letter}　{s.headline}", self.style(
-                    "heading", size * 1.3, color=self.c.palette.accent_dark, align="center")))
-                summary = s.summary or s.paragraphs[0]
-                parts.append(CJKParagraph(summary, self.style("body", size, align="justify", indent=2, overprint=True)))
-                parts.append(Spacer(width, size * 0.6))
-            return self.texts_block(width, parts[:-1])
+            return column(secs, size, fitted_measure(size, width))
+
+        def build_two(size):
+            gutter = max(g, 2 * size)          # columns parted by two ems at least
+            half = (width - gutter) / 2
+            m = fitted_measure(size, half)
+            options = [(column(secs[:k], size, m), column(secs[k:], size, m)) for k in range(1, len(secs))]
+            left, right = min(options, key=lambda lr: max(b.wrap(m, 1e7)[1] for b in lr))
+            block = SideBySide([left, right], half, gutter)
+            block.texts = left.texts + right.texts
+            return block
 
         if most is None:
             most = self.body_min * 2 * self.roomy
         most = min(most, self.figure_size / 1.2 if self.figure_size else 1e9)   # under the figures
-        block, h, _ = self.fit("summaries", build, width, height, self.body_min, most)
-        self.page.add(block, x, top - h, width, h, "text")
+        try:
+            block, h, _ = self.fit("summaries", build, width, height, self.body_min, most)
+        except LayoutError:
+            if len(secs) < 2 or width / 2 < MEASURE_CHARS / 2 * self.body_min:
+                raise
+            block, h, _ = self.fit("summaries", build_two, width, height, self.body_min, most)
+        m = block.width
+        self.page.add(block, x + (width - m) / 2, top - h, m, h, "text")
+        first = block
+        while not isinstance(first, CJKParagraph):       # the first head (of one column, or the first of two)
+            first = first.parts[0]
+        self.summaries_drop = first.style.baseline_offset - IDEO_TOP * first.style.size
         return top - h
 
     def honours_block(self, width, background=True, spacing=0.0):
@@ -402,7 +463,10 @@ class PosterAreas:
         axis; (top, foot) of the row."""
         size, g = self.qr_side(), self.gap
         cta, tw, h, pair = self.qr_pair(width)
-        left = x + (width - pair) / 2
+        # centred by what is printed: the code's modules and the words, not the white quiet zone
+        n = qr_modules(self.c.document.online_url, "Q")
+        quiet = size * QUIET_MODULES / (n + 2 * QUIET_MODULES)
+        left = x + (width - pair + quiet) / 2 - quiet
         self.page.add(QRCode(self.c.document.online_url, size, ec="Q"), left, centre_y - size / 2, size, size, "qr")
         self.page.add(cta, left + size + g, centre_y - h / 2, tw, h, "text")
         return centre_y + max(size, h) / 2, centre_y - max(size, h) / 2
@@ -412,7 +476,7 @@ class PosterAreas:
         the stand hides (``foot``, pt from the bottom edge), the band running on into the bleed; its top."""
         d, W, bleed = self.c.document, self.boxes.trim_w, self.boxes.bleed
         width = W - 2 * self.margin
-        size = self.body_min
+        size = max(self.body_min, self.fine)
         block = Stack(width, [
             Balanced(f"{d.publisher}　{d.date}", self.style("heading", size, align="center", color=WHITE)),
             Balanced(d.online_url, self.style("caption", size, align="center", color=WHITE)),

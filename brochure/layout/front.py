@@ -17,7 +17,7 @@ from brochure.ground.boxes import MM
 from brochure.ground.colour import WHITE
 from brochure.ground.errors import LayoutError
 from brochure.ground.page import Page
-from brochure.layout.blocks import Bullet, Columns, Fill, Grid, Row, Spacer, Stack
+from brochure.layout.blocks import Bullet, Columns, Fill, Grid, Spacer, Stack
 from brochure.ground.layout_rules import LIMITS
 from brochure.layout.fillers import HONOURS
 from brochure.layout.flow import Column

@@ -22,7 +22,7 @@ from brochure.ground.page import BLEEDING_KINDS, Composition
 from brochure.ground.errors import LayoutError
 from brochure.ground.layout_rules import LIMITS
 from brochure.ground.rules import poster_file
-from brochure.layout.blocks import Fill, Image
+from brochure.layout.blocks import Image
 from brochure.layout.page_checks import safety_warnings
 from brochure.draw.qr import QUIET_MODULES, qr_modules
 from brochure.text.store import LineSetter

@@ -22,11 +22,10 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from itertools import permutations
 
 from brochure.ground.errors import LayoutError
 from brochure.layout.plan import Rules
-from itertools import permutations
-
 from brochure.layout.sectionflow import Facts, Geometry, Item, SectionModel, Start, compose_section, with_fills
 
 
@@ -80,10 +79,6 @@ class Memo:
             found = found if isinstance(found, dict) else {}
             self.entries[digest] = found
         return found
-
-
-def lead_cost(facts: Facts, rules: Rules) -> float:
-    return section_cost(facts, rules)
 
 
 def final_cost(end: Start, geo: Geometry, rules: Rules) -> float:

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pikepdf
 
-from brochure.ground.rules import INK_LIMIT, MIN_PPI
 from brochure.ground.errors import BrochureError, Location
 from brochure.ground.rules import INK_LIMIT, MIN_PPI
 

@@ -245,3 +245,18 @@ def tool(name: str):
 
 def composition_audit():
     return tool("composition_audit")
+
+
+@pytest.fixture(scope="session")
+def every_preset_built(tmp_path_factory):
+    """(content, out/) of the project with one poster of each preset (``variants.every_preset``), built once
+    for the whole session: the poster tests all read the same ten posters."""
+    from brochure.content import load
+    from variants import every_preset
+
+    folder = tmp_path_factory.mktemp("presets")
+    path = copy_project(folder, data=every_preset)
+    run = build_project(path)
+    assert run.returncode == 0, run.stderr
+    return load(path), folder / "out"
+

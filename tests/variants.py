@@ -170,8 +170,8 @@ def long_heads(tree, folder):
         s["headline"] = s["headline"] + tail
 
 
-def posters(tree, folder):
-    """Every poster preset, each from the first poster's settings."""
+def every_preset(tree):
+    """One poster of each preset in ``PRESETS``, each from the first poster's settings (its own distances)."""
     base = dict(tree["posters"][0])
     tree["posters"] = []
     for size in PRESETS:
@@ -179,6 +179,11 @@ def posters(tree, folder):
         for key in ("foot", "distance", "scan_distance"):
             poster.pop(key, None)
         tree["posters"].append(poster)
+
+
+def posters(tree, folder):
+    """Every poster preset, each from the first poster's settings."""
+    every_preset(tree)
 
 
 def default(tree, folder):

@@ -12,29 +12,13 @@ import pytest
 
 from brochure.content import PAGE_SIZES, load
 from conftest import build_project, copy_project
+from variants import PRESETS
 
 MM = 72 / 25.4
 SPACE = re.compile(r"\s+")
-PRESETS = ["A0", "A1", "A2", "A3", "A0-landscape", "A1-landscape", "A2-landscape", "A3-landscape", "rollup", "board"]
-
-
-def all_presets(tree):
-    base = dict(tree["posters"][0])
-    tree["posters"] = []
-    for size in PRESETS:
-        poster = dict(base, name=size.lower(), size=size)
-        for key in ("foot", "distance", "scan_distance"):
-            poster.pop(key, None)
-        tree["posters"].append(poster)
-
-
 @pytest.fixture(scope="module")
-def presets(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("presets")
-    path = copy_project(folder, data=all_presets)
-    run = build_project(path)
-    assert run.returncode == 0, run.stderr
-    return load(path), folder / "out"
+def presets(every_preset_built):
+    return every_preset_built
 
 
 def page_chars(page):

@@ -11,34 +11,18 @@ import pypdfium2.raw as pdfium_raw
 import pytest
 from PIL import Image
 
-from brochure.content import load
 from brochure.draw.qr import QUIET_MODULES, qr_modules
-from conftest import build_project, copy_project
+from variants import PRESETS
 
 MM = 72 / 25.4
 SPACE = re.compile(r"\s+")
-PRESETS = ["A0", "A1", "A2", "A3", "A0-landscape", "A1-landscape", "A2-landscape", "A3-landscape", "rollup", "board"]
 # the words the designer found cut across lines; none may be again
 WHOLE = ["经济", "南洲", "禁捕", "无差别", "格局", "转变", "称号", "发展", "示范县"]
 
 
-def every_preset(tree):
-    base = dict(tree["posters"][0])
-    tree["posters"] = []
-    for size in PRESETS:
-        poster = dict(base, name=size.lower(), size=size)
-        for key in ("foot", "distance", "scan_distance"):
-            poster.pop(key, None)
-        tree["posters"].append(poster)
-
-
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("grid")
-    path = copy_project(folder, data=every_preset)
-    run = build_project(path)
-    assert run.returncode == 0, run.stderr
-    return load(path), folder / "out"
+def built(every_preset_built):
+    return every_preset_built
 
 
 def open_page(out, size):

@@ -30,7 +30,7 @@ from brochure.ground.errors import BuildWarning, LayoutError
 from brochure.ground.page import Composition, Page
 from brochure.layout.blocks import Rule, SectionHeading, Stack, fragment
 from brochure.layout.extras import BREAK, Extras
-from brochure.layout.fillers import FIGURES, HONOURS, FillerPages
+from brochure.layout.fillers import FIGURES, HONOURS, HONOURS_GROW, FillerPages
 from brochure.layout.flow import Column
 from brochure.layout.front import LEAD, FrontPage
 from brochure.layout.page_checks import safety_warnings
@@ -70,6 +70,7 @@ class BrochureComposer(FrontPage, PhotoFrames, Extras, FillerPages):
         self._caption_heights: dict[tuple, float] = {}
         self._quote_air: dict[tuple, float] = {}
         self.cut: int | None = None          # characters to cut to need four pages fewer (set by the search)
+        self.outcomes: list[tuple] = []      # (section, where it started, its Outcome), as laid out
 
     # -- geometry ------------------------------------------------------------
     def frame(self, number: int, *, head: bool) -> Column:
@@ -161,13 +162,13 @@ class BrochureComposer(FrontPage, PhotoFrames, Extras, FillerPages):
 
     def once_items(self) -> list[Item]:
         """The blocks printed once only that a section may take at its foot, filling the rest of the page (or a
-        page of their own): the honour list, when the front page leaves it out, and the key figures, which
-        the back cover then leaves out."""
+        page of their own): the honour list, when the front page leaves it out, and the key figures (which the
+        back cover shows as well)."""
         found = []
         n = self.settings.columns
         if self.c.honours.items:
             found.append(Item(HONOURS, "foot", n, max(self.rules.least_room, self.honours_lines()), fill=True,
-                              most=self.honours_lines(3.2) + 2))
+                              most=self.honours_lines(HONOURS_GROW[0]) + 2))
         if self.c.figures:
             found.append(Item(FIGURES, "foot", n, max(self.rules.least_room, self.figures_lines()), fill=True))
         return found
@@ -213,10 +214,6 @@ class BrochureComposer(FrontPage, PhotoFrames, Extras, FillerPages):
     def span_width(self, span: int, n: int) -> float:
         cols = self.columns(self.frame(2, head=True), n, 0.0)
         return cols[span - 1].x + cols[span - 1].width - cols[0].x
-
-    def item_block(self, item, width: float, lines: int):
-        """The block of a photo, or of a pull quote placed the way photos are."""
-        return self.quote_block(item, width, lines) if isinstance(item, Quote) else self.photo_block(item, width, lines)
 
     def placed_photo(self, photo, width: float, lines: int) -> None:
         """Note for the rules how much of the photo its frame crops and how far its pixels fall short."""
@@ -272,6 +269,7 @@ class BrochureComposer(FrontPage, PhotoFrames, Extras, FillerPages):
             choice = self.plan_choice(index, section)
             out = compose_section(geo, state, self.section_model(section), choice.items, choice.brk)
             self.place_pieces(index, section, state, out.pieces)
+            self.outcomes.append((section, state, out))
             state = out.end
         page = self.pages[state.page]
         frame = self.frame(state.page + 1, head=not state.front)
@@ -518,23 +516,21 @@ def explain(content: Content, styles: Styles, boxes: PageBoxes, memo: Memo | Non
     plan, pages = search(probe, memo)
     composer = BrochureComposer(content, styles, None, boxes, plan, rules)
     rows = []
-    page, frame, y = composer.front()
+    front_page = composer.front()
     m = composer.measure
     front = Facts(crops=tuple(m.crops), soft=tuple(m.soft), air=tuple(m.holes))
     rows += [("front", 1, 1, rule, cost) for rule, cost in rules.breakdown_of(front).items()]
     if plan.get(HONOURS) == "inner":
         rows.append(("front", 1, 1, "moved", rules.moved))
-    geo = composer.geometry()
-    state = Start(0, True, round((frame.top - y) / composer.L))
-    for index, section in enumerate(content.sections):
-        choice = plan[SECTIONS][index]
-        out = compose_section(geo, state, composer.section_model(section), choice.items, choice.brk, record=False)
+    composer.sections_from(*front_page)
+    state = Start(0, True, 0)
+    for section, state, out in composer.outcomes:
         rows += [(str(section.letter), state.page + 1, out.end.page + 1, rule, cost)
                  for rule, cost in rules.breakdown_of(out.facts).items()]
         state = out.end
-    white = max(0, geo.rows(state.front) - max(0, state.row - 1))
-    if white > rules.free_foot:
-        rows.append(("end", state.page + 1, state.page + 1, "foot", rules.foot * (white - rules.free_foot)))
+    white = max(0, composer.geometry().rows(state.front) - max(0, state.row - 1))
+    rows += [("end", state.page + 1, state.page + 1, rule, cost)
+             for rule, cost in rules.breakdown_of(Facts(feet=(white,))).items()]
     rows.append(("pages", 1, pages, "pages", rules.page * pages / 4))
     if pages - state.page - 2 > 0:
         rows.append(("pages", state.page + 2, pages - 1, "filler", rules.filler * (pages - state.page - 2)))

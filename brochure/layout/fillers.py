@@ -19,6 +19,8 @@ from brochure.layout.flow import Column
 
 #: The plan's keys for the blocks printed once only that the layout may move into the inner pages.
 HONOURS, FIGURES = "(honours)", "(figures)"
+#: The sizes the honour list's type is tried at as a block of its own, as multiples of the body size.
+HONOURS_GROW = tuple(round(3.2 - 0.1 * k, 2) for k in range(23))
 
 
 class FillerPages:
@@ -95,7 +97,7 @@ class FillerPages:
         heading = self.para(str(self.c.honours.title), replace(self.s.figures_title, align="center"))
         _, hh = heading.wrap(room.width, 1e6)
         width = (room.width - 2 * L) / 2
-        sizes = grow or tuple(round(3.2 - 0.1 * k, 2) for k in range(23))
+        sizes = grow or HONOURS_GROW
         for size in sizes:
             style = replace(self.s.sidebar_item, size=self.s.body.size * size, leading=L * size * 1.1)
             rows = [Row([Bullet("■", self.para(i, style), style) for i in items[k:k + 2]],
